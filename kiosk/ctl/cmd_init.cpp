@@ -1,0 +1,51 @@
+// kioskctl init: provision a kiosk's data directory (kiosk.toml + database).
+#include <iostream>
+
+#include "ctl/context.hpp"
+#include "record/tracking_code.hpp"
+
+namespace kiosk::ctl {
+
+void registerInit(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("init", "Provision a kiosk: write kiosk.toml and create the database");
+    struct Opts {
+        std::string kioskId, centre = "Trung tâm phục vụ hành chính công", backend = "http://127.0.0.1:8470",
+                             printer = "none", language = "vi";
+        bool force = false;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("--kiosk-id", o->kioskId, "4 symbols: 0-9, A-Z without I L O U Z (assigned by the operator)")
+        ->required();
+    cmd->add_option("--centre", o->centre, "Centre name printed on receipts");
+    cmd->add_option("--backend", o->backend, "City backend URL");
+    cmd->add_option("--printer", o->printer, "Printer URI (none, file:///…, escpos+tcp://host:9100, …)");
+    cmd->add_option("--language", o->language, "Default language: vi or en");
+    cmd->add_flag("--force", o->force, "Rewrite kiosk.toml of an initialised directory with another kiosk id");
+    cmd->callback([&ctx, o] {
+        using namespace ksync::store;
+        std::string id = o->kioskId;
+        for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!ksync::record::isValidKioskId(id)) throw Failure{kExitUsage, ctx.text("ctl.kiosk_id_invalid")};
+        const DataDir dir = ctx.dir();
+        if (auto existing = loadSettings(dir); existing && existing->kioskId != id && !o->force)
+            throw Failure{kExitFailed, "already initialised as kiosk " + existing->kioskId +
+                                           " — a kiosk's id must not change once it has records (use --force "
+                                           "only on a fresh directory)"};
+        KioskSettings s{id, o->centre, o->language, o->backend, o->printer, {}};
+        if (auto existing = loadSettings(dir)) s.caBundle = existing->caBundle;
+        std::error_code ec;
+        std::filesystem::create_directories(dir.root, ec);
+        if (ec) throw Failure{kExitStorage, "cannot create " + dir.root.string() + ": " + ec.message()};
+        auto store = Store::open(dir.database());
+        if (!store) ctx.failStore(store.error());
+        if (auto r = saveSettings(dir, s); !r) throw Failure{kExitStorage, r.error()};
+        if (auto r = store->setState("kiosk_id", id); !r) ctx.failStore(r.error());
+        if (ctx.json) {
+            ctx.printJson({{"kiosk_id", id}, {"data_dir", dir.root.string()}, {"schema", store->schemaVersion()}});
+        } else {
+            std::cout << ctx.strings.format("ctl.init_done", {{"kiosk", id}, {"dir", dir.root.string()}}) << "\n";
+        }
+    });
+}
+
+}  // namespace kiosk::ctl

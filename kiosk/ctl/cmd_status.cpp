@@ -1,0 +1,111 @@
+// kioskctl status / verify / categories.
+#include <iostream>
+
+#include "clock/clock.hpp"
+#include "ctl/context.hpp"
+
+namespace kiosk::ctl {
+namespace {
+
+void registerStatusCmd(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("status", "Queue depth, oldest queued record, last contact, last error");
+    cmd->callback([&ctx] {
+        const auto settings = ctx.settings();
+        auto store = ctx.openStore();
+        auto stats = store.outboxStats();
+        if (!stats) ctx.failStore(stats.error());
+        auto count = store.recordCount();
+        if (!count) ctx.failStore(count.error());
+        auto state = [&](const char* key) {
+            auto v = store.state(key);
+            if (!v) ctx.failStore(v.error());
+            return v->value_or("");
+        };
+        const std::string lastContact = state("last_contact");
+        const std::string lastError = state("last_error");
+        const std::int64_t nowMs = platform::clock::unixMillis(platform::clock::now());
+        std::optional<std::int64_t> oldestAgeMs;
+        if (stats->oldestQueuedMs) oldestAgeMs = std::max<std::int64_t>(0, nowMs - *stats->oldestQueuedMs);
+        if (ctx.json) {
+            ctx.printJson({{"kiosk_id", settings.kioskId},
+                           {"centre", settings.centre},
+                           {"backend", settings.backendUrl},
+                           {"data_dir", ctx.dir().root.string()},
+                           {"schema", store.schemaVersion()},
+                           {"records", *count},
+                           {"queued", stats->queued},
+                           {"uploaded", stats->uploaded},
+                           {"quarantined", stats->quarantined},
+                           {"oldest_queued_age_s", oldestAgeMs ? nlohmann::json(*oldestAgeMs / 1000) : nlohmann::json()},
+                           {"last_contact", lastContact.empty() ? nlohmann::json() : nlohmann::json(lastContact)},
+                           {"last_error", lastError.empty() ? nlohmann::json() : nlohmann::json(lastError)}});
+            return;
+        }
+        const bool vi = ctx.strings.language() == "vi";
+        std::cout << (vi ? "Ki-ốt " : "Kiosk ") << settings.kioskId << " — " << settings.centre << "\n"
+                  << (vi ? "  Thư mục dữ liệu:   " : "  Data directory:    ") << ctx.dir().root.string() << "\n"
+                  << (vi ? "  Máy chủ:           " : "  Backend:           ") << settings.backendUrl << "\n"
+                  << (vi ? "  Số hồ sơ:          " : "  Records:           ") << *count << "\n"
+                  << (vi ? "  Đang chờ gửi:      " : "  Waiting to send:   ") << stats->queued << "\n"
+                  << (vi ? "  Chờ lâu nhất:      " : "  Oldest waiting:    ")
+                  << (oldestAgeMs ? describeAge(ctx, *oldestAgeMs) : std::string("—")) << "\n"
+                  << (vi ? "  Đã gửi:            " : "  Sent:              ") << stats->uploaded << "\n"
+                  << (vi ? "  Cần cán bộ xem:    " : "  Needs staff:       ") << stats->quarantined << "\n"
+                  << (vi ? "  Liên lạc lần cuối: " : "  Last contact:      ")
+                  << (lastContact.empty() ? ctx.text("ctl.never") : lastContact) << "\n"
+                  << (vi ? "  Lỗi gần nhất:      " : "  Last error:        ") << (lastError.empty() ? "—" : lastError)
+                  << "\n";
+    });
+}
+
+void registerVerify(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("verify", "SQLite integrity check plus the hash chain from the first record");
+    cmd->callback([&ctx] {
+        auto store = ctx.openStore();
+        auto rep = store.verify();
+        if (!rep) ctx.failStore(rep.error());
+        if (ctx.json) {
+            auto problems = nlohmann::json::array();
+            for (const auto& p : rep->problems) problems.push_back({{"sequence", p.seq}, {"reason", p.reason}});
+            ctx.printJson({{"ok", rep->ok()}, {"integrity", rep->integrity}, {"records", rep->records},
+                           {"problems", problems}});
+        } else if (rep->ok()) {
+            std::cout << ctx.strings.format("ctl.verify_ok", {{"count", std::to_string(rep->records)}}) << "\n";
+        } else {
+            if (rep->integrity != "ok") std::cout << "integrity_check: " << rep->integrity << "\n";
+            for (const auto& p : rep->problems) std::cout << "  #" << p.seq << ": " << p.reason << "\n";
+        }
+        if (!rep->ok()) {
+            const auto& first = rep->problems.empty() ? ksync::store::VerifyProblem{0, rep->integrity} : rep->problems.front();
+            throw Failure{kExitFailed, ctx.strings.format("ctl.verify_failed", {{"seq", std::to_string(first.seq)},
+                                                                                {"reason", first.reason}})};
+        }
+    });
+}
+
+void registerCategories(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("categories", "Categories (lĩnh vực) from the cached or default config");
+    cmd->callback([&ctx] {
+        auto store = ctx.openStore();
+        const auto config = ctx.backendConfig(store);
+        const bool en = ctx.strings.language() == "en";
+        if (ctx.json) {
+            auto arr = nlohmann::json::array();
+            for (const auto& c : config.categories)
+                arr.push_back({{"code", c.code}, {"name_vi", c.nameVi}, {"name_en", c.nameEn}});
+            ctx.printJson({{"version", config.version}, {"categories", arr}});
+            return;
+        }
+        for (const auto& c : config.categories) std::cout << c.code << "\t" << (en ? c.nameEn : c.nameVi) << "\n";
+    });
+}
+
+}  // namespace
+
+void registerStatus(CLI::App& app, Context& ctx) {
+    registerStatusCmd(app, ctx);
+    registerVerify(app, ctx);
+    registerCategories(app, ctx);
+}
+
+}  // namespace kiosk::ctl

@@ -1,0 +1,53 @@
+#pragma once
+// What every kioskctl subcommand shares: global options, strings, output and failure.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+#include "store/backend_config.hpp"
+#include "store/data_dir.hpp"
+#include "store/store.hpp"
+#include "text/strings.hpp"
+
+namespace kiosk::ctl {
+
+// Exit codes (documented in the README).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;      // the operation said no: invalid input, not found, verify failed
+inline constexpr int kExitUsage = 2;       // bad command line
+inline constexpr int kExitNotReady = 3;    // data directory not initialised
+inline constexpr int kExitStorage = 4;     // disk full, read-only, locked, newer schema, corrupt
+
+// Thrown by commands to end with a one-line reason on stderr and an exit code.
+struct Failure {
+    int code;
+    std::string message;
+};
+
+struct Context {
+    std::string dataDir;
+    bool json = false;
+    std::string lang = "vi";
+    platform::text::Strings strings;
+
+    ksync::store::DataDir dir() const;
+    ksync::store::KioskSettings settings() const;  // throws Failure when not initialised
+    ksync::store::Store openStore() const;         // throws Failure
+    ksync::store::BackendConfig backendConfig(ksync::store::Store& store) const;
+    [[noreturn]] void failStore(const ksync::store::StoreError& e) const;
+    const std::string& text(std::string_view key) const { return strings.get(key); }
+    void printJson(const nlohmann::json& j) const;
+};
+
+void registerInit(CLI::App& app, Context& ctx);
+void registerSubmit(CLI::App& app, Context& ctx);
+void registerRecords(CLI::App& app, Context& ctx);  // list, show
+void registerStatus(CLI::App& app, Context& ctx);   // status, verify, categories
+void registerCode(CLI::App& app, Context& ctx);     // code check
+
+// "3 giờ 12 phút" / "3 h 12 min" for an age in milliseconds.
+std::string describeAge(const Context& ctx, std::int64_t ms);
+
+}  // namespace kiosk::ctl

@@ -1,0 +1,91 @@
+#include "store/migrations.hpp"
+
+#include <array>
+
+namespace ksync::store {
+namespace {
+
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- One row per confirmed submission. The header columns stay plain; `content` holds the
+-- canonical content bytes (content_format 'plain') or, once sealing is on, the sealed blob.
+CREATE TABLE records (
+  seq            INTEGER PRIMARY KEY CHECK (seq >= 1),
+  id             TEXT NOT NULL UNIQUE,
+  tracking_code  TEXT NOT NULL UNIQUE,
+  kiosk_id       TEXT NOT NULL,
+  type           TEXT NOT NULL CHECK (type IN ('PAKN', 'SKGP')),
+  category       TEXT NOT NULL,
+  channel        TEXT NOT NULL CHECK (channel IN ('kiosk', 'staff_entry')),
+  staff_assisted INTEGER NOT NULL CHECK (staff_assisted IN (0, 1)),
+  language       TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  clock_synced   INTEGER NOT NULL CHECK (clock_synced IN (0, 1)),
+  content_digest TEXT NOT NULL,
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL UNIQUE,
+  content_format TEXT NOT NULL DEFAULT 'plain',
+  content        BLOB NOT NULL
+);
+
+-- Upload state per record. queued -> sending -> uploaded; quarantined when the backend
+-- refuses it for good (conflict, permanent rejection): staff look at it, the queue goes on.
+CREATE TABLE outbox (
+  seq             INTEGER PRIMARY KEY REFERENCES records(seq),
+  state           TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'uploaded', 'quarantined')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT,
+  uploaded_at     TEXT,
+  created_ms      INTEGER NOT NULL
+);
+CREATE INDEX outbox_pending ON outbox (state, next_attempt_ms, seq);
+
+-- Status updates from the backend, newest last; status_latest is the cache the screens read.
+CREATE TABLE status_events (
+  tracking_code TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  note          TEXT NOT NULL DEFAULT '',
+  agency        TEXT NOT NULL DEFAULT '',
+  officer       TEXT NOT NULL DEFAULT '',
+  expected_date TEXT NOT NULL DEFAULT '',
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (tracking_code, updated_at, status)
+);
+CREATE TABLE status_latest (
+  tracking_code TEXT PRIMARY KEY,
+  status        TEXT NOT NULL,
+  note          TEXT NOT NULL DEFAULT '',
+  agency        TEXT NOT NULL DEFAULT '',
+  officer       TEXT NOT NULL DEFAULT '',
+  expected_date TEXT NOT NULL DEFAULT '',
+  updated_at    TEXT NOT NULL
+);
+
+-- The backend's config document (categories, wards, messages, holidays, deadlines).
+CREATE TABLE config_cache (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  version    TEXT NOT NULL,
+  etag       TEXT NOT NULL DEFAULT '',
+  document   TEXT NOT NULL,
+  fetched_at TEXT NOT NULL
+);
+
+-- Sync bookkeeping: last contact, last error, cursors.
+CREATE TABLE sync_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations{kV1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return kMigrations; }
+
+}  // namespace ksync::store

@@ -1,0 +1,157 @@
+#pragma once
+// The kiosk's local database: records (with the hash chain), the outbox, the status cache,
+// the config cache and sync bookkeeping, in one SQLite file (WAL mode).
+//
+// Thread-safety: a Store is one SQLite connection and belongs to one thread. The UI thread
+// and the sync worker each open their own Store on the same file; two processes may too
+// (writes take the lock with BEGIN IMMEDIATE and wait on a 5 s busy timeout).
+//
+// Errors: every public function returns its result or a StoreError value (never throws for
+// disk, lock or data problems). StoreError::messageKey() names a Vietnamese message in
+// assets/strings; `detail` is for logs and never contains personal data.
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "record/record.hpp"
+#include "record/validation.hpp"
+
+namespace ksync::store {
+
+enum class ErrorKind { NotInitialised, NewerSchema, DiskFull, ReadOnly, Busy, Corrupt, Io, NotFound, Invalid };
+
+struct StoreError {
+    ErrorKind kind = ErrorKind::Io;
+    std::string detail;  // technical, no personal data
+    int found = 0;       // NewerSchema: the file's schema version
+    int supported = 0;   // NewerSchema: the newest this build knows
+    std::string_view messageKey() const;
+    bool transient() const { return kind == ErrorKind::Busy; }
+};
+
+template <class T>
+using Result = std::expected<T, StoreError>;
+
+struct RecordSummary {
+    std::uint64_t seq = 0;
+    std::string trackingCode;
+    record::RecordType type = record::RecordType::Pakn;
+    std::string category;
+    std::string createdAt;
+    std::string outboxState;   // queued / sending / uploaded / quarantined
+    std::string backendStatus; // latest status from the backend, empty if none yet
+};
+
+struct OutboxItem {
+    record::Header header;
+    std::string contentFormat;  // "plain" or a sealed format
+    std::string content;        // bytes as stored
+    int attempts = 0;
+};
+
+struct OutboxStats {
+    std::int64_t queued = 0;  // queued + sending (not yet acknowledged)
+    std::int64_t uploaded = 0;
+    std::int64_t quarantined = 0;
+    std::optional<std::int64_t> oldestQueuedMs;  // unix ms when the oldest unsent record was made
+};
+
+struct StatusUpdate {
+    std::string trackingCode;
+    std::string status;  // received, forwarded, needs_info, answered, closed, rejected, duplicate
+    std::string note;
+    std::string agency;
+    std::string officer;
+    std::string expectedDate;  // YYYY-MM-DD or empty
+    std::string updatedAt;     // RFC 3339 UTC
+};
+
+struct CachedConfig {
+    std::string version;
+    std::string etag;
+    std::string document;  // JSON
+    std::string fetchedAt;
+};
+
+struct VerifyProblem {
+    std::uint64_t seq = 0;
+    std::string reason;  // English, technical, no personal data
+};
+
+struct VerifyReport {
+    std::string integrity;  // "ok" or SQLite's complaint
+    std::uint64_t records = 0;
+    std::vector<VerifyProblem> problems;
+    bool ok() const { return integrity == "ok" && problems.empty(); }
+};
+
+class Store {
+public:
+    enum class Open { CreateOrMigrate, ExistingOnly };
+
+    // Opens (creating and migrating when allowed) the database file. A file written by a newer
+    // schema is refused with ErrorKind::NewerSchema and left untouched.
+    static Result<Store> open(const std::filesystem::path& file, Open mode = Open::CreateOrMigrate);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    int schemaVersion() const;
+
+    // --- records -------------------------------------------------------------------------
+    // In one transaction: the next sequence number, the tracking code, the hash-chain link,
+    // the record and its outbox row. Durable (synchronous=FULL) when it returns.
+    Result<record::Record> createRecord(const record::ValidDraft& draft, std::string_view kioskId,
+                                        std::string_view createdAtUtc, bool clockSynced);
+    Result<std::optional<record::Record>> findByCode(std::string_view trackingCode);
+    Result<std::optional<record::Record>> findBySeq(std::uint64_t seq);
+    Result<std::optional<RecordSummary>> summaryByCode(std::string_view trackingCode);
+    // Newest first.
+    Result<std::vector<RecordSummary>> listRecords(std::size_t limit, std::size_t offset = 0);
+    Result<std::uint64_t> recordCount();
+
+    // --- outbox (sync worker) ------------------------------------------------------------
+    // Records whose turn it is (queued, next attempt due), oldest first, at most maxRecords
+    // and about maxBytes of content (always at least one). They are marked `sending`.
+    Result<std::vector<OutboxItem>> claimBatch(std::size_t maxRecords, std::size_t maxBytes, std::int64_t nowMs);
+    Result<void> markUploaded(std::span<const std::uint64_t> seqs, std::string_view atUtc);
+    // Back to queued with attempts+1, the error in words (no personal data) and the next time.
+    Result<void> markRetry(std::span<const std::uint64_t> seqs, std::string_view error, std::int64_t nextAttemptMs);
+    Result<void> quarantine(std::uint64_t seq, std::string_view reason);
+    // Staff: put a quarantined record back in the queue.
+    Result<void> requeue(std::uint64_t seq);
+    // After a crash: anything left `sending` goes back to `queued` (the backend deduplicates).
+    Result<std::int64_t> recoverSending();
+    Result<OutboxStats> outboxStats();
+    Result<std::vector<RecordSummary>> quarantined();
+
+    // --- status cache --------------------------------------------------------------------
+    // Adds the event (idempotent) and moves the latest status forward if it is newer.
+    Result<void> applyStatus(const StatusUpdate& u);
+    Result<std::optional<StatusUpdate>> latestStatus(std::string_view trackingCode);
+    Result<std::vector<StatusUpdate>> statusHistory(std::string_view trackingCode);  // oldest first
+
+    // --- config cache and small key/value state ------------------------------------------
+    Result<void> saveConfig(const CachedConfig& c);
+    Result<std::optional<CachedConfig>> config();
+    Result<void> setState(std::string_view key, std::string_view value);
+    Result<std::optional<std::string>> state(std::string_view key);
+
+    // --- integrity -----------------------------------------------------------------------
+    // SQLite's integrity check, then the hash chain from sequence 1: gaps, a missing tail,
+    // broken links, altered headers or content.
+    Result<VerifyReport> verify();
+
+private:
+    struct Impl;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace ksync::store

@@ -1,0 +1,50 @@
+#pragma once
+// Private to sync/store: the Store's connection and the helpers its .cpp files share.
+#include <cerrno>
+#include <type_traits>
+
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace ksync::store {
+
+struct Store::Impl {
+    Db db;
+    int schemaVersion = 0;
+};
+
+StoreError classify(const SqliteError& e);
+
+// Runs `f` and turns a SqliteError into a StoreError value: the one place where the store's
+// internal exceptions become the values its callers see.
+template <class T>
+struct AsResult {
+    using type = Result<T>;
+};
+template <class T>
+struct AsResult<Result<T>> {
+    using type = Result<T>;
+};
+
+template <class F>
+auto guarded(F&& f) -> typename AsResult<std::invoke_result_t<F>>::type {
+    try {
+        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+            f();
+            return {};
+        } else {
+            return f();
+        }
+    } catch (const SqliteError& e) {
+        return std::unexpected(classify(e));
+    }
+}
+
+// Reads the header columns selected by kHeaderColumns starting at column `first`.
+record::Header readHeader(const Stmt& s, int first);
+inline constexpr std::string_view kHeaderColumns =
+    "r.seq, r.id, r.tracking_code, r.kiosk_id, r.type, r.category, r.channel, r.staff_assisted, r.language, "
+    "r.created_at, r.clock_synced, r.content_digest, r.prev_hash, r.hash";
+inline constexpr int kHeaderColumnCount = 14;
+
+}  // namespace ksync::store
