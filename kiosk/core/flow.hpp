@@ -1,0 +1,54 @@
+#pragma once
+// Flow: the resident's path through the kiosk as a state machine with no UI, storage or
+// network. apply() takes an intent and the current time, changes the state, and returns the
+// effects the app shell must carry out; the results of those effects come back as intents.
+//
+// Thread-safety: not thread-safe; the UI thread owns it. Deterministic: the same intents at
+// the same times give the same states (tests rely on it).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/flow_types.hpp"
+
+namespace kiosk::core {
+
+struct FlowConfig {
+    std::int64_t idleTimeoutMs = 60'000;  // no touch for this long: the countdown appears
+    std::int64_t countdownMs = 15'000;    // then this long before everything is wiped
+    std::string consentVersion;           // from the backend config
+    int pinFailuresBeforeLock = 3;
+    std::int64_t pinLockMs = 30'000;      // doubles with every further failure
+    std::int64_t pinLockMaxMs = 15 * 60'000;
+};
+
+class Flow {
+public:
+    explicit Flow(FlowConfig config = {});
+
+    const State& state() const { return m_state; }
+    std::vector<Effect> apply(const Intent& intent, std::int64_t nowMs);
+
+    // The draft the current form would be stored as (for tests and the review screen).
+    record::Draft draft() const;
+    // The string key of the instruction for a screen (read aloud by "Nghe hướng dẫn").
+    static std::string instructionKey(Screen s);
+
+private:
+    friend struct FlowVisitor;
+    void go(Screen s, std::vector<Effect>& fx);
+    void resetSession(std::vector<Effect>& fx);
+    bool validateScreen(Screen s);  // fills m_state.errors for the fields on screen s
+    void submitCode(std::string text, std::vector<Effect>& fx);
+    bool hasSessionData() const;
+
+    FlowConfig m_config;
+    State m_state;
+    bool m_returnToReview = false;
+    std::int64_t m_now = 0;
+};
+
+// Which screen shows a record field (for jumping to the first error).
+Screen screenOf(record::Field f);
+
+}  // namespace kiosk::core
