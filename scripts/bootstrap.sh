@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries
   libsqlite3-dev sqlite3 libcurl4-openssl-dev ca-certificates nlohmann-json3-dev libsodium-dev
   libutf8proc-dev libzstd-dev libtomlplusplus-dev libcli11-dev libcpp-httplib-dev
-  libqrencode-dev libstb-dev libespeak-ng-dev espeak-ng-data libcups2-dev
+  libqrencode-dev libstb-dev libespeak-ng-dev espeak-ng-data libcups2-dev libpcaudio-dev
   libimgui-dev libglfw3 libglfw3-dev libgl-dev
   # tests and the demo on a machine without a display
   catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool

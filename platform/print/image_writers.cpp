@@ -1,0 +1,131 @@
+#include "print/image_writers.hpp"
+
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+namespace platform::print {
+namespace {
+
+constexpr double kA4WidthPt = 595.276;
+constexpr double kA4HeightPt = 841.89;
+constexpr double kPtPerMm = 72.0 / 25.4;
+
+void appendString(std::vector<std::uint8_t>& out, const std::string& s) {
+    out.insert(out.end(), s.begin(), s.end());
+}
+
+std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encodePng(const Bitmap& image) {
+    std::vector<std::uint8_t> out;
+    if (image.empty()) return out;
+    const std::vector<std::uint8_t> grey = image.toGrey();
+    stbi_write_png_to_func(
+        [](void* ctx, void* data, int size) {
+            auto* v = static_cast<std::vector<std::uint8_t>*>(ctx);
+            auto* bytes = static_cast<const std::uint8_t*>(data);
+            v->insert(v->end(), bytes, bytes + size);
+        },
+        &out, image.width(), image.height(), 1, grey.data(), image.width());
+    return out;
+}
+
+std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, double dotsPerMm) {
+    // Placement in points.
+    double w = image.width() / dotsPerMm * kPtPerMm;
+    double h = image.height() / dotsPerMm * kPtPerMm;
+    const double margin = (layout == PdfLayout::A4Form ? 20.0 : 15.0) * kPtPerMm;
+    if (layout == PdfLayout::A4Form && w > 0) {
+        const double scale = (kA4WidthPt - 2 * margin) / w;
+        w *= scale;
+        h *= scale;
+    }
+    if (h > kA4HeightPt - 2 * margin && h > 0) {
+        const double scale = (kA4HeightPt - 2 * margin) / h;
+        w *= scale;
+        h *= scale;
+    }
+    const double x = (kA4WidthPt - w) / 2;
+    const double y = kA4HeightPt - margin - h;
+
+    const std::vector<std::uint8_t> bits = image.packRows(0, image.height());
+    const std::string content = "q " + fmt(w) + " 0 0 " + fmt(h) + " " + fmt(x) + " " + fmt(y) + " cm /Im0 Do Q\n";
+
+    std::vector<std::uint8_t> pdf;
+    std::vector<size_t> offsets;
+    auto object = [&](const std::string& body) {
+        offsets.push_back(pdf.size());
+        appendString(pdf, std::to_string(offsets.size()) + " 0 obj\n" + body + "\nendobj\n");
+    };
+    appendString(pdf, "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
+    object("<< /Type /Catalog /Pages 2 0 R >>");
+    object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + fmt(kA4WidthPt) + " " + fmt(kA4HeightPt) +
+           "] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
+    // The image: 1 bit per dot, 1 = black, hence /Decode [1 0] on DeviceGray.
+    offsets.push_back(pdf.size());
+    appendString(pdf, "4 0 obj\n<< /Type /XObject /Subtype /Image /Width " + std::to_string(image.width()) +
+                          " /Height " + std::to_string(image.height()) +
+                          " /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0] /Interpolate false /Length " +
+                          std::to_string(bits.size()) + " >>\nstream\n");
+    pdf.insert(pdf.end(), bits.begin(), bits.end());
+    appendString(pdf, "\nendstream\nendobj\n");
+    object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
+
+    const size_t xref = pdf.size();
+    std::string table = "xref\n0 " + std::to_string(offsets.size() + 1) + "\n0000000000 65535 f \n";
+    for (size_t off : offsets) {
+        char line[32];
+        std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
+        table += line;
+    }
+    table += "trailer\n<< /Size " + std::to_string(offsets.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+             std::to_string(xref) + "\n%%EOF\n";
+    appendString(pdf, table);
+    return pdf;
+}
+
+Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
+                                                const std::vector<std::uint8_t>& bytes) {
+    const std::filesystem::path tmp = path.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return unexpected("cannot create " + tmp.string() + ": " + std::strerror(errno));
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const std::string err = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return unexpected("cannot write " + tmp.string() + ": " + err);
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string err = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return unexpected("cannot write " + tmp.string() + ": " + err);
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string err = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return unexpected("cannot rename to " + path.string() + ": " + err);
+    }
+    return {};
+}
+
+}  // namespace platform::print

@@ -1,0 +1,34 @@
+#pragma once
+// Encoders for a receipt raster: PNG (for the png:// printer, previews and tests) and PDF
+// (for A4 printers through CUPS). Pure functions, thread-safe; the file variants write
+// atomically (temporary file + rename) and return an error message on failure.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "print/bitmap.hpp"
+#include "print/expected.hpp"
+
+namespace platform::print {
+
+// 8-bit greyscale PNG, black on white, one pixel per dot.
+std::vector<std::uint8_t> encodePng(const Bitmap& image);
+
+enum class PdfLayout {
+    // The slip at its real size (8 dots/mm), centred at the top of an A4 page; shrunk only if
+    // it is longer than the page.
+    CentredSlip,
+    // The raster scaled to the A4 width less 20 mm margins, at the top of the page (render it
+    // with RenderOptions::a4Form()).
+    A4Form,
+};
+
+// A one-page A4 PDF holding the raster as a 1-bit image XObject (uncompressed, no fonts).
+std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, double dotsPerMm = 8.0);
+
+// Writes bytes to `path` atomically. Error: a message naming the path and errno text.
+Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
+                                                const std::vector<std::uint8_t>& bytes);
+
+}  // namespace platform::print

@@ -1,0 +1,32 @@
+#include "print/receipt.hpp"
+
+#include "print/contact_mask.hpp"
+#include "print/font.hpp"
+
+namespace platform::print {
+
+Receipt makeReceipt(const ReceiptInput& in) {
+    Receipt r;
+    r.centreName = toNfc(in.centreName);
+    r.typeCode = in.typeCode;
+    r.trackingCode = in.trackingCode;
+    r.trackingUrl = in.trackingUrl;
+    r.shortUrl = toNfc(in.shortUrl);
+    r.createdAt = in.createdAt;
+    r.category = toNfc(in.category);
+    r.hotline = toNfc(in.hotline);
+    if (!in.anonymous) {
+        r.maskedName = maskName(in.contactName);
+        r.maskedPhone = maskPhone(in.contactPhone);
+    }
+    r.anonymous = r.maskedName.empty() && r.maskedPhone.empty();
+    r.replyBy = in.replyBy ? *in.replyBy
+                           : addWorkingDays(in.createdAt.date, in.replyWorkingDays, in.holidays);
+    return r;
+}
+
+std::string receiptTitleKey(const std::string& typeCode) {
+    return typeCode == "SKGP" ? "receipt.title.SKGP" : "receipt.title.PAKN";
+}
+
+}  // namespace platform::print

@@ -1,0 +1,55 @@
+#pragma once
+// The receipt a resident takes home: plain data, already stripped of personal data (the
+// contact is masked when the Receipt is made, so a Receipt can be queued, logged or reprinted
+// without carrying a full name or phone). Depends on nothing above the platform layer.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "print/local_date.hpp"
+
+namespace platform::print {
+
+// What the caller knows when a record has been committed.
+struct ReceiptInput {
+    std::string centreName;    // "Trung tâm Phục vụ hành chính công phường Sài Gòn"
+    std::string typeCode;      // "PAKN" or "SKGP"
+    std::string trackingCode;  // "PAKN-7K3M-000123-X"
+    std::string trackingUrl;   // "HTTPS://TRA.CUU.GOV.VN/T/PAKN-7K3M-000123-X" (goes in the QR)
+    std::string shortUrl;      // "tra.cuu.gov.vn" (printed as text)
+    LocalDateTime createdAt;   // local time of the kiosk
+    std::string category;      // display name, "Môi trường, vệ sinh"
+    bool anonymous = true;
+    std::string contactName;   // full name; ignored when anonymous
+    std::string contactPhone;  // full phone; ignored when anonymous
+    std::string hotline;       // "1022"
+    // The expected reply date. When absent it is computed: createdAt.date plus
+    // `replyWorkingDays` working days, skipping weekends and `holidays`.
+    std::optional<LocalDate> replyBy;
+    int replyWorkingDays = 10;
+    std::vector<LocalDate> holidays;
+};
+
+struct Receipt {
+    std::string centreName;
+    std::string typeCode;
+    std::string trackingCode;
+    std::string trackingUrl;
+    std::string shortUrl;
+    LocalDateTime createdAt;
+    std::string category;
+    bool anonymous = true;
+    std::string maskedName;   // "Nguyễn V. A." or ""
+    std::string maskedPhone;  // "09xx xxx 123" or ""
+    LocalDate replyBy;
+    std::string hotline;
+};
+
+// Masks the contact (maskName/maskPhone), computes the reply date if needed and normalises
+// all text to NFC. A contact with neither a name nor a phone is treated as anonymous.
+Receipt makeReceipt(const ReceiptInput& input);
+
+// "receipt.title.PAKN" / "receipt.title.SKGP" (unknown types use the PAKN title).
+std::string receiptTitleKey(const std::string& typeCode);
+
+}  // namespace platform::print
