@@ -46,6 +46,7 @@ void registerSubmit(CLI::App& app, Context& ctx);
 void registerRecords(CLI::App& app, Context& ctx);  // list, show
 void registerStatus(CLI::App& app, Context& ctx);   // status, verify, categories
 void registerCode(CLI::App& app, Context& ctx);     // code check
+void registerReceipt(CLI::App& app, Context& ctx);  // receipt, print, printer-status, say
 
 // "3 giờ 12 phút" / "3 h 12 min" for an age in milliseconds.
 std::string describeAge(const Context& ctx, std::int64_t ms);

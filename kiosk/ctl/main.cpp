@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     registerRecords(app, ctx);
     registerStatus(app, ctx);
     registerCode(app, ctx);
+    registerReceipt(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -201,3 +201,45 @@ TEST_CASE("kioskctl speaks English when asked") {
     CHECK(r.exitCode == 1);
     CHECK(r.err.find("code") != std::string::npos);
 }
+
+TEST_CASE("kioskctl receipt writes PNG, PDF and ESC/POS files, and the PNG's QR reads the tracking URL") {
+    Kiosk k;
+    const std::string code = k.submit("Vỉa hè trước chợ bị lấn chiếm, người đi bộ phải xuống lòng đường.");
+    const auto png = k.tmp.path() / "r.png";
+    REQUIRE(k.run({"receipt", code, "--out", png.string()}).exitCode == 0);
+    auto qr = testsupport::runProcess("/usr/bin/zbarimg", {"-q", "--raw", "--nodbus", png.string()});
+    CHECK(qr.out == "HTTPS://TRA.CUU.GOV.VN/T/" + code + "\n");
+    const auto pdf = k.tmp.path() / "r.pdf";
+    REQUIRE(k.run({"receipt", code, "--out", pdf.string()}).exitCode == 0);
+    std::ifstream in(pdf, std::ios::binary);
+    std::string head(5, '\0');
+    in.read(head.data(), 5);
+    CHECK(head == "%PDF-");
+    const auto bin = k.tmp.path() / "r.bin";
+    REQUIRE(k.run({"receipt", code, "--out", bin.string(), "--paper", "58"}).exitCode == 0);
+    CHECK(std::filesystem::file_size(bin) > 1000);
+    CHECK(k.run({"receipt", code, "--out", (k.tmp.path() / "r.txt").string()}).exitCode == 2);
+}
+
+TEST_CASE("kioskctl print sends the receipt to the configured printer URI and explains a missing printer") {
+    Kiosk k;
+    const std::string code = k.submit("Đề nghị bố trí thêm thùng rác ở công viên.");
+    const auto dir = k.tmp.path() / "receipts";
+    std::filesystem::create_directories(dir);
+    auto ok = k.run({"print", code, "--printer", "png://" + dir.string()});
+    CHECK(ok.exitCode == 0);
+    CHECK(std::filesystem::exists(dir / (code + ".png")));
+    auto none = k.run({"print", code});  // kiosk.toml says printer = none
+    CHECK(none.exitCode == 1);
+    CHECK(none.err.find("không có máy in") != std::string::npos);
+}
+
+TEST_CASE("kioskctl say writes a WAV that grows with the tracking code it spells") {
+    testsupport::TempDir tmp;
+    const auto shortWav = tmp.path() / "short.wav", longWav = tmp.path() / "long.wav";
+    REQUIRE(ctl({"say", "--code", "PAKN-7K3M-000001-0", "--wav", shortWav.string()}).exitCode == 0);
+    REQUIRE(ctl({"say", "Xin chào. Mã số tra cứu của bạn được in trên phiếu. Vui lòng giữ phiếu cẩn thận.", "--wav",
+                 longWav.string()}).exitCode == 0);
+    CHECK(std::filesystem::file_size(shortWav) > 44);
+    CHECK(std::filesystem::file_size(longWav) > 44);
+}

@@ -1,0 +1,74 @@
+#include "app/receipt_builder.hpp"
+
+#include <algorithm>
+
+#include "clock/clock.hpp"
+#include "print/local_date.hpp"
+
+namespace kiosk::app {
+
+namespace print = platform::print;
+
+std::string trackingUrl(const ksync::store::BackendConfig& c, const std::string& trackingCode) {
+    std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
+    std::transform(base.begin(), base.end(), base.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    return base + trackingCode;
+}
+
+std::string shortUrl(const ksync::store::BackendConfig& c) {
+    std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
+    if (auto p = base.find("://"); p != std::string::npos) base = base.substr(p + 3);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::transform(base.begin(), base.end(), base.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return base;
+}
+
+print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync::store::KioskSettings& s,
+                                    const ksync::store::BackendConfig& c, const std::string& language) {
+    print::ReceiptInput in;
+    in.centreName = s.centre;
+    in.typeCode = std::string(ksync::record::typeCode(r.header.type));
+    in.trackingCode = r.header.trackingCode;
+    in.trackingUrl = trackingUrl(c, r.header.trackingCode);
+    in.shortUrl = shortUrl(c);
+    // Local civil time in Vietnam (UTC+7, no daylight saving).
+    const auto utc = platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now());
+    const auto local = std::chrono::floor<std::chrono::seconds>(utc + std::chrono::hours(7));
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{local - day};
+    in.createdAt = print::LocalDateTime{print::LocalDate{static_cast<int>(ymd.year()), static_cast<int>(unsigned(ymd.month())),
+                                                         static_cast<int>(unsigned(ymd.day()))},
+                                        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                                        static_cast<int>(hms.seconds().count())};
+    const auto* cat = c.findCategory(r.header.category);
+    in.category = cat ? (language == "en" ? cat->nameEn : cat->nameVi) : r.header.category;
+    in.anonymous = !r.content.contact.has_value();
+    if (r.content.contact) {
+        in.contactName = r.content.contact->name;
+        in.contactPhone = r.content.contact->phone;
+    }
+    in.hotline = c.hotline;
+    if (auto it = c.replyDays.find(in.typeCode); it != c.replyDays.end()) in.replyWorkingDays = it->second;
+    for (const auto& h : c.holidays)
+        if (auto d = print::parseIsoDate(h)) in.holidays.push_back(*d);
+    return in;
+}
+
+core::ReceiptInfo receiptInfoFor(const print::Receipt& receipt) {
+    core::ReceiptInfo info;
+    info.trackingCode = receipt.trackingCode;
+    info.trackingUrl = receipt.trackingUrl;
+    info.type = receipt.typeCode;
+    info.createdAtLocal = print::formatDateTimeVi(receipt.createdAt);
+    info.categoryName = receipt.category;
+    info.expectedReplyDate = print::formatDateVi(receipt.replyBy);
+    if (!receipt.anonymous) {
+        info.maskedContact = receipt.maskedName;
+        if (!receipt.maskedPhone.empty())
+            info.maskedContact += (info.maskedContact.empty() ? "" : " · ") + receipt.maskedPhone;
+    }
+    return info;
+}
+
+}  // namespace kiosk::app
