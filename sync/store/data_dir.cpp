@@ -28,6 +28,7 @@ std::expected<KioskSettings, std::string> loadSettings(const DataDir& dir) {
     s.backendUrl = t["backend"]["url"].value_or(std::string{});
     s.caBundle = t["backend"]["ca_bundle"].value_or(std::string{});
     s.printerUri = t["printer"]["uri"].value_or(std::string{"none"});
+    s.staffPinHash = t["staff"]["pin_hash"].value_or(std::string{});
     return s;
 }
 
@@ -36,6 +37,7 @@ std::expected<void, std::string> saveSettings(const DataDir& dir, const KioskSet
         {"kiosk", toml::table{{"id", s.kioskId}, {"centre", s.centre}, {"language", s.language}}},
         {"backend", toml::table{{"url", s.backendUrl}, {"ca_bundle", s.caBundle}}},
         {"printer", toml::table{{"uri", s.printerUri}}},
+        {"staff", toml::table{{"pin_hash", s.staffPinHash}}},
     };
     std::error_code ec;
     std::filesystem::create_directories(dir.root, ec);

@@ -15,6 +15,7 @@ struct KioskSettings {
     std::string backendUrl;   // e.g. https://phananh.example.gov.vn or http://127.0.0.1:8470
     std::string printerUri = "none";
     std::string caBundle;     // optional CA file for TLS
+    std::string staffPinHash; // Argon2id hash of the staff PIN; empty: the staff panel stays shut
 };
 
 struct DataDir {

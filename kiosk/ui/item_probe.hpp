@@ -1,0 +1,36 @@
+#pragma once
+// A test hook: widgets report the screen rectangle of each interactive item under its stable
+// id, so headless UI tests can click "by id". Costs one pointer check per item when no probe
+// is installed (always, in the product).
+//
+// UI thread only. The installed probe is per thread (ImGui itself runs on one thread).
+#include <imgui.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace kiosk::ui {
+
+class ItemProbe {
+public:
+    struct Rect {
+        ImVec2 min;
+        ImVec2 max;
+        ImVec2 center() const { return {(min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f}; }
+    };
+    // Records the last item (ImGui::GetItemRectMin/Max) as `id` if a probe is installed.
+    static void record(std::string_view id);
+    static ItemProbe* installed();
+
+    void install();    // makes this the probe of the calling thread
+    void uninstall();  // only if this one is installed
+    void clear() { m_items.clear(); }
+    const Rect* find(std::string_view id) const;
+    const std::map<std::string, Rect, std::less<>>& items() const { return m_items; }
+
+private:
+    std::map<std::string, Rect, std::less<>> m_items;
+};
+
+}  // namespace kiosk::ui
