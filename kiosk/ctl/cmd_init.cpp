@@ -1,7 +1,9 @@
 // kioskctl init: provision a kiosk's data directory (kiosk.toml + database).
 #include <iostream>
 
+#include "client/sync_client.hpp"
 #include "ctl/context.hpp"
+#include "keys/device_key.hpp"
 #include "record/tracking_code.hpp"
 
 namespace kiosk::ctl {
@@ -11,6 +13,7 @@ void registerInit(CLI::App& app, Context& ctx) {
     struct Opts {
         std::string kioskId, centre = "Trung tâm phục vụ hành chính công", backend = "http://127.0.0.1:8470",
                              printer = "none", language = "vi";
+        std::string staffPin;
         bool force = false;
     };
     auto o = std::make_shared<Opts>();
@@ -20,6 +23,7 @@ void registerInit(CLI::App& app, Context& ctx) {
     cmd->add_option("--backend", o->backend, "City backend URL");
     cmd->add_option("--printer", o->printer, "Printer URI (none, file:///…, escpos+tcp://host:9100, …)");
     cmd->add_option("--language", o->language, "Default language: vi or en");
+    cmd->add_option("--staff-pin", o->staffPin, "Staff PIN (4-8 digits) for the kiosk's staff panel; stored hashed");
     cmd->add_flag("--force", o->force, "Rewrite kiosk.toml of an initialised directory with another kiosk id");
     cmd->callback([&ctx, o] {
         using namespace ksync::store;
@@ -31,8 +35,12 @@ void registerInit(CLI::App& app, Context& ctx) {
             throw Failure{kExitFailed, "already initialised as kiosk " + existing->kioskId +
                                            " — a kiosk's id must not change once it has records (use --force "
                                            "only on a fresh directory)"};
-        KioskSettings s{id, o->centre, o->language, o->backend, o->printer, {}};
-        if (auto existing = loadSettings(dir)) s.caBundle = existing->caBundle;
+        KioskSettings s{id, o->centre, o->language, o->backend, o->printer, {}, {}};
+        if (auto existing = loadSettings(dir)) {
+            s.caBundle = existing->caBundle;
+            s.staffPinHash = existing->staffPinHash;
+        }
+        if (!o->staffPin.empty()) s.staffPinHash = hashStaffPin(ctx, o->staffPin);
         std::error_code ec;
         std::filesystem::create_directories(dir.root, ec);
         if (ec) throw Failure{kExitStorage, "cannot create " + dir.root.string() + ": " + ec.message()};
@@ -40,10 +48,15 @@ void registerInit(CLI::App& app, Context& ctx) {
         if (!store) ctx.failStore(store.error());
         if (auto r = saveSettings(dir, s); !r) throw Failure{kExitStorage, r.error()};
         if (auto r = store->setState("kiosk_id", id); !r) ctx.failStore(r.error());
+        // The device key pair: made once, kept across re-init (the backend knows this key).
+        auto key = platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir));
+        if (!key) throw Failure{kExitStorage, key.error()};
         if (ctx.json) {
-            ctx.printJson({{"kiosk_id", id}, {"data_dir", dir.root.string()}, {"schema", store->schemaVersion()}});
+            ctx.printJson({{"kiosk_id", id}, {"data_dir", dir.root.string()}, {"schema", store->schemaVersion()},
+                           {"device_key_fingerprint", key->fingerprint()}});
         } else {
             std::cout << ctx.strings.format("ctl.init_done", {{"kiosk", id}, {"dir", dir.root.string()}}) << "\n";
+            std::cout << ctx.strings.format("sync.device_key", {{"fingerprint", key->fingerprint()}}) << "\n";
         }
     });
 }

@@ -6,7 +6,11 @@ namespace kiosk::ctl {
 
 using namespace ksync::store;
 
-DataDir Context::dir() const { return DataDir{dataDir.empty() ? defaultDataDir() : std::filesystem::path(dataDir)}; }
+DataDir Context::dir() const {
+    DataDir d;
+    d.root = dataDir.empty() ? defaultDataDir() : std::filesystem::path(dataDir);
+    return d;
+}
 
 KioskSettings Context::settings() const {
     auto s = loadSettings(dir());

@@ -46,7 +46,12 @@ void registerSubmit(CLI::App& app, Context& ctx);
 void registerRecords(CLI::App& app, Context& ctx);  // list, show
 void registerStatus(CLI::App& app, Context& ctx);   // status, verify, categories
 void registerCode(CLI::App& app, Context& ctx);     // code check
+void registerSync(CLI::App& app, Context& ctx);     // enroll, sync
 void registerReceipt(CLI::App& app, Context& ctx);  // receipt, print, printer-status, say
+void registerStaff(CLI::App& app, Context& ctx);    // set-pin
+
+// The Argon2id hash of a staff PIN; throws Failure for a PIN that is not 4-8 digits.
+std::string hashStaffPin(const Context& ctx, const std::string& pin);
 
 // "3 giờ 12 phút" / "3 h 12 min" for an age in milliseconds.
 std::string describeAge(const Context& ctx, std::int64_t ms);

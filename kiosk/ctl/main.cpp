@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
     registerRecords(app, ctx);
     registerStatus(app, ctx);
     registerCode(app, ctx);
+    registerSync(app, ctx);
     registerReceipt(app, ctx);
+    registerStaff(app, ctx);
 
     try {
         app.parse(argc, argv);

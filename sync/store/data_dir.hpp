@@ -20,7 +20,8 @@ struct KioskSettings {
 
 struct DataDir {
     std::filesystem::path root;
-    std::filesystem::path settingsFile() const { return root / "kiosk.toml"; }
+    std::filesystem::path settingsOverride;  // a kiosk.toml elsewhere (kiosk --config)
+    std::filesystem::path settingsFile() const { return settingsOverride.empty() ? root / "kiosk.toml" : settingsOverride; }
     std::filesystem::path database() const { return root / "kiosk.db"; }
     std::filesystem::path logDir() const { return root / "log"; }
 };

@@ -55,7 +55,7 @@ Keyboard::Metrics Keyboard::metrics(const input::KeyboardLayout& layout, float w
     const float gap = 8.0f;
     const float unit =
         std::max(kMinKeyPx, (width - gap * (layout.unitsPerRow - 1.0f)) / layout.unitsPerRow);
-    const float keyHeight = std::clamp(unit * 0.75f, kMinKeyPx, kMaxKeyHeightPx);
+    const float keyHeight = std::clamp(unit * 0.75f, kMinKeyPx, std::min(kMaxKeyHeightPx, m_maxKeyHeight));
     return {unit, keyHeight, gap};
 }
 

@@ -33,6 +33,8 @@ public:
     std::vector<input::KeyIntent> draw(const TextField& field);
     // Height the keyboard takes for `width` pixels, for laying out a screen.
     float height(const TextField& field, float width) const;
+    // Caps the key height (default 110 px; never below kMinKeyPx): landscape screens use less.
+    void setMaxKeyHeight(float px) { m_maxKeyHeight = px < kMinKeyPx ? kMinKeyPx : px; }
     // Back to the field's own layout with shift off and no pending confirmation; call when
     // focus moves to another field.
     void reset();
@@ -61,6 +63,7 @@ private:
     std::optional<input::LayoutKind> m_layer;  // Symbols/letters chosen with the layer key
     Shift m_shift = Shift::Off;
     bool m_confirmClear = false;
+    float m_maxKeyHeight = 110.0f;
     std::string m_flashId;  // key released last, lit briefly as feedback
     double m_flashUntil = 0.0;
 };

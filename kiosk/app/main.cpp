@@ -1,0 +1,181 @@
+// kiosk — the resident's touchscreen program. Section index: options; first-start
+// provisioning; the event-driven loop (one screen of code, as in ImGui's examples); the
+// demo and screenshot modes.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/demo.hpp"
+#include "app/kiosk_app.hpp"
+#include "app/window.hpp"
+#include "auth/staff_pin.hpp"
+#include "clock/clock.hpp"
+#include "log/log.hpp"
+
+namespace {
+
+using namespace kiosk;
+
+struct Options {
+    std::string dataDir;
+    std::string config;
+    std::string windowed;  // "WxH"
+    bool landscape = false;
+    bool demo = false;
+    std::string screenshots;
+    std::string printer;
+    std::string speechWav;
+    std::string kioskId = "7K3M";
+};
+
+// First start on an empty directory: a working kiosk with embedded defaults (receipts as PNG
+// files, staff PIN 1234 until `kioskctl set-pin`).
+bool provision(const ksync::store::DataDir& dir, const Options& o) {
+    if (std::filesystem::exists(dir.settingsFile())) return true;
+    ksync::store::KioskSettings s;
+    s.kioskId = o.kioskId;
+    s.centre = "Trung tâm phục vụ hành chính công";
+    s.backendUrl = "http://127.0.0.1:8470";
+    s.printerUri = "png://" + (dir.root / "receipts").string();
+    s.staffPinHash = platform::auth::hashPin("1234").value_or("");
+    std::error_code ec;
+    std::filesystem::create_directories(dir.root / "receipts", ec);
+    if (auto r = ksync::store::saveSettings(dir, s); !r) {
+        std::cerr << "kiosk: " << r.error() << "\n";
+        return false;
+    }
+    std::cerr << "kiosk: new data directory " << dir.root << " (kiosk " << s.kioskId
+              << ", receipts as PNG, staff PIN 1234 — change it with kioskctl set-pin)\n";
+    return true;
+}
+
+bool parseSize(const std::string& s, int& w, int& h) { return std::sscanf(s.c_str(), "%dx%d", &w, &h) == 2 && w > 0 && h > 0; }
+
+// Runs the loop until exit; with `script`, drives the screens and stops when the script ends.
+int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app::DemoDriver* script,
+            const std::filesystem::path& shotDir) {
+    int busyFrames = 3;
+    while (!kioskApp.exitRequested() && !window.closeRequested()) {
+        if (script) window.waitEvents(0);
+        else window.waitEvents(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0);
+        window.beginFrame([&](ImGuiIO& io) {
+            if (script) script->beforeNewFrame(io);
+            if (io.MouseDown[0] || io.MouseReleased[0] || io.InputQueueCharacters.Size) busyFrames = 3;
+        });
+        kioskApp.frame(platform::clock::unixMillis(platform::clock::now()));
+        std::optional<std::string> shot;
+        if (script) shot = script->afterFrame(kioskApp);
+        const std::filesystem::path shotPath = shot ? shotDir / *shot : std::filesystem::path{};
+        window.endFrame(theme.palette().background, shot ? &shotPath : nullptr);
+        if (busyFrames > 0) --busyFrames;
+        if (script && script->done()) break;
+    }
+    if (script && !script->error().empty()) {
+        std::cerr << "kiosk: " << script->error() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"kiosk — touchscreen kiosk for ward feedback (phản ánh, kiến nghị)"};
+    Options o;
+    cli.add_option("--data-dir", o.dataDir, "Data directory (default: $KIOSK_DATA_DIR or ./kiosk-data)");
+    cli.add_option("--config", o.config, "kiosk.toml to use instead of <data-dir>/kiosk.toml");
+    cli.add_option("--windowed", o.windowed, "A normal window of WxH (development), e.g. 1080x1920");
+    cli.add_flag("--landscape", o.landscape, "With --demo/--screenshots/--windowed defaults: 1920x1080 instead of 1080x1920");
+    cli.add_flag("--demo", o.demo, "Complete a sample submission through the real screens, then exit");
+    cli.add_option("--screenshots", o.screenshots, "Render every screen (both orientations, two text sizes) to PNGs in DIR");
+    cli.add_option("--printer", o.printer, "Printer URI for this run (overrides kiosk.toml)");
+    cli.add_option("--speech-wav", o.speechWav, "Write speech to this WAV file instead of the audio device");
+    cli.add_option("--kiosk-id", o.kioskId, "Kiosk id used when a new data directory is provisioned");
+    CLI11_PARSE(cli, argc, argv);
+
+    ksync::store::DataDir dir;
+    dir.root = o.dataDir.empty() ? ksync::store::defaultDataDir() : std::filesystem::path(o.dataDir);
+    if (!o.config.empty()) dir.settingsOverride = o.config;
+    if (!provision(dir, o)) return 3;
+    platform::log::setFile(dir.logDir() / "kiosk.log");
+
+    app::MainQueue queue;
+    auto services = app::Services::create({dir, o.printer, o.speechWav}, queue);
+    if (!services) {
+        std::cerr << "kiosk: " << services.error() << "\n";
+        return 4;
+    }
+
+    const bool scripted = o.demo || !o.screenshots.empty();
+    int w = o.landscape ? 1920 : 1080, h = o.landscape ? 1080 : 1920;
+    if (!o.windowed.empty() && !parseSize(o.windowed, w, h)) {
+        std::cerr << "kiosk: --windowed wants WxH, e.g. 1080x1920\n";
+        return 2;
+    }
+    app::WindowHandlers handlers;
+    app::KioskApp* appPtr = nullptr;
+    handlers.onChar = [&](char32_t c) { if (appPtr) appPtr->ui().onChar(c); };
+    handlers.onKey = [&](input::SpecialKey k) { if (appPtr) appPtr->ui().onKey(k); };
+    handlers.onStaffShortcut = [&] { if (appPtr) appPtr->ui().onStaffShortcut(); };
+    const bool fullscreen = o.windowed.empty() && !scripted;
+    auto window = app::Window::create({fullscreen, w, h, /*kioskMode=*/fullscreen}, handlers);
+    if (!window) {
+        std::cerr << "kiosk: " << window.error() << "\n";
+        return 5;
+    }
+    queue.setWaker(&app::Window::wake);
+    ui::Theme theme;
+    if (!theme.loadFonts(*ImGui::GetIO().Fonts)) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
+    platform::log::info("kiosk", "started");
+
+    if (!o.screenshots.empty()) {
+        const std::filesystem::path out = o.screenshots;
+        std::filesystem::create_directories(out);
+        int rc = 0;
+        for (bool land : {false, true}) {
+            (*window)->resize(land ? 1920 : 1080, land ? 1080 : 1920);
+            for (auto size : {core::TextSize::Normal, core::TextSize::Large}) {
+                app::KioskApp pass(**services, queue, theme);
+                appPtr = &pass;
+                const std::string prefix = std::string(land ? "landscape-" : "portrait-") +
+                                           (size == core::TextSize::Normal ? "normal-" : "large-");
+                pass.apply(core::intent::SetTextSize{size}, platform::clock::unixMillis(platform::clock::now()));
+                auto steps = app::sampleSubmission(true, prefix);
+                app::DemoDriver first(steps);
+                rc |= runLoop(**window, pass, theme, &first, out);
+                const std::string code = pass.state().lastReceiptCode;
+                app::DemoDriver second(app::trackingAndStaff(code, "1234", true, prefix));
+                rc |= runLoop(**window, pass, theme, &second, out);
+                appPtr = nullptr;
+            }
+        }
+        std::cout << "screenshots: " << std::filesystem::absolute(out).string() << "\n";
+        return rc;
+    }
+
+    app::KioskApp kioskApp(**services, queue, theme);
+    appPtr = &kioskApp;
+    int rc = 0;
+    if (o.demo) {
+        app::DemoDriver script(app::sampleSubmission(true, "demo-"));
+        const auto shots = dir.root / "screenshots";
+        std::filesystem::create_directories(shots);
+        rc = runLoop(**window, kioskApp, theme, &script, shots);
+        const std::string code = kioskApp.state().lastReceiptCode;
+        if (rc == 0 && !code.empty()) {
+            const auto& cfg = (*services)->config();
+            std::cout << "Mã số tra cứu / tracking code: " << code << "\n"
+                      << "Trang tra cứu / tracking URL: " << (cfg.trackingBaseUrl.empty() ? "" : cfg.trackingBaseUrl) << code << "\n"
+                      << "Ảnh màn hình / screenshots: " << shots.string() << "\n"
+                      << "Phiếu / receipt: " << (dir.root / "receipts" / (code + ".png")).string() << "\n";
+        } else if (rc == 0) {
+            std::cerr << "kiosk: the demo did not reach a receipt\n";
+            rc = 1;
+        }
+    } else {
+        rc = runLoop(**window, kioskApp, theme, nullptr, {});
+    }
+    platform::log::info("kiosk", "exiting");
+    return rc;
+}

@@ -1,0 +1,42 @@
+#pragma once
+// MainQueue: how other threads (printing, speech, sync) hand results to the UI thread.
+// post() may be called from any thread; drain() only from the UI thread, once per frame.
+// After post() the waker runs (glfwPostEmptyEvent in the real app) so an idle event loop
+// wakes up at once. No lock is held while the waker or the UI runs.
+#include <functional>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "core/flow_types.hpp"
+
+namespace kiosk::app {
+
+class MainQueue {
+public:
+    using Waker = std::function<void()>;
+    void setWaker(Waker w) {
+        std::lock_guard lock(m_mutex);
+        m_waker = std::move(w);
+    }
+    void post(core::Intent intent) {
+        Waker w;
+        {
+            std::lock_guard lock(m_mutex);
+            m_items.push_back(std::move(intent));
+            w = m_waker;
+        }
+        if (w) w();
+    }
+    std::vector<core::Intent> drain() {
+        std::lock_guard lock(m_mutex);
+        return std::exchange(m_items, {});
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<core::Intent> m_items;
+    Waker m_waker;
+};
+
+}  // namespace kiosk::app

@@ -1,0 +1,188 @@
+#include "app/services.hpp"
+
+#include "app/receipt_builder.hpp"
+#include "auth/staff_pin.hpp"
+#include "clock/clock.hpp"
+#include "log/log.hpp"
+#include "record/validation.hpp"
+#include "tts/speaker.hpp"
+
+namespace kiosk::app {
+
+namespace print = platform::print;
+namespace log = platform::log;
+using ksync::store::Store;
+
+Services::Services(const ServicesOptions& options, MainQueue& queue)
+    : m_options(options), m_queue(queue), m_vi(platform::text::Strings::load("vi")), m_en(platform::text::Strings::load("en")) {}
+
+Services::~Services() {
+    for (auto& t : m_pinChecks)
+        if (t.joinable()) t.join();
+}
+
+std::expected<std::unique_ptr<Services>, std::string> Services::create(const ServicesOptions& options, MainQueue& queue) {
+    std::unique_ptr<Services> s(new Services(options, queue));
+    auto settings = ksync::store::loadSettings(options.dir);
+    if (!settings) return std::unexpected(settings.error());
+    s->m_settings = *settings;
+    auto store = Store::open(options.dir.database(), Store::Open::CreateOrMigrate);
+    if (!store) return std::unexpected("database: " + store.error().detail);
+    s->m_store.emplace(std::move(*store));
+    s->reloadConfig();
+
+    const std::string uri = options.printerUri.empty() ? s->m_settings.printerUri : options.printerUri;
+    auto printer = print::makePrinter(uri);
+    if (!printer) return std::unexpected("printer: " + printer.error().detail);
+    auto renderer = print::ReceiptRenderer::create(s->m_vi);
+    if (!renderer) return std::unexpected("receipt renderer: " + renderer.error());
+    Services* self = s.get();
+    s->m_printQueue = std::make_unique<print::PrintQueue>(std::move(*printer), std::move(*renderer),
+                                                          [self](const print::PrintEvent& e) { self->onPrintEvent(e); });
+
+    platform::tts::SpeechOptions speech;
+    speech.enabled = true;
+    std::unique_ptr<platform::tts::AudioSink> sink;
+    if (options.speechWavPath.empty()) sink = std::make_unique<platform::tts::DeviceSink>();
+    else sink = std::make_unique<platform::tts::WavFileSink>(options.speechWavPath);
+    if (auto speaker = platform::tts::Speaker::create(speech, std::move(sink))) {
+        s->m_speech = std::make_unique<platform::tts::SpeechWorker>(std::move(*speaker), [](const platform::tts::SpeechEvent& e) {
+            if (e.error) log::warn("speech", "not spoken: " + platform::tts::messageKey(*e.error));
+        });
+    } else {
+        log::warn("speech", "unavailable: " + platform::tts::messageKey(speaker.error()));
+    }
+    if (auto n = s->m_store->recoverSending(); n && *n > 0) log::info("store", "requeued " + std::to_string(*n) + " record(s) left sending");
+    return s;
+}
+
+void Services::reloadConfig() {
+    auto cached = m_store->config();
+    if (cached && *cached) {
+        if (auto parsed = ksync::store::parseBackendConfig((*cached)->document)) {
+            m_config = *parsed;
+            return;
+        }
+        log::warn("config", "cached config unreadable; using the default");
+    }
+    m_config = ksync::store::parseBackendConfig(ksync::store::defaultBackendConfigJson()).value();
+}
+
+void Services::run(const core::Effect& effect, const core::State& state) {
+    namespace fx = core::effect;
+    const auto& t = strings(state.prefs.language);
+    if (auto* e = std::get_if<fx::StoreRecord>(&effect)) storeRecord(e->draft);
+    else if (auto* p = std::get_if<fx::PrintReceipt>(&effect)) printReceipt(p->trackingCode);
+    else if (auto* sp = std::get_if<fx::Speak>(&effect)) speak(sp->text);
+    else if (auto* k = std::get_if<fx::SpeakKey>(&effect)) speak(t.get(k->key));
+    else if (auto* c = std::get_if<fx::SpeakCode>(&effect))
+        speak(t.get("tts.code_intro") + " " + platform::tts::spellTrackingCode(c->trackingCode));
+    else if (auto* l = std::get_if<fx::LookupStatus>(&effect)) lookupStatus(l->trackingCode);
+    else if (auto* pin = std::get_if<fx::CheckPin>(&effect)) checkPin(pin->pin);
+    else if (std::holds_alternative<fx::CallStaff>(effect)) log::info("kiosk", "resident asked for staff help");
+}
+
+void Services::storeRecord(const ksync::record::Draft& draft) {
+    auto valid = ksync::record::validateDraft(draft);
+    if (!valid) {  // the core validated it already; a mismatch is a bug, but lose nothing
+        log::error("store", "draft failed validation at store time");
+        m_queue.post(core::intent::StoreFailed{"store.io_error"});
+        return;
+    }
+    const auto now = platform::clock::now();
+    auto rec = m_store->createRecord(*valid, m_settings.kioskId, platform::clock::formatUtc(now),
+                                     platform::clock::isSystemClockSynchronised());
+    if (!rec) {
+        log::error("store", "record not stored: " + std::string(rec.error().messageKey()));
+        m_queue.post(core::intent::StoreFailed{std::string(rec.error().messageKey())});
+        return;
+    }
+    // The receipt is made from the plain record, before anything else happens to the content.
+    const print::Receipt receipt = print::makeReceipt(receiptInputFor(*rec, m_settings, m_config, draft.language));
+    m_receipts[receipt.trackingCode] = receipt;
+    log::info("store", "stored " + rec->header.trackingCode);
+    m_queue.post(core::intent::Stored{receiptInfoFor(receipt)});
+    if (m_onRecordStored) m_onRecordStored();
+}
+
+std::optional<print::Receipt> Services::receiptFor(const std::string& code) {
+    if (auto it = m_receipts.find(code); it != m_receipts.end()) return it->second;
+    auto rec = m_store->findByCode(code);
+    if (!rec || !*rec) return std::nullopt;
+    return print::makeReceipt(receiptInputFor(**rec, m_settings, m_config, "vi"));
+}
+
+void Services::printReceipt(const std::string& code) {
+    auto receipt = receiptFor(code);
+    if (!receipt) {
+        m_queue.post(core::intent::PrintFailed{"store.not_found"});
+        return;
+    }
+    m_printQueue->submit(*receipt);
+}
+
+void Services::onPrintEvent(const print::PrintEvent& e) {  // print worker thread
+    using Kind = print::PrintEvent::Kind;
+    {
+        std::lock_guard lock(m_printerMutex);
+        m_printerKey = print::messageKey(e.status.state);
+    }
+    if (e.kind == Kind::Printed) {
+        log::info("print", "printed " + e.trackingCode);
+        m_queue.post(core::intent::Printed{});
+    } else if (e.kind == Kind::Failed) {
+        log::warn("print", "failed " + e.trackingCode + ": " + (e.error ? e.error->detail : std::string{}));
+        m_queue.post(core::intent::PrintFailed{e.error ? print::messageKey(*e.error) : std::string("printer.error.io")});
+    }
+}
+
+void Services::requestPrinterStatus() { m_printQueue->requestStatus(); }
+
+void Services::lookupStatus(const std::string& code) {
+    std::vector<core::StatusEntry> timeline;
+    bool found = false;
+    if (auto rec = m_store->findByCode(code); rec && *rec) {
+        found = true;
+        timeline.push_back({"queued", "", "", "", "", (*rec)->header.createdAt});
+        if (auto sum = m_store->summaryByCode(code); sum && *sum && (*sum)->outboxState == "uploaded")
+            timeline.push_back({"uploaded", "", "", "", "", (*rec)->header.createdAt});
+    }
+    if (auto history = m_store->statusHistory(code); history) {
+        for (const auto& u : *history) {
+            found = true;
+            timeline.push_back({u.status, u.note, u.agency, u.officer, u.expectedDate, u.updatedAt});
+        }
+    }
+    m_queue.post(core::intent::StatusLoaded{found, std::move(timeline)});
+}
+
+void Services::checkPin(const std::string& pin) {
+    // Argon2 takes a few hundred milliseconds: not on the UI thread.
+    const std::string hash = m_settings.staffPinHash;
+    MainQueue* queue = &m_queue;
+    m_pinChecks.emplace_back([pin, hash, queue] {
+        const bool ok = !hash.empty() && platform::auth::verifyPin(pin, hash);
+        log::info("staff", ok ? "panel opened" : "wrong PIN");
+        queue->post(core::intent::PinChecked{ok});
+    });
+}
+
+void Services::speak(std::string text) {
+    if (m_speech) m_speech->speak(std::move(text));
+}
+
+StaffSnapshot Services::staffSnapshot() {
+    StaffSnapshot s;
+    if (auto st = m_store->outboxStats()) {
+        s.queued = st->queued;
+        s.quarantined = st->quarantined;
+        s.oldestQueuedMs = st->oldestQueuedMs;
+    }
+    if (auto v = m_store->state("last_contact"); v && *v) s.lastContact = **v;
+    if (auto v = m_store->state("last_error"); v && *v) s.lastError = **v;
+    std::lock_guard lock(m_printerMutex);
+    s.printerKey = m_printerKey;
+    return s;
+}
+
+}  // namespace kiosk::app

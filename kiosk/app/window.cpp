@@ -1,0 +1,143 @@
+#include "app/window.hpp"
+
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb/stb_image_write.h>
+
+#include <vector>
+
+#include "ui/widgets/physical_keys.hpp"
+
+namespace kiosk::app {
+
+namespace {
+Window* self(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w)); }
+}  // namespace
+
+std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowOptions& options, WindowHandlers handlers) {
+    if (!glfwInit()) return std::unexpected("cannot open the display (glfwInit failed; is DISPLAY set?)");
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_AUTO_ICONIFY, GLFW_FALSE);
+    glfwWindowHint(GLFW_DECORATED, options.fullscreen ? GLFW_FALSE : GLFW_TRUE);
+    std::unique_ptr<Window> win(new Window(options, std::move(handlers)));
+    GLFWmonitor* monitor = options.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+    int w = options.width, h = options.height;
+    if (monitor) {
+        const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+        w = mode->width;
+        h = mode->height;
+    }
+    win->m_window = glfwCreateWindow(w, h, "Ki-ốt phản ánh, kiến nghị", nullptr, nullptr);
+    if (!win->m_window) {
+        glfwTerminate();
+        return std::unexpected("cannot create an OpenGL 3 window");
+    }
+    if (monitor) glfwSetWindowMonitor(win->m_window, monitor, 0, 0, w, h, GLFW_DONT_CARE);
+    glfwMakeContextCurrent(win->m_window);
+    glfwSwapInterval(1);
+    glfwSetWindowUserPointer(win->m_window, win.get());
+    // Ours first: the ImGui backend chains to them.
+    glfwSetCharCallback(win->m_window, &Window::onCharCallback);
+    glfwSetKeyCallback(win->m_window, &Window::onKeyCallback);
+    glfwSetMouseButtonCallback(win->m_window, &Window::onMouseCallback);
+    glfwSetWindowCloseCallback(win->m_window, &Window::onCloseCallback);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(win->m_window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    win->m_imguiReady = true;
+    return win;
+}
+
+Window::~Window() {
+    if (m_imguiReady) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    if (m_window) glfwDestroyWindow(m_window);
+    glfwTerminate();
+}
+
+void Window::onCharCallback(GLFWwindow* w, unsigned int codepoint) {
+    Window* win = self(w);
+    if (win->m_handlers.onInput) win->m_handlers.onInput();
+    if (win->m_handlers.onChar) win->m_handlers.onChar(static_cast<char32_t>(codepoint));
+}
+
+void Window::onKeyCallback(GLFWwindow* w, int key, int, int action, int mods) {
+    Window* win = self(w);
+    if (win->m_handlers.onInput) win->m_handlers.onInput();
+    if (action == GLFW_RELEASE) return;
+    if (key == GLFW_KEY_S && (mods & GLFW_MOD_CONTROL) && (mods & GLFW_MOD_ALT)) {
+        if (win->m_handlers.onStaffShortcut) win->m_handlers.onStaffShortcut();
+        return;
+    }
+    if (auto k = ui::specialKeyFromGlfw(key); k && win->m_handlers.onKey) win->m_handlers.onKey(*k);
+}
+
+void Window::onMouseCallback(GLFWwindow* w, int, int, int) {
+    Window* win = self(w);
+    if (win->m_handlers.onInput) win->m_handlers.onInput();
+}
+
+void Window::onCloseCallback(GLFWwindow* w) {
+    // In kiosk mode a window-manager close (or Alt+F4) does nothing: only the staff panel exits.
+    if (self(w)->m_options.kioskMode) glfwSetWindowShouldClose(w, GLFW_FALSE);
+}
+
+void Window::beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    if (beforeNewFrame) beforeNewFrame(ImGui::GetIO());
+    ImGui::NewFrame();
+}
+
+bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshotPng) {
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    glViewport(0, 0, w, h);
+    const ImVec4 c = ImGui::ColorConvertU32ToFloat4(clearColour);
+    glClearColor(c.x, c.y, c.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    bool ok = true;
+    if (screenshotPng) {
+        std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 4);
+        glReadBuffer(GL_BACK);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+        stbi_flip_vertically_on_write(1);
+        ok = stbi_write_png(screenshotPng->c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+    }
+    glfwSwapBuffers(m_window);
+    return ok;
+}
+
+void Window::waitEvents(double timeoutSeconds) {
+    if (timeoutSeconds <= 0) glfwPollEvents();
+    else glfwWaitEventsTimeout(timeoutSeconds);
+}
+
+bool Window::closeRequested() const { return glfwWindowShouldClose(m_window); }
+
+void Window::resize(int width, int height) {
+    glfwSetWindowSize(m_window, width, height);
+    for (int i = 0; i < 10; ++i) {
+        glfwPollEvents();
+        int w = 0, h = 0;
+        glfwGetFramebufferSize(m_window, &w, &h);
+        if (w == width && h == height) break;
+        glfwWaitEventsTimeout(0.05);
+    }
+}
+
+void Window::wake() { glfwPostEmptyEvent(); }
+
+}  // namespace kiosk::app

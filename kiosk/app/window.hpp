@@ -1,0 +1,66 @@
+#pragma once
+// The kiosk's window: GLFW + OpenGL 3 + the ImGui backends, fullscreen and undecorated in
+// kiosk mode, or a normal window for development. Physical keys and characters (keyboards,
+// USB barcode scanners) are forwarded to the handlers given at creation.
+//
+// Main thread only (GLFW's rule); wake() may be called from any thread.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "input/key_intent.hpp"
+
+namespace kiosk::app {
+
+struct WindowOptions {
+    bool fullscreen = true;
+    int width = 1080;
+    int height = 1920;
+    bool kioskMode = true;  // ignore close requests and escape keys; only the staff panel exits
+};
+
+struct WindowHandlers {
+    std::function<void(char32_t)> onChar;
+    std::function<void(input::SpecialKey)> onKey;
+    std::function<void()> onStaffShortcut;  // Ctrl+Alt+S
+    std::function<void()> onInput;          // any mouse, key or touch event
+};
+
+class Window {
+public:
+    static std::expected<std::unique_ptr<Window>, std::string> create(const WindowOptions& options, WindowHandlers handlers);
+    ~Window();
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+    // Starts an ImGui frame. `beforeNewFrame` runs after the backend read the real mouse and
+    // before ImGui::NewFrame, so a scripted demo can put its own pointer state in io.
+    void beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame = {});
+    // Renders and swaps; with `screenshotPng`, the frame is also written there as a PNG.
+    // Returns false only when the screenshot could not be written.
+    bool endFrame(ImU32 clearColour, const std::filesystem::path* screenshotPng = nullptr);
+    // Waits for an event (or the timeout, in seconds).
+    void waitEvents(double timeoutSeconds);
+    bool closeRequested() const;
+    void resize(int width, int height);
+    static void wake();  // any thread
+
+private:
+    Window(WindowOptions options, WindowHandlers handlers) : m_options(options), m_handlers(std::move(handlers)) {}
+    static void onCharCallback(GLFWwindow* w, unsigned int codepoint);
+    static void onKeyCallback(GLFWwindow* w, int key, int scancode, int action, int mods);
+    static void onMouseCallback(GLFWwindow* w, int button, int action, int mods);
+    static void onCloseCallback(GLFWwindow* w);
+
+    WindowOptions m_options;
+    WindowHandlers m_handlers;
+    GLFWwindow* m_window = nullptr;
+    bool m_imguiReady = false;
+};
+
+}  // namespace kiosk::app

@@ -1,0 +1,112 @@
+// kioskctl enroll / sync: the same client the kiosk's worker runs, from the command line.
+#include <csignal>
+#include <iostream>
+
+#include "client/sync_client.hpp"
+#include "client/sync_worker.hpp"
+#include "ctl/context.hpp"
+
+namespace kiosk::ctl {
+namespace {
+
+using namespace ksync::client;
+
+[[noreturn]] void failSync(const Context& ctx, const SyncError& e) {
+    const int code = e.kind == SyncErrorKind::Storage ? kExitStorage
+                     : e.kind == SyncErrorKind::BadConfig ? kExitNotReady
+                                                          : kExitFailed;
+    throw Failure{code, ctx.strings.format("sync.once_failed", {{"error", ctx.text(e.messageKey())}}) + " (" + e.detail + ")"};
+}
+
+void registerEnroll(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("enroll", "Register this kiosk's public key with the backend (one-time token)");
+    auto token = std::make_shared<std::string>();
+    cmd->add_option("--token", *token, "Token from `kiosk-backend issue-token`")->required();
+    cmd->callback([&ctx, token] {
+        ctx.settings();
+        auto client = SyncClient::open(ctx.dir());
+        if (!client) failSync(ctx, client.error());
+        auto fp = client->enroll(*token);
+        if (!fp) failSync(ctx, fp.error());
+        if (ctx.json)
+            ctx.printJson({{"kiosk_id", client->kioskId()}, {"enrolled", true}, {"backend_key_fingerprint", *fp}});
+        else
+            std::cout << ctx.strings.format("sync.enrolled", {{"kiosk", client->kioskId()}, {"fingerprint", *fp}}) << "\n";
+    });
+}
+
+void registerSyncCmd(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("sync", "Upload queued records and pull status/config (the worker's logic)");
+    struct Opts {
+        bool once = false;
+        std::size_t batchRecords = 100;
+        std::int64_t timeoutMs = 120000;
+        std::int64_t pollMs = 60000;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_flag("--once", o->once, "One pass (upload everything, pull), then exit: 0 when it all went through");
+    cmd->add_option("--batch-records", o->batchRecords, "Records per batch (default 100)");
+    cmd->add_option("--timeout-ms", o->timeoutMs, "Per-request timeout (default 120000)");
+    cmd->add_option("--poll-ms", o->pollMs, "Without --once: pause between passes when all is sent (default 60000)");
+    cmd->callback([&ctx, o] {
+        const auto settings = ctx.settings();
+        globalInit();
+        SyncClientOptions options;
+        options.batchRecords = std::max<std::size_t>(1, o->batchRecords);
+        options.transport.totalTimeoutMs = o->timeoutMs;
+        options.transport.connectTimeoutMs = std::min<std::int64_t>(o->timeoutMs, 15000);
+        if (o->once) {
+            auto client = SyncClient::open(ctx.dir(), options);
+            if (!client) failSync(ctx, client.error());
+            if (auto r = client->recover(); !r) failSync(ctx, r.error());
+            const auto report = client->runPass();
+            if (ctx.json) {
+                ctx.printJson({{"ok", report.ok()},
+                               {"uploaded", report.uploaded},
+                               {"duplicates", report.duplicates},
+                               {"quarantined", report.quarantined},
+                               {"status_updates", report.statusUpdates},
+                               {"config_changed", report.configChanged},
+                               {"batches", report.batches},
+                               {"error", report.error ? ctx.text(report.error->messageKey()) : std::string{}}});
+            } else if (report.ok()) {
+                std::cout << ctx.strings.format("sync.once_ok", {{"uploaded", std::to_string(report.uploaded)},
+                                                                 {"quarantined", std::to_string(report.quarantined)},
+                                                                 {"updates", std::to_string(report.statusUpdates)}})
+                          << "\n";
+            }
+            if (!report.ok()) failSync(ctx, *report.error);
+            return;
+        }
+        // Foreground worker until SIGINT/SIGTERM (waited for with sigwait: no handler, no global).
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        SyncWorkerOptions wo;
+        wo.client = options;
+        wo.idlePollMs = o->pollMs;
+        SyncWorker worker(ctx.dir(), wo, [&ctx](const SyncEvent& e) {
+            if (e.kind != SyncEvent::Kind::PassFinished) return;
+            const auto& s = e.snapshot;
+            std::cout << (s.lastError.empty() ? "ok" : s.lastError) << " · " << ctx.text("status.queued") << ": " << s.queued
+                      << " · " << ctx.text("status.quarantined") << ": " << s.quarantined << " · +" << e.report.uploaded
+                      << std::endl;
+        });
+        std::cout << ctx.strings.format("sync.running", {{"backend", settings.backendUrl}}) << std::endl;
+        worker.start();
+        int sig = 0;
+        sigwait(&set, &sig);
+        worker.stop();
+    });
+}
+
+}  // namespace
+
+void registerSync(CLI::App& app, Context& ctx) {
+    registerEnroll(app, ctx);
+    registerSyncCmd(app, ctx);
+}
+
+}  // namespace kiosk::ctl

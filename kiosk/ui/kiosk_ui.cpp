@@ -1,0 +1,309 @@
+// KioskUi — section index:
+//   1. construction and fields      2. frame: root window, screen dispatch
+//   3. toolbar                      4. overlays (idle countdown, staff corner)
+//   5. input routing (on-screen keyboard, physical keys, scanner)
+#include "ui/kiosk_ui.hpp"
+
+#include <algorithm>
+
+#include "ui/item_probe.hpp"
+#include "ui/screens/screens.hpp"
+#include "ui/widgets/big_button.hpp"
+#include "ui/widgets/text_field_view.hpp"
+
+namespace kiosk::ui {
+
+using core::FormField;
+using core::Screen;
+namespace intent = core::intent;
+
+// ---- 1. construction and fields ------------------------------------------------------------
+
+KioskUi::KioskUi(const platform::text::Strings& vi, const platform::text::Strings& en, Theme& theme)
+    : m_vi(vi), m_en(en), m_theme(theme), m_keyboardVi(vi), m_keyboardEn(en) {
+    m_fields.emplace(FormField::Body, TextField::vietnameseText(true, ksync::record::kMaxBodyChars));
+    m_fields.emplace(FormField::Title, TextField::vietnameseText(false, ksync::record::kMaxTitleChars));
+    m_fields.emplace(FormField::LocationAddress, TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
+    m_fields.emplace(FormField::Name, TextField::vietnameseText(false, ksync::record::kMaxNameChars));
+    m_fields.emplace(FormField::Phone, TextField::phone());
+    m_fields.emplace(FormField::Email, TextField::email());
+    m_fields.emplace(FormField::ContactAddress, TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
+    m_fields.emplace(FormField::TrackCode, TextField::code(64));
+    TextFieldConfig pin;
+    pin.layout = input::LayoutKind::Phone;
+    pin.allowVietnamese = false;
+    pin.vietnameseOn = false;
+    pin.maxChars = 8;
+    m_fields.emplace(FormField::Pin, TextField(pin));
+}
+
+TextField& KioskUi::field(FormField f) { return m_fields.at(f); }
+
+void KioskUi::focus(FormField f) {
+    if (m_hasFocus && m_focus == f) return;
+    if (m_hasFocus) m_fields.at(m_focus).commit();
+    m_focus = f;
+    m_hasFocus = true;
+    m_keyboardVi.reset();
+    m_keyboardEn.reset();
+}
+
+void KioskUi::resetFields() {
+    for (auto& [_, fld] : m_fields) fld.clear();
+    m_hasFocus = false;
+    m_consentExpanded = false;
+    m_wardPickerOpen = false;
+    m_scanBuffer.clear();
+}
+
+namespace {
+
+const std::string* formText(const core::State& s, FormField f) {
+    switch (f) {
+        case FormField::Title: return &s.form.title;
+        case FormField::Body: return &s.form.body;
+        case FormField::Ward: return &s.form.wardCode;
+        case FormField::LocationAddress: return &s.form.locationAddress;
+        case FormField::Name: return &s.form.name;
+        case FormField::Phone: return &s.form.phone;
+        case FormField::Email: return &s.form.email;
+        case FormField::ContactAddress: return &s.form.contactAddress;
+        case FormField::TrackCode: return &s.tracking.typed;
+        case FormField::Pin: return &s.staff.pin;
+    }
+    return nullptr;
+}
+
+// The field that gets focus when a screen opens.
+std::optional<FormField> firstField(const core::State& s) {
+    switch (s.screen) {
+        case Screen::Content: return FormField::Body;
+        case Screen::Contact:
+            return s.form.contact == core::ContactChoice::WithContact ? std::optional(FormField::Name) : std::nullopt;
+        case Screen::TrackEntry: return FormField::TrackCode;
+        case Screen::StaffPin: return FormField::Pin;
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace
+
+// The core holds the text; a field being typed in is ahead of it by at most this frame.
+// Every other field follows the core (so a reset or a new title suggestion shows at once).
+void KioskUi::syncFields(const core::State& s) {
+    if (s.screen != m_lastScreen) {
+        m_lastScreen = s.screen;
+        m_hasFocus = false;
+        m_wardPickerOpen = false;
+        if (auto f = firstField(s)) focus(*f);
+    }
+    if (s.form.contact != m_lastContactChoice) {
+        m_lastContactChoice = s.form.contact;
+        if (s.screen == Screen::Contact && s.form.contact == core::ContactChoice::WithContact) focus(FormField::Name);
+        if (s.form.contact != core::ContactChoice::WithContact && m_hasFocus && s.screen == Screen::Contact) m_hasFocus = false;
+    }
+    for (auto& [id, fld] : m_fields) {
+        const std::string* text = formText(s, id);
+        if (!text || (m_hasFocus && m_focus == id)) continue;
+        if (fld.text() != *text) fld.setText(*text);
+    }
+}
+
+// ---- 2. frame --------------------------------------------------------------------------------
+
+std::vector<core::Intent> KioskUi::draw(const UiData& data) {
+    const core::State& s = *data.state;
+    std::vector<core::Intent> out = std::exchange(m_pending, {});
+    m_theme.apply(s.prefs);
+    syncFields(s);
+
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    Frame fr{*this, data, s, strings(s), m_theme, out, display, display.y > display.x};
+    m_landscape = !fr.portrait;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    const ImGuiWindowFlags root = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                                  ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("###kiosk_root", nullptr, root);
+    ImGui::PushFont(m_theme.body());
+    drawToolbar(fr);
+    switch (s.screen) {
+        case Screen::Welcome: screens::welcome(fr); break;
+        case Screen::Category: screens::category(fr); break;
+        case Screen::Content: screens::content(fr); break;
+        case Screen::Contact: screens::contact(fr); break;
+        case Screen::Review: screens::review(fr); break;
+        case Screen::Receipt: screens::receipt(fr); break;
+        case Screen::TrackEntry: screens::trackEntry(fr); break;
+        case Screen::TrackResult: screens::trackResult(fr); break;
+        case Screen::StaffPin: screens::staffPin(fr); break;
+        case Screen::StaffPanel: screens::staffPanel(fr); break;
+    }
+    ImGui::PopFont();
+    ImGui::End();
+    drawStaffCorner(fr);
+    if (s.idleWarning) drawIdleOverlay(fr);
+    return out;
+}
+
+// ---- 3. toolbar ------------------------------------------------------------------------------
+
+void KioskUi::drawToolbar(Frame& fr) {
+    const auto& t = fr.t;
+    const float corner = 72.0f;  // the staff corner sits left of the toolbar
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + corner);
+    const bool hasBack = fr.s.screen != Screen::Welcome && fr.s.screen != Screen::Receipt &&
+                         fr.s.screen != Screen::StaffPanel;
+    const char* sizeLabel = fr.s.prefs.textSize == core::TextSize::Normal ? "A+"
+                            : fr.s.prefs.textSize == core::TextSize::Large ? "A++"
+                                                                           : "A";
+    const std::string back = "‹ " + t.get("nav.back");
+    const std::string size = t.get("toolbar.text_size") + " " + sizeLabel;
+    const std::string& lang = t.get("toolbar.language");
+    const std::string& contrast = t.get("toolbar.contrast");
+    const std::string& speech = t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off");
+    const std::string& listen = t.get("toolbar.listen");
+    // Six equal slots (the first stays empty on screens without Back) that always fit the
+    // width; labels wrap inside their buttons.
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float w = (ImGui::GetContentRegionAvail().x - 5 * spacing) / 6.0f;
+    const float h = 84.0f * m_theme.scale();
+    ImFont* font = m_theme.bodyBold();
+    if (hasBack) {
+        if (bigButton(m_theme, {back}, "nav_back", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::Back{});
+    } else {
+        ImGui::Dummy(ImVec2(w, h));
+    }
+    ImGui::SameLine();
+    if (bigButton(m_theme, {lang}, "tb_language", ImVec2(w, h), ButtonKind::Secondary, font))
+        fr.emit(intent::SetLanguage{fr.s.prefs.language == "vi" ? "en" : "vi"});
+    ImGui::SameLine();
+    if (bigButton(m_theme, {size}, "tb_text_size", ImVec2(w, h), ButtonKind::Secondary, font)) {
+        const auto next = fr.s.prefs.textSize == core::TextSize::Normal  ? core::TextSize::Large
+                          : fr.s.prefs.textSize == core::TextSize::Large ? core::TextSize::ExtraLarge
+                                                                         : core::TextSize::Normal;
+        fr.emit(intent::SetTextSize{next});
+    }
+    ImGui::SameLine();
+    if (bigButton(m_theme, {contrast}, "tb_contrast", ImVec2(w, h),
+                  fr.s.prefs.highContrast ? ButtonKind::Selected : ButtonKind::Secondary, font))
+        fr.emit(intent::ToggleContrast{});
+    ImGui::SameLine();
+    if (bigButton(m_theme, {speech}, "tb_speech", ImVec2(w, h),
+                  fr.s.prefs.speech ? ButtonKind::Selected : ButtonKind::Secondary, font))
+        fr.emit(intent::ToggleSpeech{});
+    ImGui::SameLine();
+    if (bigButton(m_theme, {listen}, "tb_listen", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::SpeakScreen{});
+    ImGui::Separator();
+}
+
+// ---- 4. overlays -------------------------------------------------------------------------------
+
+void KioskUi::drawIdleOverlay(Frame& fr) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(fr.size);
+    ImGui::SetNextWindowFocus();
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 200));
+    ImGui::Begin("###idle_overlay", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                                 ImGuiWindowFlags_NoSavedSettings);
+    ImGui::PopStyleColor();
+    // A tap anywhere continues; the big button says so.
+    ImGui::SetCursorPos(ImVec2(0, 0));
+    if (ImGui::InvisibleButton("###idle_anywhere", fr.size)) fr.emit(intent::Touch{});
+    const float w = std::min(fr.size.x * 0.8f, 900.0f * m_theme.scale());
+    ImGui::SetCursorPos(ImVec2((fr.size.x - w) * 0.5f, fr.size.y * 0.3f));
+    ImGui::BeginChild("###idle_panel", ImVec2(w, 0), true, ImGuiWindowFlags_AlwaysAutoResize);
+    centredText(fr.t.get("idle.title"), m_theme.heading());
+    ImGui::PushFont(m_theme.body());
+    wrappedText(fr.t.format("idle.countdown", {{"seconds", std::to_string(fr.s.idleSecondsLeft)}}));
+    ImGui::PopFont();
+    if (bigButton(m_theme, {fr.t.get("idle.continue")}, "idle_continue", ImVec2(ImGui::GetContentRegionAvail().x, 110.0f),
+                  ButtonKind::Primary))
+        fr.emit(intent::Touch{});
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+// A long press (3 s) on the top-left corner opens the staff PIN pad. Nothing is drawn there.
+void KioskUi::drawStaffCorner(Frame& fr) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(72.0f, 72.0f));
+    ImGui::Begin("###staff_corner", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
+    ImGui::SetCursorPos(ImVec2(0, 0));
+    ImGui::InvisibleButton("###staff_corner_button", ImVec2(72.0f, 72.0f));
+    ItemProbe::record("staff_corner");
+    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDownDuration[0] >= 3.0f &&
+        ImGui::GetIO().MouseDownDurationPrev[0] < 3.0f)
+        fr.emit(intent::OpenStaff{});
+    ImGui::End();
+}
+
+// ---- 5. input routing ---------------------------------------------------------------------------
+
+float KioskUi::keyboardWidth(float avail) const {
+    if (!m_hasFocus || m_keyboardVi.currentLayout(m_fields.at(m_focus)) != input::LayoutKind::Phone) return avail;
+    return std::min(avail, 760.0f);
+}
+
+float KioskUi::keyboardHeight(float width) {
+    if (!m_hasFocus) return 0.0f;
+    for (Keyboard* kb : {&m_keyboardVi, &m_keyboardEn}) kb->setMaxKeyHeight(m_landscape ? 76.0f : 110.0f);
+    return m_keyboardVi.height(m_fields.at(m_focus), keyboardWidth(width));
+}
+
+void KioskUi::drawField(Frame& fr, FormField f, std::string_view id, ImVec2 size) {
+    if (drawTextField(m_fields.at(f), id, size, focused(f))) focus(f);
+    (void)fr;
+}
+
+void KioskUi::drawKeyboard(Frame& fr, float height) {
+    if (!m_hasFocus) return;
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - height - ImGui::GetStyle().WindowPadding.y));
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float w = keyboardWidth(avail);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) * 0.5f);
+    ImGui::BeginChild("###keyboard_area", ImVec2(w, height + 4.0f), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
+    for (const auto& k : keyboard(fr.s).draw(m_fields.at(m_focus))) applyToFocused(k, fr.out);
+    ImGui::EndChild();
+}
+
+void KioskUi::applyToFocused(const input::KeyIntent& k, std::vector<core::Intent>& out) {
+    if (!m_hasFocus) return;
+    TextField& fld = m_fields.at(m_focus);
+    const FieldEvent ev = fld.apply(k);
+    if (ev.changed || k.kind == input::KeyIntent::Kind::ClearAll) out.push_back(intent::SetText{m_focus, fld.text()});
+    if (!ev.submitted) return;
+    switch (m_focus) {
+        case FormField::TrackCode: out.push_back(intent::SubmitCode{}); break;
+        case FormField::Pin: out.push_back(intent::SubmitPin{}); break;
+        default:
+            // "Xong" on a single-line field puts the keyboard away so the whole form shows.
+            fld.commit();
+            m_hasFocus = false;
+            break;
+    }
+}
+
+void KioskUi::onChar(char32_t c) {
+    m_pending.push_back(intent::Touch{});
+    if (m_hasFocus) {
+        applyToFocused(input::KeyIntent::character(c), m_pending);
+    } else if (c >= 0x20 && c < 0x7F && m_scanBuffer.size() < 256) {
+        m_scanBuffer.push_back(static_cast<char>(c));  // a scanner typing on a screen without a field
+    }
+}
+
+void KioskUi::onKey(input::SpecialKey key) {
+    m_pending.push_back(intent::Touch{});
+    if (m_hasFocus) {
+        applyToFocused(input::KeyIntent::specialKey(key), m_pending);
+    } else if (key == input::SpecialKey::Enter && !m_scanBuffer.empty()) {
+        m_pending.push_back(intent::CodeScanned{std::exchange(m_scanBuffer, {})});
+    }
+}
+
+void KioskUi::onStaffShortcut() { m_pending.push_back(intent::OpenStaff{}); }
+
+}  // namespace kiosk::ui

@@ -1,0 +1,81 @@
+#include <algorithm>
+
+#include "record/text.hpp"
+#include "ui/screens/screens.hpp"
+#include "ui/widgets/big_button.hpp"
+
+namespace kiosk::ui::screens {
+namespace {
+
+void wardPicker(KioskUi::Frame& f) {
+    const auto& t = f.t;
+    title(f, t.get("content.ward_label"));
+    ImGui::BeginChild("###ward_list", ImVec2(0, 0), false);
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = 84.0f * f.theme.scale();
+    if (bigButton(f.theme, {t.get("content.ward_none")}, "ward_none", ImVec2(w, h))) {
+        f.emit(core::intent::PickWard{""});
+        f.ui.wardPickerOpen() = false;
+    }
+    for (const auto& ward : f.data.config->wards) {
+        const bool selected = f.s.form.wardCode == ward.code;
+        if (bigButton(f.theme, {ward.name}, "ward_" + ward.code, ImVec2(w, h),
+                      selected ? ButtonKind::Selected : ButtonKind::Secondary, f.theme.bodyBold())) {
+            f.emit(core::intent::PickWard{ward.code});
+            f.ui.wardPickerOpen() = false;
+        }
+    }
+    ImGui::EndChild();
+}
+
+std::string wardName(const KioskUi::Frame& f) {
+    for (const auto& w : f.data.config->wards)
+        if (w.code == f.s.form.wardCode) return w.name;
+    return f.t.get("content.ward_none");
+}
+
+}  // namespace
+
+void content(KioskUi::Frame& f) {
+    using core::FormField;
+    using ksync::record::Field;
+    if (f.ui.wardPickerOpen()) {
+        wardPicker(f);
+        return;
+    }
+    const auto& t = f.t;
+    title(f, t.get(f.s.form.type == "SKGP" ? "content.title_skgp" : "content.title_pakn"));
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float kb = f.ui.keyboardHeight(width);
+    const float line = 76.0f * f.theme.scale();
+    const float navH = 110.0f * f.theme.scale();
+    const float fixed = line * 2 + navH + 4 * ImGui::GetTextLineHeightWithSpacing();
+    const float bodyH = std::max(line * 1.5f, ImGui::GetContentRegionAvail().y - kb - fixed - 40.0f);
+
+    ImGui::TextUnformatted(t.get("content.body_label").c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", t.format("content.chars", {{"count", std::to_string(ksync::record::countCodepoints(f.s.form.body))},
+                                                         {"max", std::to_string(ksync::record::kMaxBodyChars)}}).c_str());
+    f.ui.drawField(f, FormField::Body, "field_body", ImVec2(width, bodyH));
+    fieldError(f, Field::Body);
+    ImGui::TextUnformatted(t.get("content.title_label").c_str());
+    f.ui.drawField(f, FormField::Title, "field_title", ImVec2(width, line));
+    fieldError(f, Field::Title);
+
+    const float half = (width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(t.get("content.ward_label").c_str());
+    if (bigButton(f.theme, {wardName(f) + "  ›"}, "field_ward", ImVec2(half, line), ButtonKind::Secondary, f.theme.body()))
+        f.ui.wardPickerOpen() = true;
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(t.get("content.address_label").c_str());
+    f.ui.drawField(f, FormField::LocationAddress, "field_location", ImVec2(half, line));
+    fieldError(f, Field::LocationAddress);
+    ImGui::EndGroup();
+    if (nextButton(f, "nav.next", "nav_next")) f.emit(core::intent::Next{});
+    f.ui.drawKeyboard(f, kb);
+}
+
+}  // namespace kiosk::ui::screens

@@ -1,0 +1,47 @@
+// The staff PIN pad and the staff panel.
+#include "ui/screens/screens.hpp"
+#include "ui/widgets/big_button.hpp"
+
+namespace kiosk::ui::screens {
+
+void staffPin(KioskUi::Frame& f) {
+    const auto& t = f.t;
+    title(f, t.get("staff.pin_title"));
+    std::string shown;
+    for (size_t i = 0; i < f.s.staff.pin.size(); ++i) shown += "* ";
+    centredText(shown.empty() ? "—" : shown, f.theme.huge());
+    if (!f.s.staff.messageKey.empty()) centredText(t.get(f.s.staff.messageKey), f.theme.bodyBold(), f.theme.palette().danger);
+    const float width = ImGui::GetContentRegionAvail().x;
+    if (nextButton(f, "staff.pin_ok", "staff_pin_ok")) f.emit(core::intent::SubmitPin{});
+    f.ui.drawKeyboard(f, f.ui.keyboardHeight(width));
+}
+
+void staffPanel(KioskUi::Frame& f) {
+    namespace intent = core::intent;
+    const auto& t = f.t;
+    const auto& info = f.data.staff;
+    title(f, t.get("staff.panel_title"));
+    ImGui::PushFont(f.theme.bodyBold());
+    wrappedText(t.format("staff.queue", {{"count", std::to_string(info.queued)}}));
+    if (!info.oldestAge.empty()) wrappedText(t.format("staff.oldest", {{"age", info.oldestAge}}));
+    wrappedText(t.format("staff.quarantined", {{"count", std::to_string(info.quarantined)}}),
+                info.quarantined > 0 ? f.theme.palette().danger : 0);
+    wrappedText(t.format("staff.last_sync", {{"when", info.lastContact.empty() ? t.get("ctl.never") : info.lastContact}}));
+    if (!info.lastError.empty()) wrappedText(t.format("staff.last_error", {{"error", info.lastError}}), f.theme.palette().warning);
+    if (!info.printerKey.empty()) wrappedText(t.format("staff.printer", {{"state", t.get(info.printerKey)}}));
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(0, 16));
+    const float w = ImGui::GetContentRegionAvail().x;
+    const ImVec2 b(w, 100.0f * f.theme.scale());
+    if (!f.s.lastReceiptCode.empty() &&
+        bigButton(f.theme, {t.get("staff.reprint"), f.s.lastReceiptCode}, "staff_reprint", b))
+        f.emit(intent::Reprint{});
+    if (bigButton(f.theme, {t.get(f.s.staff.assistedNext ? "staff.assisted_on" : "staff.assisted_off")}, "staff_assisted", b,
+                  f.s.staff.assistedNext ? ButtonKind::Selected : ButtonKind::Secondary))
+        f.emit(intent::StaffToggleAssisted{});
+    if (bigButton(f.theme, {t.get("staff.close")}, "staff_close", b, ButtonKind::Primary)) f.emit(intent::StaffClose{});
+    ImGui::Dummy(ImVec2(0, 40));
+    if (bigButton(f.theme, {t.get("staff.exit")}, "staff_exit", b, ButtonKind::Danger)) f.emit(intent::StaffExit{});
+}
+
+}  // namespace kiosk::ui::screens

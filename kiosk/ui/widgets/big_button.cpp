@@ -1,0 +1,87 @@
+#include "ui/widgets/big_button.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "ui/item_probe.hpp"
+
+namespace kiosk::ui {
+
+bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 size, ButtonKind kind, ImFont* font) {
+    const Palette& p = theme.palette();
+    size.y = std::max(size.y, kMinTouchPx);
+    size.x = std::max(size.x, kMinTouchPx);
+    const std::string imguiId = "###" + std::string(id);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const bool released = ImGui::InvisibleButton(imguiId.c_str(), size);
+    ItemProbe::record(id);
+    const bool held = ImGui::IsItemActive();
+
+    ImU32 fill = p.secondary, ink = p.secondaryText;
+    if (kind == ButtonKind::Primary || kind == ButtonKind::Selected) fill = p.primary, ink = p.primaryText;
+    if (kind == ButtonKind::Danger) fill = p.danger, ink = p.primaryText;
+    if (held) fill = p.focus, ink = IM_COL32(0, 0, 0, 255);
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 max(pos.x + size.x, pos.y + size.y);
+    const float r = 14.0f * theme.scale();
+    dl->AddRectFilled(pos, max, fill, r);
+    dl->AddRect(pos, max, kind == ButtonKind::Selected ? p.focus : p.border, r, 0, kind == ButtonKind::Selected ? 5.0f : 2.0f);
+
+    ImFont* labelFont = font ? font : theme.heading();
+    ImFont* hintFont = theme.body();
+    const float pad = 20.0f * theme.scale();
+    float left = 0.0f;  // room taken by the check box
+    if (text.check >= 0) {
+        const float box = std::min(44.0f * theme.scale(), size.y - 16.0f);
+        const ImVec2 b0(pos.x + pad, pos.y + (size.y - box) * 0.5f), b1(b0.x + box, b0.y + box);
+        dl->AddRectFilled(b0, b1, IM_COL32(255, 255, 255, 255), 6.0f);
+        dl->AddRect(b0, b1, ink, 6.0f, 0, 3.0f);
+        if (text.check == 1) {  // a tick drawn with two strokes: no font needed
+            const ImVec2 a(b0.x + box * 0.2f, b0.y + box * 0.52f), m(b0.x + box * 0.42f, b0.y + box * 0.75f),
+                c(b0.x + box * 0.82f, b0.y + box * 0.25f);
+            dl->AddLine(a, m, IM_COL32(0, 0, 0, 255), 5.0f);
+            dl->AddLine(m, c, IM_COL32(0, 0, 0, 255), 5.0f);
+        }
+        left = box + pad;
+    }
+    const float wrap = size.x - 2 * pad - left;
+    const ImVec2 labelSize = labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, wrap, text.label.data(),
+                                                      text.label.data() + text.label.size());
+    ImVec2 hintSize(0, 0);
+    if (!text.hint.empty())
+        hintSize = hintFont->CalcTextSizeA(hintFont->FontSize, FLT_MAX, wrap, text.hint.data(), text.hint.data() + text.hint.size());
+    const float gap = text.hint.empty() ? 0.0f : 8.0f;
+    float y = pos.y + (size.y - labelSize.y - gap - hintSize.y) * 0.5f;
+    dl->AddText(labelFont, labelFont->FontSize, ImVec2(pos.x + left + (size.x - left - labelSize.x) * 0.5f, y), ink,
+                text.label.data(), text.label.data() + text.label.size(), wrap);
+    if (!text.hint.empty()) {
+        y += labelSize.y + gap;
+        dl->AddText(hintFont, hintFont->FontSize, ImVec2(pos.x + (size.x - hintSize.x) * 0.5f, y), ink, text.hint.data(),
+                    text.hint.data() + text.hint.size(), wrap);
+    }
+    return released;
+}
+
+void wrappedText(std::string_view text, ImU32 color) {
+    if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    ImGui::PopTextWrapPos();
+    if (color) ImGui::PopStyleColor();
+}
+
+void centredText(std::string_view text, ImFont* font, ImU32 color) {
+    ImGui::PushFont(font);
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const ImVec2 size = ImGui::CalcTextSize(text.data(), text.data() + text.size(), false, avail);
+    if (size.x < avail) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - size.x) * 0.5f);
+    if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::min(size.x + 1.0f, avail));
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    ImGui::PopTextWrapPos();
+    if (color) ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+}  // namespace kiosk::ui

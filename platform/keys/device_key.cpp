@@ -1,0 +1,145 @@
+#include "keys/device_key.hpp"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace platform::keys {
+namespace {
+
+constexpr std::string_view kFileMagic = "KIOSK-ED25519-V1\n";
+
+void ensureSodium() {
+    // sodium_init is idempotent and thread-safe; it returns 1 when already initialised.
+    if (sodium_init() < 0) std::abort();
+}
+
+std::string hex(const unsigned char* p, std::size_t n) {
+    std::string out(n * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), p, n);
+    out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+DeviceKey::~DeviceKey() { sodium_memzero(m_secret.data(), m_secret.size()); }
+
+DeviceKey DeviceKey::generate() {
+    ensureSodium();
+    DeviceKey k;
+    crypto_sign_keypair(k.m_public.data(), k.m_secret.data());
+    return k;
+}
+
+std::expected<DeviceKey, std::string> DeviceKey::load(const std::filesystem::path& file) {
+    ensureSodium();
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return std::unexpected(file.string() + ": " + std::strerror(errno));
+    if ((st.st_mode & 077) != 0) return std::unexpected(file.string() + ": readable by others (must be mode 0600)");
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    if (!in || text.size() < kFileMagic.size() || text.compare(0, kFileMagic.size(), kFileMagic) != 0)
+        return std::unexpected(file.string() + ": not a device key file");
+    std::string line = text.substr(kFileMagic.size());
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    auto secret = base64Decode(line);
+    if (!secret || secret->size() != kSecretKeyBytes) return std::unexpected(file.string() + ": damaged device key file");
+    DeviceKey k;
+    std::memcpy(k.m_secret.data(), secret->data(), kSecretKeyBytes);
+    sodium_memzero(secret->data(), secret->size());
+    crypto_sign_ed25519_sk_to_pk(k.m_public.data(), k.m_secret.data());
+    return k;
+}
+
+std::expected<void, std::string> DeviceKey::save(const std::filesystem::path& file, bool overwrite) const {
+    std::error_code ec;
+    if (!overwrite && std::filesystem::exists(file, ec)) return std::unexpected(file.string() + ": already exists");
+    const std::string tmp = file.string() + ".tmp";
+    std::string text(kFileMagic);
+    text += base64Encode({reinterpret_cast<const char*>(m_secret.data()), m_secret.size()});
+    text += "\n";
+    std::FILE* f = nullptr;
+    {
+        const mode_t old = ::umask(077);
+        f = std::fopen(tmp.c_str(), "wb");
+        ::umask(old);
+    }
+    if (f == nullptr) return std::unexpected(tmp + ": " + std::strerror(errno));
+    ::chmod(tmp.c_str(), 0600);
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
+    std::fclose(f);
+    sodium_memzero(text.data(), text.size());
+    if (!ok) return std::unexpected(tmp + ": write failed");
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) return std::unexpected(file.string() + ": " + ec.message());
+    return {};
+}
+
+std::expected<DeviceKey, std::string> DeviceKey::loadOrCreate(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec)) return load(file);
+    DeviceKey k = generate();
+    if (auto r = k.save(file); !r) return std::unexpected(r.error());
+    return k;
+}
+
+std::string DeviceKey::publicKeyBase64() const {
+    return base64Encode({reinterpret_cast<const char*>(m_public.data()), m_public.size()});
+}
+
+std::string DeviceKey::fingerprint() const {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, m_public.data(), m_public.size());
+    return hex(h, 8);
+}
+
+std::string DeviceKey::signBase64(std::string_view message) const {
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                         m_secret.data());
+    return base64Encode({reinterpret_cast<const char*>(sig), sizeof sig});
+}
+
+bool DeviceKey::verifyBase64(std::string_view publicKeyBase64, std::string_view message,
+                             std::string_view signatureBase64) {
+    ensureSodium();
+    auto pk = base64Decode(publicKeyBase64);
+    auto sig = base64Decode(signatureBase64);
+    if (!pk || !sig || pk->size() != kPublicKeyBytes || sig->size() != kSignatureBytes) return false;
+    return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
+                                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                                       reinterpret_cast<const unsigned char*>(pk->data())) == 0;
+}
+
+std::string base64Encode(std::string_view bytes) {
+    ensureSodium();
+    const std::size_t n = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+    std::string out(n, '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.pop_back();  // the terminating NUL
+    return out;
+}
+
+std::expected<std::string, bool> base64Decode(std::string_view text) {
+    ensureSodium();
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    std::size_t len = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text.data() + text.size())
+        return std::unexpected(false);
+    out.resize(len);
+    return out;
+}
+
+}  // namespace platform::keys

@@ -1,0 +1,130 @@
+#include "proto/payload_codec.hpp"
+
+#include <zdict.h>
+#include <zstd.h>
+
+#include <stdexcept>
+
+#include "proto/protocol.hpp"
+#include "text/assets.hpp"
+
+namespace ksync::proto {
+
+// Names of the dictionaries that ship in assets/config (the embed has no directory listing).
+constexpr std::string_view kShippedDictionaries[] = {"v1"};
+
+struct Dictionaries::Entry {
+    ZSTD_CDict* cdict = nullptr;
+    ZSTD_DDict* ddict = nullptr;
+    ~Entry() {
+        ZSTD_freeCDict(cdict);
+        ZSTD_freeDDict(ddict);
+    }
+};
+
+Dictionaries::~Dictionaries() = default;
+
+std::shared_ptr<const Dictionaries> Dictionaries::fromBytes(const std::map<std::string, std::string>& dicts) {
+    std::shared_ptr<Dictionaries> d(new Dictionaries());
+    for (const auto& [name, bytes] : dicts) {
+        auto e = std::make_unique<Entry>();
+        e->cdict = ZSTD_createCDict(bytes.data(), bytes.size(), kCompressionLevel);
+        e->ddict = ZSTD_createDDict(bytes.data(), bytes.size());
+        if (e->cdict == nullptr || e->ddict == nullptr) throw std::runtime_error("damaged zstd dictionary " + name);
+        d->m_entries.emplace(name, std::move(e));
+    }
+    return d;
+}
+
+std::shared_ptr<const Dictionaries> Dictionaries::shipped() {
+    std::map<std::string, std::string> dicts;
+    for (auto name : kShippedDictionaries) {
+        auto bytes = platform::assets::embedded("config/zstd-dict-" + std::string(name) + ".bin");
+        if (!bytes.empty()) dicts.emplace(std::string(name), std::string(bytes));
+    }
+    return fromBytes(dicts);
+}
+
+bool Dictionaries::has(std::string_view name) const { return m_entries.find(name) != m_entries.end(); }
+
+std::vector<std::string> Dictionaries::names() const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : m_entries) out.push_back(k);
+    return out;
+}
+
+struct PayloadCodec::Contexts {
+    ZSTD_CCtx* c = ZSTD_createCCtx();
+    ZSTD_DCtx* d = ZSTD_createDCtx();
+    ~Contexts() {
+        ZSTD_freeCCtx(c);
+        ZSTD_freeDCtx(d);
+    }
+};
+
+PayloadCodec::PayloadCodec(std::shared_ptr<const Dictionaries> dicts)
+    : m_dicts(std::move(dicts)), m_ctx(std::make_unique<Contexts>()) {}
+PayloadCodec::~PayloadCodec() = default;
+PayloadCodec::PayloadCodec(PayloadCodec&&) noexcept = default;
+PayloadCodec& PayloadCodec::operator=(PayloadCodec&&) noexcept = default;
+
+PayloadCodec::Encoded PayloadCodec::encode(std::string_view content, std::string_view dictName) {
+    Encoded out;
+    out.bytes.resize(ZSTD_compressBound(content.size()));
+    auto it = m_dicts->m_entries.find(dictName);
+    std::size_t n = 0;
+    if (!dictName.empty() && it != m_dicts->m_entries.end()) {
+        n = ZSTD_compress_usingCDict(m_ctx->c, out.bytes.data(), out.bytes.size(), content.data(), content.size(),
+                                     it->second->cdict);
+        out.format = std::string(kFormatZstdDictPrefix) + std::string(dictName);
+    } else {
+        n = ZSTD_compressCCtx(m_ctx->c, out.bytes.data(), out.bytes.size(), content.data(), content.size(),
+                              kCompressionLevel);
+        out.format = std::string(kFormatZstd);
+    }
+    // Compression into a compressBound buffer cannot fail; a failure here is a broken invariant.
+    if (ZSTD_isError(n)) throw std::logic_error(ZSTD_getErrorName(n));
+    out.bytes.resize(n);
+    return out;
+}
+
+std::expected<std::string, std::string> PayloadCodec::decode(std::string_view format, std::string_view bytes) {
+    if (format == kFormatPlain) {
+        if (bytes.size() > kMaxContentBytes) return std::unexpected("payload_too_large");
+        return std::string(bytes);
+    }
+    const ZSTD_DDict* ddict = nullptr;
+    if (format.starts_with(kFormatZstdDictPrefix)) {
+        auto it = m_dicts->m_entries.find(format.substr(kFormatZstdDictPrefix.size()));
+        if (it == m_dicts->m_entries.end()) return std::unexpected("unknown_dictionary");
+        ddict = it->second->ddict;
+    } else if (format != kFormatZstd) {
+        return std::unexpected("unknown_payload_format");
+    }
+    const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return std::unexpected("bad_payload");
+    if (size > kMaxContentBytes) return std::unexpected("payload_too_large");
+    std::string out(static_cast<std::size_t>(size), '\0');
+    const std::size_t n = ddict ? ZSTD_decompress_usingDDict(m_ctx->d, out.data(), out.size(), bytes.data(),
+                                                              bytes.size(), ddict)
+                                : ZSTD_decompressDCtx(m_ctx->d, out.data(), out.size(), bytes.data(), bytes.size());
+    if (ZSTD_isError(n) || n != out.size()) return std::unexpected("bad_payload");
+    return out;
+}
+
+std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples, std::size_t maxBytes) {
+    std::string all;
+    std::vector<std::size_t> sizes;
+    for (const auto& s : samples) {
+        all += s;
+        sizes.push_back(s.size());
+    }
+    std::string dict(maxBytes, '\0');
+    const std::size_t n = ZDICT_trainFromBuffer(dict.data(), dict.size(), all.data(), sizes.data(),
+                                                static_cast<unsigned>(sizes.size()));
+    if (ZDICT_isError(n)) return std::unexpected(std::string(ZDICT_getErrorName(n)));
+    dict.resize(n);
+    return dict;
+}
+
+}  // namespace ksync::proto

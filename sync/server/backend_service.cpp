@@ -1,0 +1,389 @@
+// Protocol handlers of the reference backend. Sections:
+//   1. helpers (JSON replies, signing, time)
+//   2. authentication of signed requests
+//   3. health, enroll, records, status, config, heartbeat
+//   4. staff updates
+//   5. public tracking page and Open311 (tracking_page.cpp holds the HTML)
+#include "server/backend_service.hpp"
+
+#include <iostream>
+
+#include "clock/clock.hpp"
+#include "record/tracking_code.hpp"
+#include "store/backend_config.hpp"
+#include "text/assets.hpp"
+
+namespace ksync::server {
+
+using nlohmann::json;
+
+// ---- 1. helpers ------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kStatuses[] = {"received", "forwarded", "needs_info", "answered",
+                                          "closed",   "rejected",  "duplicate"};
+
+json errorBody(std::string_view code) { return {{"protocol", proto::kProtocolVersion}, {"error", code}}; }
+
+bool isHexNonce(const std::string& s) {
+    if (s.size() < 16 || s.size() > 64) return false;
+    for (char c : s)
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+}  // namespace
+
+bool isKnownStatus(std::string_view status) {
+    for (auto s : kStatuses)
+        if (s == status) return true;
+    return false;
+}
+
+std::string defaultServedConfig() {
+    auto j = json::parse(store::defaultBackendConfigJson());
+    j["payload_dictionary"] = "v1";
+    return j.dump(2);
+}
+
+ConfigDocument makeConfigDocument(const std::string& document) {
+    ConfigDocument c;
+    c.document = document;
+    auto j = json::parse(document, nullptr, false);
+    c.version = j.is_object() && j.contains("version") && j["version"].is_string() ? j["version"].get<std::string>() : "";
+    c.etag = "\"" + record::sha256Hex(document).substr(0, 20) + "\"";
+    return c;
+}
+
+BackendService::BackendService(BackendStorage& storage, platform::keys::DeviceKey backendKey,
+                               std::shared_ptr<const proto::Dictionaries> dicts, ServiceOptions options)
+    : m_storage(storage), m_key(std::move(backendKey)), m_dicts(std::move(dicts)), m_options(std::move(options)),
+      m_configFallback(defaultServedConfig()), m_strings(platform::text::Strings::load("vi")) {}
+
+std::int64_t BackendService::now() const {
+    return m_options.nowMs ? m_options.nowMs() : platform::clock::unixMillis(platform::clock::now());
+}
+
+void BackendService::log(const std::string& line) const {
+    if (m_options.log)
+        m_options.log(line);
+    else
+        std::cerr << platform::clock::formatUtc(platform::clock::now()) << " " << line << "\n";
+}
+
+HttpReply BackendService::signedJson(int status, const std::string& nonce, const json& body) const {
+    HttpReply r;
+    r.status = status;
+    r.body = body.dump();
+    if (!nonce.empty())
+        r.headers[std::string(proto::kHeaderBackendSignature)] =
+            m_key.signBase64(proto::responseSigningString(nonce, status, r.body));
+    return r;
+}
+
+HttpReply BackendService::storageFailure(const StorageError& e, const std::string& nonce) const {
+    log("storage error: " + e.detail);
+    HttpReply r = signedJson(503, nonce, errorBody(e.transient ? "busy" : "storage_error"));
+    r.headers["Retry-After"] = e.transient ? "2" : "30";
+    return r;
+}
+
+// ---- 2. authentication -------------------------------------------------------------------------
+
+std::expected<BackendService::Auth, HttpReply> BackendService::authenticate(const HttpRequestView& req) {
+    const std::string kiosk = req.header("x-kiosk-id");
+    const std::string ts = req.header("x-kiosk-timestamp");
+    const std::string nonce = req.header("x-kiosk-nonce");
+    const std::string sig = req.header("x-kiosk-signature");
+    // A reply to a request without a usable nonce cannot be signed for it; it is plain 401.
+    const std::string replyNonce = isHexNonce(nonce) ? nonce : std::string{};
+    auto refuse = [&](std::string_view code, json extra = json::object()) {
+        json body = errorBody(code);
+        body.update(extra);
+        log(req.method + " " + req.path + " 401 kiosk=" + kiosk.substr(0, 8) + " " + std::string(code));
+        return std::unexpected(signedJson(401, replyNonce, body));
+    };
+    if (kiosk.empty() || ts.empty() || replyNonce.empty() || sig.empty()) return refuse("unsigned_request");
+    auto key = m_storage.kioskPublicKey(kiosk);
+    if (!key) return std::unexpected(storageFailure(key.error(), replyNonce));
+    if (!*key) return refuse("unknown_kiosk");
+    std::int64_t tsMs = 0;
+    try {
+        tsMs = std::stoll(ts);
+    } catch (...) {
+        return refuse("bad_timestamp");
+    }
+    const std::int64_t nowMs = now();
+    if (std::llabs(nowMs - tsMs) > m_options.maxClockSkewMs)
+        return refuse("stale_timestamp", {{"server_time_ms", nowMs}});
+    const std::string signing = proto::requestSigningString(req.method, req.path, kiosk, ts, nonce, req.body);
+    if (!platform::keys::DeviceKey::verifyBase64(**key, signing, sig)) return refuse("bad_signature");
+    auto fresh = m_storage.useNonce(kiosk, nonce, nowMs);
+    if (!fresh) return std::unexpected(storageFailure(fresh.error(), replyNonce));
+    if (!*fresh) return refuse("replayed_request");
+    return Auth{kiosk, nonce};
+}
+
+// ---- 3. protocol endpoints ---------------------------------------------------------------------
+
+HttpReply BackendService::health(const HttpRequestView& req) {
+    // The challenge (the kiosk's nonce header) comes back signed: a captive portal or any other
+    // stranger answering for the backend cannot produce that signature.
+    const std::string challenge = req.header("x-kiosk-nonce");
+    const std::int64_t nowMs = now();
+    return signedJson(200, isHexNonce(challenge) ? challenge : std::string{},
+                      {{"protocol", proto::kProtocolVersion},
+                       {"service", "kiosk-backend"},
+                       {"time_ms", nowMs},
+                       {"time", platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs))},
+                       {"backend_public_key", m_key.publicKeyBase64()}});
+}
+
+HttpReply BackendService::enroll(const HttpRequestView& req) {
+    const std::string nonce = req.header("x-kiosk-nonce");
+    const std::string replyNonce = isHexNonce(nonce) ? nonce : std::string{};
+    auto j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("kiosk_id") || !j["kiosk_id"].is_string() ||
+        !j.contains("public_key") || !j["public_key"].is_string() || !j.contains("token") || !j["token"].is_string())
+        return signedJson(400, replyNonce, errorBody("bad_request"));
+    const std::string kiosk = j["kiosk_id"], publicKey = j["public_key"], token = j["token"];
+    if (!record::isValidKioskId(kiosk) || kiosk != req.header("x-kiosk-id"))
+        return signedJson(400, replyNonce, errorBody("bad_kiosk_id"));
+    // The request is signed with the key being enrolled: proves the kiosk holds its secret half.
+    const std::string signing = proto::requestSigningString(req.method, req.path, kiosk, req.header("x-kiosk-timestamp"),
+                                                            nonce, req.body);
+    if (replyNonce.empty() ||
+        !platform::keys::DeviceKey::verifyBase64(publicKey, signing, req.header("x-kiosk-signature")))
+        return signedJson(401, replyNonce, errorBody("bad_signature"));
+    auto outcome = m_storage.enrol(token, kiosk, publicKey, now());
+    if (!outcome) return storageFailure(outcome.error(), replyNonce);
+    switch (*outcome) {
+        case EnrolOutcome::BadToken:
+            log("POST /api/v1/enroll 403 kiosk=" + kiosk + " bad_token");
+            return signedJson(403, replyNonce, errorBody("bad_token"));
+        case EnrolOutcome::KeyMismatch:
+            log("POST /api/v1/enroll 409 kiosk=" + kiosk + " enrolled_with_another_key");
+            return signedJson(409, replyNonce, errorBody("enrolled_with_another_key"));
+        case EnrolOutcome::Enrolled: break;
+    }
+    log("POST /api/v1/enroll 200 kiosk=" + kiosk);
+    return signedJson(200, replyNonce,
+                      {{"protocol", proto::kProtocolVersion},
+                       {"kiosk_id", kiosk},
+                       {"enrolled", true},
+                       {"backend_public_key", m_key.publicKeyBase64()}});
+}
+
+HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
+    auto auth = authenticate(req);
+    if (!auth) return auth.error();
+    const std::string& nonce = auth->nonce;
+    auto j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("records") || !j["records"].is_array())
+        return signedJson(400, nonce, errorBody("bad_request"));
+    const auto& records = j["records"];
+    if (records.size() > proto::kMaxBatchRecords) return signedJson(413, nonce, errorBody("batch_too_large"));
+
+    proto::PayloadCodec codec(m_dicts);
+    std::vector<IngestItem> items;
+    items.reserve(records.size());
+    json exceptions = json::array();
+    std::uint64_t storedThrough = 0;
+    std::size_t rejected = 0;
+    auto reject = [&](std::uint64_t seq, const std::string& id, const std::string& reason, bool retry) {
+        exceptions.push_back({{"sequence", seq}, {"id", id}, {"result", "rejected"}, {"reason", reason}, {"retry", retry}});
+        ++rejected;
+    };
+    for (const auto& rec : records) {
+        // Every record must at least name its sequence, or the watermark would cover it silently.
+        if (!rec.is_object() || !rec.contains("sequence") || !rec["sequence"].is_number_unsigned())
+            return signedJson(400, nonce, errorBody("record_without_sequence"));
+        const auto seq = rec["sequence"].get<std::uint64_t>();
+        const std::string id = rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "";
+        storedThrough = std::max(storedThrough, seq);
+        auto w = proto::fromWire(rec);
+        if (!w) {
+            reject(seq, id, w.error(), false);
+            continue;
+        }
+        if (w->header.kioskId != auth->kioskId) {
+            reject(seq, id, "wrong_kiosk", false);
+            continue;
+        }
+        auto content = codec.decode(w->payloadFormat, w->payload);
+        if (!content) {
+            // A dictionary this backend does not have yet is the operator's to fix: retry later.
+            reject(seq, id, content.error(), content.error() == "unknown_dictionary");
+            continue;
+        }
+        if (!record::decodeContent(*content)) {
+            reject(seq, id, "bad_content", false);
+            continue;
+        }
+        IngestItem item;
+        item.header = std::move(w->header);
+        item.payloadFormat = std::move(w->payloadFormat);
+        item.intact = record::headerHash(item.header) == item.header.hash &&
+                      record::sha256Hex(*content) == item.header.contentDigest &&
+                      item.header.trackingCode == record::makeTrackingCode(item.header.type, item.header.kioskId,
+                                                                           item.header.sequence);
+        item.content = std::move(*content);
+        items.push_back(std::move(item));
+    }
+    auto results = m_storage.ingest(items, now());
+    if (!results) return storageFailure(results.error(), nonce);
+    std::size_t created = 0, duplicate = 0, conflict = 0, altered = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& r = (*results)[i];
+        if (!items[i].intact) ++altered;
+        switch (r.result) {
+            case proto::ItemResult::Created: ++created; break;
+            case proto::ItemResult::Duplicate: ++duplicate; break;
+            case proto::ItemResult::Conflict:
+                ++conflict;
+                exceptions.push_back({{"sequence", items[i].header.sequence},
+                                      {"id", items[i].header.id},
+                                      {"result", "conflict"},
+                                      {"reason", r.reason},
+                                      {"retry", false}});
+                break;
+            case proto::ItemResult::Rejected: break;
+        }
+    }
+    log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(records.size()) +
+        " created=" + std::to_string(created) + " duplicate=" + std::to_string(duplicate) +
+        " conflict=" + std::to_string(conflict) + " rejected=" + std::to_string(rejected) +
+        (altered ? " altered=" + std::to_string(altered) : ""));
+    return signedJson(200, nonce,
+                      {{"protocol", proto::kProtocolVersion},
+                       {"kiosk_id", auth->kioskId},
+                       {"stored_through", storedThrough},
+                       {"counts", {{"created", created}, {"duplicate", duplicate}, {"conflict", conflict}, {"rejected", rejected}}},
+                       {"exceptions", exceptions}});
+}
+
+HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
+    auto auth = authenticate(req);
+    if (!auth) return auth.error();
+    auto j = json::parse(req.body, nullptr, false);
+    std::int64_t since = 0;
+    if (j.is_object() && j.contains("since") && j["since"].is_string()) {
+        try {
+            since = std::stoll(j["since"].get<std::string>());
+        } catch (...) {
+            since = 0;
+        }
+    }
+    auto events = m_storage.statusSince(auth->kioskId, since, m_options.statusPageSize);
+    if (!events) return storageFailure(events.error(), auth->nonce);
+    json updates = json::array();
+    std::int64_t cursor = since;
+    for (const auto& e : *events) {
+        updates.push_back({{"tracking_code", e.trackingCode},
+                           {"status", e.status},
+                           {"note", e.note},
+                           {"agency", e.agency},
+                           {"officer", e.officer},
+                           {"expected_date", e.expectedDate},
+                           {"updated_at", e.updatedAt}});
+        cursor = e.eventId;
+    }
+    log("POST /api/v1/status 200 kiosk=" + auth->kioskId + " updates=" + std::to_string(events->size()));
+    return signedJson(200, auth->nonce,
+                      {{"protocol", proto::kProtocolVersion},
+                       {"updates", updates},
+                       {"cursor", std::to_string(cursor)},
+                       {"more", events->size() == m_options.statusPageSize}});
+}
+
+HttpReply BackendService::config(const HttpRequestView& req) {
+    auto auth = authenticate(req);
+    if (!auth) return auth.error();
+    auto stored = m_storage.config();
+    if (!stored) return storageFailure(stored.error(), auth->nonce);
+    const ConfigDocument doc = *stored ? **stored : makeConfigDocument(m_configFallback);
+    HttpReply r;
+    if (req.header("if-none-match") == doc.etag) {
+        r.status = 304;
+    } else {
+        r.status = 200;
+        r.body = doc.document;
+    }
+    r.headers["ETag"] = doc.etag;
+    r.headers[std::string(proto::kHeaderBackendSignature)] =
+        m_key.signBase64(proto::responseSigningString(auth->nonce, r.status, r.body));
+    log("GET /api/v1/config " + std::to_string(r.status) + " kiosk=" + auth->kioskId);
+    return r;
+}
+
+HttpReply BackendService::heartbeat(const HttpRequestView& req) {
+    auto auth = authenticate(req);
+    if (!auth) return auth.error();
+    auto j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return signedJson(400, auth->nonce, errorBody("bad_request"));
+    // Only the known fields are kept, and strings are cut short: the heartbeat is telemetry.
+    json kept = json::object();
+    for (const char* k : {"queue_depth", "oldest_queued_age_s", "quarantined"})
+        if (j.contains(k) && j[k].is_number_integer()) kept[k] = j[k];
+    for (const char* k : {"printer", "app_version", "last_error", "last_contact"})
+        if (j.contains(k) && j[k].is_string()) kept[k] = j[k].get<std::string>().substr(0, 200);
+    const std::int64_t nowMs = now();
+    if (auto r = m_storage.recordHeartbeat(auth->kioskId, kept.dump(), nowMs); !r)
+        return storageFailure(r.error(), auth->nonce);
+    log("POST /api/v1/heartbeat 200 kiosk=" + auth->kioskId);
+    return signedJson(200, auth->nonce, {{"protocol", proto::kProtocolVersion}, {"time_ms", nowMs}});
+}
+
+// ---- 4. staff updates --------------------------------------------------------------------------
+
+std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage, const StaffUpdate& u,
+                                                         std::int64_t nowMs) {
+    auto code = record::parseTrackingCode(u.code);
+    if (!code) return std::unexpected("not a valid tracking code");
+    if (!isKnownStatus(u.status)) return std::unexpected("unknown status '" + u.status + "'");
+    if (!u.expectedDate.empty()) {
+        const bool ok = u.expectedDate.size() == 10 && u.expectedDate[4] == '-' && u.expectedDate[7] == '-' &&
+                        platform::clock::parseUtc(u.expectedDate + "T00:00:00Z").has_value();
+        if (!ok) return std::unexpected("expected date must be YYYY-MM-DD");
+    }
+    StatusEvent e;
+    e.trackingCode = code->text();
+    e.status = u.status;
+    e.agency = u.agency;
+    e.officer = u.officer;
+    e.expectedDate = u.expectedDate;
+    e.note = u.note;
+    e.updatedAt = platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs));
+    auto r = storage.addStatus(e);
+    if (!r) return std::unexpected("storage: " + r.error().detail);
+    if (!*r) return std::unexpected("no record with code " + e.trackingCode);
+    return e.trackingCode;
+}
+
+HttpReply BackendService::staffUpdate(const HttpRequestView& req) {
+    const std::string auth = req.header("authorization");
+    std::optional<std::string> staff;
+    if (auth.starts_with("Bearer ")) {
+        auto name = m_storage.staffTokenName(auth.substr(7));
+        if (!name) return storageFailure(name.error(), {});
+        staff = *name;
+    }
+    if (!staff) {
+        log("POST /api/v1/staff/updates 401");
+        return signedJson(401, {}, errorBody("bad_staff_token"));
+    }
+    auto j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return signedJson(400, {}, errorBody("bad_request"));
+    auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string{}; };
+    StaffUpdate u{str("tracking_code"), str("status"), str("agency"), str("officer"), str("expected_date"), str("note")};
+    auto r = applyStaffUpdate(m_storage, u, now());
+    if (!r) {
+        log("POST /api/v1/staff/updates 422 staff=" + *staff);
+        return signedJson(422, {}, {{"protocol", proto::kProtocolVersion}, {"error", "refused"}, {"reason", r.error()}});
+    }
+    log("POST /api/v1/staff/updates 200 staff=" + *staff + " code=" + *r + " status=" + u.status);
+    return signedJson(200, {}, {{"protocol", proto::kProtocolVersion}, {"tracking_code", *r}, {"status", u.status}});
+}
+
+}  // namespace ksync::server

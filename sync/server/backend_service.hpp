@@ -1,0 +1,102 @@
+#pragma once
+// The reference backend's protocol logic, independent of the HTTP library: each handler takes
+// what it needs from a request and returns a complete response (status, headers, body). The
+// HTTP adapter (http_server.hpp) only moves bytes. See docs/PROTOCOL.md.
+//
+// Thread-safety: handlers may run on many threads at once (they share only the storage, which
+// is thread-safe, and immutable keys and dictionaries; each call makes its own codec).
+// Logging: one line per request through the log callback — method, path, status, kiosk id and
+// counts; never a body, a name, a phone number or any content.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "keys/device_key.hpp"
+#include "proto/payload_codec.hpp"
+#include "server/backend_storage.hpp"
+#include "text/strings.hpp"
+
+namespace ksync::server {
+
+struct HttpRequestView {
+    std::string method;
+    std::string path;
+    std::map<std::string, std::string> headers;  // names lower case
+    std::string body;
+    std::string header(const std::string& lowerName) const {
+        auto it = headers.find(lowerName);
+        return it == headers.end() ? std::string{} : it->second;
+    }
+};
+
+struct HttpReply {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::map<std::string, std::string> headers;
+    std::string body;
+};
+
+struct ServiceOptions {
+    std::int64_t maxClockSkewMs = proto::kMaxClockSkewMs;
+    std::size_t statusPageSize = 500;
+    std::function<std::int64_t()> nowMs;            // default: the system clock
+    std::function<void(const std::string&)> log;    // default: stderr
+};
+
+// Staff status update (shared by the CLI and the HTTP endpoint).
+struct StaffUpdate {
+    std::string code;  // any form parseTrackingCode accepts
+    std::string status;
+    std::string agency, officer, expectedDate, note;
+};
+// Returns the canonical code; the error is an English reason for the operator.
+std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage, const StaffUpdate& u,
+                                                         std::int64_t nowMs);
+bool isKnownStatus(std::string_view status);
+
+class BackendService {
+public:
+    BackendService(BackendStorage& storage, platform::keys::DeviceKey backendKey,
+                   std::shared_ptr<const proto::Dictionaries> dicts, ServiceOptions options = {});
+
+    HttpReply health(const HttpRequestView& req);
+    HttpReply enroll(const HttpRequestView& req);
+    HttpReply uploadRecords(const HttpRequestView& req);
+    HttpReply statusUpdates(const HttpRequestView& req);
+    HttpReply config(const HttpRequestView& req);
+    HttpReply heartbeat(const HttpRequestView& req);
+    HttpReply staffUpdate(const HttpRequestView& req);
+    HttpReply trackingPage(const std::string& code);
+    HttpReply open311Services();
+    HttpReply open311Requests(const std::map<std::string, std::string>& query);
+    HttpReply open311Request(const std::string& id);
+
+    const platform::keys::DeviceKey& key() const { return m_key; }
+    void log(const std::string& line) const;
+
+private:
+    struct Auth {
+        std::string kioskId;
+        std::string nonce;
+    };
+    // Verifies the signature headers; on failure returns the signed 401 reply to send.
+    std::expected<Auth, HttpReply> authenticate(const HttpRequestView& req);
+    HttpReply signedJson(int status, const std::string& nonce, const nlohmann::json& body) const;
+    HttpReply storageFailure(const StorageError& e, const std::string& nonce) const;
+    std::int64_t now() const;
+
+    BackendStorage& m_storage;
+    platform::keys::DeviceKey m_key;
+    std::shared_ptr<const proto::Dictionaries> m_dicts;
+    ServiceOptions m_options;
+    std::string m_configFallback;
+    platform::text::Strings m_strings;  // Vietnamese, for the public page
+    std::string categoryName(const std::string& code);
+};
+
+// The default config document served until an operator sets one (assets + dictionary name).
+std::string defaultServedConfig();
+ConfigDocument makeConfigDocument(const std::string& json);  // version from the JSON, etag from its hash
+
+}  // namespace ksync::server

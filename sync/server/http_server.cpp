@@ -1,0 +1,113 @@
+#include "server/http_server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+
+namespace ksync::server {
+
+struct HttpServer::Impl {
+    BackendService& service;
+    httplib::Server server;
+};
+
+namespace {
+
+HttpRequestView view(const httplib::Request& req) {
+    HttpRequestView v;
+    v.method = req.method;
+    v.path = req.path;
+    v.body = req.body;
+    for (const auto& [k, val] : req.headers) {
+        std::string key = k;
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        v.headers.emplace(std::move(key), val);
+    }
+    return v;
+}
+
+void send(httplib::Response& res, const HttpReply& r) {
+    res.status = r.status;
+    for (const auto& [k, v] : r.headers) res.set_header(k.c_str(), v);
+    if (r.status == 304)
+        res.body.clear();
+    else
+        res.set_content(r.body, r.contentType.c_str());
+}
+
+}  // namespace
+
+HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{service, {}}) {
+    auto& s = m_impl->server;
+    const auto n = static_cast<std::size_t>(std::max(1, threads));
+    s.new_task_queue = [n] { return new httplib::ThreadPool(n); };
+    s.set_payload_max_length(proto::kMaxRequestBytes);
+    s.set_read_timeout(30, 0);
+    s.set_write_timeout(30, 0);
+    BackendService& svc = service;
+    auto route = [&svc](HttpReply (BackendService::*fn)(const HttpRequestView&)) {
+        return [&svc, fn](const httplib::Request& req, httplib::Response& res) { send(res, (svc.*fn)(view(req))); };
+    };
+    s.Get(std::string(proto::kPathHealth), route(&BackendService::health));
+    s.Post(std::string(proto::kPathEnroll), route(&BackendService::enroll));
+    s.Post(std::string(proto::kPathRecords), route(&BackendService::uploadRecords));
+    s.Post(std::string(proto::kPathStatus), route(&BackendService::statusUpdates));
+    s.Get(std::string(proto::kPathConfig), route(&BackendService::config));
+    s.Post(std::string(proto::kPathHeartbeat), route(&BackendService::heartbeat));
+    s.Post(std::string(proto::kPathStaffUpdates), route(&BackendService::staffUpdate));
+    // The QR on receipts is all upper case (alphanumeric QR mode): /T/CODE as well as /t/CODE.
+    s.Get(R"(/[tT]/([^/]{1,80}))", [&svc](const httplib::Request& req, httplib::Response& res) {
+        send(res, svc.trackingPage(req.matches[1]));
+    });
+    s.Get("/open311/v2/services.json", [&svc](const httplib::Request&, httplib::Response& res) {
+        send(res, svc.open311Services());
+    });
+    s.Get("/open311/v2/requests.json", [&svc](const httplib::Request& req, httplib::Response& res) {
+        std::map<std::string, std::string> q;
+        for (const auto& [k, v] : req.params) q[k] = v;
+        send(res, svc.open311Requests(q));
+    });
+    s.Get(R"(/open311/v2/requests/([^/]{1,80})\.json)", [&svc](const httplib::Request& req, httplib::Response& res) {
+        send(res, svc.open311Request(req.matches[1]));
+    });
+    s.set_exception_handler([&svc](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        svc.log(req.method + " " + req.path + " 500 internal error");
+        res.status = 500;
+        res.set_content(R"({"protocol":1,"error":"internal"})", "application/json");
+    });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::expected<int, std::string> HttpServer::bind(const std::string& host, int port) {
+    if (port == 0) {
+        const int p = m_impl->server.bind_to_any_port(host);
+        if (p <= 0) return std::unexpected("cannot bind " + host);
+        return p;
+    }
+    if (!m_impl->server.bind_to_port(host, port)) return std::unexpected("cannot bind " + host + ":" + std::to_string(port));
+    return port;
+}
+
+bool HttpServer::run() { return m_impl->server.listen_after_bind(); }
+
+void HttpServer::stop() {
+    if (m_impl) m_impl->server.stop();
+}
+
+std::optional<std::pair<std::string, int>> parseListen(const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) return std::nullopt;
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    try {
+        std::size_t used = 0;
+        const int port = std::stoi(listen.substr(colon + 1), &used);
+        if (used != listen.size() - colon - 1 || port < 0 || port > 65535) return std::nullopt;
+        return std::pair{host, port};
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace ksync::server

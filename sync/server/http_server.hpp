@@ -1,0 +1,34 @@
+#pragma once
+// The HTTP adapter of the reference backend (cpp-httplib): routes requests to BackendService.
+// Thread-safety: bind() and run() from one thread; stop() from any thread. Requests are served
+// by a pool of worker threads.
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "server/backend_service.hpp"
+
+namespace ksync::server {
+
+class HttpServer {
+public:
+    explicit HttpServer(BackendService& service, int threads = 8);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds host:port (port 0 picks a free port). Returns the bound port or a reason.
+    std::expected<int, std::string> bind(const std::string& host, int port);
+    // Serves until stop(). Returns false if the server could not run.
+    bool run();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Splits "HOST:PORT" ("[::1]:8470" too); nullopt when malformed.
+std::optional<std::pair<std::string, int>> parseListen(const std::string& listen);
+
+}  // namespace ksync::server

@@ -1,0 +1,546 @@
+#include "server/sqlite_storage.hpp"
+
+#include <sodium.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "clock/clock.hpp"
+#include "record/tracking_code.hpp"
+#include "store/sqlite.hpp"
+
+namespace ksync::server {
+
+using store::Db;
+using store::SqliteError;
+using store::Stmt;
+using store::Transaction;
+
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS kiosks (
+  kiosk_id     TEXT PRIMARY KEY,
+  public_key   TEXT NOT NULL,
+  enrolled_at  TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL DEFAULT '',
+  heartbeat    TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS enrol_tokens (
+  token_hash TEXT PRIMARY KEY,
+  kiosk_id   TEXT NOT NULL DEFAULT '',
+  expires_ms INTEGER NOT NULL,
+  used_at    TEXT,
+  used_by    TEXT
+);
+CREATE TABLE IF NOT EXISTS staff_tokens (
+  token_hash TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nonces (
+  kiosk_id TEXT NOT NULL,
+  nonce    TEXT NOT NULL,
+  seen_ms  INTEGER NOT NULL,
+  PRIMARY KEY (kiosk_id, nonce)
+) WITHOUT ROWID;
+-- One row per record id. No UNIQUE on (kiosk_id, sequence): a fork (two records with one
+-- sequence) must be kept and flagged by the audit, not refused.
+CREATE TABLE IF NOT EXISTS records (
+  rid            INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  kiosk_id       TEXT NOT NULL,
+  sequence       INTEGER NOT NULL,
+  tracking_code  TEXT NOT NULL,
+  type           TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  channel        TEXT NOT NULL,
+  staff_assisted INTEGER NOT NULL,
+  language       TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  clock_synced   INTEGER NOT NULL,
+  content_digest TEXT NOT NULL,
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL,
+  payload_format TEXT NOT NULL,
+  content        BLOB NOT NULL,
+  intact         INTEGER NOT NULL,
+  received_at    TEXT NOT NULL,
+  status         TEXT NOT NULL DEFAULT '',
+  status_updated TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS records_chain ON records (kiosk_id, sequence);
+CREATE INDEX IF NOT EXISTS records_code ON records (tracking_code);
+CREATE TABLE IF NOT EXISTS conflicts (
+  id          TEXT NOT NULL,
+  kiosk_id    TEXT NOT NULL,
+  sequence    INTEGER NOT NULL,
+  hash        TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (id, hash)
+);
+CREATE TABLE IF NOT EXISTS status_events (
+  event_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  tracking_code TEXT NOT NULL,
+  kiosk_id      TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  note          TEXT NOT NULL DEFAULT '',
+  agency        TEXT NOT NULL DEFAULT '',
+  officer       TEXT NOT NULL DEFAULT '',
+  expected_date TEXT NOT NULL DEFAULT '',
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS status_by_kiosk ON status_events (kiosk_id, event_id);
+CREATE INDEX IF NOT EXISTS status_by_code ON status_events (tracking_code, event_id);
+CREATE TABLE IF NOT EXISTS config (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  version  TEXT NOT NULL,
+  etag     TEXT NOT NULL,
+  document TEXT NOT NULL
+);
+)sql";
+
+constexpr int kPoolMax = 8;
+
+StorageError toError(const SqliteError& e) {
+    return StorageError{e.what(), e.code() == SQLITE_BUSY || e.code() == SQLITE_LOCKED};
+}
+
+template <class F>
+auto guarded(F&& f) -> Result<std::invoke_result_t<F>> {
+    try {
+        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+            f();
+            return {};
+        } else {
+            return f();
+        }
+    } catch (const SqliteError& e) {
+        return std::unexpected(toError(e));
+    }
+}
+
+std::string nowUtc() { return platform::clock::formatUtc(platform::clock::now()); }
+
+// A token people can read out and type: 20 symbols of the tracking-code alphabet in groups.
+std::string newToken() {
+    std::string out;
+    for (int i = 0; i < 20; ++i) {
+        if (i > 0 && i % 5 == 0) out += '-';
+        out += record::kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(record::kCodeAlphabet.size()))];
+    }
+    return out;
+}
+
+std::string tokenHash(std::string_view token) {
+    std::string t;
+    for (char c : token)
+        if (c != '-' && c != ' ') t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return record::sha256Hex(t);
+}
+
+constexpr std::string_view kRecordColumns =
+    "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, created_at, "
+    "clock_synced, content_digest, prev_hash, hash, payload_format, content, intact, received_at";
+
+StoredRecord readRecord(const Stmt& s) {
+    StoredRecord r;
+    auto& h = r.header;
+    h.id = s.text(0);
+    h.kioskId = s.text(1);
+    h.sequence = static_cast<std::uint64_t>(s.int64(2));
+    h.trackingCode = s.text(3);
+    h.type = record::parseRecordType(s.text(4)).value_or(record::RecordType::Pakn);
+    h.category = s.text(5);
+    h.channel = record::parseChannel(s.text(6)).value_or(record::Channel::Kiosk);
+    h.staffAssisted = s.int64(7) != 0;
+    h.language = s.text(8);
+    h.createdAt = s.text(9);
+    h.clockSynced = s.int64(10) != 0;
+    h.contentDigest = s.text(11);
+    h.prevHash = s.text(12);
+    h.hash = s.text(13);
+    r.payloadFormat = s.text(14);
+    r.content = s.blob(15);
+    r.intact = s.int64(16) != 0;
+    r.receivedAt = s.text(17);
+    return r;
+}
+
+StatusEvent readEvent(const Stmt& s, int c) {
+    StatusEvent e;
+    e.eventId = s.int64(c);
+    e.trackingCode = s.text(c + 1);
+    e.status = s.text(c + 2);
+    e.note = s.text(c + 3);
+    e.agency = s.text(c + 4);
+    e.officer = s.text(c + 5);
+    e.expectedDate = s.text(c + 6);
+    e.updatedAt = s.text(c + 7);
+    return e;
+}
+
+constexpr std::string_view kEventColumns =
+    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at";
+
+}  // namespace
+
+struct SqliteStorage::Impl {
+    std::filesystem::path file;
+    bool readOnly = false;
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Db>> idle;
+    std::atomic<std::uint64_t> nonceCalls{0};
+
+    std::unique_ptr<Db> openDb() {
+        auto db = std::make_unique<Db>(file, readOnly ? Db::Mode::ReadOnly : Db::Mode::ReadWriteCreate);
+        sqlite3_busy_timeout(db->handle(), 10000);
+        if (!readOnly) db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+        return db;
+    }
+
+    // A connection for the calling thread until the lease ends.
+    class Lease {
+    public:
+        explicit Lease(Impl& impl) : m_impl(impl) {
+            {
+                std::lock_guard lock(impl.mutex);
+                if (!impl.idle.empty()) {
+                    m_db = std::move(impl.idle.back());
+                    impl.idle.pop_back();
+                }
+            }
+            if (!m_db) m_db = impl.openDb();
+        }
+        ~Lease() {
+            std::lock_guard lock(m_impl.mutex);
+            if (m_impl.idle.size() < kPoolMax) m_impl.idle.push_back(std::move(m_db));
+        }
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        Db& db() { return *m_db; }
+
+    private:
+        Impl& m_impl;
+        std::unique_ptr<Db> m_db;
+    };
+};
+
+SqliteStorage::SqliteStorage(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+SqliteStorage::~SqliteStorage() = default;
+
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem::path& file, bool readOnly) {
+    auto impl = std::make_unique<Impl>();
+    impl->file = file;
+    impl->readOnly = readOnly;
+    return guarded([&]() -> std::unique_ptr<SqliteStorage> {
+        auto db = impl->openDb();
+        if (!readOnly) db->exec(kSchema);
+        impl->idle.push_back(std::move(db));
+        return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(impl)));
+    });
+}
+
+Result<std::string> SqliteStorage::issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        const std::string token = newToken();
+        Stmt s(l.db(), "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms) VALUES (?, ?, ?)");
+        s.bind(1, tokenHash(token)).bind(2, kioskId).bind(3, expiresMs).run();
+        return token;
+    });
+}
+
+Result<EnrolOutcome> SqliteStorage::enrol(const std::string& token, const std::string& kioskId,
+                                          const std::string& publicKey, std::int64_t nowMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Transaction tx(l.db());
+        Stmt t(l.db(), "SELECT kiosk_id, expires_ms, used_at IS NOT NULL FROM enrol_tokens WHERE token_hash = ?");
+        t.bind(1, tokenHash(token));
+        if (!t.step()) return EnrolOutcome::BadToken;
+        const std::string boundTo = t.text(0);
+        if (t.int64(2) != 0 || t.int64(1) < nowMs || (!boundTo.empty() && boundTo != kioskId))
+            return EnrolOutcome::BadToken;
+        Stmt k(l.db(), "SELECT public_key FROM kiosks WHERE kiosk_id = ?");
+        k.bind(1, kioskId);
+        // Re-enrolling with a new key needs the operator to remove the old one first: a stolen
+        // token must not let someone take over a kiosk id that already has records.
+        if (k.step() && k.text(0) != publicKey) return EnrolOutcome::KeyMismatch;
+        Stmt ins(l.db(),
+                 "INSERT INTO kiosks (kiosk_id, public_key, enrolled_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT(kiosk_id) DO NOTHING");
+        ins.bind(1, kioskId).bind(2, publicKey).bind(3, nowUtc()).run();
+        Stmt use(l.db(), "UPDATE enrol_tokens SET used_at = ?, used_by = ? WHERE token_hash = ?");
+        use.bind(1, nowUtc()).bind(2, kioskId).bind(3, tokenHash(token)).run();
+        tx.commit();
+        return EnrolOutcome::Enrolled;
+    });
+}
+
+Result<std::optional<std::string>> SqliteStorage::kioskPublicKey(const std::string& kioskId) {
+    return guarded([&]() -> std::optional<std::string> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT public_key FROM kiosks WHERE kiosk_id = ?");
+        s.bind(1, kioskId);
+        if (!s.step()) return std::nullopt;
+        return s.text(0);
+    });
+}
+
+Result<std::vector<KioskRow>> SqliteStorage::kiosks() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat FROM kiosks ORDER BY kiosk_id");
+        std::vector<KioskRow> out;
+        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+        return out;
+    });
+}
+
+Result<void> SqliteStorage::recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "UPDATE kiosks SET last_seen_at = ?, heartbeat = ? WHERE kiosk_id = ?");
+        s.bind(1, platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs))).bind(2, json).bind(3, kioskId).run();
+    });
+}
+
+Result<std::string> SqliteStorage::issueStaffToken(const std::string& name) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        const std::string token = newToken();
+        Stmt s(l.db(), "INSERT INTO staff_tokens (token_hash, name, created_at) VALUES (?, ?, ?)");
+        s.bind(1, tokenHash(token)).bind(2, name).bind(3, nowUtc()).run();
+        return token;
+    });
+}
+
+Result<std::optional<std::string>> SqliteStorage::staffTokenName(const std::string& token) {
+    return guarded([&]() -> std::optional<std::string> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT name FROM staff_tokens WHERE token_hash = ?");
+        s.bind(1, tokenHash(token));
+        if (!s.step()) return std::nullopt;
+        return s.text(0);
+    });
+}
+
+Result<bool> SqliteStorage::useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        // Nonces older than twice the accepted clock skew can no longer be replayed (their
+        // timestamp is refused first), so they are forgotten now and then.
+        if (m_impl->nonceCalls.fetch_add(1) % 1000 == 0) {
+            Stmt purge(l.db(), "DELETE FROM nonces WHERE seen_ms < ?");
+            purge.bind(1, nowMs - 2 * proto::kMaxClockSkewMs).run();
+        }
+        Stmt s(l.db(), "INSERT INTO nonces (kiosk_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+        s.bind(1, kioskId).bind(2, nonce).bind(3, nowMs).run();
+        return l.db().changes() == 1;
+    });
+}
+
+Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestItem> items, std::int64_t nowMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Db& db = l.db();
+        const std::string at = platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs));
+        Transaction tx(db);
+        // Insert-or-nothing on the unique id is the whole deduplication: there is no separate
+        // "does it exist?" step that a concurrent request could slip between.
+        Stmt ins(db, "INSERT INTO records (" + std::string(kRecordColumns) +
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+        Stmt existing(db, "SELECT hash FROM records WHERE id = ?");
+        Stmt conflict(db,
+                      "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES (?,?,?,?,?) "
+                      "ON CONFLICT DO NOTHING");
+        std::vector<IngestResult> out;
+        out.reserve(items.size());
+        for (const auto& it : items) {
+            const auto& h = it.header;
+            ins.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence)).bind(4, h.trackingCode);
+            ins.bind(5, record::typeCode(h.type)).bind(6, h.category).bind(7, record::channelCode(h.channel));
+            ins.bind(8, std::int64_t{h.staffAssisted}).bind(9, h.language).bind(10, h.createdAt);
+            ins.bind(11, std::int64_t{h.clockSynced}).bind(12, h.contentDigest).bind(13, h.prevHash).bind(14, h.hash);
+            ins.bind(15, it.payloadFormat).bindBlob(16, it.content).bind(17, std::int64_t{it.intact}).bind(18, at);
+            ins.run();
+            ins.reset();
+            if (db.changes() == 1) {
+                out.push_back({proto::ItemResult::Created, {}});
+                continue;
+            }
+            existing.bind(1, h.id);
+            const std::string stored = existing.step() ? existing.text(0) : std::string{};
+            existing.reset();
+            if (stored == h.hash) {
+                out.push_back({proto::ItemResult::Duplicate, {}});
+            } else {
+                conflict.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence));
+                conflict.bind(4, h.hash).bind(5, at).run();
+                conflict.reset();
+                out.push_back({proto::ItemResult::Conflict, "same_id_different_hash"});
+            }
+        }
+        tx.commit();
+        return out;
+    });
+}
+
+Result<std::optional<StoredRecord>> SqliteStorage::recordById(const std::string& id) {
+    return guarded([&]() -> std::optional<StoredRecord> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) + " FROM records WHERE id = ?");
+        s.bind(1, id);
+        if (!s.step()) return std::nullopt;
+        return readRecord(s);
+    });
+}
+
+Result<std::uint64_t> SqliteStorage::recordCount() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT COUNT(*) FROM records");
+        s.step();
+        return static_cast<std::uint64_t>(s.int64(0));
+    });
+}
+
+Result<std::vector<StoredRecord>> SqliteStorage::kioskRecords(const std::string& kioskId) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
+                           " FROM records WHERE kiosk_id = ? ORDER BY sequence, rid");
+        s.bind(1, kioskId);
+        std::vector<StoredRecord> out;
+        while (s.step()) out.push_back(readRecord(s));
+        return out;
+    });
+}
+
+Result<std::vector<std::string>> SqliteStorage::kioskIdsWithRecords() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT DISTINCT kiosk_id FROM records ORDER BY kiosk_id");
+        std::vector<std::string> out;
+        while (s.step()) out.push_back(s.text(0));
+        return out;
+    });
+}
+
+Result<std::vector<ConflictRow>> SqliteStorage::conflicts(const std::string& kioskId) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts WHERE kiosk_id = ? ORDER BY sequence");
+        s.bind(1, kioskId);
+        std::vector<ConflictRow> out;
+        while (s.step())
+            out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.int64(2)), s.text(3), s.text(4)});
+        return out;
+    });
+}
+
+Result<bool> SqliteStorage::addStatus(const StatusEvent& e) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Transaction tx(l.db());
+        Stmt find(l.db(), "SELECT kiosk_id FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        find.bind(1, e.trackingCode);
+        if (!find.step()) return false;
+        const std::string kiosk = find.text(0);
+        Stmt ins(l.db(),
+                 "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
+                 "updated_at) VALUES (?,?,?,?,?,?,?,?)");
+        ins.bind(1, e.trackingCode).bind(2, kiosk).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
+        ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt).run();
+        Stmt upd(l.db(), "UPDATE records SET status = ?, status_updated = ? WHERE tracking_code = ?");
+        upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).run();
+        tx.commit();
+        return true;
+    });
+}
+
+Result<std::vector<StatusEvent>> SqliteStorage::statusSince(const std::string& kioskId, std::int64_t cursor,
+                                                            std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kEventColumns) +
+                           " FROM status_events WHERE kiosk_id = ? AND event_id > ? ORDER BY event_id LIMIT ?");
+        s.bind(1, kioskId).bind(2, cursor).bind(3, static_cast<std::int64_t>(limit));
+        std::vector<StatusEvent> out;
+        while (s.step()) out.push_back(readEvent(s, 0));
+        return out;
+    });
+}
+
+namespace {
+
+PublicRecord readPublic(Db& db, const Stmt& s) {
+    PublicRecord p;
+    p.trackingCode = s.text(0);
+    p.kioskId = s.text(1);
+    p.type = record::parseRecordType(s.text(2)).value_or(record::RecordType::Pakn);
+    p.category = s.text(3);
+    p.createdAt = s.text(4);
+    p.receivedAt = s.text(5);
+    Stmt ev(db, "SELECT " + std::string(kEventColumns) + " FROM status_events WHERE tracking_code = ? ORDER BY event_id");
+    ev.bind(1, p.trackingCode);
+    while (ev.step()) p.events.push_back(readEvent(ev, 0));
+    return p;
+}
+
+constexpr std::string_view kPublicColumns = "tracking_code, kiosk_id, type, category, created_at, received_at";
+
+}  // namespace
+
+Result<std::optional<PublicRecord>> SqliteStorage::publicRecord(const std::string& trackingCode) {
+    return guarded([&]() -> std::optional<PublicRecord> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        s.bind(1, trackingCode);
+        if (!s.step()) return std::nullopt;
+        return readPublic(l.db(), s);
+    });
+}
+
+Result<std::vector<PublicRecord>> SqliteStorage::publicRecords(const RequestFilter& f) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        std::string sql = "SELECT " + std::string(kPublicColumns) + " FROM records WHERE 1=1";
+        if (!f.serviceCode.empty()) sql += " AND category = ?1";
+        if (f.status == "closed") sql += " AND status IN ('answered','closed','rejected','duplicate')";
+        if (f.status == "open") sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";
+        if (!f.startDate.empty()) sql += " AND created_at >= ?2";
+        if (!f.endDate.empty()) sql += " AND created_at < ?3";
+        sql += " ORDER BY rid DESC LIMIT ?4";
+        Stmt s(l.db(), sql);
+        if (!f.serviceCode.empty()) s.bind(1, f.serviceCode);
+        if (!f.startDate.empty()) s.bind(2, f.startDate);
+        if (!f.endDate.empty()) s.bind(3, f.endDate);
+        s.bind(4, static_cast<std::int64_t>(f.limit));
+        std::vector<PublicRecord> out;
+        while (s.step()) out.push_back(readPublic(l.db(), s));
+        return out;
+    });
+}
+
+Result<std::optional<ConfigDocument>> SqliteStorage::config() {
+    return guarded([&]() -> std::optional<ConfigDocument> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT version, etag, document FROM config WHERE id = 1");
+        if (!s.step()) return std::nullopt;
+        return ConfigDocument{s.text(0), s.text(1), s.text(2)};
+    });
+}
+
+Result<void> SqliteStorage::setConfig(const ConfigDocument& c) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(),
+               "INSERT INTO config (id, version, etag, document) VALUES (1, ?, ?, ?) "
+               "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, document = excluded.document");
+        s.bind(1, c.version).bind(2, c.etag).bind(3, c.document).run();
+    });
+}
+
+}  // namespace ksync::server

@@ -1,0 +1,49 @@
+#pragma once
+// BackendStorage over one SQLite file (WAL, synchronous=FULL: an acknowledged batch survives
+// a power cut). A small pool of connections serves the HTTP worker threads; writers take the
+// lock up front (BEGIN IMMEDIATE) and wait on a busy timeout, so concurrent kiosks queue
+// instead of failing. Thread-safety: all methods may be called from any thread.
+#include <filesystem>
+#include <memory>
+
+#include "server/backend_storage.hpp"
+
+namespace ksync::server {
+
+class SqliteStorage final : public BackendStorage {
+public:
+    // Opens or creates <file> and its schema. `readOnly`: for tools that only look.
+    static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& file, bool readOnly = false);
+    ~SqliteStorage() override;
+
+    Result<std::string> issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) override;
+    Result<EnrolOutcome> enrol(const std::string& token, const std::string& kioskId, const std::string& publicKey,
+                               std::int64_t nowMs) override;
+    Result<std::optional<std::string>> kioskPublicKey(const std::string& kioskId) override;
+    Result<std::vector<KioskRow>> kiosks() override;
+    Result<void> recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) override;
+    Result<std::string> issueStaffToken(const std::string& name) override;
+    Result<std::optional<std::string>> staffTokenName(const std::string& token) override;
+    Result<bool> useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) override;
+    Result<std::vector<IngestResult>> ingest(std::span<const IngestItem> items, std::int64_t nowMs) override;
+    Result<std::optional<StoredRecord>> recordById(const std::string& id) override;
+    Result<std::uint64_t> recordCount() override;
+    Result<std::vector<StoredRecord>> kioskRecords(const std::string& kioskId) override;
+    Result<std::vector<std::string>> kioskIdsWithRecords() override;
+    Result<std::vector<ConflictRow>> conflicts(const std::string& kioskId) override;
+    Result<bool> addStatus(const StatusEvent& e) override;
+    Result<std::vector<StatusEvent>> statusSince(const std::string& kioskId, std::int64_t cursor,
+                                                 std::size_t limit) override;
+    Result<std::optional<PublicRecord>> publicRecord(const std::string& trackingCode) override;
+    Result<std::vector<PublicRecord>> publicRecords(const RequestFilter& f) override;
+    Result<std::optional<ConfigDocument>> config() override;
+    Result<void> setConfig(const ConfigDocument& c) override;
+
+    struct Impl;
+
+private:
+    explicit SqliteStorage(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace ksync::server

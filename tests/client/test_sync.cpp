@@ -1,0 +1,321 @@
+// The sync client against the real backend on loopback, through real libcurl.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <set>
+#include <sqlite3.h>
+
+#include "client/backoff.hpp"
+#include "client/sync_client.hpp"
+#include "client/sync_worker.hpp"
+#include "clock/clock.hpp"
+#include "proto/protocol.hpp"
+#include "sync_test_support.hpp"
+
+using namespace ksync;
+using namespace synctest;
+
+namespace {
+
+client::SyncClient openClient(Kiosk& k, std::int64_t timeoutMs = 5000) {
+    client::SyncClientOptions o;
+    o.transport.totalTimeoutMs = timeoutMs;
+    o.transport.connectTimeoutMs = std::min<std::int64_t>(timeoutMs, 2000);
+    auto c = client::SyncClient::open(k.dir(), o);
+    if (!c) FAIL("open failed: " << c.error().detail);
+    return std::move(*c);
+}
+
+// Every record of the kiosk is at the backend exactly once, with the same bytes.
+void requireExactlyOnce(Kiosk& k, Backend& b, std::size_t expected) {
+    auto count = b.storage().recordCount();
+    REQUIRE(count);
+    CHECK(*count == expected);
+    auto stored = b.storage().kioskRecords("7K3M");
+    REQUIRE(stored);
+    REQUIRE(stored->size() == expected);
+    std::set<std::string> ids;
+    for (const auto& s : *stored) {
+        ids.insert(s.header.id);
+        auto local = k.store().findBySeq(s.header.sequence);
+        REQUIRE(local);
+        REQUIRE(local->has_value());
+        const auto& r = **local;
+        CHECK(s.header == r.header);
+        CHECK(s.content == record::encodeContent(r.content));  // byte-identical canonical content
+        CHECK(s.intact);
+    }
+    CHECK(ids.size() == expected);
+}
+
+void rawExec(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    INFO(msg);
+    REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("2,000 records including every fixture reach the backend exactly once and byte-identical") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    const int n = envInt("KIOSK_SYNC_RECORDS", 2000);
+    kiosk.addRecords(n);
+    auto c = openClient(kiosk);
+    const auto report = c.runPass();
+    INFO((report.error ? report.error->detail : std::string()));
+    REQUIRE(report.ok());
+    CHECK(report.uploaded == static_cast<std::size_t>(n));
+    CHECK(report.batches >= static_cast<std::size_t>(n) / 100);
+    requireExactlyOnce(kiosk, backend, static_cast<std::size_t>(n));
+    auto stats = kiosk.store().outboxStats();
+    REQUIRE(stats);
+    CHECK(stats->queued == 0);
+    CHECK(stats->uploaded == n);
+    // Payloads went compressed with the shipped dictionary.
+    auto first = backend.storage().kioskRecords("7K3M");
+    REQUIRE(first);
+    CHECK(first->front().payloadFormat == "zstd-dict:v1");
+    // A second pass sends nothing again.
+    const auto again = c.runPass();
+    CHECK(again.ok());
+    CHECK(again.batches == 0);
+}
+
+TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an acknowledgement") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    kiosk.addRecords(5);
+    for (bool redirect : {false, true}) {
+        CaptivePortal portal(redirect);
+        kiosk.setBackendUrl(portal.url());
+        auto c = openClient(kiosk);
+        const auto report = c.runPass();
+        REQUIRE_FALSE(report.ok());
+        CHECK(report.error->kind == client::SyncErrorKind::CaptivePortal);
+        CHECK(report.uploaded == 0);
+        CHECK(portal.requests() >= 1);
+        auto stats = kiosk.store().outboxStats();
+        REQUIRE(stats);
+        CHECK(stats->queued == 5);
+        CHECK(stats->uploaded == 0);
+        CHECK(kiosk.store().state("last_error").value().value_or("") == "Mạng yêu cầu đăng nhập (captive portal)");
+    }
+    // Every upload path refuses the portal, not only the health check: send a batch straight at it.
+    CHECK(backend.storage().recordCount().value() == 0);
+}
+
+TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lies lose nothing, duplicate nothing, and do not storm") {
+    Backend backend;
+    const int n = envInt("KIOSK_FAULT_RECORDS", 240);
+    const int rounds = envInt("KIOSK_FAULT_ROUNDS", 2);
+    std::vector<Fault> script;
+    for (int r = 0; r < rounds; ++r)
+        for (Fault f : {Fault::Reset, Fault::None, Fault::Stall, Fault::Status500, Fault::None, Fault::None, Fault::Status429,
+                        Fault::Truncate, Fault::None, Fault::Garbage, Fault::Portal, Fault::None, Fault::LoseResponse,
+                        Fault::None, Fault::None})
+            script.push_back(f);
+    const int faults = static_cast<int>(std::count_if(script.begin(), script.end(), [](Fault f) { return f != Fault::None; }));
+    FaultProxy proxy(backend.port(), script, 1500);
+    Kiosk kiosk(proxy.url());
+    kiosk.enroll(backend);
+    kiosk.addRecords(n);
+
+    client::SyncWorkerOptions o;
+    o.client.batchRecords = 20;
+    o.client.batchBytes = 64 * 1024 * 1024;  // batches by count only, so the bound below is exact
+    o.client.transport.totalTimeoutMs = 1000;
+    o.client.transport.connectTimeoutMs = 1000;
+    o.backoff = {20, 200, 5, 2000};
+    o.idlePollMs = 60 * 60 * 1000;
+    std::atomic<int> passes{0}, failedPasses{0};
+    client::SyncWorker worker(kiosk.dir(), o, [&](const client::SyncEvent& e) {
+        if (e.kind != client::SyncEvent::Kind::PassFinished) return;
+        ++passes;
+        if (!e.report.ok()) ++failedPasses;
+    });
+    worker.start();
+    // Not a timing assertion: a guard so a broken client fails instead of hanging.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto s = worker.snapshot();
+        if (s.phase == client::SyncSnapshot::Phase::Idle && s.queued == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    worker.stop();
+    requireExactlyOnce(kiosk, backend, static_cast<std::size_t>(n));
+    const int batches = (n + 19) / 20;
+    const int uploads = proxy.requests(std::string(proto::kPathRecords));
+    INFO("upload requests " << uploads << ", upload faults " << proxy.faultsOn(std::string(proto::kPathRecords))
+                            << ", total " << proxy.totalRequests() << ", passes " << passes << ", failed " << failedPasses);
+    // Each fault costs at most one more attempt of the same batch; nothing is sent twice otherwise.
+    CHECK(uploads <= batches + proxy.faultsOn(std::string(proto::kPathRecords)));
+    // One pass per failure plus the successful one; a pass makes at most a handful of requests.
+    CHECK(failedPasses <= faults);
+    CHECK(proxy.totalRequests() <= uploads + 5 * passes);
+    CHECK(kiosk.store().outboxStats().value().quarantined == 0);
+}
+
+TEST_CASE("a conflict and a permanently rejected record are quarantined while the rest of the queue drains") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    kiosk.addRecords(10);
+    // Record 3: the backend already holds its id with another hash (e.g. a restored kiosk).
+    auto r3 = kiosk.store().findBySeq(3).value().value();
+    server::IngestItem other;
+    other.header = r3.header;
+    other.header.hash = std::string(64, 'a');
+    other.payloadFormat = "plain";
+    other.content = record::encodeContent(r3.content);
+    REQUIRE(backend.storage().ingest(std::span(&other, 1), 0));
+    // Record 6: its stored content is damaged; the backend rejects it for good.
+    rawExec(kiosk.dir().database(), "UPDATE records SET content = X'4B524331FF' WHERE seq = 6");
+
+    auto c = openClient(kiosk);
+    const auto report = c.runPass();
+    REQUIRE(report.ok());
+    CHECK(report.quarantined == 2);
+    CHECK(report.uploaded == 8);
+    auto stats = kiosk.store().outboxStats().value();
+    CHECK(stats.queued == 0);
+    CHECK(stats.quarantined == 2);
+    auto q = kiosk.store().quarantined().value();
+    REQUIRE(q.size() == 2);
+    CHECK(q[0].seq + q[1].seq == 9);
+    // Staff see it; the backend kept the conflicting copy aside, never overwrote.
+    CHECK(backend.storage().recordById(r3.header.id).value()->header.hash == std::string(64, 'a'));
+    CHECK(backend.storage().conflicts("7K3M").value().size() == 1);
+    // Records after them went through: the queue was not blocked.
+    CHECK(backend.storage().recordCount().value() == 1 + 8);
+}
+
+TEST_CASE("signed requests with a wrong key, a replayed nonce or an old timestamp are refused") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    auto transport = client::HttpTransport::create(transportTo(backend.url()));
+    REQUIRE(transport);
+    auto key = platform::keys::DeviceKey::load(client::deviceKeyFile(kiosk.dir()));
+    REQUIRE(key);
+    const auto stranger = platform::keys::DeviceKey::generate();
+    const std::string body = R"({"since":"0"})";
+    auto signedRequest = [&](const platform::keys::DeviceKey& k, std::int64_t tsMs, const std::string& nonce) {
+        const std::string ts = std::to_string(tsMs);
+        client::HttpRequest req{"POST", std::string(proto::kPathStatus), {}, body};
+        req.headers = {{"X-Kiosk-Id", "7K3M"},
+                       {"X-Kiosk-Timestamp", ts},
+                       {"X-Kiosk-Nonce", nonce},
+                       {"X-Kiosk-Signature",
+                        k.signBase64(proto::requestSigningString("POST", proto::kPathStatus, "7K3M", ts, nonce, body))}};
+        return req;
+    };
+    auto errorOf = [](const client::HttpResponse& r) { return nlohmann::json::parse(r.body).value("error", ""); };
+    const std::int64_t now = platform::clock::unixMillis(platform::clock::now());
+
+    auto good = transport->send(signedRequest(*key, now, proto::newNonce()));
+    REQUIRE(good);
+    CHECK(good->status == 200);
+
+    auto wrong = transport->send(signedRequest(stranger, now, proto::newNonce()));
+    REQUIRE(wrong);
+    CHECK(wrong->status == 401);
+    CHECK(errorOf(*wrong) == "bad_signature");
+
+    const auto replay = signedRequest(*key, now, proto::newNonce());
+    auto first = transport->send(replay);
+    auto second = transport->send(replay);
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->status == 200);
+    CHECK(second->status == 401);
+    CHECK(errorOf(*second) == "replayed_request");
+
+    auto old = transport->send(signedRequest(*key, now - 10 * 60 * 1000, proto::newNonce()));
+    REQUIRE(old);
+    CHECK(old->status == 401);
+    CHECK(errorOf(*old) == "stale_timestamp");
+
+    // An unknown kiosk id with a valid-looking signature is refused too.
+    auto tampered = signedRequest(*key, now, proto::newNonce());
+    tampered.headers[0].second = "9XXX";
+    auto unknown = transport->send(tampered);
+    REQUIRE(unknown);
+    CHECK(unknown->status == 401);
+}
+
+TEST_CASE("a kiosk whose clock is hours off still syncs, signing with the backend's time from the health check") {
+    Backend backend(3LL * 3600 * 1000);  // the backend's clock is three hours ahead of the kiosk's
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    kiosk.addRecords(3);
+    auto c = openClient(kiosk);
+    auto report = c.runPass();
+    INFO((report.error ? report.error->detail : std::string()));
+    CHECK(report.ok());
+    CHECK(backend.storage().recordCount().value() == 3);
+}
+
+TEST_CASE("plain http is refused for a backend that is not on loopback") {
+    CHECK_FALSE(client::HttpTransport::create(transportTo("http://phananh.example.gov.vn")).has_value());
+    CHECK(client::HttpTransport::create(transportTo("https://phananh.example.gov.vn")).has_value());
+    CHECK(client::HttpTransport::create(transportTo("http://127.0.0.1:8470")).has_value());
+    CHECK(client::HttpTransport::create(transportTo("http://localhost:8470")).has_value());
+}
+
+TEST_CASE("a new record wakes the worker at once when the link is up") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    client::SyncWorkerOptions o;
+    o.idlePollMs = 60 * 60 * 1000;  // without the wake-up it would wait an hour
+    std::atomic<int> passes{0};
+    client::SyncWorker worker(kiosk.dir(), o, [&](const client::SyncEvent& e) {
+        if (e.kind == client::SyncEvent::Kind::PassFinished) ++passes;
+    });
+    worker.start();
+    auto waitUntil = [&](auto pred) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!pred() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return pred();
+    };
+    REQUIRE(waitUntil([&] { return passes.load() >= 1; }));
+    kiosk.addRecords(2);
+    worker.wake();
+    REQUIRE(waitUntil([&] { return backend.storage().recordCount().value() == 2; }));
+    REQUIRE(waitUntil([&] { return worker.snapshot().queued == 0; }));
+    const auto s = worker.snapshot();
+    CHECK(s.linkUp);
+    CHECK(s.lastError.empty());
+    CHECK_FALSE(s.lastContact.empty());
+    worker.stop();
+}
+
+TEST_CASE("backoff stays inside the full-jitter window, grows to the cap and honours Retry-After") {
+    client::Backoff b({1000, 60000, 10, 3600000}, 42);
+    for (int failures = 1; failures <= 12; ++failures) {
+        const auto window = b.windowMs(failures);
+        CHECK(window == std::min<std::int64_t>(60000, 1000LL << (failures - 1)));
+        for (int i = 0; i < 50; ++i) {
+            const auto d = b.delayMs(failures);
+            CHECK(d >= 10);
+            CHECK(d <= window);
+        }
+    }
+    CHECK(b.delayMs(1, 30000) >= 30000);
+    CHECK(b.delayMs(1, 10LL * 3600000) == 3600000);  // a hostile Retry-After is capped
+    CHECK(client::parseRetryAfterMs("120", 0) == 120000);
+    CHECK(client::parseRetryAfterMs("Thu, 01 Jan 1970 00:01:00 GMT", 0) == 60000);
+    CHECK_FALSE(client::parseRetryAfterMs("soon", 0).has_value());
+    // Never gives up: the 1000th failure still gets a finite, capped delay.
+    CHECK(b.delayMs(1000) <= 60000);
+}
