@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git curl python3
   # libraries
   libsqlite3-dev sqlite3 libcurl4-openssl-dev ca-certificates nlohmann-json3-dev libsodium-dev
   libutf8proc-dev libzstd-dev libtomlplusplus-dev libcli11-dev libcpp-httplib-dev

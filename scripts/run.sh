@@ -1,13 +1,71 @@
 #!/usr/bin/env bash
-# Builds the product and runs it on a local data directory (./run/kiosk-data, created on first
-# start with embedded defaults). This is the README's run command.
+# The README's run command: builds everything, starts the reference backend on loopback
+# (run/backend-data), provisions and enrols a demo kiosk on first start (run/kiosk-data), and
+# runs the kiosk. Without a display it runs the kiosk on a virtual display (Xvfb) in demo mode:
+# a sample submission through the real screens, stored, printed to a PNG, synced.
+#
+#   KIOSK_FULLSCREEN=1  real kiosk mode (fullscreen; only the staff panel exits — PIN 1234)
+#   KIOSK_LANDSCAPE=1   1920x1080 instead of 1080x1920
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KIOSK_BUILD_DIR:-$root/build}
 "$root/scripts/build.sh"
-data=${KIOSK_DATA_DIR:-$root/run/kiosk-data}
+run=${KIOSK_RUN_DIR:-$root/run}
+kdata=$run/kiosk-data
+bdata=$run/backend-data
+port=${KIOSK_BACKEND_PORT:-8470}
 kioskctl="$build/kiosk/ctl/kioskctl"
-if [[ ! -f "$data/kiosk.toml" ]]; then
-  "$kioskctl" init --data-dir "$data" --kiosk-id 7K3M --centre "Trung tâm phục vụ hành chính công (thử nghiệm)"
+backend="$build/sync/server/kiosk-backend"
+kiosk="$build/kiosk/app/kiosk"
+mkdir -p "$run"
+
+# 1. The reference backend, on loopback, for as long as this script runs.
+"$backend" --data-dir "$bdata" serve --listen "127.0.0.1:$port" >>"$run/backend.log" 2>&1 &
+backend_pid=$!
+trap 'kill $backend_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
+  kill -0 $backend_pid 2>/dev/null || { echo "run.sh: the backend did not start (see $run/backend.log)" >&2; exit 1; }
+  sleep 0.1
+done
+echo "Máy chủ tham chiếu / reference backend: http://127.0.0.1:$port  (log: $run/backend.log)"
+
+# 2. First start: a kiosk with embedded defaults, enrolled with the local backend, whose
+#    receipts point at the local tracking page.
+if [[ ! -f "$kdata/kiosk.toml" ]]; then
+  python3 - "$root/assets/config/default-config.json" "$run/local-config.json" "$port" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["version"] = c["version"] + "-local"
+c["tracking_base_url"] = "HTTP://127.0.0.1:%s/T/" % sys.argv[3]
+json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
+PY
+  "$backend" --data-dir "$bdata" config set "$run/local-config.json" >/dev/null
+  "$kioskctl" init --data-dir "$kdata" --kiosk-id 7K3M --centre "Trung tâm phục vụ hành chính công (thử nghiệm)" \
+      --backend "http://127.0.0.1:$port" --printer "png://$kdata/receipts" --staff-pin 1234 >/dev/null
+  mkdir -p "$kdata/receipts"
+  token=$("$backend" --data-dir "$bdata" issue-token --kiosk-id 7K3M | tail -n 1)
+  "$kioskctl" enroll --data-dir "$kdata" --token "$token" >/dev/null
+  "$kioskctl" sync --once --data-dir "$kdata" >/dev/null || true   # fetch the local config
+  echo "Ki-ốt 7K3M đã được khởi tạo và đăng ký / kiosk provisioned and enrolled (staff PIN 1234)"
 fi
-exec "$kioskctl" status --data-dir "$data"
+
+# 3. The kiosk.
+if [[ -n "${DISPLAY:-}" ]]; then
+  size=1080x1920; [[ -n "${KIOSK_LANDSCAPE:-}" ]] && size=1920x1080
+  if [[ -n "${KIOSK_FULLSCREEN:-}" ]]; then
+    "$kiosk" --data-dir "$kdata"
+  else
+    "$kiosk" --data-dir "$kdata" --windowed "$size"
+  fi
+  exit $?
+fi
+
+echo "Không có màn hình (DISPLAY): chạy thử trên màn hình ảo / no display: demo on a virtual display"
+out=$(xvfb-run -a -s "-screen 0 1920x1920x24" "$kiosk" --data-dir "$kdata" --demo --windowed 1080x1920)
+echo "$out"
+code=$(echo "$out" | sed -n 's/^Mã số tra cứu \/ tracking code: //p')
+"$kioskctl" sync --once --data-dir "$kdata" >/dev/null || true
+echo
+"$kioskctl" show "$code" --data-dir "$kdata"
+echo "Trang tra cứu trên máy chủ tham chiếu / on the local backend: http://127.0.0.1:$port/t/$code"

@@ -3,6 +3,7 @@
 // demo and screenshot modes.
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 
@@ -10,6 +11,9 @@
 #include "app/kiosk_app.hpp"
 #include "app/window.hpp"
 #include "auth/staff_pin.hpp"
+#include "client/sync_client.hpp"
+#include "client/sync_worker.hpp"
+#include "keys/device_key.hpp"
 #include "clock/clock.hpp"
 #include "log/log.hpp"
 
@@ -41,6 +45,10 @@ bool provision(const ksync::store::DataDir& dir, const Options& o) {
     s.staffPinHash = platform::auth::hashPin("1234").value_or("");
     std::error_code ec;
     std::filesystem::create_directories(dir.root / "receipts", ec);
+    if (!platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir))) {
+        std::cerr << "kiosk: cannot create the device key in " << dir.root << "\n";
+        return false;
+    }
     if (auto r = ksync::store::saveSettings(dir, s); !r) {
         std::cerr << "kiosk: " << r.error() << "\n";
         return false;
@@ -54,9 +62,10 @@ bool parseSize(const std::string& s, int& w, int& h) { return std::sscanf(s.c_st
 
 // Runs the loop until exit; with `script`, drives the screens and stops when the script ends.
 int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app::DemoDriver* script,
-            const std::filesystem::path& shotDir) {
+            const std::filesystem::path& shotDir, std::atomic<bool>* configChanged = nullptr) {
     int busyFrames = 3;
     while (!kioskApp.exitRequested() && !window.closeRequested()) {
+        if (configChanged && configChanged->exchange(false)) kioskApp.services().reloadConfig();
         if (script) window.waitEvents(0);
         else window.waitEvents(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0);
         window.beginFrame([&](ImGuiIO& io) {
@@ -125,6 +134,22 @@ int main(int argc, char** argv) {
         return 5;
     }
     queue.setWaker(&app::Window::wake);
+
+    // The sync worker: its own thread and SQLite connection; a stored record wakes it.
+    ksync::client::globalInit();
+    std::unique_ptr<ksync::client::SyncWorker> sync;
+    std::atomic<bool> configChanged{false};
+    if (!(*services)->settings().backendUrl.empty()) {
+        ksync::client::SyncWorkerOptions so;
+        app::Services* svc = services->get();
+        so.client.printerState = [svc] { return svc->printerStateKey(); };
+        sync = std::make_unique<ksync::client::SyncWorker>(dir, so, [&configChanged](const ksync::client::SyncEvent& e) {
+            if (e.kind == ksync::client::SyncEvent::Kind::ConfigChanged) configChanged = true;
+            app::Window::wake();
+        });
+        (*services)->setOnRecordStored([w = sync.get()] { w->wake(); });
+        sync->start();
+    }
     ui::Theme theme;
     if (!theme.loadFonts(*ImGui::GetIO().Fonts)) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
     platform::log::info("kiosk", "started");
@@ -161,7 +186,7 @@ int main(int argc, char** argv) {
         app::DemoDriver script(app::sampleSubmission(true, "demo-"));
         const auto shots = dir.root / "screenshots";
         std::filesystem::create_directories(shots);
-        rc = runLoop(**window, kioskApp, theme, &script, shots);
+        rc = runLoop(**window, kioskApp, theme, &script, shots, &configChanged);
         const std::string code = kioskApp.state().lastReceiptCode;
         if (rc == 0 && !code.empty()) {
             const auto& cfg = (*services)->config();
@@ -174,8 +199,9 @@ int main(int argc, char** argv) {
             rc = 1;
         }
     } else {
-        rc = runLoop(**window, kioskApp, theme, nullptr, {});
+        rc = runLoop(**window, kioskApp, theme, nullptr, {}, &configChanged);
     }
+    if (sync) sync->stop();
     platform::log::info("kiosk", "exiting");
     return rc;
 }

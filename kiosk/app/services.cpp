@@ -171,6 +171,11 @@ void Services::speak(std::string text) {
     if (m_speech) m_speech->speak(std::move(text));
 }
 
+std::string Services::printerStateKey() {
+    std::lock_guard lock(m_printerMutex);
+    return m_printerKey.empty() ? std::string("unknown") : m_printerKey;
+}
+
 StaffSnapshot Services::staffSnapshot() {
     StaffSnapshot s;
     if (auto st = m_store->outboxStats()) {

@@ -62,6 +62,8 @@ public:
     // Re-reads the config cache (after sync brought a new one).
     void reloadConfig();
     StaffSnapshot staffSnapshot();
+    // printer.state.* of the last status answer (any thread; for the sync heartbeat).
+    std::string printerStateKey();
     void requestPrinterStatus();
 
 private:

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     registerSync(app, ctx);
     registerReceipt(app, ctx);
     registerStaff(app, ctx);
+    registerIme(app, ctx);
 
     try {
         app.parse(argc, argv);

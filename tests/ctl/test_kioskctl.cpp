@@ -243,3 +243,16 @@ TEST_CASE("kioskctl say writes a WAV that grows with the tracking code it spells
     CHECK(std::filesystem::file_size(shortWav) > 44);
     CHECK(std::filesystem::file_size(longWav) > 44);
 }
+
+TEST_CASE("kioskctl ime types keystroke lines through the engine in each mode") {
+    auto telex = ctl({"ime", "telex"}, "DDaanf\nnguowif\nhoaf\nwindows\nhoanf<BS>\n");
+    REQUIRE(telex.exitCode == 0);
+    CHECK(telex.out == "Đần\nngười\nhòa\nwindows\nhòa\n");
+    auto newStyle = ctl({"ime", "telex", "--new-style"}, "hoaf\nthuyr\n");
+    CHECK(newStyle.out == "hoà\nthuỷ\n");
+    auto vni = ctl({"ime", "vni"}, "Vie65t Nam\nd9u7o7ng2\n");
+    CHECK(vni.out == "Việt Nam\nđường\n");
+    auto simple = ctl({"ime", "simple"}, "ca<sac>\nduong<ư><ơ><huyen><đ>\n");
+    CHECK(simple.out.substr(0, simple.out.find('\n')) == "cá");
+    CHECK(ctl({"ime", "klingon"}).exitCode == 2);
+}
