@@ -54,6 +54,7 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
 
 void KioskApp::frame(std::int64_t nowMs) {
     for (auto& i : m_queue.drain()) apply(i, nowMs);
+    for (auto& i : m_ui.takePending()) apply(i, nowMs);  // keys typed since the last frame
     if (ImGui::GetIO().MouseClicked[0]) apply(core::intent::Touch{}, nowMs);
     apply(core::intent::Tick{}, nowMs);
     refreshStaffInfo(nowMs);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/demo.hpp"
@@ -16,6 +17,7 @@
 #include "keys/device_key.hpp"
 #include "clock/clock.hpp"
 #include "log/log.hpp"
+#include "ui/item_probe.hpp"
 
 namespace {
 
@@ -60,11 +62,48 @@ bool provision(const ksync::store::DataDir& dir, const Options& o) {
 
 bool parseSize(const std::string& s, int& w, int& h) { return std::sscanf(s.c_str(), "%dx%d", &w, &h) == 2 && w > 0 && h > 0; }
 
+// Test hook: with KIOSK_PROBE_FILE set, the rectangle of every widget drawn in the last frame
+// is written there ("id x y w h" per line, window coordinates), so an external test can click
+// the real window by widget id (tests/smoke). Costs nothing when unset.
+class ProbeDump {
+public:
+    ProbeDump() {
+        if (const char* f = std::getenv("KIOSK_PROBE_FILE"); f && *f) {
+            m_file = f;
+            m_probe.install();
+        }
+    }
+    ~ProbeDump() {
+        if (!m_file.empty()) m_probe.uninstall();
+    }
+    ProbeDump(const ProbeDump&) = delete;
+    ProbeDump& operator=(const ProbeDump&) = delete;
+    void beginFrame() {
+        if (!m_file.empty()) m_probe.clear();
+    }
+    void endFrame() {
+        if (m_file.empty()) return;
+        const std::string tmp = m_file + ".tmp";
+        if (std::FILE* f = std::fopen(tmp.c_str(), "w")) {
+            for (const auto& [id, r] : m_probe.items())
+                std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.min.x, r.min.y, r.max.x - r.min.x, r.max.y - r.min.y);
+            std::fclose(f);
+            std::rename(tmp.c_str(), m_file.c_str());
+        }
+    }
+
+private:
+    std::string m_file;
+    ui::ItemProbe m_probe;
+};
+
 // Runs the loop until exit; with `script`, drives the screens and stops when the script ends.
 int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app::DemoDriver* script,
             const std::filesystem::path& shotDir, std::atomic<bool>* configChanged = nullptr) {
     int busyFrames = 3;
+    ProbeDump probe;
     while (!kioskApp.exitRequested() && !window.closeRequested()) {
+        if (!script) probe.beginFrame();
         if (configChanged && configChanged->exchange(false)) kioskApp.services().reloadConfig();
         if (script) window.waitEvents(0);
         else window.waitEvents(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0);
@@ -77,6 +116,7 @@ int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app:
         if (script) shot = script->afterFrame(kioskApp);
         const std::filesystem::path shotPath = shot ? shotDir / *shot : std::filesystem::path{};
         window.endFrame(theme.palette().background, shot ? &shotPath : nullptr);
+        if (!script) probe.endFrame();
         if (busyFrames > 0) --busyFrames;
         if (script && script->done()) break;
     }

@@ -88,8 +88,10 @@ std::optional<FormField> firstField(const core::State& s) {
 
 }  // namespace
 
-// The core holds the text; a field being typed in is ahead of it by at most this frame.
-// Every other field follows the core (so a reset or a new title suggestion shows at once).
+// The core holds the text. Every edit a field makes reaches the core in the same frame (as a
+// SetText intent), so at the start of a frame the two differ only when the core changed the
+// text itself — a reset, a new title suggestion, a PIN cleared after checking — and then the
+// core wins.
 void KioskUi::syncFields(const core::State& s) {
     if (s.screen != m_lastScreen) {
         m_lastScreen = s.screen;
@@ -104,7 +106,7 @@ void KioskUi::syncFields(const core::State& s) {
     }
     for (auto& [id, fld] : m_fields) {
         const std::string* text = formText(s, id);
-        if (!text || (m_hasFocus && m_focus == id)) continue;
+        if (!text) continue;
         if (fld.text() != *text) fld.setText(*text);
     }
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/flow_types.hpp"
@@ -50,6 +51,9 @@ public:
 
     // The flow wiped the session: drop every field's text.
     void resetFields();
+    // What physical input produced since the last frame. The app applies these BEFORE draw(),
+    // so the fields (already edited) and the core agree when the frame starts.
+    std::vector<core::Intent> takePending() { return std::exchange(m_pending, {}); }
     // Physical keyboard / barcode scanner input from GLFW (UI thread).
     void onChar(char32_t c);
     void onKey(input::SpecialKey key);

@@ -4,7 +4,9 @@
 
 namespace testui {
 
-HeadlessUi::HeadlessUi(ImVec2 displaySize) {
+HeadlessUi::HeadlessUi(ImVec2 displaySize) : HeadlessUi(displaySize, {}) {}
+
+HeadlessUi::HeadlessUi(ImVec2 displaySize, const std::function<bool(ImFontAtlas&)>& loadFonts) {
     m_context = ImGui::CreateContext();
     ImGui::SetCurrentContext(m_context);
     ImGuiIO& io = ImGui::GetIO();
@@ -12,7 +14,7 @@ HeadlessUi::HeadlessUi(ImVec2 displaySize) {
     io.LogFilename = nullptr;
     io.DisplaySize = displaySize;
     io.DeltaTime = 1.0f / 60.0f;
-    m_fontsLoaded = m_fonts.load(*io.Fonts);
+    m_fontsLoaded = loadFonts ? loadFonts(*io.Fonts) : m_fonts.load(*io.Fonts);
     unsigned char* pixels = nullptr;
     int width = 0;
     int height = 0;

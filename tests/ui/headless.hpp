@@ -17,6 +17,9 @@ namespace testui {
 class HeadlessUi {
 public:
     explicit HeadlessUi(ImVec2 displaySize = ImVec2(1920.0f, 1080.0f));
+    // With a font loader of the caller's (e.g. the kiosk theme's three text sizes) instead of
+    // the keyboard's default fonts. The loader adds fonts to the atlas; the harness builds it.
+    HeadlessUi(ImVec2 displaySize, const std::function<bool(ImFontAtlas&)>& loadFonts);
     ~HeadlessUi();
     HeadlessUi(const HeadlessUi&) = delete;
     HeadlessUi& operator=(const HeadlessUi&) = delete;

@@ -36,11 +36,77 @@ std::string wardName(const KioskUi::Frame& f) {
 
 }  // namespace
 
+namespace {
+
+void bodyLabel(KioskUi::Frame& f) {
+    ImGui::TextUnformatted(f.t.get("content.body_label").c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", f.t.format("content.chars", {{"count", std::to_string(ksync::record::countCodepoints(f.s.form.body))},
+                                                           {"max", std::to_string(ksync::record::kMaxBodyChars)}}).c_str());
+}
+
+void wardColumn(KioskUi::Frame& f, float w, float line) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(f.t.get("content.ward_label").c_str());
+    if (bigButton(f.theme, {wardName(f) + "  ›"}, "field_ward", ImVec2(w, line), ButtonKind::Secondary, f.theme.body()))
+        f.ui.wardPickerOpen() = true;
+    ImGui::EndGroup();
+}
+
+void addressColumn(KioskUi::Frame& f, float w, float line) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(f.t.get("content.address_label").c_str());
+    f.ui.drawField(f, core::FormField::LocationAddress, "field_location", ImVec2(w, line));
+    fieldError(f, ksync::record::Field::LocationAddress);
+    ImGui::EndGroup();
+}
+
+void titleColumn(KioskUi::Frame& f, float w, float line) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(f.t.get("content.title_label").c_str());
+    f.ui.drawField(f, core::FormField::Title, "field_title", ImVec2(w, line));
+    fieldError(f, ksync::record::Field::Title);
+    ImGui::EndGroup();
+}
+
+// Landscape has little height once the keyboard is up: no heading, and the title, place,
+// address and Next share one row under the body.
+void contentLandscape(KioskUi::Frame& f) {
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float kb = f.ui.keyboardHeight(width);
+    const float line = 72.0f * f.theme.scale();
+    const float rowB = line + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+    bodyLabel(f);
+    const float bodyH = std::max(line, ImGui::GetContentRegionAvail().y - kb - rowB - 3 * ImGui::GetStyle().ItemSpacing.y);
+    f.ui.drawField(f, core::FormField::Body, "field_body", ImVec2(width, bodyH));
+    fieldError(f, ksync::record::Field::Body);
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
+    const float unit = (width - 3 * sp) / 20.0f;
+    titleColumn(f, unit * 8, line);
+    ImGui::SameLine();
+    wardColumn(f, unit * 4, line);
+    ImGui::SameLine();
+    addressColumn(f, unit * 4, line);
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::Dummy(ImVec2(unit * 4, ImGui::GetTextLineHeight()));
+    if (bigButton(f.theme, {f.t.get("nav.next") + " ›"}, "nav_next", ImVec2(unit * 4, line), ButtonKind::Primary))
+        f.emit(core::intent::Next{});
+    ImGui::EndGroup();
+    f.ui.drawKeyboard(f, kb);
+}
+
+}  // namespace
+
 void content(KioskUi::Frame& f) {
     using core::FormField;
     using ksync::record::Field;
     if (f.ui.wardPickerOpen()) {
         wardPicker(f);
+        return;
+    }
+    if (!f.portrait) {
+        contentLandscape(f);
         return;
     }
     const auto& t = f.t;
@@ -51,29 +117,14 @@ void content(KioskUi::Frame& f) {
     const float navH = 110.0f * f.theme.scale();
     const float fixed = line * 2 + navH + 4 * ImGui::GetTextLineHeightWithSpacing();
     const float bodyH = std::max(line * 1.5f, ImGui::GetContentRegionAvail().y - kb - fixed - 40.0f);
-
-    ImGui::TextUnformatted(t.get("content.body_label").c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", t.format("content.chars", {{"count", std::to_string(ksync::record::countCodepoints(f.s.form.body))},
-                                                         {"max", std::to_string(ksync::record::kMaxBodyChars)}}).c_str());
+    bodyLabel(f);
     f.ui.drawField(f, FormField::Body, "field_body", ImVec2(width, bodyH));
     fieldError(f, Field::Body);
-    ImGui::TextUnformatted(t.get("content.title_label").c_str());
-    f.ui.drawField(f, FormField::Title, "field_title", ImVec2(width, line));
-    fieldError(f, Field::Title);
-
+    titleColumn(f, width, line);
     const float half = (width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(t.get("content.ward_label").c_str());
-    if (bigButton(f.theme, {wardName(f) + "  ›"}, "field_ward", ImVec2(half, line), ButtonKind::Secondary, f.theme.body()))
-        f.ui.wardPickerOpen() = true;
-    ImGui::EndGroup();
+    wardColumn(f, half, line);
     ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted(t.get("content.address_label").c_str());
-    f.ui.drawField(f, FormField::LocationAddress, "field_location", ImVec2(half, line));
-    fieldError(f, Field::LocationAddress);
-    ImGui::EndGroup();
+    addressColumn(f, half, line);
     if (nextButton(f, "nav.next", "nav_next")) f.emit(core::intent::Next{});
     f.ui.drawKeyboard(f, kb);
 }

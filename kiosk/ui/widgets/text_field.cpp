@@ -44,7 +44,7 @@ TextField TextField::email() {
 
 TextField TextField::code(std::size_t maxChars) {
     TextFieldConfig c;
-    c.layout = LayoutKind::Symbols;
+    c.layout = LayoutKind::Email;  // letters, digits and "-": everything a code has
     c.allowVietnamese = false;
     c.maxChars = maxChars;
     c.vietnameseOn = false;

@@ -1,0 +1,48 @@
+#pragma once
+// A whole kiosk in one process without a window: temp data directory, real Services (SQLite,
+// PNG printer, WAV speech), the real KioskApp and headless ImGui, driven by taps on widget ids.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+
+#include "app/kiosk_app.hpp"
+#include "headless.hpp"
+#include "test_support.hpp"
+
+namespace apptest {
+
+class KioskFixture {
+public:
+    explicit KioskFixture(ImVec2 display = ImVec2(1080.0f, 1920.0f));
+    ~KioskFixture();
+
+    void frame();
+    // Taps the widget (three frames plus one to settle, then lets queued results arrive).
+    void tap(std::string_view id);
+    bool visible(std::string_view id) const { return m_ui->probe().find(id) != nullptr; }
+    std::string drawnIds() const {
+        std::string out;
+        for (const auto& [id, _] : m_ui->probe().items()) out += id + " ";
+        return out;
+    }
+    // Taps on-screen keys to type ASCII keystrokes (Telex): letters, digits, space.
+    void typeOnKeyboard(std::string_view keys);
+    // Frames until the flow reaches `s` (or fails after a few seconds of frames).
+    void waitFor(kiosk::core::Screen s);
+    const kiosk::core::State& state() const { return m_app->state(); }
+    kiosk::app::KioskApp& app() { return *m_app; }
+    ksync::store::Store& store() { return m_services->store(); }
+    const std::filesystem::path& dir() const { return m_tmp.path(); }
+
+private:
+    testsupport::TempDir m_tmp;
+    kiosk::ui::Theme m_theme;
+    std::unique_ptr<testui::HeadlessUi> m_ui;
+    kiosk::app::MainQueue m_queue;
+    std::unique_ptr<kiosk::app::Services> m_services;
+    std::unique_ptr<kiosk::app::KioskApp> m_app;
+    std::int64_t m_now = 1'800'000'000'000;
+};
+
+}  // namespace apptest

@@ -1,0 +1,81 @@
+// Every on-screen string, in every language, can be drawn with the kiosk's fonts.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "headless.hpp"
+#include "text/assets.hpp"
+#include "ui/theme.hpp"
+
+namespace {
+
+std::vector<char32_t> codepoints(std::string_view s) {
+    std::vector<char32_t> out;
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+        out.push_back(cp);
+        i += static_cast<size_t>(n);
+    }
+    return out;
+}
+
+nlohmann::json table(const char* lang) {
+    return nlohmann::json::parse(platform::assets::embedded(std::string("strings/") + lang + ".json"));
+}
+
+}  // namespace
+
+TEST_CASE("vietnamese and english string tables have the same keys") {
+    const auto vi = table("vi"), en = table("en");
+    for (auto& [k, _] : vi.items()) {
+        INFO("missing in en.json: " << k);
+        CHECK(en.contains(k));
+    }
+    for (auto& [k, _] : en.items()) {
+        INFO("missing in vi.json: " << k);
+        CHECK(vi.contains(k));
+    }
+}
+
+TEST_CASE("every UI string of every language and every category name has all its glyphs in every kiosk font") {
+    kiosk::ui::Theme theme;
+    testui::HeadlessUi ui(ImVec2(1080, 1920), [&](ImFontAtlas& a) { return theme.loadFonts(a); });
+    REQUIRE(ui.fontsLoaded());
+    std::vector<std::string> texts;
+    for (const char* lang : {"vi", "en"}) {
+        const auto strings = table(lang);  // kept alive: items() only refers to it
+        for (auto& [k, v] : strings.items()) {
+            INFO(lang << " " << k);
+            REQUIRE(v.is_string());
+            texts.push_back(v.get<std::string>());
+        }
+    }
+    const auto config = nlohmann::json::parse(platform::assets::embedded("config/default-config.json"));
+    for (const auto& c : config["categories"])
+        for (const char* key : {"name_vi", "name_en"})
+            if (c.contains(key)) texts.push_back(c[key].get<std::string>());
+    for (const auto& w : config["wards"]) texts.push_back(w["name"].get<std::string>());
+    // Literals the screens add around strings.
+    texts.push_back("‹ › • – * A+ A++");
+    int missing = 0;
+    for (auto size : {kiosk::core::TextSize::Normal, kiosk::core::TextSize::Large, kiosk::core::TextSize::ExtraLarge}) {
+        const auto& fonts = theme.fonts(size);
+        for (ImFont* font : {fonts.regular(kiosk::ui::FontSize::Body), fonts.bold(kiosk::ui::FontSize::Body),
+                             fonts.bold(kiosk::ui::FontSize::Large), fonts.bold(kiosk::ui::FontSize::Huge)}) {
+            for (const auto& t : texts) {
+                for (char32_t cp : codepoints(t)) {
+                    if (cp == '\n') continue;
+                    if (font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) == nullptr) {
+                        ++missing;
+                        INFO("U+" << std::hex << static_cast<unsigned>(cp) << " in: " << t);
+                        CHECK(false);
+                    }
+                }
+            }
+        }
+    }
+    CHECK(missing == 0);
+}
