@@ -170,8 +170,12 @@ void KioskUi::drawToolbar(Frame& fr) {
     // width; labels wrap inside their buttons.
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float w = (ImGui::GetContentRegionAvail().x - 5 * spacing) / 6.0f;
-    const float h = 84.0f * m_theme.scale();
     ImFont* font = m_theme.bodyBold();
+    float h = 84.0f * m_theme.scale();  // tall enough for the longest label once wrapped
+    for (const std::string* label : {&back, &size, &lang, &contrast, &speech, &listen}) {
+        const float textH = font->CalcTextSizeA(font->FontSize, FLT_MAX, w - 40.0f * m_theme.scale(), label->c_str()).y;
+        h = std::max(h, textH + 24.0f);
+    }
     if (hasBack) {
         if (bigButton(m_theme, {back}, "nav_back", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::Back{});
     } else {
