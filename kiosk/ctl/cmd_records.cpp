@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "ctl/context.hpp"
+#include "proto/protocol.hpp"
 #include "record/tracking_code.hpp"
 #include "record/validation.hpp"
 
@@ -10,23 +11,6 @@ namespace kiosk::ctl {
 namespace {
 
 using ksync::record::Record;
-
-nlohmann::json headerJson(const ksync::record::Header& h) {
-    return {{"id", h.id},
-            {"kiosk_id", h.kioskId},
-            {"sequence", h.sequence},
-            {"tracking_code", h.trackingCode},
-            {"type", ksync::record::typeCode(h.type)},
-            {"category", h.category},
-            {"channel", ksync::record::channelCode(h.channel)},
-            {"staff_assisted", h.staffAssisted},
-            {"language", h.language},
-            {"created_at", h.createdAt},
-            {"clock_synced", h.clockSynced},
-            {"content_digest", h.contentDigest},
-            {"prev_hash", h.prevHash},
-            {"hash", h.hash}};
-}
 
 std::string statusText(const Context& ctx, const std::string& status) {
     return status.empty() ? std::string{} : ctx.text("status." + status);
@@ -89,7 +73,7 @@ void registerShow(CLI::App& app, Context& ctx) {
             nlohmann::json j{{"tracking_code", canonical}};
             if (*rec) {
                 const Record& r = **rec;
-                j["header"] = headerJson(r.header);
+                j["header"] = ksync::proto::headerToJson(r.header);
                 j["title"] = r.content.title;
                 j["body_chars"] = r.content.body.size();
                 j["anonymous"] = !r.content.contact.has_value();
@@ -115,7 +99,8 @@ void registerShow(CLI::App& app, Context& ctx) {
                       << "  created: " << r.header.createdAt << (r.header.clockSynced ? "" : " (clock not synchronised)") << "\n"
                       << "  channel: " << ksync::record::channelCode(r.header.channel)
                       << (r.header.staffAssisted ? " (staff-assisted)" : "") << "\n"
-                      << "  " << ctx.text("field.name") << ": " << (r.content.contact ? "✓" : "Ẩn danh / anonymous") << "\n";
+                      << "  " << ctx.text("contact.title") << ": "
+                      << (r.content.contact ? ctx.text("contact.with") : ctx.text("review.anonymous")) << "\n";
         }
         for (const auto& u : *history) {
             std::cout << "  " << u.updatedAt << "  " << statusText(ctx, u.status);

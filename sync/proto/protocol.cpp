@@ -28,8 +28,7 @@ std::string newNonce() {
     return std::string(hex, 32);
 }
 
-nlohmann::json toWire(const WireRecord& r) {
-    const auto& h = r.header;
+nlohmann::json headerToJson(const record::Header& h) {
     return {{"id", h.id},
             {"kiosk_id", h.kioskId},
             {"sequence", h.sequence},
@@ -43,9 +42,14 @@ nlohmann::json toWire(const WireRecord& r) {
             {"clock_synced", h.clockSynced},
             {"content_digest", h.contentDigest},
             {"prev_hash", h.prevHash},
-            {"hash", h.hash},
-            {"payload_format", r.payloadFormat},
-            {"payload", platform::keys::base64Encode(r.payload)}};
+            {"hash", h.hash}};
+}
+
+nlohmann::json toWire(const WireRecord& r) {
+    nlohmann::json j = headerToJson(r.header);
+    j["payload_format"] = r.payloadFormat;
+    j["payload"] = platform::keys::base64Encode(r.payload);
+    return j;
 }
 
 std::expected<WireRecord, std::string> fromWire(const nlohmann::json& j) {

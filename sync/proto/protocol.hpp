@@ -60,6 +60,8 @@ struct WireRecord {
     std::string payload;        // raw bytes (base64 only on the wire)
 };
 
+// The header fields as JSON (the wire record and kioskctl --json share this shape).
+nlohmann::json headerToJson(const record::Header& h);
 nlohmann::json toWire(const WireRecord& r);
 // Checks shapes and types only (not hashes); the error is a short reason code such as
 // "bad_field:sequence" (English, no personal data).
