@@ -1,6 +1,9 @@
 #include "app/services.hpp"
 
 #include "app/receipt_builder.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include "auth/staff_pin.hpp"
 #include "clock/clock.hpp"
 #include "log/log.hpp"
@@ -17,7 +20,7 @@ Services::Services(const ServicesOptions& options, MainQueue& queue)
     : m_options(options), m_queue(queue), m_vi(platform::text::Strings::load("vi")), m_en(platform::text::Strings::load("en")) {}
 
 Services::~Services() {
-    for (auto& t : m_pinChecks)
+    for (auto& t : m_background)
         if (t.joinable()) t.join();
 }
 
@@ -153,14 +156,49 @@ void Services::lookupStatus(const std::string& code) {
             timeline.push_back({u.status, u.note, u.agency, u.officer, u.expectedDate, u.updatedAt});
         }
     }
-    m_queue.post(core::intent::StatusLoaded{found, std::move(timeline)});
+    if (found || m_settings.backendUrl.empty()) {
+        m_queue.post(core::intent::StatusLoaded{found, std::move(timeline)});
+        return;
+    }
+    // Not one of this kiosk's records: ask the backend's public timeline, off the UI thread.
+    // Any failure (offline, a captive portal's HTML, a timeout) reads as "not found here".
+    ksync::client::TransportOptions opts;
+    opts.baseUrl = m_settings.backendUrl;
+    opts.caBundle = m_settings.caBundle;
+    opts.connectTimeoutMs = 3000;
+    opts.totalTimeoutMs = 6000;
+    opts.maxResponseBytes = 256 * 1024;
+    MainQueue* queue = &m_queue;
+    m_background.emplace_back([opts, code, queue] { queue->post(core::intent::StatusLoaded{fetchPublicStatus(opts, code)}); });
+}
+
+core::intent::StatusLoaded Services::fetchPublicStatus(const ksync::client::TransportOptions& opts, const std::string& code) {
+    core::intent::StatusLoaded result{false, {}};
+    auto transport = ksync::client::HttpTransport::create(opts);
+    if (!transport) return result;
+    ksync::client::HttpRequest req;
+    req.path = "/api/v1/public/status/" + code;
+    auto resp = transport->send(req);
+    if (!resp || resp->status != 200) return result;
+    const auto j = nlohmann::json::parse(resp->body, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("events") || !j["events"].is_array()) return result;
+    auto str = [](const nlohmann::json& o, const char* k) {
+        return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string{};
+    };
+    result.found = true;
+    result.timeline.push_back({"uploaded", "", "", "", "", str(j, "received_at")});
+    for (const auto& e : j["events"])
+        if (e.is_object())
+            result.timeline.push_back({str(e, "status"), str(e, "note"), str(e, "agency"), str(e, "officer"),
+                                       str(e, "expected_date"), str(e, "updated_at")});
+    return result;
 }
 
 void Services::checkPin(const std::string& pin) {
     // Argon2 takes a few hundred milliseconds: not on the UI thread.
     const std::string hash = m_settings.staffPinHash;
     MainQueue* queue = &m_queue;
-    m_pinChecks.emplace_back([pin, hash, queue] {
+    m_background.emplace_back([pin, hash, queue] {
         const bool ok = !hash.empty() && platform::auth::verifyPin(pin, hash);
         log::info("staff", ok ? "panel opened" : "wrong PIN");
         queue->post(core::intent::PinChecked{ok});

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/main_queue.hpp"
+#include "client/http_transport.hpp"
 #include "core/flow_types.hpp"
 #include "print/print_queue.hpp"
 #include "store/backend_config.hpp"
@@ -73,6 +74,7 @@ private:
     void lookupStatus(const std::string& code);
     void checkPin(const std::string& pin);
     void speak(std::string text);
+    static core::intent::StatusLoaded fetchPublicStatus(const ksync::client::TransportOptions& opts, const std::string& code);
     std::optional<platform::print::Receipt> receiptFor(const std::string& code);
     void onPrintEvent(const platform::print::PrintEvent& e);
 
@@ -89,7 +91,7 @@ private:
     std::function<void()> m_onRecordStored;
     std::mutex m_printerMutex;
     std::string m_printerKey;  // printer.state.* from the last status answer
-    std::vector<std::thread> m_pinChecks;
+    std::vector<std::thread> m_background;  // PIN checks and online status lookups; joined at exit
 };
 
 }  // namespace kiosk::app

@@ -71,6 +71,9 @@ public:
     HttpReply open311Services();
     HttpReply open311Requests(const std::map<std::string, std::string>& query);
     HttpReply open311Request(const std::string& id);
+    // GET /api/v1/public/status/{code}: the public timeline as JSON (what /t/CODE shows: no
+    // content, no contact), for kiosks looking up a code that is not their own.
+    HttpReply publicStatus(const std::string& rawCode);
 
     const platform::keys::DeviceKey& key() const { return m_key; }
     void log(const std::string& line) const;

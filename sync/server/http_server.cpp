@@ -44,6 +44,12 @@ HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{s
     s.set_payload_max_length(proto::kMaxRequestBytes);
     s.set_read_timeout(30, 0);
     s.set_write_timeout(30, 0);
+    // httplib writes a reply's headers and body separately: with Nagle on, the body waits for the
+    // client's delayed ACK (40 ms on Linux), which capped each kiosk at ~25 batches/s.
+    s.set_tcp_nodelay(true);
+    // httplib's default closes a keep-alive connection after 5 requests; on a 300 ms link every
+    // new connection costs a handshake and a fresh slow start. A kiosk's pass is ~100 requests.
+    s.set_keep_alive_max_count(1000);
     BackendService& svc = service;
     auto route = [&svc](HttpReply (BackendService::*fn)(const HttpRequestView&)) {
         return [&svc, fn](const httplib::Request& req, httplib::Response& res) { send(res, (svc.*fn)(view(req))); };
@@ -69,6 +75,20 @@ HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{s
     });
     s.Get(R"(/open311/v2/requests/([^/]{1,80})\.json)", [&svc](const httplib::Request& req, httplib::Response& res) {
         send(res, svc.open311Request(req.matches[1]));
+    });
+    s.Get(R"(/api/v1/public/status/([^/]{1,80}))", [&svc](const httplib::Request& req, httplib::Response& res) {
+        send(res, svc.publicStatus(req.matches[1]));
+    });
+    // What httplib refuses by itself (no route, a body over the limit, an unreadable request)
+    // gets a JSON error like every other refusal; replies that already have a body keep it.
+    s.set_error_handler([&svc](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        const char* code = res.status == 413   ? "payload_too_large"
+                           : res.status == 404 ? "not_found"
+                           : res.status == 400 ? "bad_request"
+                                               : "http_error";
+        svc.log(req.method + " " + req.path.substr(0, 80) + " " + std::to_string(res.status) + " " + code);
+        res.set_content(std::string(R"({"protocol":1,"error":")") + code + "\"}", "application/json");
     });
     s.set_exception_handler([&svc](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
         svc.log(req.method + " " + req.path + " 500 internal error");

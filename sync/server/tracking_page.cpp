@@ -181,4 +181,21 @@ HttpReply BackendService::open311Request(const std::string& id) {
     return HttpReply{200, "application/json; charset=utf-8", {}, out.dump()};
 }
 
+HttpReply BackendService::publicStatus(const std::string& rawCode) {
+    auto code = record::parseTrackingCode(rawCode);
+    if (!code) return HttpReply{400, "application/json", {}, R"({"error":"bad_code"})"};
+    auto rec = m_storage.publicRecord(code->text());
+    if (!rec) return HttpReply{503, "application/json", {{"Retry-After", "5"}}, R"({"error":"busy"})"};
+    if (!*rec) return HttpReply{404, "application/json", {}, R"({"error":"not_found"})"};
+    json events = json::array();
+    for (const auto& e : (*rec)->events)
+        events.push_back({{"status", e.status}, {"note", e.note}, {"agency", e.agency}, {"officer", e.officer},
+                          {"expected_date", e.expectedDate}, {"updated_at", e.updatedAt}});
+    json out{{"tracking_code", (*rec)->trackingCode},
+             {"created_at", (*rec)->createdAt},
+             {"received_at", (*rec)->receivedAt},
+             {"events", events}};
+    return HttpReply{200, "application/json; charset=utf-8", {}, out.dump()};
+}
+
 }  // namespace ksync::server

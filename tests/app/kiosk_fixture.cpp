@@ -4,7 +4,7 @@
 
 namespace apptest {
 
-KioskFixture::KioskFixture(ImVec2 display) {
+KioskFixture::KioskFixture(ImVec2 display, const std::string& backendUrl) {
     ksync::store::DataDir dir;
     dir.root = m_tmp.path() / "data";
     std::filesystem::create_directories(dir.root / "receipts");
@@ -13,6 +13,7 @@ KioskFixture::KioskFixture(ImVec2 display) {
     s.centre = "Trung tâm phục vụ hành chính công phường Sài Gòn";
     s.printerUri = "png://" + (dir.root / "receipts").string();
     s.staffPinHash = platform::auth::hashPin("2468").value();
+    s.backendUrl = backendUrl;
     REQUIRE(ksync::store::saveSettings(dir, s));
     m_ui = std::make_unique<testui::HeadlessUi>(display, [this](ImFontAtlas& a) { return m_theme.loadFonts(a); });
     auto services = kiosk::app::Services::create({dir, {}, (m_tmp.path() / "speech.wav").string()}, m_queue);

@@ -14,7 +14,7 @@ namespace apptest {
 
 class KioskFixture {
 public:
-    explicit KioskFixture(ImVec2 display = ImVec2(1080.0f, 1920.0f));
+    explicit KioskFixture(ImVec2 display = ImVec2(1080.0f, 1920.0f), const std::string& backendUrl = {});
     ~KioskFixture();
 
     void frame();
