@@ -20,6 +20,12 @@ Services::Services(const ServicesOptions& options, MainQueue& queue)
     : m_options(options), m_queue(queue), m_vi(platform::text::Strings::load("vi")), m_en(platform::text::Strings::load("en")) {}
 
 Services::~Services() {
+    // The print and speech workers call back into this object (onPrintEvent writes
+    // m_printerKey): stop them before the members they touch die, which happens in reverse
+    // order of declaration — m_printerKey would go before m_printQueue (found by ASan: a leak
+    // from a worker writing into the destroyed string).
+    m_printQueue.reset();
+    m_speech.reset();
     for (auto& t : m_background)
         if (t.joinable()) t.join();
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "clock/clock.hpp"
+#include "record/text.hpp"
 #include "record/tracking_code.hpp"
 #include "store/backend_config.hpp"
 #include "text/assets.hpp"
@@ -31,6 +32,33 @@ bool isHexNonce(const std::string& s) {
     for (char c : s)
         if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
     return true;
+}
+
+// Request bodies are checked before the JSON parser sees them: nesting depth (a hostile body
+// of a million '[' gets "too_deep", whatever the parser would do with it) and UTF-8 (a clear
+// "invalid_utf8" instead of a generic "bad_request"). Unparseable JSON is "bad_request".
+constexpr int kMaxJsonDepth = 32;
+
+std::expected<json, std::string_view> parseBody(std::string_view body) {
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (const char ch : body) {
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (ch == '\\') escaped = true;
+            else if (ch == '"') inString = false;
+        } else if (ch == '"') {
+            inString = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > kMaxJsonDepth) return std::unexpected("too_deep");
+        } else if (ch == ']' || ch == '}') {
+            --depth;
+        }
+    }
+    if (!record::isValidUtf8(body)) return std::unexpected("invalid_utf8");
+    auto j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) return std::unexpected("bad_request");
+    return j;
 }
 
 }  // namespace
@@ -143,8 +171,10 @@ HttpReply BackendService::health(const HttpRequestView& req) {
 HttpReply BackendService::enroll(const HttpRequestView& req) {
     const std::string nonce = req.header("x-kiosk-nonce");
     const std::string replyNonce = isHexNonce(nonce) ? nonce : std::string{};
-    auto j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("kiosk_id") || !j["kiosk_id"].is_string() ||
+    auto parsed = parseBody(req.body);
+    if (!parsed) return signedJson(400, replyNonce, errorBody(parsed.error()));
+    const json& j = *parsed;
+    if (!j.is_object() || !j.contains("kiosk_id") || !j["kiosk_id"].is_string() ||
         !j.contains("public_key") || !j["public_key"].is_string() || !j.contains("token") || !j["token"].is_string())
         return signedJson(400, replyNonce, errorBody("bad_request"));
     const std::string kiosk = j["kiosk_id"], publicKey = j["public_key"], token = j["token"];
@@ -179,8 +209,10 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     auto auth = authenticate(req);
     if (!auth) return auth.error();
     const std::string& nonce = auth->nonce;
-    auto j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("records") || !j["records"].is_array())
+    auto parsed = parseBody(req.body);
+    if (!parsed) return signedJson(400, nonce, errorBody(parsed.error()));
+    const json& j = *parsed;
+    if (!j.is_object() || !j.contains("records") || !j["records"].is_array())
         return signedJson(400, nonce, errorBody("bad_request"));
     const auto& records = j["records"];
     if (records.size() > proto::kMaxBatchRecords) return signedJson(413, nonce, errorBody("batch_too_large"));
@@ -266,7 +298,10 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
 HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
     auto auth = authenticate(req);
     if (!auth) return auth.error();
-    auto j = json::parse(req.body, nullptr, false);
+    // An unreadable body means "from the start" (since 0); a hostile one is refused.
+    auto parsed = parseBody(req.body);
+    if (!parsed && parsed.error() != "bad_request") return signedJson(400, auth->nonce, errorBody(parsed.error()));
+    const json j = parsed ? *parsed : json();
     std::int64_t since = 0;
     if (j.is_object() && j.contains("since") && j["since"].is_string()) {
         try {
@@ -320,8 +355,10 @@ HttpReply BackendService::config(const HttpRequestView& req) {
 HttpReply BackendService::heartbeat(const HttpRequestView& req) {
     auto auth = authenticate(req);
     if (!auth) return auth.error();
-    auto j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return signedJson(400, auth->nonce, errorBody("bad_request"));
+    auto parsed = parseBody(req.body);
+    if (!parsed) return signedJson(400, auth->nonce, errorBody(parsed.error()));
+    const json& j = *parsed;
+    if (!j.is_object()) return signedJson(400, auth->nonce, errorBody("bad_request"));
     // Only the known fields are kept, and strings are cut short: the heartbeat is telemetry.
     json kept = json::object();
     for (const char* k : {"queue_depth", "oldest_queued_age_s", "quarantined"})
@@ -373,8 +410,10 @@ HttpReply BackendService::staffUpdate(const HttpRequestView& req) {
         log("POST /api/v1/staff/updates 401");
         return signedJson(401, {}, errorBody("bad_staff_token"));
     }
-    auto j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return signedJson(400, {}, errorBody("bad_request"));
+    auto parsed = parseBody(req.body);
+    if (!parsed) return signedJson(400, {}, errorBody(parsed.error()));
+    const json& j = *parsed;
+    if (!j.is_object()) return signedJson(400, {}, errorBody("bad_request"));
     auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string{}; };
     StaffUpdate u{str("tracking_code"), str("status"), str("agency"), str("officer"), str("expected_date"), str("note")};
     auto r = applyStaffUpdate(m_storage, u, now());

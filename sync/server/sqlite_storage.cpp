@@ -335,6 +335,16 @@ Result<bool> SqliteStorage::useNonce(const std::string& kioskId, const std::stri
             Stmt purge(l.db(), "DELETE FROM nonces WHERE seen_ms < ?");
             purge.bind(1, nowMs - 2 * proto::kMaxClockSkewMs).run();
         }
+        // The nonce commit does not wait for its own fsync: in WAL mode its frames go to the log
+        // before anything the request writes next, and that write's fsync (synchronous=FULL)
+        // makes both durable. A crash in between loses only the nonce of a request that was never
+        // answered, which may then be sent again (every kiosk request is idempotent). Saves one of
+        // the two fsyncs per upload (the ingest bottleneck, docs/BENCHMARKS.md).
+        struct FullAgain {  // the pooled connection goes back with synchronous=FULL, whatever happens
+            sqlite3* db;
+            ~FullAgain() { sqlite3_exec(db, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr); }
+        } fullAgain{l.db().handle()};
+        l.db().exec("PRAGMA synchronous = NORMAL");
         Stmt s(l.db(), "INSERT INTO nonces (kiosk_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
         s.bind(1, kioskId).bind(2, nonce).bind(3, nowMs).run();
         return l.db().changes() == 1;

@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cassert>
 
@@ -144,7 +145,7 @@ Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
     std::error_code ec;
     if (mode == Open::ExistingOnly && !std::filesystem::exists(file, ec))
         return std::unexpected(StoreError{ErrorKind::NotInitialised, "no database at " + file.string()});
-    return guarded([&]() -> Result<Store> {
+    auto opened = guarded([&]() -> Result<Store> {
         auto impl = std::make_unique<Impl>();
         impl->db = Db(file, mode == Open::ExistingOnly ? Db::Mode::ReadWrite : Db::Mode::ReadWriteCreate);
         Db& db = impl->db;
@@ -165,6 +166,15 @@ Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
         impl->schemaVersion = userVersion(db);
         return Store(std::move(impl));
     });
+    // On a read-only folder SQLite fails to create the WAL index ("unable to open database
+    // file") and the errno it keeps is that of its read-only fallback (ENOENT): ask the folder
+    // itself, so the operator reads "read-only" rather than "write error".
+    if (!opened && opened.error().kind == ErrorKind::Io) {
+        const auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+        if (::access(folder.c_str(), W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+            opened.error().kind = ErrorKind::ReadOnly;
+    }
+    return opened;
 }
 
 Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_view kioskId,

@@ -317,10 +317,14 @@ void FaultProxy::serve(int fd) {
                 writeAll(fd, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                 ::close(fd);
                 return;
-            case Fault::Garbage:
-                writeAll(fd, std::string("\x17\x03\x03\x00\x1a garbage \xff\xfe not http at all\r\n\r\n", 40));
+            case Fault::Garbage: {
+                // Bytes with a NUL in them: the length is the array's (it was a miscounted 40,
+                // read past the end: found by ASan).
+                static constexpr char kGarbage[] = "\x17\x03\x03\x00\x1a garbage \xff\xfe not http at all\r\n\r\n";
+                writeAll(fd, std::string(kGarbage, sizeof kGarbage - 1));
                 ::close(fd);
                 return;
+            }
             case Fault::Portal: {
                 const std::string body = "<html><body>Đăng nhập để dùng Wi-Fi miễn phí</body></html>";
                 writeAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
