@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The benchmark suite (issue #7): builds the benchmark programs, runs them, prints a table and
+# writes bench/results/latest.json. Numbers only: nothing here passes or fails on time.
+#
+#   scripts/bench.sh           full run (about 25 minutes on 2 cores; the drain runs dominate)
+#   scripts/bench.sh --quick   short run (about 3 minutes): fewer records, shorter outage
+#
+# KIOSK_BENCH_BUILD_DIR (default build-bench), KIOSK_JOBS, KIOSK_BENCH_OUT override defaults.
+# Needs Xvfb (from scripts/bootstrap.sh); starts its own server on a free display.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${KIOSK_BENCH_BUILD_DIR:-$root/build-bench}
+out=${KIOSK_BENCH_OUT:-$root/bench/results/latest.json}
+mode=full
+[[ "${1:-}" == "--quick" ]] && mode=quick
+
+if [[ $mode == quick ]]; then
+  records=2000; drain_records=1000; outage=10; confirm_n=200; idle_s=10; cold_runs=3
+  per_kiosk=1000; base_link=10; body_repeats=1
+else
+  records=10000; drain_records=10000; outage=60; confirm_n=1000; idle_s=30; cold_runs=7
+  per_kiosk=2500; base_link=40; body_repeats=3
+fi
+
+"$root/scripts/bootstrap.sh"
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  cmake -S "$root" -B "$build" -G Ninja -DKIOSK_BUILD_BENCH=ON >/dev/null
+fi
+cmake --build "$build" -j "${KIOSK_JOBS:-$(nproc)}" \
+  --target kiosk kiosk-backend bench_ui bench_confirm bench_sync bench_ingest bench_link >/dev/null
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-bench.XXXXXX")
+xvfb_pid=""
+kiosk_pid=""
+allowed_cc=""
+cleanup() {
+  [[ -n "$kiosk_pid" ]] && kill "$kiosk_pid" 2>/dev/null || true
+  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  for ns in "kbk$$" "kbb$$"; do ip netns del "$ns" 2>/dev/null || true; done
+  [[ -n "$allowed_cc" ]] && sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc" || true
+  [[ -n "$xvfb_pid" ]] && kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$(dirname "$out")"
+rm -f "$out"
+python3 - "$out" "$mode" <<'PY'
+import json, os, platform, subprocess, sys, datetime
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = next((int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+mesa = subprocess.run(["sh", "-c", "dpkg-query -W -f='${Version}' libgl1-mesa-dri"], capture_output=True, text=True).stdout
+json.dump({"machine": {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                       "mode": sys.argv[2], "cpus": os.cpu_count(), "cpu": cpu, "mem_mib": mem,
+                       "kernel": platform.release(), "mesa": mesa,
+                       "loadavg_at_start": open("/proc/loadavg").read().split()[:3]}},
+          open(sys.argv[1], "w"), indent=2)
+PY
+
+# ---- the kiosk under Xvfb + llvmpipe ----------------------------------------------------------
+display=99
+while [[ -e /tmp/.X${display}-lock ]]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1920x1920x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$display"
+sleep 1
+export LIBGL_ALWAYS_SOFTWARE=1
+
+# Provision a data directory the way the product does on first start, with a demo submission.
+"$build/kiosk/app/kiosk" --data-dir "$work/ui" --demo --windowed 1080x1920 --speech-wav "$work/demo.wav" >/dev/null 2>&1
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+idle_json="{}"
+for size in 1080x1920 1920x1080; do
+  "$build/kiosk/app/kiosk" --data-dir "$work/ui" --windowed "$size" --speech-wav "$work/idle.wav" >/dev/null 2>&1 &
+  kiosk_pid=$!
+  sleep 3
+  k0=$(cpu_ticks "$kiosk_pid"); x0=$(cpu_ticks "$xvfb_pid"); t0=$(date +%s.%N)
+  sleep "$idle_s"
+  k1=$(cpu_ticks "$kiosk_pid"); x1=$(cpu_ticks "$xvfb_pid"); t1=$(date +%s.%N)
+  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$kiosk_pid/status")
+  kill "$kiosk_pid"; wait "$kiosk_pid" 2>/dev/null || true; kiosk_pid=""
+  idle_json=$(python3 -c "
+import json,sys
+d=json.loads(sys.argv[1]); hz=$(getconf CLK_TCK); dt=$t1-$t0
+d['$size']={'seconds':dt,'kiosk_cpu_pct':($k1-$k0)/hz/dt*100,'xvfb_cpu_pct':($x1-$x0)/hz/dt*100,'kiosk_peak_rss_kb':$hwm}
+print(json.dumps(d))" "$idle_json")
+  echo "idle $size: $(python3 -c "import json,sys; print(json.loads(sys.argv[1])['$size'])" "$idle_json")"
+done
+python3 -c "
+import json,sys
+f=sys.argv[1]; d=json.load(open(f)); d['idle']=json.loads(sys.argv[2]); json.dump(d,open(f,'w'),indent=2)" "$out" "$idle_json"
+
+"$build/bench/bench_ui" --data-dir "$work/ui" --out "$out" --cold-runs "$cold_runs" --body-repeats "$body_repeats"
+kill "$xvfb_pid" 2>/dev/null || true; xvfb_pid=""
+
+# ---- confirm, sync, ingest ----------------------------------------------------------------------
+fixtures="$root/tests/fixtures"
+"$build/bench/bench_confirm" --fixtures "$fixtures" --work "$work/confirm" --out "$out" --n "$confirm_n"
+"$build/bench/bench_ingest" --fixtures "$fixtures" --work "$work/ingest" --out "$out" \
+  --backend-bin "$build/sync/server/kiosk-backend" --records-per-kiosk "$per_kiosk"
+"$build/bench/bench_sync" --fixtures "$fixtures" --work "$work/sync" --out "$out" --records "$records" \
+  --seed-dir "$work/seed-$records" --drain-records "$drain_records" --outage-s "$outage" \
+  --baseline-link-records "$base_link"
+
+# ---- drain with real TCP: two network namespaces joined by bench_tunlink -------------------------
+# Kiosk side (kb-k): the sync worker -> a plain forwarder on 127.0.0.1 (the client speaks plain
+# HTTP only to loopback) -> 10.77.0.2 over the emulated link. Backend side (kb-b): kiosk-backend.
+# The congestion control is set per namespace, so both senders (forwarder up, backend down) use it.
+netns_drain() {  # cc loss label
+  local cc=$1 loss=$2 label=$3 nk="kbk$$" nb="kbb$$" d="$work/netns-$3"
+  mkdir -p "$d"
+  ip netns add "$nk"; ip netns add "$nb"
+  "$build/bench/bench_tunlink" --ns-kiosk "$nk" --ns-backend "$nb" --loss "$loss" --outage-s "$outage" \
+    --max-seconds 10800 >"$d/tun.out" 2>"$d/tun.err" &
+  local tun=$!
+  for _ in $(seq 50); do grep -q ready "$d/tun.out" 2>/dev/null && break; sleep 0.1; done
+  ip netns exec "$nk" sysctl -qw net.ipv4.tcp_congestion_control="$cc"
+  ip netns exec "$nb" sysctl -qw net.ipv4.tcp_congestion_control="$cc"
+  ip netns exec "$nb" "$build/sync/server/kiosk-backend" serve --data-dir "$d/backend" --listen 10.77.0.2:8470 \
+    >"$d/backend.out" 2>/dev/null &
+  local backend=$!
+  for _ in $(seq 50); do grep -q listening "$d/backend.out" 2>/dev/null && break; sleep 0.1; done
+  local token; token=$("$build/sync/server/kiosk-backend" issue-token --kiosk-id 7K3M --data-dir "$d/backend")
+  ip netns exec "$nk" "$build/bench/bench_link" --target 8470 --target-host 10.77.0.2 --loss none --rate 0 \
+    --rtt-ms 0 --max-seconds 10800 >"$d/fwd.out" 2>/dev/null &
+  local fwd=$!
+  for _ in $(seq 50); do grep -q listening "$d/fwd.out" 2>/dev/null && break; sleep 0.1; done
+  local port; port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$d/fwd.out")
+  ip netns exec "$nk" "$build/bench/bench_sync" --fixtures "$fixtures" --work "$d/sync" --seed-dir "$work/seed-$drain_records" \
+    --records "$drain_records" --drain-external "http://127.0.0.1:$port" --token "$token" --cut-pid "$tun" \
+    --label "netns_$label" --out "$out" || true
+  kill "$fwd" "$backend"; wait "$fwd" "$backend" 2>/dev/null || true
+  kill "$tun"; wait "$tun" 2>/dev/null || true
+  ip netns del "$nk"; ip netns del "$nb"
+  python3 - "$out" "netns_$label" "$d/tun.out" "$d/fwd.out" "$cc" "$loss" "$outage" <<'PY'
+import json, re, sys
+out, label, tun, fwd, cc, loss, outage = sys.argv[1:]
+r = json.load(open(out)); key = "drain_" + label
+t = json.loads(open(tun).read().splitlines()[-1])
+m = re.search(r"up (\d+) B, down (\d+) B", open(fwd).read())
+app_up, app_down = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+rate = 256000
+run = r.setdefault(key, {})
+run.update({"congestion_control": cc, "loss_model": loss, "outage_s": int(outage), "tunlink": t,
+            "app_bytes_up": app_up, "app_bytes_down": app_down,
+            "physical_limit_s": max(app_up, app_down) * 8 / rate,
+            "physical_limit_ip_s": max(t["ip_bytes_up"], t["ip_bytes_down"]) * 8 / rate})
+if run.get("seconds"):
+    run["ratio_to_physical"] = run["seconds"] / run["physical_limit_s"]
+    run["ratio_to_physical_plus_outage"] = run["seconds"] / (run["physical_limit_s"] + int(outage))
+json.dump(r, open(out, "w"), indent=2)
+print(f"{key}: {run.get('seconds', 0):.0f} s, limit {run['physical_limit_s']:.0f} s, ratio {run.get('ratio_to_physical', 0):.2f}")
+PY
+}
+if [[ $mode == full || -n "${KIOSK_BENCH_NETNS:-}" ]] && ip netns add "kbtest$$" 2>/dev/null; then
+  ip netns del "kbtest$$"
+  # A namespace may only pick an algorithm on the root's allowed list; it is put back afterwards.
+  allowed_cc=$(cat /proc/sys/net/ipv4/tcp_allowed_congestion_control)
+  sysctl -qw net.ipv4.tcp_allowed_congestion_control="reno cubic bbr"
+  netns_drain cubic random cubic_random
+  netns_drain bbr random bbr_random
+  netns_drain cubic bursty cubic_bursty
+  sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc"; allowed_cc=""
+else
+  echo "bench: namespace drain skipped (quick run, or ip netns unavailable)"
+fi
+
+python3 "$root/bench/report.py" "$out"
+echo "results: $out"
