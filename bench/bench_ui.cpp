@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <GLFW/glfw3.h>
+#include <backends/imgui_impl_opengl3.h>
 
 #include <cstdio>
 #include <ctime>
@@ -169,7 +170,14 @@ struct Shell {
     std::unique_ptr<app::Services> services;
     std::unique_ptr<app::Window> window;
     ui::Theme theme;
+    app::KioskApp* app = nullptr;  // the one being drawn, for the fonts of its text size
 };
+
+app::WindowHandlers shellHandlers(Shell& sh) {
+    app::WindowHandlers h;
+    h.beforeFrame = [&sh] { return sh.app && sh.theme.ensureFonts(sh.app->state().prefs.textSize); };
+    return h;
+}
 
 // The product's start-up sequence (kiosk/app/main.cpp), windowed at w×h.
 std::unique_ptr<Shell> startShell(const std::filesystem::path& dataDir, int w, int h) {
@@ -179,40 +187,60 @@ std::unique_ptr<Shell> startShell(const std::filesystem::path& dataDir, int w, i
     auto services = app::Services::create({dir, {}, (dataDir / "speech.wav").string()}, sh->queue);
     if (!services) die("services: " + services.error());
     sh->services = std::move(*services);
-    auto window = app::Window::create({false, w, h, false}, {});
+    auto window = app::Window::create({false, w, h, false}, shellHandlers(*sh));
     if (!window) die("window: " + window.error());
     sh->window = std::move(*window);
     sh->queue.setWaker(&app::Window::wake);
-    if (!sh->theme.loadFonts(*ImGui::GetIO().Fonts)) die("fonts");
+    if (!sh->theme.loadFonts(*ImGui::GetIO().Fonts, core::TextSize::Normal)) die("fonts");
     return sh;
 }
 
 int firstFrame(const std::filesystem::path& dataDir, int w, int h) {
     if (std::getenv("KIOSK_BENCH_PHASES")) {  // where start-up time goes, on stderr
         const auto t0 = bench::Clock::now();
+        std::vector<std::pair<const char*, double>> phases;
+        double last = 0;
+        auto mark = [&](const char* name) {
+            const double now = bench::msSince(t0);
+            phases.emplace_back(name, now - last);
+            last = now;
+        };
         auto sh = std::make_unique<Shell>();
         ksync::store::DataDir dir;
         dir.root = dataDir;
         auto services = app::Services::create({dir, {}, (dataDir / "speech.wav").string()}, sh->queue);
-        const double tServices = bench::msSince(t0);
-        auto window = app::Window::create({false, w, h, false}, {});
-        const double tWindow = bench::msSince(t0);
-        sh->theme.loadFonts(*ImGui::GetIO().Fonts);
-        const double tFonts = bench::msSince(t0);
+        if (!services) die("services: " + services.error());
+        mark("services");
+        auto window = app::Window::create({false, w, h, false}, shellHandlers(*sh));
+        if (!window) die("window: " + window.error());
+        mark("window+GL context");
+        sh->theme.loadFonts(*ImGui::GetIO().Fonts, core::TextSize::Normal);
+        mark("fonts added");
+        unsigned char* px = nullptr;
+        int tw = 0, th = 0;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &tw, &th);
+        mark("atlas built");
+        ImGui_ImplOpenGL3_NewFrame();  // shaders and the font texture (beginFrame's call is then a no-op)
+        mark("GL objects+upload");
         app::KioskApp kapp(**services, sh->queue, sh->theme);
+        sh->app = &kapp;
         (*window)->beginFrame();
         kapp.frame(platform::clock::unixMillis(platform::clock::now()));
+        mark("first frame (UI)");
         (*window)->endFrame(sh->theme.palette().background, nullptr);
         glFinish();
+        mark("render+swap+finish");
+        std::string line;
+        for (const auto& [name, ms] : phases) line += std::string(line.empty() ? "" : ", ") + name + " " + std::to_string(int(ms + 0.5));
         const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
-        std::fprintf(stderr, "phases ms: services %.0f, window+GL %.0f, fonts %.0f, first frame %.0f; atlas %dx%d, %d fonts\n",
-                     tServices, tWindow - tServices, tFonts - tWindow, bench::msSince(t0) - tFonts, atlas.TexWidth,
-                     atlas.TexHeight, atlas.Fonts.Size);
+        std::fprintf(stderr, "phases ms: %s; total %.0f; atlas %dx%d, %d fonts\n", line.c_str(), bench::msSince(t0),
+                     atlas.TexWidth, atlas.TexHeight, atlas.Fonts.Size);
         std::printf("%lld\n", static_cast<long long>(monoNs()));
         return 0;
     }
     auto sh = startShell(dataDir, w, h);
     app::KioskApp kapp(*sh->services, sh->queue, sh->theme);
+    sh->app = &kapp;
     sh->window->waitEvents(0);
     sh->window->beginFrame();
     kapp.frame(platform::clock::unixMillis(platform::clock::now()));
@@ -276,6 +304,7 @@ int main(int argc, char** argv) {
         std::sscanf(size, "%dx%d", &w, &h);
         sh->window->resize(w, h);
         app::KioskApp kapp(*sh->services, sh->queue, sh->theme);
+        sh->app = &kapp;
         FrameTimes times;
         app::DemoDriver first(submission(repeats));
         if (!runScript(s, kapp, first, times)) return 1;

@@ -164,6 +164,9 @@ int main(int argc, char** argv) {
     }
     app::WindowHandlers handlers;
     app::KioskApp* appPtr = nullptr;
+    ui::Theme theme;
+    // The fonts of a text size are loaded the first time it is chosen, before its first frame.
+    handlers.beforeFrame = [&] { return appPtr && theme.ensureFonts(appPtr->state().prefs.textSize); };
     handlers.onChar = [&](char32_t c) { if (appPtr) appPtr->ui().onChar(c); };
     handlers.onKey = [&](input::SpecialKey k) { if (appPtr) appPtr->ui().onKey(k); };
     handlers.onStaffShortcut = [&] { if (appPtr) appPtr->ui().onStaffShortcut(); };
@@ -190,8 +193,7 @@ int main(int argc, char** argv) {
         (*services)->setOnRecordStored([w = sync.get()] { w->wake(); });
         sync->start();
     }
-    ui::Theme theme;
-    if (!theme.loadFonts(*ImGui::GetIO().Fonts)) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
+    if (!theme.loadFonts(*ImGui::GetIO().Fonts, core::TextSize::Normal)) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
     platform::log::info("kiosk", "started");
 
     if (!o.screenshots.empty()) {

@@ -92,6 +92,11 @@ void Window::onCloseCallback(GLFWwindow* w) {
 }
 
 void Window::beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame) {
+    // Before the first frame the backend has no texture yet and builds it in NewFrame.
+    if (m_handlers.beforeFrame && m_handlers.beforeFrame() && ImGui::GetIO().Fonts->TexID) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     if (beforeNewFrame) beforeNewFrame(ImGui::GetIO());

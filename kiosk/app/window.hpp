@@ -29,6 +29,9 @@ struct WindowHandlers {
     std::function<void(input::SpecialKey)> onKey;
     std::function<void()> onStaffShortcut;  // Ctrl+Alt+S
     std::function<void()> onInput;          // any mouse, key or touch event
+    // Before each frame, outside it: returns true when it changed the font atlas (fonts of a
+    // new text size), whose texture is then rebuilt.
+    std::function<bool()> beforeFrame;
 };
 
 class Window {

@@ -1,12 +1,26 @@
 #include "ui/fonts.hpp"
 
+#include <fstream>
+#include <string>
 #include <system_error>
 
 namespace kiosk::ui {
 namespace {
 // – — ‘ ’ “ ” • … and the other General Punctuation the texts use, plus ₫.
 constexpr ImWchar kExtraRanges[] = {0x2010, 0x205E, 0x20AB, 0x20AB, 0};
+// Tracking codes (PAKN-7K3M-000001-0, typed codes), the PIN pad's "* " and its empty "—".
+constexpr ImWchar kHugeRanges[] = {0x0020, 0x007E, 0x2014, 0x2014, 0};
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    std::string data(in ? static_cast<std::size_t>(in.tellg()) : 0, '\0');
+    in.seekg(0);
+    in.read(data.data(), static_cast<std::streamsize>(data.size()));
+    return data;
+}
 }  // namespace
+
+const ImWchar* Fonts::hugeRanges() { return kHugeRanges; }
 
 bool Fonts::load(ImFontAtlas& atlas, const FontSizes& sizes, const std::filesystem::path& dir) {
     ImFontGlyphRangesBuilder builder;
@@ -20,19 +34,25 @@ bool Fonts::load(ImFontAtlas& atlas, const FontSizes& sizes, const std::filesyst
     std::error_code ec;
     if (!std::filesystem::exists(regularPath, ec) || !std::filesystem::exists(boldPath, ec)) {
         ImFont* fallback = atlas.AddFontDefault();
-        m_regular.fill(fallback);
+        m_regular = fallback;
         m_bold.fill(fallback);
         return false;
     }
+    // Each file is read once and kept here: the atlas reads the bytes again when rebuilt.
+    m_regularData = readFile(regularPath);
+    m_boldData = readFile(boldPath);
     ImFontConfig config;
     config.OversampleH = 1;
     config.OversampleV = 1;
-    const float px[] = {sizes.body, sizes.large, sizes.huge};
-    for (int i = 0; i < 3; ++i) {
-        m_regular[i] = atlas.AddFontFromFileTTF(regularPath.c_str(), px[i], &config, m_ranges.Data);
-        m_bold[i] = atlas.AddFontFromFileTTF(boldPath.c_str(), px[i], &config, m_ranges.Data);
-    }
-    return m_regular[0] != nullptr && m_bold[0] != nullptr;
+    config.FontDataOwnedByAtlas = false;
+    auto add = [&](std::string& data, float px, const ImWchar* ranges) {
+        return atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), px, &config, ranges);
+    };
+    m_regular = add(m_regularData, sizes.body, m_ranges.Data);
+    m_bold[0] = add(m_boldData, sizes.body, m_ranges.Data);
+    m_bold[1] = add(m_boldData, sizes.large, m_ranges.Data);
+    m_bold[2] = add(m_boldData, sizes.huge, kHugeRanges);
+    return m_regular != nullptr && m_bold[0] != nullptr;
 }
 
 }  // namespace kiosk::ui

@@ -3,12 +3,19 @@
 // (GetGlyphRangesVietnamese alone lacks those). OversampleH = 1: at these sizes it looks the
 // same and the atlas builds 3-4x faster in a quarter of the memory.
 //
-// UI thread only. The glyph ranges live in this object and ImGui reads them when the atlas is
-// built, so a Fonts must outlive the atlas build (keep it for the life of the program).
+// Only the faces the screens draw are rasterised (issue #7: the atlas was 2048x4096 and its
+// build and upload were most of the cold start): Regular at the body size, Bold at the body
+// and heading sizes, and Bold at the huge size for the glyphs of tracking codes and the PIN
+// pad only (ASCII and —), which would otherwise be two thirds of the atlas.
+//
+// UI thread only. The glyph ranges and the font files' bytes live in this object and ImGui
+// reads them whenever the atlas is (re)built, so a Fonts must outlive the atlas (keep it for
+// the life of the program).
 #include <imgui.h>
 
 #include <array>
 #include <filesystem>
+#include <string>
 
 namespace kiosk::ui {
 
@@ -24,20 +31,27 @@ class Fonts {
 public:
     static constexpr const char* kDefaultDir = "/usr/share/fonts/truetype/noto";
 
-    // Adds Regular and Bold at each size to `atlas` (the first one added, Body Regular, becomes
-    // ImGui's default font). Returns false if a font file is missing: then ImGui's built-in font
-    // is added instead so the UI still runs, but Vietnamese letters show as '?'.
+    // Adds Regular (body size) and Bold (each size) to `atlas` (the first one added, Body
+    // Regular, becomes ImGui's default font if the atlas was empty). Returns false if a font
+    // file is missing: then ImGui's built-in font is added instead so the UI still runs, but
+    // Vietnamese letters show as '?'.
     bool load(ImFontAtlas& atlas, const FontSizes& sizes = FontSizes{},
               const std::filesystem::path& dir = kDefaultDir);
 
-    ImFont* regular(FontSize size) const { return m_regular[static_cast<int>(size)]; }
+    // Regular exists at the body size only: regular(Large) and regular(Huge) are null.
+    ImFont* regular(FontSize size) const { return size == FontSize::Body ? m_regular : nullptr; }
     ImFont* bold(FontSize size) const { return m_bold[static_cast<int>(size)]; }
-    // The code points loaded (pairs of first/last, zero-terminated), for missing-glyph checks.
+    // The code points loaded in the Body and Large fonts (pairs of first/last,
+    // zero-terminated), for missing-glyph checks.
     const ImVector<ImWchar>& ranges() const { return m_ranges; }
+    // The code points of the Huge font: printable ASCII and — (tracking codes, PIN stars).
+    static const ImWchar* hugeRanges();
+    bool loaded() const { return m_regular != nullptr; }
 
 private:
     ImVector<ImWchar> m_ranges;
-    std::array<ImFont*, 3> m_regular{};
+    std::string m_regularData, m_boldData;
+    ImFont* m_regular = nullptr;
     std::array<ImFont*, 3> m_bold{};
 };
 

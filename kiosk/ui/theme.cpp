@@ -33,14 +33,42 @@ constexpr std::array<FontSizes, 3> kSizes{FontSizes{30.0f, 42.0f, 84.0f}, FontSi
 
 }  // namespace
 
+namespace {
+// An exact-height texture (no padding to a power of two) and no software mouse cursors
+// (io.MouseDrawCursor is off): less to clear, convert and upload.
+void atlasFlags(ImFontAtlas& atlas) { atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors; }
+}  // namespace
+
 bool Theme::loadFonts(ImFontAtlas& atlas) {
+    m_atlas = &atlas;
+    atlasFlags(atlas);
     bool ok = true;
     for (size_t i = 0; i < m_fonts.size(); ++i) ok = m_fonts[i].load(atlas, kSizes[i]) && ok;
     return ok;
 }
 
+bool Theme::loadFonts(ImFontAtlas& atlas, core::TextSize first) {
+    m_atlas = &atlas;
+    atlasFlags(atlas);
+    const auto i = static_cast<size_t>(first);
+    return m_fonts[i].load(atlas, kSizes[i]);
+}
+
+bool Theme::ensureFonts(core::TextSize size) {
+    if (!m_atlas || fontsLoaded(size)) return false;
+    const auto i = static_cast<size_t>(size);
+    m_fonts[i].load(*m_atlas, kSizes[i]);
+    return true;
+}
+
 void Theme::apply(const core::Preferences& prefs) {
     m_size = prefs.textSize;
+    if (!fontsLoaded(m_size))  // only when the shell did not call ensureFonts (tests, tools)
+        for (auto s : {core::TextSize::Normal, core::TextSize::Large, core::TextSize::ExtraLarge})
+            if (fontsLoaded(s)) {
+                m_size = s;
+                break;
+            }
     m_palette = prefs.highContrast ? kHighContrast : kNormal;
     ImGuiStyle& st = ImGui::GetStyle();
     st.WindowRounding = 0.0f;

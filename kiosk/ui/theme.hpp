@@ -1,6 +1,8 @@
 #pragma once
 // Colours and type for the kiosk screens: a normal and a high-contrast palette, three text
-// sizes. Fonts for all three sizes are loaded once at start (switching is free).
+// sizes. The kiosk loads the fonts of the first text size at start and those of another size
+// the first time a resident picks it (ensureFonts, between frames: one rebuild of the atlas);
+// after that switching is free.
 // UI thread only.
 #include <imgui.h>
 
@@ -18,10 +20,19 @@ struct Palette {
 
 class Theme {
 public:
-    // Loads Noto Sans at every size into the current context's font atlas. Returns false when
-    // the fonts are missing (ImGui's built-in font is used then).
+    // Loads Noto Sans at every text size into `atlas`. Returns false when the fonts are missing
+    // (ImGui's built-in font is used then).
     bool loadFonts(ImFontAtlas& atlas);
-    // Applies palette and sizes for this frame.
+    // Loads only the fonts of `first`; ensureFonts adds the others when they are needed.
+    bool loadFonts(ImFontAtlas& atlas, core::TextSize first);
+    // Outside a frame (before NewFrame): adds the fonts of `size` to the atlas given to
+    // loadFonts if they are not there yet. Returns true when it did: the atlas must then be
+    // rebuilt and its texture uploaded again before the next frame.
+    bool ensureFonts(core::TextSize size);
+    bool fontsLoaded(core::TextSize size) const { return m_fonts[static_cast<int>(size)].loaded(); }
+    // Applies palette and sizes for this frame. A text size whose fonts are not loaded is drawn
+    // with a loaded one (the shell calls ensureFonts before the frame, so this does not happen
+    // in the kiosk).
     void apply(const core::Preferences& prefs);
 
     const Palette& palette() const { return m_palette; }
@@ -35,7 +46,8 @@ public:
     static ImVec4 toVec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
 private:
-    std::array<Fonts, 3> m_fonts;  // by TextSize; must outlive the atlas build
+    std::array<Fonts, 3> m_fonts;  // by TextSize; must outlive the atlas
+    ImFontAtlas* m_atlas = nullptr;
     core::TextSize m_size = core::TextSize::Normal;
     Palette m_palette{};
 };
