@@ -43,6 +43,8 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync:
                                         static_cast<int>(hms.seconds().count())};
     const auto* cat = c.findCategory(r.header.category);
     in.category = cat ? (language == "en" ? cat->nameEn : cat->nameVi) : r.header.category;
+    // A sealed record (a reprint after the kiosk restarted) no longer shows who sent it.
+    in.senderWithheld = r.sealed;
     in.anonymous = !r.content.contact.has_value();
     if (r.content.contact) {
         in.contactName = r.content.contact->name;

@@ -13,7 +13,7 @@ void registerInit(CLI::App& app, Context& ctx) {
     struct Opts {
         std::string kioskId, centre = "Trung tâm phục vụ hành chính công", backend = "http://127.0.0.1:8470",
                              printer = "none", language = "vi";
-        std::string staffPin;
+        std::string staffPin, backendKey;
         bool force = false;
     };
     auto o = std::make_shared<Opts>();
@@ -24,6 +24,9 @@ void registerInit(CLI::App& app, Context& ctx) {
     cmd->add_option("--printer", o->printer, "Printer URI (none, file:///…, escpos+tcp://host:9100, …)");
     cmd->add_option("--language", o->language, "Default language: vi or en");
     cmd->add_option("--staff-pin", o->staffPin, "Staff PIN (4-8 digits) for the kiosk's staff panel; stored hashed");
+    cmd->add_option("--backend-key", o->backendKey,
+                    "The backend's public key (kiosk-backend public-key): content is sealed to it from the "
+                    "first record, and enrolment accepts no other server");
     cmd->add_flag("--force", o->force, "Rewrite kiosk.toml of an initialised directory with another kiosk id");
     cmd->callback([&ctx, o] {
         using namespace ksync::store;
@@ -41,6 +44,8 @@ void registerInit(CLI::App& app, Context& ctx) {
             s.staffPinHash = existing->staffPinHash;
         }
         if (!o->staffPin.empty()) s.staffPinHash = hashStaffPin(ctx, o->staffPin);
+        if (!o->backendKey.empty() && !platform::keys::SealingKey::fromPublicKeyBase64(o->backendKey))
+            throw Failure{kExitUsage, ctx.text("ctl.backend_key_invalid")};
         std::error_code ec;
         std::filesystem::create_directories(dir.root, ec);
         if (ec) throw Failure{kExitStorage, "cannot create " + dir.root.string() + ": " + ec.message()};
@@ -48,12 +53,22 @@ void registerInit(CLI::App& app, Context& ctx) {
         if (!store) ctx.failStore(store.error());
         if (auto r = saveSettings(dir, s); !r) throw Failure{kExitStorage, r.error()};
         if (auto r = store->setState("kiosk_id", id); !r) ctx.failStore(r.error());
+        if (!o->backendKey.empty()) {
+            // Replacing a key the kiosk already seals to would strand what it sealed: refused.
+            auto current = store->state(kStateBackendKey);
+            if (!current) ctx.failStore(current.error());
+            if (*current && !(*current)->empty() && **current != o->backendKey)
+                throw Failure{kExitFailed, ctx.text("ctl.backend_key_differs")};
+            if (auto r = store->setState(kStateBackendKey, o->backendKey); !r) ctx.failStore(r.error());
+            if (auto r = store->sealPlainRecords(); !r) ctx.failStore(r.error());
+        }
         // The device key pair: made once, kept across re-init (the backend knows this key).
         auto key = platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir));
         if (!key) throw Failure{kExitStorage, key.error()};
         if (ctx.json) {
             ctx.printJson({{"kiosk_id", id}, {"data_dir", dir.root.string()}, {"schema", store->schemaVersion()},
-                           {"device_key_fingerprint", key->fingerprint()}});
+                           {"device_key_fingerprint", key->fingerprint()},
+                           {"backend_key_pinned", !o->backendKey.empty()}});
         } else {
             std::cout << ctx.strings.format("ctl.init_done", {{"kiosk", id}, {"dir", dir.root.string()}}) << "\n";
             std::cout << ctx.strings.format("sync.device_key", {{"fingerprint", key->fingerprint()}}) << "\n";

@@ -74,9 +74,12 @@ void registerShow(CLI::App& app, Context& ctx) {
             if (*rec) {
                 const Record& r = **rec;
                 j["header"] = ksync::proto::headerToJson(r.header);
-                j["title"] = r.content.title;
-                j["body_chars"] = r.content.body.size();
-                j["anonymous"] = !r.content.contact.has_value();
+                j["sealed"] = r.sealed;
+                if (!r.sealed) {  // plain only on a kiosk that has no backend key yet
+                    j["title"] = r.content.title;
+                    j["body_chars"] = r.content.body.size();
+                    j["anonymous"] = !r.content.contact.has_value();
+                }
                 j["outbox"] = outbox;
             }
             auto events = nlohmann::json::array();
@@ -94,13 +97,17 @@ void registerShow(CLI::App& app, Context& ctx) {
             const Record& r = **rec;
             std::cout << "  " << ctx.text("status." + outbox) << "\n";
             std::cout << "  " << ctx.text("field.type") << ": " << ctx.text("type." + std::string(ksync::record::typeCode(r.header.type))) << "\n"
-                      << "  " << ctx.text("field.category") << ": " << r.header.category << "\n"
-                      << "  " << ctx.text("field.title") << ": " << r.content.title << "\n"
-                      << "  created: " << r.header.createdAt << (r.header.clockSynced ? "" : " (clock not synchronised)") << "\n"
+                      << "  " << ctx.text("field.category") << ": " << r.header.category << "\n";
+            if (r.sealed)
+                std::cout << "  " << ctx.text("field.body") << ": " << ctx.text("ctl.content_sealed") << "\n";
+            else
+                std::cout << "  " << ctx.text("field.title") << ": " << r.content.title << "\n";
+            std::cout << "  created: " << r.header.createdAt << (r.header.clockSynced ? "" : " (clock not synchronised)") << "\n"
                       << "  channel: " << ksync::record::channelCode(r.header.channel)
-                      << (r.header.staffAssisted ? " (staff-assisted)" : "") << "\n"
-                      << "  " << ctx.text("contact.title") << ": "
-                      << (r.content.contact ? ctx.text("contact.with") : ctx.text("review.anonymous")) << "\n";
+                      << (r.header.staffAssisted ? " (staff-assisted)" : "") << "\n";
+            if (!r.sealed)
+                std::cout << "  " << ctx.text("contact.title") << ": "
+                          << (r.content.contact ? ctx.text("contact.with") : ctx.text("review.anonymous")) << "\n";
         }
         for (const auto& u : *history) {
             std::cout << "  " << u.updatedAt << "  " << statusText(ctx, u.status);

@@ -16,6 +16,8 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
         if (!stats) ctx.failStore(stats.error());
         auto count = store.recordCount();
         if (!count) ctx.failStore(count.error());
+        auto unsealed = store.unsealedCount();
+        if (!unsealed) ctx.failStore(unsealed.error());
         auto state = [&](const char* key) {
             auto v = store.state(key);
             if (!v) ctx.failStore(v.error());
@@ -23,6 +25,7 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
         };
         const std::string lastContact = state("last_contact");
         const std::string lastError = state("last_error");
+        const bool sealing = !state(std::string(ksync::store::kStateBackendKey).c_str()).empty();
         const std::int64_t nowMs = platform::clock::unixMillis(platform::clock::now());
         std::optional<std::int64_t> oldestAgeMs;
         if (stats->oldestQueuedMs) oldestAgeMs = std::max<std::int64_t>(0, nowMs - *stats->oldestQueuedMs);
@@ -36,6 +39,8 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
                            {"queued", stats->queued},
                            {"uploaded", stats->uploaded},
                            {"quarantined", stats->quarantined},
+                           {"sealing", sealing},
+                           {"unsealed", *unsealed},
                            {"oldest_queued_age_s", oldestAgeMs ? nlohmann::json(*oldestAgeMs / 1000) : nlohmann::json()},
                            {"last_contact", lastContact.empty() ? nlohmann::json() : nlohmann::json(lastContact)},
                            {"last_error", lastError.empty() ? nlohmann::json() : nlohmann::json(lastError)}});
@@ -51,6 +56,10 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
                   << (oldestAgeMs ? describeAge(ctx, *oldestAgeMs) : std::string("—")) << "\n"
                   << (vi ? "  Đã gửi:            " : "  Sent:              ") << stats->uploaded << "\n"
                   << (vi ? "  Cần cán bộ xem:    " : "  Needs staff:       ") << stats->quarantined << "\n"
+                  << (vi ? "  Niêm phong:        " : "  Sealing:           ")
+                  << (sealing ? ctx.strings.format("ctl.sealing_on", {{"count", std::to_string(*unsealed)}})
+                              : ctx.strings.format("ctl.sealing_off", {{"count", std::to_string(*unsealed)}}))
+                  << "\n"
                   << (vi ? "  Liên lạc lần cuối: " : "  Last contact:      ")
                   << (lastContact.empty() ? ctx.text("ctl.never") : lastContact) << "\n"
                   << (vi ? "  Lỗi gần nhất:      " : "  Last error:        ") << (lastError.empty() ? "—" : lastError)
@@ -83,6 +92,29 @@ void registerVerify(CLI::App& app, Context& ctx) {
     });
 }
 
+void registerBackup(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("backup", "Write a consistent copy of the database to FILE (safe while the kiosk runs)");
+    auto file = std::make_shared<std::string>();
+    cmd->add_option("FILE", *file, "New file to write (never overwritten)")->required();
+    cmd->callback([&ctx, file] {
+        auto store = ctx.openStore();
+        if (auto r = store.backupTo(*file); !r) {
+            if (r.error().kind == ksync::store::ErrorKind::Invalid)
+                throw Failure{kExitFailed, ctx.strings.format("ctl.backup_exists", {{"file", *file}})};
+            ctx.failStore(r.error());
+        }
+        auto unsealed = store.unsealedCount();
+        if (!unsealed) ctx.failStore(unsealed.error());
+        if (ctx.json) {
+            ctx.printJson({{"file", *file}, {"unsealed", *unsealed}});
+        } else {
+            std::cout << ctx.strings.format("ctl.backup_done", {{"file", *file}}) << "\n";
+            if (*unsealed > 0)
+                std::cout << ctx.strings.format("ctl.sealing_off", {{"count", std::to_string(*unsealed)}}) << "\n";
+        }
+    });
+}
+
 void registerCategories(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("categories", "Categories (lĩnh vực) from the cached or default config");
     cmd->callback([&ctx] {
@@ -104,6 +136,7 @@ void registerCategories(CLI::App& app, Context& ctx) {
 
 void registerStatus(CLI::App& app, Context& ctx) {
     registerStatusCmd(app, ctx);
+    registerBackup(app, ctx);
     registerVerify(app, ctx);
     registerCategories(app, ctx);
 }

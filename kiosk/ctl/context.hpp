@@ -44,7 +44,7 @@ struct Context {
 void registerInit(CLI::App& app, Context& ctx);
 void registerSubmit(CLI::App& app, Context& ctx);
 void registerRecords(CLI::App& app, Context& ctx);  // list, show
-void registerStatus(CLI::App& app, Context& ctx);   // status, verify, categories
+void registerStatus(CLI::App& app, Context& ctx);   // status, backup, verify, categories
 void registerCode(CLI::App& app, Context& ctx);     // code check
 void registerSync(CLI::App& app, Context& ctx);     // enroll, sync
 void registerReceipt(CLI::App& app, Context& ctx);  // receipt, print, printer-status, say

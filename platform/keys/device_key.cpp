@@ -119,6 +119,43 @@ bool DeviceKey::verifyBase64(std::string_view publicKeyBase64, std::string_view 
                                        reinterpret_cast<const unsigned char*>(pk->data())) == 0;
 }
 
+static_assert(SealingKey::kOverheadBytes == crypto_box_SEALBYTES);
+
+std::expected<std::string, std::string> DeviceKey::openSealed(std::string_view box) const {
+    ensureSodium();
+    if (box.size() < crypto_box_SEALBYTES) return std::unexpected(std::string("not_for_this_key"));
+    std::array<unsigned char, crypto_box_PUBLICKEYBYTES> pk{};
+    std::array<unsigned char, crypto_box_SECRETKEYBYTES> sk{};
+    if (crypto_sign_ed25519_pk_to_curve25519(pk.data(), m_public.data()) != 0)
+        return std::unexpected(std::string("bad_key"));
+    crypto_sign_ed25519_sk_to_curve25519(sk.data(), m_secret.data());
+    std::string out(box.size() - crypto_box_SEALBYTES, '\0');
+    const int rc = crypto_box_seal_open(reinterpret_cast<unsigned char*>(out.data()),
+                                        reinterpret_cast<const unsigned char*>(box.data()), box.size(), pk.data(),
+                                        sk.data());
+    sodium_memzero(sk.data(), sk.size());
+    if (rc != 0) return std::unexpected(std::string("not_for_this_key"));
+    return out;
+}
+
+std::expected<SealingKey, std::string> SealingKey::fromPublicKeyBase64(std::string_view publicKeyBase64) {
+    ensureSodium();
+    auto pk = base64Decode(publicKeyBase64);
+    if (!pk || pk->size() != kPublicKeyBytes) return std::unexpected(std::string("not a base64 Ed25519 public key"));
+    SealingKey k;
+    if (crypto_sign_ed25519_pk_to_curve25519(k.m_x25519.data(), reinterpret_cast<const unsigned char*>(pk->data())) != 0)
+        return std::unexpected(std::string("not a valid Ed25519 public key"));
+    k.m_ed25519Base64 = std::string(publicKeyBase64);
+    return k;
+}
+
+std::string SealingKey::seal(std::string_view plaintext) const {
+    std::string out(plaintext.size() + crypto_box_SEALBYTES, '\0');
+    crypto_box_seal(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(plaintext.data()),
+                    plaintext.size(), m_x25519.data());
+    return out;
+}
+
 std::string base64Encode(std::string_view bytes) {
     ensureSodium();
     const std::size_t n = sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);

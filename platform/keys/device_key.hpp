@@ -42,6 +42,11 @@ public:
     static bool verifyBase64(std::string_view publicKeyBase64, std::string_view message,
                              std::string_view signatureBase64);
 
+    // Opens a sealed box made by SealingKey::seal for this key (X25519 keys converted from
+    // the Ed25519 pair). The error is a short reason code: "not_for_this_key" when the box was
+    // sealed to another key or altered.
+    std::expected<std::string, std::string> openSealed(std::string_view box) const;
+
     ~DeviceKey();
     DeviceKey(const DeviceKey&) = default;
     DeviceKey& operator=(const DeviceKey&) = default;
@@ -50,6 +55,24 @@ private:
     DeviceKey() = default;
     std::array<unsigned char, kPublicKeyBytes> m_public{};
     std::array<unsigned char, kSecretKeyBytes> m_secret{};
+};
+
+// The public half of a DeviceKey as a sealing key: anyone holding it can seal bytes (libsodium
+// sealed box: ephemeral X25519 + XSalsa20-Poly1305, 48 bytes of overhead) that only the key's
+// owner can open. The backend's one Ed25519 identity thus signs its replies and receives sealed
+// content; a kiosk pinned to that public key needs nothing else.
+class SealingKey {
+public:
+    inline static constexpr std::size_t kOverheadBytes = 48;
+    // From the base64 Ed25519 public key; refuses malformed keys and points that cannot convert.
+    static std::expected<SealingKey, std::string> fromPublicKeyBase64(std::string_view publicKeyBase64);
+    std::string seal(std::string_view plaintext) const;
+    const std::string& publicKeyBase64() const { return m_ed25519Base64; }
+
+private:
+    SealingKey() = default;
+    std::array<unsigned char, 32> m_x25519{};
+    std::string m_ed25519Base64;
 };
 
 // Base64 (standard alphabet, padded). decode returns nullopt-like error for malformed input.

@@ -20,6 +20,7 @@ Receipt makeReceipt(const ReceiptInput& in) {
         r.maskedPhone = maskPhone(in.contactPhone);
     }
     r.anonymous = r.maskedName.empty() && r.maskedPhone.empty();
+    r.senderWithheld = in.senderWithheld;
     r.replyBy = in.replyBy ? *in.replyBy
                            : addWorkingDays(in.createdAt.date, in.replyWorkingDays, in.holidays);
     return r;

@@ -22,6 +22,8 @@ struct ReceiptInput {
     bool anonymous = true;
     std::string contactName;   // full name; ignored when anonymous
     std::string contactPhone;  // full phone; ignored when anonymous
+    // A reprint of a record whose content is sealed: the kiosk no longer knows the sender.
+    bool senderWithheld = false;
     std::string hotline;       // "1022"
     // The expected reply date. When absent it is computed: createdAt.date plus
     // `replyWorkingDays` working days, skipping weekends and `holidays`.
@@ -41,6 +43,7 @@ struct Receipt {
     bool anonymous = true;
     std::string maskedName;   // "Nguyễn V. A." or ""
     std::string maskedPhone;  // "09xx xxx 123" or ""
+    bool senderWithheld = false;
     LocalDate replyBy;
     std::string hotline;
 };

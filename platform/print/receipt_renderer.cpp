@@ -238,7 +238,9 @@ Expected<Bitmap, std::string> ReceiptRenderer::render(const Receipt& r, const Re
                      {{"time", twoDigits(r.createdAt.hour) + ":" + twoDigits(r.createdAt.minute)},
                       {"date", date(r.createdAt.date)}}));
     l.field(s.get("receipt.category"), r.category);
-    if (r.anonymous) {
+    if (r.senderWithheld) {
+        l.field(s.get("receipt.sender"), s.get("receipt.sender_withheld"));
+    } else if (r.anonymous) {
         l.field(s.get("receipt.sender"), s.get("receipt.anonymous"));
     } else {
         if (!r.maskedName.empty()) l.field(s.get("receipt.sender"), r.maskedName);

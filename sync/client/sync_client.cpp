@@ -26,7 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kStateBackendKey = "backend_public_key";
+using store::kStateBackendKey;
 constexpr std::string_view kStateEnrolledAt = "enrolled_at";
 constexpr std::string_view kStateStatusCursor = "status_cursor";
 constexpr std::string_view kStateLastContact = "last_contact";
@@ -70,7 +70,8 @@ struct SyncClient::Impl {
     std::optional<HttpTransport> transport;
     std::optional<proto::PayloadCodec> codec;
     platform::text::Strings strings = platform::text::Strings::load("vi");
-    std::string backendKey;
+    std::string backendKey;  // pinned at init or learnt at enrolment
+    bool enrolled = false;
     std::int64_t clockOffsetMs = 0;
     std::int64_t lastVerifiedMs = 0;  // monotonic-ish: wall clock of the last verified response
     std::int64_t lastConfigMs = 0;
@@ -92,7 +93,6 @@ struct SyncClient::Impl {
     std::optional<SyncError> pullConfig(PassReport& report);
     std::optional<SyncError> heartbeat();
     std::string words(const SyncError& e) const { return strings.get(e.messageKey()); }
-    std::string dictionaryName();
 };
 
 std::filesystem::path deviceKeyFile(const store::DataDir& dir) { return dir.root / "device.key"; }
@@ -124,12 +124,13 @@ std::expected<SyncClient, SyncError> SyncClient::open(const store::DataDir& dir,
     m.key.emplace(*key);
     m.codec.emplace(proto::Dictionaries::shipped());
     if (auto bk = m.db->state(kStateBackendKey); bk && *bk) m.backendKey = **bk;
+    if (auto at = m.db->state(kStateEnrolledAt); at && *at) m.enrolled = !m.backendKey.empty();
     return c;
 }
 
 store::Store& SyncClient::store() { return *m_impl->db; }
 const std::string& SyncClient::kioskId() const { return m_impl->settings.kioskId; }
-bool SyncClient::enrolled() { return !m_impl->backendKey.empty(); }
+bool SyncClient::enrolled() { return m_impl->enrolled; }
 
 std::expected<std::int64_t, SyncError> SyncClient::recover() {
     auto r = m_impl->db->recoverSending();
@@ -221,6 +222,10 @@ std::expected<std::string, SyncError> SyncClient::enroll(const std::string& toke
     if (!hj.is_object() || !hj.contains("backend_public_key") || !hj["backend_public_key"].is_string())
         return std::unexpected(m.verify(*h, challenge, {}).error());
     const std::string offeredKey = hj["backend_public_key"];
+    // A kiosk provisioned with `kioskctl init --backend-key` trusts that key only: another
+    // server answering at the backend's address cannot enrol it (nor read what it seals).
+    if (!m.backendKey.empty() && offeredKey != m.backendKey)
+        return std::unexpected(SyncError{SyncErrorKind::KeyMismatch, "backend key differs from the pinned key", {}});
     auto hv = m.verify(*h, challenge, offeredKey);
     if (!hv) return std::unexpected(hv.error());
     if (hj.contains("time_ms") && hj["time_ms"].is_number_integer())
@@ -249,6 +254,9 @@ std::expected<std::string, SyncError> SyncClient::enroll(const std::string& toke
     if (auto s = m.db->setState(kStateBackendKey, offeredKey); !s) return std::unexpected(storageError(s.error()));
     if (auto s = m.db->setState(kStateEnrolledAt, utcNow()); !s) return std::unexpected(storageError(s.error()));
     m.backendKey = offeredKey;
+    m.enrolled = true;
+    // Records made before the kiosk knew the key are sealed now.
+    if (auto sealed = m.db->sealPlainRecords(); !sealed) return std::unexpected(storageError(sealed.error()));
     auto kb = platform::keys::base64Decode(offeredKey);
     return record::sha256Hex(kb ? *kb : std::string{}).substr(0, 16);
 }
@@ -268,17 +276,12 @@ std::optional<SyncError> SyncClient::Impl::health() {
     return std::nullopt;
 }
 
-std::string SyncClient::Impl::dictionaryName() {
-    if (auto c = db->config(); c && *c) {
-        auto j = json::parse((*c)->document, nullptr, false);
-        if (j.is_object() && j.contains("payload_dictionary") && j["payload_dictionary"].is_string())
-            return j["payload_dictionary"];
-    }
-    return "v1";
-}
-
 std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
-    const std::string dict = dictionaryName();
+    // Anything still plain (made before the key was known) is sealed before it leaves.
+    if (auto sealed = db->sealPlainRecords(); !sealed) return storageError(sealed.error());
+    auto dictName = db->payloadDictionary();
+    if (!dictName) return storageError(dictName.error());
+    const std::string dict = *dictName;
     while (report.batches < options.maxBatchesPerPass) {
         auto batch = db->claimBatch(batchLimit, options.batchBytes, std::numeric_limits<std::int64_t>::max());
         if (!batch) return storageError(batch.error());
@@ -441,7 +444,7 @@ PassReport SyncClient::runPass() {
         }
         return report;
     };
-    if (m.backendKey.empty()) return finish(SyncError{SyncErrorKind::NotEnrolled, "no backend key: run kioskctl enroll", {}});
+    if (!m.enrolled) return finish(SyncError{SyncErrorKind::NotEnrolled, "no backend key: run kioskctl enroll", {}});
     const std::int64_t now = wallMs();
     if (m.lastPassFailed || now - m.lastVerifiedMs > m.options.healthEveryMs) {
         if (auto e = m.health()) return finish(e);

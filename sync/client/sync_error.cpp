@@ -8,7 +8,8 @@ ErrorClass SyncError::errorClass() const {
         case SyncErrorKind::BadConfig:
         case SyncErrorKind::Storage: return ErrorClass::Permanent;
         case SyncErrorKind::NotEnrolled:
-        case SyncErrorKind::AuthRefused: return ErrorClass::Auth;
+        case SyncErrorKind::AuthRefused:
+        case SyncErrorKind::KeyMismatch: return ErrorClass::Auth;
         default: return ErrorClass::Transient;
     }
 }
@@ -26,6 +27,7 @@ std::string_view SyncError::messageKey() const {
         case SyncErrorKind::ClockSkew: return "sync.error.clock_skew";
         case SyncErrorKind::NotEnrolled: return "sync.error.not_enrolled";
         case SyncErrorKind::AuthRefused: return "sync.error.auth_refused";
+        case SyncErrorKind::KeyMismatch: return "sync.error.key_mismatch";
         case SyncErrorKind::BadConfig: return "sync.error.bad_config";
         case SyncErrorKind::Storage: return "sync.error.storage";
     }

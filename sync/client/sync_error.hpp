@@ -21,6 +21,7 @@ enum class SyncErrorKind {
     ClockSkew,      // our clock is too far from the backend's
     NotEnrolled,    // no key pair, or the backend does not know this kiosk
     AuthRefused,    // the backend refused our signature or token
+    KeyMismatch,    // the server's key is not the one pinned at `kioskctl init --backend-key`
     BadConfig,      // kiosk.toml: bad backend URL and the like
     Storage,        // the local database failed
 };

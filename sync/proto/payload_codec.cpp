@@ -37,12 +37,16 @@ std::shared_ptr<const Dictionaries> Dictionaries::fromBytes(const std::map<std::
 }
 
 std::shared_ptr<const Dictionaries> Dictionaries::shipped() {
-    std::map<std::string, std::string> dicts;
-    for (auto name : kShippedDictionaries) {
-        auto bytes = platform::assets::embedded("config/zstd-dict-" + std::string(name) + ".bin");
-        if (!bytes.empty()) dicts.emplace(std::string(name), std::string(bytes));
-    }
-    return fromBytes(dicts);
+    // Built once per process: a level-19 CDict takes milliseconds to prepare.
+    static const std::shared_ptr<const Dictionaries> once = [] {
+        std::map<std::string, std::string> dicts;
+        for (auto name : kShippedDictionaries) {
+            auto bytes = platform::assets::embedded("config/zstd-dict-" + std::string(name) + ".bin");
+            if (!bytes.empty()) dicts.emplace(std::string(name), std::string(bytes));
+        }
+        return fromBytes(dicts);
+    }();
+    return once;
 }
 
 bool Dictionaries::has(std::string_view name) const { return m_entries.find(name) != m_entries.end(); }
@@ -88,7 +92,22 @@ PayloadCodec::Encoded PayloadCodec::encode(std::string_view content, std::string
     return out;
 }
 
-std::expected<std::string, std::string> PayloadCodec::decode(std::string_view format, std::string_view bytes) {
+PayloadCodec::Encoded PayloadCodec::encodeSealed(std::string_view content, std::string_view dictName,
+                                                 const platform::keys::SealingKey& to) {
+    Encoded inner = encode(content, dictName);
+    return Encoded{std::string(kFormatSealedPrefix) + inner.format, to.seal(inner.bytes)};
+}
+
+std::expected<std::string, std::string> PayloadCodec::decode(std::string_view format, std::string_view bytes,
+                                                             const platform::keys::DeviceKey* opener) {
+    if (format.starts_with(kFormatSealedPrefix)) {
+        const std::string_view inner = format.substr(kFormatSealedPrefix.size());
+        if (inner.starts_with(kFormatSealedPrefix)) return std::unexpected("unknown_payload_format");
+        if (opener == nullptr) return std::unexpected("sealed_payload");
+        auto opened = opener->openSealed(bytes);
+        if (!opened) return std::unexpected(opened.error());
+        return decode(inner, *opened, nullptr);
+    }
     if (format == kFormatPlain) {
         if (bytes.size() > kMaxContentBytes) return std::unexpected("payload_too_large");
         return std::string(bytes);

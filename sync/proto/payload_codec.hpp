@@ -2,10 +2,11 @@
 // Per-record payload encoding: each record's canonical content bytes become their own blob,
 // compressed with zstd and, when both sides have it, a dictionary trained on real submissions
 // (assets/config/zstd-dict-<name>.bin, named by the config's "payload_dictionary"). Because
-// every record is its own blob, sealing each one to the backend's key later (libsodium sealed
-// box over the compressed bytes) changes only the format string, not the protocol.
+// every record is its own blob, each one is sealed to the backend's key on its own (libsodium
+// sealed box over the compressed bytes) when the kiosk commits it: only the format string says so.
 //
-// Formats: "plain" (the canonical bytes), "zstd" (no dictionary), "zstd-dict:<name>".
+// Formats: "plain" (the canonical bytes), "zstd" (no dictionary), "zstd-dict:<name>", and
+// "sealed:<inner>" — a sealed box whose plaintext is the payload in format <inner>.
 //
 // Thread-safety: a Dictionaries set is immutable and may be shared by any number of threads.
 // A PayloadCodec owns zstd contexts: one codec per thread.
@@ -17,11 +18,14 @@
 #include <string_view>
 #include <vector>
 
+#include "keys/device_key.hpp"
+
 namespace ksync::proto {
 
 inline constexpr std::string_view kFormatPlain = "plain";
 inline constexpr std::string_view kFormatZstd = "zstd";
 inline constexpr std::string_view kFormatZstdDictPrefix = "zstd-dict:";
+inline constexpr std::string_view kFormatSealedPrefix = "sealed:";
 inline constexpr int kCompressionLevel = 19;
 
 class Dictionaries {
@@ -60,8 +64,13 @@ public:
     };
     // Compresses with dictionary `dictName` when this side has it, else plain zstd.
     Encoded encode(std::string_view content, std::string_view dictName);
-    // Inverse of encode for every format above; refuses output larger than kMaxContentBytes.
-    std::expected<std::string, std::string> decode(std::string_view format, std::string_view bytes);
+    // encode, then a sealed box to `to`: format "sealed:" + the inner format.
+    Encoded encodeSealed(std::string_view content, std::string_view dictName, const platform::keys::SealingKey& to);
+    // Inverse of encode / encodeSealed; refuses output larger than kMaxContentBytes. A sealed
+    // payload needs `opener` (the backend's key): without it "sealed_payload", with the wrong
+    // one "not_for_this_key".
+    std::expected<std::string, std::string> decode(std::string_view format, std::string_view bytes,
+                                                   const platform::keys::DeviceKey* opener = nullptr);
 
 private:
     std::shared_ptr<const Dictionaries> m_dicts;

@@ -69,7 +69,8 @@ struct Header {
 
 struct Record {
     Header header;
-    Content content;
+    Content content;     // empty when `sealed` (read back from a kiosk database)
+    bool sealed = false; // the content is sealed to the backend's key: only the backend reads it
     bool operator==(const Record&) const = default;
 };
 

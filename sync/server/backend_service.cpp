@@ -243,7 +243,9 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
             reject(seq, id, "wrong_kiosk", false);
             continue;
         }
-        auto content = codec.decode(w->payloadFormat, w->payload);
+        // Sealed content is opened with this backend's key; a box sealed to another key cannot
+        // become readable by retrying, so it is refused for good (the kiosk quarantines it).
+        auto content = codec.decode(w->payloadFormat, w->payload, &m_key);
         if (!content) {
             // A dictionary this backend does not have yet is the operator's to fix: retry later.
             reject(seq, id, content.error(), content.error() == "unknown_dictionary");

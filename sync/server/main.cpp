@@ -1,5 +1,5 @@
 // kiosk-backend — the reference city backend. Commands (all take --data-dir):
-//   serve, issue-token, update, audit, kiosks, config, train-dictionary. See docs/SYNC.md.
+//   serve, public-key, issue-token, update, audit, kiosks, config, train-dictionary. See docs/SYNC.md.
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -162,6 +162,19 @@ void registerKiosks(CLI::App& app, std::string& dataDir) {
     });
 }
 
+// The backend's public key, for `kioskctl init --backend-key` on kiosks provisioned offline:
+// they seal content to it from their first record and will enrol with no other server.
+void registerPublicKey(CLI::App& app, std::string& dataDir) {
+    auto* cmd = app.add_subcommand("public-key", "Print the backend's public key (base64) for kioskctl init --backend-key");
+    cmd->callback([&dataDir] {
+        std::error_code ec;
+        std::filesystem::create_directories(dataDir, ec);
+        auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(dataDir));
+        if (!key) throw Fail{kExitFailed, key.error()};
+        std::cout << key->publicKeyBase64() << "\n";
+    });
+}
+
 void registerConfig(CLI::App& app, std::string& dataDir) {
     auto* cmd = app.add_subcommand("config", "Show or set the config document served to kiosks");
     cmd->require_subcommand(1);
@@ -238,6 +251,7 @@ int main(int argc, char** argv) {
     std::string dataDir = "backend-data";
     app.add_option("--data-dir", dataDir, "Backend data directory (backend.db, backend.key)");
     registerServe(app, dataDir);
+    registerPublicKey(app, dataDir);
     registerIssueToken(app, dataDir);
     registerUpdate(app, dataDir);
     registerAudit(app, dataDir);

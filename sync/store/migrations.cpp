@@ -82,7 +82,13 @@ CREATE TABLE sync_state (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations{kV1};
+// v2: content is sealed to the backend's key when the record is committed; rows written before
+// the kiosk knew the key are sealed as soon as it does, found through this index.
+constexpr std::string_view kV2 = R"sql(
+CREATE INDEX records_unsealed ON records (seq) WHERE content_format NOT LIKE 'sealed:%';
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
 
 }  // namespace
 

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cassert>
+#include <nlohmann/json.hpp>
 
 #include "clock/clock.hpp"
+#include "keys/device_key.hpp"
 #include "record/text.hpp"
 #include "store/migrations.hpp"
 #include "store/store_impl.hpp"
@@ -99,6 +101,8 @@ std::optional<Record> readRecord(const Stmt& s) {
     if (format == "plain") {
         auto content = record::decodeContent(s.blob(kHeaderColumnCount + 1));
         if (content) r.content = std::move(*content);
+    } else {
+        r.sealed = true;
     }
     return r;
 }
@@ -132,6 +136,36 @@ void setMeta(const Db& db, std::string_view key, std::string_view value) {
     s.bind(1, key).bind(2, value).run();
 }
 
+std::optional<std::string> syncState(const Db& db, std::string_view key) {
+    Stmt s(db, "SELECT value FROM sync_state WHERE key = ?");
+    s.bind(1, key);
+    if (s.step()) return s.text(0);
+    return std::nullopt;
+}
+
+// The key content is sealed to, when the kiosk knows it. The value was checked when it was
+// written (kioskctl init, enrolment); a damaged one counts as none (records stay plain and
+// `kioskctl status` says so).
+std::optional<platform::keys::SealingKey> sealingKey(const Db& db) {
+    auto b64 = syncState(db, kStateBackendKey);
+    if (!b64 || b64->empty()) return std::nullopt;
+    auto key = platform::keys::SealingKey::fromPublicKeyBase64(*b64);
+    if (!key) return std::nullopt;
+    return std::move(*key);
+}
+
+std::string dictionaryName(const Db& db) {
+    Stmt s(db, "SELECT document FROM config_cache WHERE id = 1");
+    if (s.step()) {
+        auto j = nlohmann::json::parse(s.text(0), nullptr, false);
+        if (j.is_object() && j.contains("payload_dictionary") && j["payload_dictionary"].is_string())
+            return j["payload_dictionary"].get<std::string>();
+    }
+    return "v1";
+}
+
+constexpr std::string_view kUnsealed = "content_format NOT LIKE 'sealed:%'";
+
 }  // namespace
 
 Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -151,6 +185,8 @@ Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
         Db& db = impl->db;
         db.exec("PRAGMA busy_timeout = 5000");
         db.exec("PRAGMA foreign_keys = ON");
+        // Freed and overwritten content is zeroed in the file, not left in free pages.
+        db.exec("PRAGMA secure_delete = ON");
         // Look before touching anything: a newer file must stay exactly as it is.
         const int found = userVersion(db);
         if (found > latestSchemaVersion()) {
@@ -211,11 +247,18 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
         r.content = draft.content;
         r.content.salt = record::newSaltHex();
         record::seal(r);
+        std::string format = "plain";
+        std::string stored = record::encodeContent(r.content);
+        if (auto key = sealingKey(db)) {
+            auto sealed = m_impl->payloadCodec().encodeSealed(stored, dictionaryName(db), *key);
+            format = std::move(sealed.format);
+            stored = std::move(sealed.bytes);
+        }
 
         Stmt ins(db,
                  "INSERT INTO records(seq, id, tracking_code, kiosk_id, type, category, channel, staff_assisted, "
                  "language, created_at, clock_synced, content_digest, prev_hash, hash, content_format, content) "
-                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'plain',?)");
+                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         ins.bind(1, static_cast<std::int64_t>(seq))
             .bind(2, h.id)
             .bind(3, h.trackingCode)
@@ -230,7 +273,8 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
             .bind(12, h.contentDigest)
             .bind(13, h.prevHash)
             .bind(14, h.hash)
-            .bindBlob(15, record::encodeContent(r.content))
+            .bind(15, format)
+            .bindBlob(16, stored)
             .run();
         Stmt out(db, "INSERT INTO outbox(seq, state, created_ms) VALUES (?, 'queued', ?)");
         out.bind(1, static_cast<std::int64_t>(seq)).bind(2, platform::clock::unixMillis(platform::clock::now())).run();
@@ -239,6 +283,64 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
         tx.commit();
         return r;
     });
+}
+
+Result<std::size_t> Store::sealPlainRecords() {
+    return guarded([&]() -> std::size_t {
+        Db& db = m_impl->db;
+        std::size_t sealed = 0;
+        while (true) {
+            // Small transactions: the kiosk's UI may be committing a record at the same time.
+            Transaction tx(db);
+            auto key = sealingKey(db);
+            if (!key) return sealed;
+            const std::string dict = dictionaryName(db);
+            std::vector<std::pair<std::int64_t, std::string>> rows;
+            {
+                Stmt s(db, "SELECT seq, content FROM records WHERE " + std::string(kUnsealed) +
+                               " AND content_format = 'plain' ORDER BY seq LIMIT 200");
+                while (s.step()) rows.emplace_back(s.int64(0), s.blob(1));
+            }
+            if (rows.empty()) break;
+            Stmt up(db, "UPDATE records SET content_format = ?, content = ? WHERE seq = ? AND content_format = 'plain'");
+            for (auto& [seq, plain] : rows) {
+                auto enc = m_impl->payloadCodec().encodeSealed(plain, dict, *key);
+                up.reset();
+                up.bind(1, enc.format).bindBlob(2, enc.bytes).bind(3, seq).run();
+                ++sealed;
+            }
+            tx.commit();
+        }
+        // The old pages may still sit in the WAL: copy the log back and cut it to zero bytes.
+        if (sealed > 0) {
+            Stmt cp(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+            cp.step();
+        }
+        return sealed;
+    });
+}
+
+Result<void> Store::backupTo(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec))
+        return std::unexpected(StoreError{ErrorKind::Invalid, "backup target exists: " + file.string()});
+    if (auto sealed = sealPlainRecords(); !sealed) return std::unexpected(sealed.error());
+    return guarded([&] {
+        Stmt s(m_impl->db, "VACUUM INTO ?");
+        s.bind(1, file.string()).run();
+    });
+}
+
+Result<std::uint64_t> Store::unsealedCount() {
+    return guarded([&] {
+        Stmt s(m_impl->db, "SELECT COUNT(*) FROM records WHERE " + std::string(kUnsealed));
+        s.step();
+        return static_cast<std::uint64_t>(s.int64(0));
+    });
+}
+
+Result<std::string> Store::payloadDictionary() {
+    return guarded([&] { return dictionaryName(m_impl->db); });
 }
 
 Result<std::optional<Record>> Store::findByCode(std::string_view trackingCode) {

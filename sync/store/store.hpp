@@ -37,6 +37,10 @@ struct StoreError {
 template <class T>
 using Result = std::expected<T, StoreError>;
 
+// sync_state key of the backend's public key (base64 Ed25519): pinned by `kioskctl init
+// --backend-key` or learnt at enrolment. Content is sealed to it.
+inline constexpr std::string_view kStateBackendKey = "backend_public_key";
+
 struct RecordSummary {
     std::uint64_t seq = 0;
     std::string trackingCode;
@@ -49,7 +53,7 @@ struct RecordSummary {
 
 struct OutboxItem {
     record::Header header;
-    std::string contentFormat;  // "plain" or a sealed format
+    std::string contentFormat;  // "sealed:<inner>", or "plain" before the kiosk knew the backend key
     std::string content;        // bytes as stored
     int attempts = 0;
 };
@@ -106,9 +110,19 @@ public:
 
     // --- records -------------------------------------------------------------------------
     // In one transaction: the next sequence number, the tracking code, the hash-chain link,
-    // the record and its outbox row. Durable (synchronous=FULL) when it returns.
+    // the record and its outbox row. Durable (synchronous=FULL) when it returns. When the
+    // backend key is known (kStateBackendKey), the content is compressed and sealed to it before
+    // it is written: the file never holds it in plain form. The returned Record carries the plain
+    // content (for the receipt, which is made from it before it is dropped).
     Result<record::Record> createRecord(const record::ValidDraft& draft, std::string_view kioskId,
                                         std::string_view createdAtUtc, bool clockSynced);
+    // Seals every record still stored in plain form (made before the kiosk knew the backend
+    // key), then checkpoints the WAL so no plain page survives in it (secure_delete is on).
+    // Returns how many were sealed; 0 when there is no key yet.
+    Result<std::size_t> sealPlainRecords();
+    Result<std::uint64_t> unsealedCount();
+    // The payload dictionary the backend's config names ("v1" by default).
+    Result<std::string> payloadDictionary();
     Result<std::optional<record::Record>> findByCode(std::string_view trackingCode);
     Result<std::optional<record::Record>> findBySeq(std::uint64_t seq);
     Result<std::optional<RecordSummary>> summaryByCode(std::string_view trackingCode);
@@ -147,6 +161,11 @@ public:
     // SQLite's integrity check, then the hash chain from sequence 1: gaps, a missing tail,
     // broken links, altered headers or content.
     Result<VerifyReport> verify();
+
+    // A consistent copy of the database in one file (VACUUM INTO: no free pages, no WAL), made
+    // while the kiosk runs. Plain content is never in it once the backend key is known: records
+    // still plain are sealed first. Refuses to overwrite an existing file.
+    Result<void> backupTo(const std::filesystem::path& file);
 
 private:
     struct Impl;

@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <type_traits>
 
+#include <optional>
+
+#include "proto/payload_codec.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 
@@ -11,6 +14,11 @@ namespace ksync::store {
 struct Store::Impl {
     Db db;
     int schemaVersion = 0;
+    std::optional<proto::PayloadCodec> codec;  // made on first use (sealing)
+    proto::PayloadCodec& payloadCodec() {
+        if (!codec) codec.emplace(proto::Dictionaries::shipped());
+        return *codec;
+    }
 };
 
 StoreError classify(const SqliteError& e);

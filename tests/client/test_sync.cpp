@@ -42,7 +42,11 @@ void requireExactlyOnce(Kiosk& k, Backend& b, std::size_t expected) {
         REQUIRE(local->has_value());
         const auto& r = **local;
         CHECK(s.header == r.header);
-        CHECK(s.content == record::encodeContent(r.content));  // byte-identical canonical content
+        // The kiosk keeps the content sealed to the backend's key; the backend opened it, and it is
+        // byte-identical to what was committed (its digest is in the hash chain).
+        CHECK(r.sealed);
+        CHECK(record::sha256Hex(s.content) == r.header.contentDigest);
+        CHECK(record::decodeContent(s.content).has_value());
         CHECK(s.intact);
     }
     CHECK(ids.size() == expected);
@@ -80,10 +84,10 @@ TEST_CASE("2,000 records including every fixture reach the backend exactly once 
     REQUIRE(stats);
     CHECK(stats->queued == 0);
     CHECK(stats->uploaded == n);
-    // Payloads went compressed with the shipped dictionary.
+    // Payloads went compressed with the shipped dictionary, then sealed to the backend's key.
     auto first = backend.storage().kioskRecords("7K3M");
     REQUIRE(first);
-    CHECK(first->front().payloadFormat == "zstd-dict:v1");
+    CHECK(first->front().payloadFormat == "sealed:zstd-dict:v1");
     // A second pass sends nothing again.
     const auto again = c.runPass();
     CHECK(again.ok());
@@ -318,4 +322,61 @@ TEST_CASE("backoff stays inside the full-jitter window, grows to the cap and hon
     CHECK_FALSE(client::parseRetryAfterMs("soon", 0).has_value());
     // Never gives up: the 1000th failure still gets a finite, capped delay.
     CHECK(b.delayMs(1000) <= 60000);
+}
+
+TEST_CASE("records made before enrolment are sealed when the kiosk enrols, and the backend opens them") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.addRecords(30);
+    CHECK(kiosk.store().unsealedCount().value() == 30);
+    kiosk.enroll(backend);
+    CHECK(kiosk.store().unsealedCount().value() == 0);
+    auto c = openClient(kiosk);
+    const auto report = c.runPass();
+    INFO((report.error ? report.error->detail : std::string()));
+    REQUIRE(report.ok());
+    CHECK(report.uploaded == 30);
+    requireExactlyOnce(kiosk, backend, 30);
+}
+
+TEST_CASE("a kiosk pinned to one backend key will not enrol with a server that shows another") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    const auto pinned = platform::keys::DeviceKey::generate();
+    REQUIRE(kiosk.store().setState(store::kStateBackendKey, pinned.publicKeyBase64()));
+    kiosk.addRecords(3);  // sealed to the pinned key from the start
+    CHECK(kiosk.store().unsealedCount().value() == 0);
+    auto c = openClient(kiosk);
+    auto enrolled = c.enroll(backend.token("7K3M"));
+    REQUIRE_FALSE(enrolled);
+    CHECK(enrolled.error().kind == client::SyncErrorKind::KeyMismatch);
+    CHECK_FALSE(c.enrolled());
+    CHECK(backend.storage().kiosks().value().empty());
+    const auto report = c.runPass();
+    REQUIRE(report.error);
+    CHECK(report.error->kind == client::SyncErrorKind::NotEnrolled);
+    CHECK(backend.storage().recordCount().value() == 0);
+}
+
+TEST_CASE("a record sealed to another key is quarantined for staff, and the rest of the queue drains") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    kiosk.addRecords(4);
+    // Record 5 is sealed to a stranger's key (a kiosk restored with a wrong provisioning file).
+    const std::string real = kiosk.store().state(store::kStateBackendKey).value().value();
+    REQUIRE(kiosk.store().setState(store::kStateBackendKey, platform::keys::DeviceKey::generate().publicKeyBase64()));
+    kiosk.addRecords(1);
+    REQUIRE(kiosk.store().setState(store::kStateBackendKey, real));
+    kiosk.addRecords(3);
+    auto c = openClient(kiosk);
+    const auto report = c.runPass();
+    INFO((report.error ? report.error->detail : std::string()));
+    REQUIRE(report.ok());
+    CHECK(report.uploaded == 7);
+    CHECK(report.quarantined == 1);
+    auto q = kiosk.store().quarantined().value();
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].seq == 5);
+    CHECK(backend.storage().recordCount().value() == 7);
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "keys/device_key.hpp"
 #include "record/tracking_code.hpp"
 #include "run_process.hpp"
 #include "test_support.hpp"
@@ -255,4 +256,45 @@ TEST_CASE("kioskctl ime types keystroke lines through the engine in each mode") 
     auto simple = ctl({"ime", "simple"}, "ca<sac>\nduong<ư><ơ><huyen><đ>\n");
     CHECK(simple.out.substr(0, simple.out.find('\n')) == "cá");
     CHECK(ctl({"ime", "klingon"}).exitCode == 2);
+}
+
+TEST_CASE("kioskctl init --backend-key seals content from then on, and refuses a bad or a different key") {
+    Kiosk k;
+    // Two records before the kiosk knows the key: plain, and status says sealing is off.
+    k.submit("Nắp cống trước nhà số 12 bị vỡ, xe máy dễ sụp bánh.");
+    k.submit("Cây xanh trên vỉa hè đường Hai Bà Trưng nghiêng, sắp đổ.");
+    auto before = nlohmann::json::parse(k.run({"status", "--json"}).out);
+    CHECK(before["sealing"] == false);
+    CHECK(before["unsealed"] == 2);
+    CHECK(k.run({"status"}).out.find("CHƯA BẬT") != std::string::npos);
+
+    auto bad = k.run({"init", "--kiosk-id", "7K3M", "--backend-key", "bm90IGEga2V5"});
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err.find("Khóa máy chủ không hợp lệ") != std::string::npos);
+
+    const auto backend = platform::keys::DeviceKey::generate();
+    auto pin = k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64(), "--json"});
+    INFO(pin.err);
+    REQUIRE(pin.exitCode == 0);
+    CHECK(nlohmann::json::parse(pin.out)["backend_key_pinned"] == true);
+    auto after = nlohmann::json::parse(k.run({"status", "--json"}).out);
+    CHECK(after["sealing"] == true);
+    CHECK(after["unsealed"] == 0);  // the two older records were sealed when the key arrived
+
+    const std::string code = k.submit("Đèn tín hiệu giao thông ở ngã tư Nguyễn Trãi không hoạt động.");
+    auto show = nlohmann::json::parse(k.run({"show", code, "--json"}).out);
+    CHECK(show["sealed"] == true);
+    CHECK_FALSE(show.contains("title"));
+    auto text = k.run({"show", code});
+    CHECK(text.out.find("đã niêm phong") != std::string::npos);
+    CHECK(text.out.find("Nguyễn Trãi") == std::string::npos);
+    CHECK(k.run({"verify"}).exitCode == 0);
+    // A reprint still works: the receipt never needed the content, only says the sender is withheld.
+    CHECK(k.run({"receipt", code, "--out", (k.tmp.path() / "r.png").string()}).exitCode == 0);
+
+    auto other = k.run({"init", "--kiosk-id", "7K3M", "--backend-key", platform::keys::DeviceKey::generate().publicKeyBase64()});
+    CHECK(other.exitCode == 1);
+    CHECK(other.err.find("khóa máy chủ khác") != std::string::npos);
+    // The same key again is fine (re-running provisioning is idempotent).
+    CHECK(k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64()}).exitCode == 0);
 }
