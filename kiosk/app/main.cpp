@@ -105,7 +105,9 @@ int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app:
     while (!kioskApp.exitRequested() && !window.closeRequested()) {
         if (!script) probe.beginFrame();
         if (configChanged && configChanged->exchange(false)) kioskApp.services().reloadConfig();
-        if (script) window.waitEvents(0);
+        // Scripts run at most at 60 frames a second: DemoDriver counts its waits in frames, and
+        // a frame where nothing changed costs almost nothing now (partial redraw).
+        if (script) window.waitEvents(1.0 / 60.0);
         else window.waitEvents(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0);
         window.beginFrame([&](ImGuiIO& io) {
             if (script) script->beforeNewFrame(io);

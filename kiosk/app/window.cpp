@@ -4,9 +4,15 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb/stb_image_write.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "ui/widgets/physical_keys.hpp"
+
+// From GLFW's X11/GLX build (glfw3native.h would need the Xrandr headers): the X display and
+// the GLX drawable, for glXCopySubBufferMESA.
+extern "C" void* glfwGetX11Display(void);
+extern "C" unsigned long glfwGetGLXWindow(GLFWwindow* window);
 
 namespace kiosk::app {
 
@@ -42,6 +48,10 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
     glfwSetKeyCallback(win->m_window, &Window::onKeyCallback);
     glfwSetMouseButtonCallback(win->m_window, &Window::onMouseCallback);
     glfwSetWindowCloseCallback(win->m_window, &Window::onCloseCallback);
+    glfwSetWindowRefreshCallback(win->m_window, &Window::onRefreshCallback);
+    const char* full = std::getenv("KIOSK_FULL_REDRAW");
+    if (!(full && *full && *full != '0') && glfwExtensionSupported("GLX_MESA_copy_sub_buffer"))
+        win->m_copySubBuffer = reinterpret_cast<CopySubBuffer>(glfwGetProcAddress("glXCopySubBufferMESA"));
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -91,6 +101,8 @@ void Window::onCloseCallback(GLFWwindow* w) {
     if (self(w)->m_options.kioskMode) glfwSetWindowShouldClose(w, GLFW_FALSE);
 }
 
+void Window::onRefreshCallback(GLFWwindow* w) { self(w)->m_damage.invalidate(); }
+
 void Window::beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame) {
     // Before the first frame the backend has no texture yet and builds it in NewFrame.
     if (m_handlers.beforeFrame && m_handlers.beforeFrame() && ImGui::GetIO().Fonts->TexID) {
@@ -103,15 +115,39 @@ void Window::beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame) {
     ImGui::NewFrame();
 }
 
-bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshotPng) {
-    ImGui::Render();
-    int w = 0, h = 0;
-    glfwGetFramebufferSize(m_window, &w, &h);
+void Window::renderFull(ImU32 clearColour, int w, int h) {
     glViewport(0, 0, w, h);
     const ImVec4 c = ImGui::ColorConvertU32ToFloat4(clearColour);
     glClearColor(c.x, c.y, c.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshotPng) {
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    std::vector<ui::PixelRect> damage;
+    if (m_copySubBuffer) {
+        ImDrawData* dd = ImGui::GetDrawData();
+        damage = m_damage.update(*dd, clearColour, w, h);
+        glViewport(0, 0, w, h);
+        const ImVec4 c = ImGui::ColorConvertU32ToFloat4(clearColour);
+        glClearColor(c.x, c.y, c.z, 1.0f);
+        long long area = 0;
+        for (const ui::PixelRect& r : damage) area += r.area();
+        m_lastRedrawShare = w > 0 && h > 0 ? static_cast<double>(area) / (static_cast<double>(w) * h) : 0.0;
+        for (const ui::PixelRect& r : damage) {
+            glEnable(GL_SCISSOR_TEST);
+            glScissor(r.x0, h - r.y1, r.width(), r.height());
+            glClear(GL_COLOR_BUFFER_BIT);
+            glDisable(GL_SCISSOR_TEST);
+            ui::ClipToRect clip(*dd, r, h);
+            ImGui_ImplOpenGL3_RenderDrawData(dd);
+        }
+    } else {
+        renderFull(clearColour, w, h);
+    }
     bool ok = true;
     if (screenshotPng) {
         std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 4);
@@ -121,7 +157,20 @@ bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshot
         stbi_flip_vertically_on_write(1);
         ok = stbi_write_png(screenshotPng->c_str(), w, h, 4, pixels.data(), w * 4) != 0;
     }
-    glfwSwapBuffers(m_window);
+    if (m_copySubBuffer && (w != m_presentedW || h != m_presentedH)) {
+        // A new size: a real swap lets the driver resize its buffers; the back buffer is
+        // undefined after it, so the next frame is drawn whole.
+        m_presentedW = w;
+        m_presentedH = h;
+        glfwSwapBuffers(m_window);
+        m_damage.invalidate();
+    } else if (m_copySubBuffer) {
+        void* display = glfwGetX11Display();
+        const unsigned long drawable = glfwGetGLXWindow(m_window);
+        for (const ui::PixelRect& r : damage) m_copySubBuffer(display, drawable, r.x0, h - r.y1, r.width(), r.height());
+    } else {
+        glfwSwapBuffers(m_window);
+    }
     return ok;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "input/key_intent.hpp"
+#include "ui/damage.hpp"
 
 namespace kiosk::app {
 
@@ -44,14 +45,19 @@ public:
     // Starts an ImGui frame. `beforeNewFrame` runs after the backend read the real mouse and
     // before ImGui::NewFrame, so a scripted demo can put its own pointer state in io.
     void beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame = {});
-    // Renders and swaps; with `screenshotPng`, the frame is also written there as a PNG.
-    // Returns false only when the screenshot could not be written.
+    // Renders and presents; with `screenshotPng`, the frame is also written there as a PNG.
+    // Returns false only when the screenshot could not be written. Where the GL driver has
+    // GLX_MESA_copy_sub_buffer (Mesa, including llvmpipe), only what changed since the last
+    // frame is redrawn and presented (ui::DamageTracker); the back buffer is never swapped,
+    // so it keeps the whole picture. KIOSK_FULL_REDRAW=1 turns this off.
     bool endFrame(ImU32 clearColour, const std::filesystem::path* screenshotPng = nullptr);
     // Waits for an event (or the timeout, in seconds).
     void waitEvents(double timeoutSeconds);
     bool closeRequested() const;
     void resize(int width, int height);
     static void wake();  // any thread
+    // Share of the framebuffer the last endFrame redrew (1 without partial redraw).
+    double lastRedrawShare() const { return m_lastRedrawShare; }
 
 private:
     Window(WindowOptions options, WindowHandlers handlers) : m_options(options), m_handlers(std::move(handlers)) {}
@@ -59,11 +65,18 @@ private:
     static void onKeyCallback(GLFWwindow* w, int key, int scancode, int action, int mods);
     static void onMouseCallback(GLFWwindow* w, int button, int action, int mods);
     static void onCloseCallback(GLFWwindow* w);
+    static void onRefreshCallback(GLFWwindow* w);
+    void renderFull(ImU32 clearColour, int w, int h);
 
     WindowOptions m_options;
     WindowHandlers m_handlers;
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;
+    using CopySubBuffer = void (*)(void* display, unsigned long drawable, int x, int y, int width, int height);
+    CopySubBuffer m_copySubBuffer = nullptr;  // glXCopySubBufferMESA, when partial redraw is on
+    ui::DamageTracker m_damage;
+    int m_presentedW = 0, m_presentedH = 0;
+    double m_lastRedrawShare = 1.0;  // the size last presented with a real swap
 };
 
 }  // namespace kiosk::app
