@@ -225,8 +225,9 @@ bool runScript(Session& s, app::KioskApp& kapp, app::DemoDriver& script, FrameTi
 struct Shell {
     app::MainQueue queue;
     std::unique_ptr<app::Services> services;
-    std::unique_ptr<app::Window> window;
     ui::Theme theme;
+    ImFontAtlas atlas;  // shared with ImGui's context, as in main.cpp: outlives the window
+    std::unique_ptr<app::Window> window;
     app::KioskApp* app = nullptr;  // the one being drawn, for the fonts of its text size
 };
 
@@ -236,19 +237,47 @@ app::WindowHandlers shellHandlers(Shell& sh) {
     return h;
 }
 
-// The product's start-up sequence (kiosk/app/main.cpp), windowed at w×h.
-std::unique_ptr<Shell> startShell(const std::filesystem::path& dataDir, int w, int h) {
+// The product's start-up sequence (kiosk/app/main.cpp), windowed at w×h: the GL context on
+// this thread while another opens the services and builds the font atlas. `phases` (optional)
+// gets the time the window took and how long it then waited for the other thread.
+std::unique_ptr<Shell> startShell(const std::filesystem::path& dataDir, int w, int h,
+                                  std::vector<std::pair<const char*, double>>* phases = nullptr) {
+    const auto t0 = bench::Clock::now();
     auto sh = std::make_unique<Shell>();
     ksync::store::DataDir dir;
     dir.root = dataDir;
-    auto services = app::Services::create({dir, {}, (dataDir / "speech.wav").string()}, sh->queue);
+    std::expected<std::unique_ptr<app::Services>, std::string> services = std::unexpected("not started");
+    bool fontsFound = false;
+    double tServices = 0, tFonts = 0, tWindow = 0, tJoined = 0;
+    std::jthread startup([&] {
+        services = app::Services::create({dir, {}, (dataDir / "speech.wav").string()}, sh->queue);
+        tServices = bench::msSince(t0);
+        fontsFound = sh->theme.loadFonts(sh->atlas, core::TextSize::Normal);
+        unsigned char* px = nullptr;
+        int tw = 0, th = 0;
+        sh->atlas.GetTexDataAsRGBA32(&px, &tw, &th);
+        tFonts = bench::msSince(t0);
+    });
+    auto window = app::Window::create({false, w, h, false}, shellHandlers(*sh), [&] {
+        tWindow = bench::msSince(t0);
+        startup.join();
+        tJoined = bench::msSince(t0);
+        return &sh->atlas;
+    });
+    if (startup.joinable()) startup.join();
     if (!services) die("services: " + services.error());
-    sh->services = std::move(*services);
-    auto window = app::Window::create({false, w, h, false}, shellHandlers(*sh));
     if (!window) die("window: " + window.error());
+    if (!fontsFound) die("fonts");
+    sh->services = std::move(*services);
     sh->window = std::move(*window);
     sh->queue.setWaker(&app::Window::wake);
-    if (!sh->theme.loadFonts(*ImGui::GetIO().Fonts, core::TextSize::Normal)) die("fonts");
+    if (phases) {
+        phases->emplace_back("[thread: services", tServices);
+        phases->emplace_back("fonts+atlas]", tFonts - tServices);
+        phases->emplace_back("GL context", tWindow);
+        phases->emplace_back("wait for thread", tJoined - tWindow);
+        phases->emplace_back("ImGui init", bench::msSince(t0) - tJoined);
+    }
     return sh;
 }
 
@@ -262,29 +291,16 @@ int firstFrame(const std::filesystem::path& dataDir, int w, int h) {
             phases.emplace_back(name, now - last);
             last = now;
         };
-        auto sh = std::make_unique<Shell>();
-        ksync::store::DataDir dir;
-        dir.root = dataDir;
-        auto services = app::Services::create({dir, {}, (dataDir / "speech.wav").string()}, sh->queue);
-        if (!services) die("services: " + services.error());
-        mark("services");
-        auto window = app::Window::create({false, w, h, false}, shellHandlers(*sh));
-        if (!window) die("window: " + window.error());
-        mark("window+GL context");
-        sh->theme.loadFonts(*ImGui::GetIO().Fonts, core::TextSize::Normal);
-        mark("fonts added");
-        unsigned char* px = nullptr;
-        int tw = 0, th = 0;
-        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &tw, &th);
-        mark("atlas built");
+        auto sh = startShell(dataDir, w, h, &phases);
+        last = bench::msSince(t0);
         ImGui_ImplOpenGL3_NewFrame();  // shaders and the font texture (beginFrame's call is then a no-op)
         mark("GL objects+upload");
-        app::KioskApp kapp(**services, sh->queue, sh->theme);
+        app::KioskApp kapp(*sh->services, sh->queue, sh->theme);
         sh->app = &kapp;
-        (*window)->beginFrame();
+        sh->window->beginFrame();
         kapp.frame(platform::clock::unixMillis(platform::clock::now()));
         mark("first frame (UI)");
-        (*window)->endFrame(sh->theme.palette().background, nullptr);
+        sh->window->endFrame(sh->theme.palette().background, nullptr);
         glFinish();
         mark("render+swap+finish");
         std::string line;

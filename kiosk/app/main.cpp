@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "app/demo.hpp"
 #include "app/kiosk_app.hpp"
@@ -151,33 +152,52 @@ int main(int argc, char** argv) {
     if (!provision(dir, o)) return 3;
     platform::log::setFile(dir.logDir() / "kiosk.log");
 
-    app::MainQueue queue;
-    auto services = app::Services::create({dir, o.printer, o.speechWav}, queue);
-    if (!services) {
-        std::cerr << "kiosk: " << services.error() << "\n";
-        return 4;
-    }
-
     const bool scripted = o.demo || !o.screenshots.empty();
     int w = o.landscape ? 1920 : 1080, h = o.landscape ? 1080 : 1920;
     if (!o.windowed.empty() && !parseSize(o.windowed, w, h)) {
         std::cerr << "kiosk: --windowed wants WxH, e.g. 1080x1920\n";
         return 2;
     }
+
+    // Start-up: the GL context (a few hundred ms under llvmpipe) is created on this thread
+    // while another opens the services and rasterises the fonts of the first text size; the
+    // window joins it before it creates ImGui's context (Window::create's fontAtlas).
+    app::MainQueue queue;
+    ui::Theme theme;
+    ImFontAtlas fontAtlas;  // shared with ImGui's context: outlives the window
+    std::expected<std::unique_ptr<app::Services>, std::string> services = std::unexpected("not started");
+    bool fontsFound = false;
+    std::jthread startup([&] {
+        services = app::Services::create({dir, o.printer, o.speechWav}, queue);
+        fontsFound = theme.loadFonts(fontAtlas, core::TextSize::Normal);
+        unsigned char* pixels = nullptr;
+        int tw = 0, th = 0;
+        fontAtlas.GetTexDataAsRGBA32(&pixels, &tw, &th);  // what the GL backend uploads
+    });
+    auto joinStartup = [&] {
+        if (startup.joinable()) startup.join();
+        return &fontAtlas;
+    };
+
     app::WindowHandlers handlers;
     app::KioskApp* appPtr = nullptr;
-    ui::Theme theme;
     // The fonts of a text size are loaded the first time it is chosen, before its first frame.
     handlers.beforeFrame = [&] { return appPtr && theme.ensureFonts(appPtr->state().prefs.textSize); };
     handlers.onChar = [&](char32_t c) { if (appPtr) appPtr->ui().onChar(c); };
     handlers.onKey = [&](input::SpecialKey k) { if (appPtr) appPtr->ui().onKey(k); };
     handlers.onStaffShortcut = [&] { if (appPtr) appPtr->ui().onStaffShortcut(); };
     const bool fullscreen = o.windowed.empty() && !scripted;
-    auto window = app::Window::create({fullscreen, w, h, /*kioskMode=*/fullscreen}, handlers);
+    auto window = app::Window::create({fullscreen, w, h, /*kioskMode=*/fullscreen}, handlers, joinStartup);
+    joinStartup();
+    if (!services) {
+        std::cerr << "kiosk: " << services.error() << "\n";
+        return 4;
+    }
     if (!window) {
         std::cerr << "kiosk: " << window.error() << "\n";
         return 5;
     }
+    if (!fontsFound) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
     queue.setWaker(&app::Window::wake);
 
     // The sync worker: its own thread and SQLite connection; a stored record wakes it.
@@ -195,7 +215,6 @@ int main(int argc, char** argv) {
         (*services)->setOnRecordStored([w = sync.get()] { w->wake(); });
         sync->start();
     }
-    if (!theme.loadFonts(*ImGui::GetIO().Fonts, core::TextSize::Normal)) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
     platform::log::info("kiosk", "started");
 
     if (!o.screenshots.empty()) {

@@ -20,7 +20,8 @@ namespace {
 Window* self(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w)); }
 }  // namespace
 
-std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowOptions& options, WindowHandlers handlers) {
+std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowOptions& options, WindowHandlers handlers,
+                                                                   const std::function<ImFontAtlas*()>& fontAtlas) {
     if (!glfwInit()) return std::unexpected("cannot open the display (glfwInit failed; is DISPLAY set?)");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -54,7 +55,7 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
         win->m_copySubBuffer = reinterpret_cast<CopySubBuffer>(glfwGetProcAddress("glXCopySubBufferMESA"));
 
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
+    ImGui::CreateContext(fontAtlas ? fontAtlas() : nullptr);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.LogFilename = nullptr;

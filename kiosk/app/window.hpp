@@ -37,7 +37,13 @@ struct WindowHandlers {
 
 class Window {
 public:
-    static std::expected<std::unique_ptr<Window>, std::string> create(const WindowOptions& options, WindowHandlers handlers);
+    // `fontAtlas`, if given, is called once the GL context exists and before ImGui's context
+    // is created, and returns the atlas the context shares (the caller owns it; it must outlive
+    // the Window). A caller can so build the atlas on another thread while the GL context is
+    // being created (the slowest part of start-up under llvmpipe): ImGui's allocator touches
+    // the current context, so nothing may use ImGui concurrently once the context exists.
+    static std::expected<std::unique_ptr<Window>, std::string> create(const WindowOptions& options, WindowHandlers handlers,
+                                                                      const std::function<ImFontAtlas*()>& fontAtlas = {});
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;
