@@ -39,13 +39,13 @@ void registerSyncCmd(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("sync", "Upload queued records and pull status/config (the worker's logic)");
     struct Opts {
         bool once = false;
-        std::size_t batchRecords = 100;
+        std::size_t batchRecords = 250;
         std::int64_t timeoutMs = 120000;
         std::int64_t pollMs = 60000;
     };
     auto o = std::make_shared<Opts>();
     cmd->add_flag("--once", o->once, "One pass (upload everything, pull), then exit: 0 when it all went through");
-    cmd->add_option("--batch-records", o->batchRecords, "Records per batch (default 100)");
+    cmd->add_option("--batch-records", o->batchRecords, "Records per batch (default 250, at most 500)");
     cmd->add_option("--timeout-ms", o->timeoutMs, "Per-request timeout (default 120000)");
     cmd->add_option("--poll-ms", o->pollMs, "Without --once: pause between passes when all is sent (default 60000)");
     cmd->callback([&ctx, o] {

@@ -72,6 +72,7 @@ struct SyncClient::Impl {
     platform::text::Strings strings = platform::text::Strings::load("vi");
     std::string backendKey;  // pinned at init or learnt at enrolment
     bool enrolled = false;
+    bool backendTakesZstd = false;  // its health reply lists "zstd" in accept_encoding
     std::int64_t clockOffsetMs = 0;
     std::int64_t lastVerifiedMs = 0;  // monotonic-ish: wall clock of the last verified response
     std::int64_t lastConfigMs = 0;
@@ -193,7 +194,7 @@ std::expected<HttpResponse, SyncError> SyncClient::Impl::call(const std::string&
     req.method = method;
     req.path = std::string(path);
     req.body = body;
-    req.headers = std::move(extra);
+    req.headers = extra;  // kept: a retry after a clock correction sends the same headers
     req.headers.emplace_back("Content-Type", "application/json");
     req.headers.emplace_back("User-Agent", "kiosk-sync/" + options.appVersion);
     req.headers.emplace_back(std::string(proto::kHeaderKiosk), settings.kioskId);
@@ -206,7 +207,7 @@ std::expected<HttpResponse, SyncError> SyncClient::Impl::call(const std::string&
     auto v = verify(*r, nonce, backendKey);
     // The backend told us its time: one immediate retry with the corrected clock.
     if (!v && v.error().kind == SyncErrorKind::ClockSkew && retryOnSkew)
-        return call(method, path, body, {}, false);
+        return call(method, path, body, std::move(extra), false);
     return v;
 }
 
@@ -273,6 +274,10 @@ std::optional<SyncError> SyncClient::Impl::health() {
     auto j = json::parse(v->body, nullptr, false);
     if (j.is_object() && j.contains("time_ms") && j["time_ms"].is_number_integer())
         clockOffsetMs = j["time_ms"].get<std::int64_t>() - wallMs();
+    backendTakesZstd = false;
+    if (j.is_object() && j.contains("accept_encoding") && j["accept_encoding"].is_array())
+        for (const auto& e : j["accept_encoding"])
+            if (e.is_string() && e.get<std::string>() == proto::kBodyEncodingZstd) backendTakesZstd = true;
     return std::nullopt;
 }
 
@@ -307,7 +312,11 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
             if (auto r = db->markRetry(seqs, words(e), wallMs()); !r) return storageError(r.error());
             return e;
         };
-        auto r = call("POST", proto::kPathRecords, body);
+        // Compressed when the backend said it takes it (an older backend gets plain JSON).
+        const bool compress = backendTakesZstd && body.size() > 512;
+        auto r = compress ? call("POST", proto::kPathRecords, proto::compressBody(body),
+                                 {{"Content-Encoding", std::string(proto::kBodyEncodingZstd)}})
+                          : call("POST", proto::kPathRecords, body);
         ++report.batches;
         if (!r) return giveBack(r.error());
         report.contacted = true;

@@ -103,7 +103,10 @@ void SyncWorker::run() {
         bool wakeCutsShort = true;
         if (report.error) {
             ++failures;
-            delay = backoff.delayMs(failures, report.error->retryAfterMs);
+            const auto kind = report.error->kind;
+            const bool linkDown = kind == SyncErrorKind::Offline || kind == SyncErrorKind::Timeout ||
+                                  kind == SyncErrorKind::Interrupted || kind == SyncErrorKind::CaptivePortal;
+            delay = backoff.delayMs(failures, report.error->retryAfterMs, linkDown);
             wakeCutsShort = false;
         } else {
             failures = 0;

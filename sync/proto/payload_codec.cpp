@@ -131,6 +131,29 @@ std::expected<std::string, std::string> PayloadCodec::decode(std::string_view fo
     return out;
 }
 
+std::string compressBody(std::string_view body) {
+    // Level 6: within a millisecond for a 100-record batch, and most of level 19's gain on it.
+    // With a checksum: damage is told apart from a body that is not JSON.
+    std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 6);
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+    std::string out(ZSTD_compressBound(body.size()), '\0');
+    const std::size_t n = ZSTD_compress2(cctx.get(), out.data(), out.size(), body.data(), body.size());
+    if (ZSTD_isError(n)) throw std::logic_error(ZSTD_getErrorName(n));
+    out.resize(n);
+    return out;
+}
+
+std::expected<std::string, std::string> decompressBody(std::string_view bytes, std::size_t maxBytes) {
+    const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return std::unexpected("bad_body_encoding");
+    if (size > maxBytes) return std::unexpected("body_too_large");
+    std::string out(static_cast<std::size_t>(size), '\0');
+    const std::size_t n = ZSTD_decompress(out.data(), out.size(), bytes.data(), bytes.size());
+    if (ZSTD_isError(n) || n != out.size()) return std::unexpected("bad_body_encoding");
+    return out;
+}
+
 std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples, std::size_t maxBytes) {
     std::string all;
     std::vector<std::size_t> sizes;

@@ -78,6 +78,16 @@ private:
     std::unique_ptr<Contexts> m_ctx;
 };
 
+// Whole request bodies (record batches) travel zstd-compressed when the backend's health reply
+// lists "zstd" in "accept_encoding": header `Content-Encoding: zstd`; the signature covers the
+// bytes on the wire. The headers of 100 records repeat field names, ids and hashes' hex
+// alphabet: they shrink ~3x, and base64 of sealed payloads back to ~6 bits a character.
+inline constexpr std::string_view kBodyEncodingZstd = "zstd";
+std::string compressBody(std::string_view body);
+// Refuses a frame without a declared size or one that declares more than `maxBytes`
+// ("body_too_large"), and damage ("bad_body_encoding").
+std::expected<std::string, std::string> decompressBody(std::string_view bytes, std::size_t maxBytes);
+
 // Trains a dictionary of at most `maxBytes` on `samples` (ZDICT); the error is zstd's message.
 std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples, std::size_t maxBytes);
 

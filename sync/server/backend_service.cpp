@@ -165,7 +165,8 @@ HttpReply BackendService::health(const HttpRequestView& req) {
                        {"service", "kiosk-backend"},
                        {"time_ms", nowMs},
                        {"time", platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs))},
-                       {"backend_public_key", m_key.publicKeyBase64()}});
+                       {"backend_public_key", m_key.publicKeyBase64()},
+                       {"accept_encoding", json::array({proto::kBodyEncodingZstd})}});
 }
 
 HttpReply BackendService::enroll(const HttpRequestView& req) {
@@ -209,7 +210,18 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     auto auth = authenticate(req);
     if (!auth) return auth.error();
     const std::string& nonce = auth->nonce;
-    auto parsed = parseBody(req.body);
+    // A compressed body is opened only after its signature checked out, and only up to the
+    // request limit: a small frame cannot make the backend allocate gigabytes.
+    std::string opened;
+    const std::string* body = &req.body;
+    if (const std::string encoding = req.header("content-encoding"); !encoding.empty() && encoding != "identity") {
+        if (encoding != proto::kBodyEncodingZstd) return signedJson(415, nonce, errorBody("unsupported_encoding"));
+        auto d = proto::decompressBody(req.body, proto::kMaxRequestBytes);
+        if (!d) return signedJson(d.error() == "body_too_large" ? 413 : 400, nonce, errorBody(d.error()));
+        opened = std::move(*d);
+        body = &opened;
+    }
+    auto parsed = parseBody(*body);
     if (!parsed) return signedJson(400, nonce, errorBody(parsed.error()));
     const json& j = *parsed;
     if (!j.is_object() || !j.contains("records") || !j["records"].is_array())
@@ -288,7 +300,9 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(records.size()) +
         " created=" + std::to_string(created) + " duplicate=" + std::to_string(duplicate) +
         " conflict=" + std::to_string(conflict) + " rejected=" + std::to_string(rejected) +
-        (altered ? " altered=" + std::to_string(altered) : ""));
+        (altered ? " altered=" + std::to_string(altered) : "") +
+        (body != &req.body ? " bytes=" + std::to_string(req.body.size()) + "/" + std::to_string(body->size()) + " zstd"
+                           : " bytes=" + std::to_string(req.body.size())));
     return signedJson(200, nonce,
                       {{"protocol", proto::kProtocolVersion},
                        {"kiosk_id", auth->kioskId},

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "proto/payload_codec.hpp"
+
 namespace ksync::server {
 
 struct HttpServer::Impl {
@@ -50,6 +52,18 @@ HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{s
     // httplib's default closes a keep-alive connection after 5 requests; on a 300 ms link every
     // new connection costs a handshake and a fresh slow start. A kiosk's pass is ~100 requests.
     s.set_keep_alive_max_count(1000);
+    // httplib would inflate gzip, deflate and br bodies itself, before any signature check and
+    // with no bound on the inflated size (payload_max_length counts wire bytes): a 8 MiB gzip
+    // bomb is 8 GiB of memory. Only "zstd" (opened by the service, bounded, after the signature)
+    // and no encoding are taken; anything else is refused before the body is read.
+    s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        const std::string enc = req.get_header_value("Content-Encoding");
+        if (enc.empty() || enc == "identity" || enc == proto::kBodyEncodingZstd)
+            return httplib::Server::HandlerResponse::Unhandled;
+        res.status = 415;
+        res.set_content(R"({"protocol":1,"error":"unsupported_encoding"})", "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+    });
     BackendService& svc = service;
     auto route = [&svc](HttpReply (BackendService::*fn)(const HttpRequestView&)) {
         return [&svc, fn](const httplib::Request& req, httplib::Response& res) { send(res, (svc.*fn)(view(req))); };

@@ -12,6 +12,7 @@
 #include "clock/clock.hpp"
 #include "hardening_support.hpp"
 #include "keys/device_key.hpp"
+#include "proto/payload_codec.hpp"
 #include "proto/protocol.hpp"
 
 using namespace hardening;
@@ -183,4 +184,42 @@ TEST_CASE("the backend refuses unknown kiosks, bad, foreign and replayed signatu
     CHECK(synced.exitCode == 0);
     std::cout << "authentication: unknown kiosk, foreign key, garbage signature, non-base64, other body, replay, "
                  "unsigned; " << garbage << " garbage bodies: JSON errors; still serving, kioskctl sync ok\n";
+}
+
+TEST_CASE("the backend opens a zstd body only when signed and within the request limit, and keeps serving") {
+    Setup s;
+    auto c = s.client();
+    auto post = [&](const std::string& body, const std::string& encoding) {
+        auto h = s.signedHeaders("/api/v1/records", body);
+        h.emplace("Content-Encoding", encoding);
+        return c.Post("/api/v1/records", h, body, "application/json");
+    };
+    // A bomb: 64 MiB of spaces in a 2 KiB frame (declared size beyond 8 MiB): refused unopened.
+    const std::string bomb = ksync::proto::compressBody(std::string(64u << 20, ' '));
+    REQUIRE(bomb.size() < 64 * 1024);
+    checkError(post(bomb, "zstd"), 413, "body_too_large");
+    // Damage, a frame without content, an encoding the backend never offered.
+    std::string damaged = ksync::proto::compressBody(records("[]"));
+    damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x5a);
+    checkError(post(damaged, "zstd"), 400, "bad_body_encoding");
+    checkError(post("not zstd at all", "zstd"), 400, "bad_body_encoding");
+    checkError(post(records("[]"), "compress"), 415, "unsupported_encoding");
+    // gzip and br, which the HTTP library would inflate unbounded before any check: refused
+    // before the body is read (a gzip bomb of 8 MiB would be 8 GiB).
+    checkError(post(records("[]"), "gzip"), 415, "unsupported_encoding");
+    checkError(post(records("[]"), "br"), 415, "unsupported_encoding");
+    checkError(c.Post("/api/v1/enroll", {{"Content-Encoding", "deflate"}}, "{}", "application/json"), 415,
+               "unsupported_encoding");
+    // Unsigned, a compressed body is not even looked at.
+    auto unsigned_ = c.Post("/api/v1/records", {{"Content-Encoding", "zstd"}}, bomb, "application/json");
+    REQUIRE(unsigned_);
+    CHECK(unsigned_->status == 401);
+    // A good compressed empty batch is accepted.
+    auto ok = post(ksync::proto::compressBody(records("[]")), "zstd");
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+    s.checkStillServing();
+    std::cout << "compressed bodies: a 64 MiB bomb in " << bomb.size()
+              << " bytes (413 unopened), damaged and bogus frames (400), unknown encoding (415), unsigned (401); "
+                 "still serving\n";
 }
