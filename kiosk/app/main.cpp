@@ -44,7 +44,7 @@ bool provision(const ksync::store::DataDir& dir, const Options& o) {
     s.kioskId = o.kioskId;
     s.centre = "Trung tâm phục vụ hành chính công";
     s.backendUrl = "http://127.0.0.1:8470";
-    s.printerUri = "png://" + (dir.root / "receipts").string();
+    s.printerUri = "png://" + std::filesystem::absolute(dir.root / "receipts").lexically_normal().string();
     s.staffPinHash = platform::auth::hashPin("1234").value_or("");
     std::error_code ec;
     std::filesystem::create_directories(dir.root / "receipts", ec);

@@ -5,6 +5,7 @@
 #include <stb/stb_image_write.h>
 
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "ui/widgets/physical_keys.hpp"
@@ -50,8 +51,16 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
     glfwSetMouseButtonCallback(win->m_window, &Window::onMouseCallback);
     glfwSetWindowCloseCallback(win->m_window, &Window::onCloseCallback);
     glfwSetWindowRefreshCallback(win->m_window, &Window::onRefreshCallback);
+    // Partial redraw only where filling pixels is what costs: a software rasteriser (the fanless
+    // kiosk boxes without a GPU run llvmpipe). With a GPU a full frame is cheap and a vsynced
+    // swap never tears, which a sub-buffer copy may. KIOSK_FULL_REDRAW=1 forces full frames,
+    // KIOSK_FULL_REDRAW=0 partial ones (where the driver offers the extension).
     const char* full = std::getenv("KIOSK_FULL_REDRAW");
-    if (!(full && *full && *full != '0') && glfwExtensionSupported("GLX_MESA_copy_sub_buffer"))
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    const std::string_view r = renderer ? renderer : "";
+    const bool software = r.find("llvmpipe") != r.npos || r.find("softpipe") != r.npos || r.find("swrast") != r.npos;
+    const bool partial = full && *full ? *full == '0' : software;
+    if (partial && glfwExtensionSupported("GLX_MESA_copy_sub_buffer"))
         win->m_copySubBuffer = reinterpret_cast<CopySubBuffer>(glfwGetProcAddress("glXCopySubBufferMESA"));
 
     IMGUI_CHECKVERSION();
