@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test. This is the README's test command and what CI runs.
 # After the normal suite: the whole suite again under ASan + UBSan (scripts/sanitize.sh) and a
-# short run of every fuzz target (scripts/fuzz.sh, 15 s each). KIOSK_QUICK=1 skips those two.
+# short run of every fuzz target (scripts/fuzz.sh, 10 s each). KIOSK_QUICK=1 skips those two.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KIOSK_BUILD_DIR:-$root/build}
@@ -9,5 +9,5 @@ build=${KIOSK_BUILD_DIR:-$root/build}
 (cd "$build" && ctest --output-on-failure -j "${KIOSK_JOBS:-$(nproc)}" --timeout 900)
 if [[ "${KIOSK_QUICK:-0}" != 1 ]]; then
   "$root/scripts/sanitize.sh"
-  KIOSK_FUZZ_SECONDS=${KIOSK_FUZZ_SECONDS:-15} "$root/scripts/fuzz.sh"
+  KIOSK_FUZZ_SECONDS=${KIOSK_FUZZ_SECONDS:-10} "$root/scripts/fuzz.sh"
 fi
