@@ -127,10 +127,16 @@ int main(int argc, char** argv) {
             if (!items || items->empty()) break;
             json records = json::array();
             for (const auto& it : *items) {
-                auto enc = codec.encode(it.content, "v1");
-                records.push_back(ksync::proto::toWire({it.header, enc.format, enc.bytes}));
+                // As the product sends them: the stored blob (sealed at enrolment) as it is.
+                if (it.contentFormat == ksync::proto::kFormatPlain) {
+                    auto enc = codec.encode(it.content, "v1");
+                    records.push_back(ksync::proto::toWire({it.header, enc.format, enc.bytes}));
+                } else {
+                    records.push_back(ksync::proto::toWire({it.header, it.contentFormat, it.content}));
+                }
             }
-            L.bodies.push_back(json{{"kiosk_id", L.id}, {"records", std::move(records)}}.dump());
+            // And the body zstd-compressed, as the product does when the backend offers it.
+            L.bodies.push_back(ksync::proto::compressBody(json{{"kiosk_id", L.id}, {"records", std::move(records)}}.dump()));
         }
     }
 
@@ -148,6 +154,7 @@ int main(int argc, char** argv) {
                     ksync::proto::requestSigningString("POST", ksync::proto::kPathRecords, L.id, ts, nonce, body));
                 curl_slist* hdrs = nullptr;
                 hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+                hdrs = curl_slist_append(hdrs, "Content-Encoding: zstd");
                 hdrs = curl_slist_append(hdrs, ("X-Kiosk-Id: " + L.id).c_str());
                 hdrs = curl_slist_append(hdrs, ("X-Kiosk-Timestamp: " + ts).c_str());
                 hdrs = curl_slist_append(hdrs, ("X-Kiosk-Nonce: " + nonce).c_str());
