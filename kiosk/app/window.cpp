@@ -4,6 +4,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -164,8 +165,14 @@ bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshot
         glReadBuffer(GL_BACK);
         glPixelStorei(GL_PACK_ALIGNMENT, 1);
         glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-        stbi_flip_vertically_on_write(1);
-        ok = stbi_write_png(screenshotPng->c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+        // GL rows run bottom-up. Flip here: stb's flip-on-write switch is process-wide and the
+        // receipt printer's PNG writer (another thread) would come out upside down.
+        const std::size_t row = static_cast<std::size_t>(w) * 4;
+        for (int y = 0; y < h / 2; ++y)
+            std::swap_ranges(pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)),
+                             pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y + 1)),
+                             pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(h - 1 - y)));
+        ok = stbi_write_png(screenshotPng->c_str(), w, h, 4, pixels.data(), static_cast<int>(row)) != 0;
     }
     if (m_copySubBuffer && (w != m_presentedW || h != m_presentedH)) {
         // A new size: a real swap lets the driver resize its buffers; the back buffer is

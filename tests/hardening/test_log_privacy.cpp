@@ -7,6 +7,8 @@
 // clear in kiosk.toml (or any file of the data directory).
 #include <catch2/catch.hpp>
 
+#include <stb/stb_image.h>
+
 #include <iostream>
 #include <set>
 
@@ -26,6 +28,23 @@ std::string fragment(const std::string& s, std::size_t from, std::size_t n) {
         ++count;
     }
     return s.substr(from, end - from);
+}
+
+// A receipt starts with the centre's name over a solid rule: in an upright image the first row
+// that is dark across 90 % of the width is in the top third (one written upside down has it
+// at the bottom). -1 when the file does not decode.
+int firstSolidRuleThird(const fs::path& png) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* px = stbi_load(png.c_str(), &w, &h, &n, 1);
+    if (px == nullptr || w <= 0 || h <= 0) return -1;
+    int first = -1;
+    for (int y = 0; y < h && first < 0; ++y) {
+        int dark = 0;
+        for (int x = 0; x < w; ++x) dark += px[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)] < 128;
+        if (dark * 10 > w * 9) first = y;
+    }
+    stbi_image_free(px);
+    return first < 0 ? -1 : first * 3 / h;
 }
 
 struct Needle {
@@ -109,6 +128,16 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
         needles.push_back({"demo phone (+84)", "+84912345678"});
         needles.push_back({"demo body fragment", "ngập nước mỗi khi mưa"});
         REQUIRE(ctl({"sync", "--once"}, dir, ctlLog).exitCode == 0);
+        // Every receipt printed here (kioskctl's and the kiosk's, which also wrote screenshots
+        // through the same PNG library) is the right way up.
+        int receipts = 0;
+        for (const auto& e : fs::directory_iterator(tmp / "receipts")) {
+            if (e.path().extension() != ".png") continue;
+            ++receipts;
+            INFO(e.path().filename().string());
+            CHECK(firstSolidRuleThird(e.path()) == 0);
+        }
+        CHECK(receipts >= 5);
     } else {
         WARN("Xvfb did not start: the kiosk program was not part of this run");
     }
