@@ -381,12 +381,7 @@ Child Child::spawn(const std::string& program, const std::vector<std::string>& a
         dup2(devnull, 0);
         dup2(devnull, 1);
         dup2(devnull, 2);
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
+        testsupport::execProgram(program, args);
     }
     return Child{pid};
 }

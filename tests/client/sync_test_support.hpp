@@ -17,6 +17,7 @@
 #include "server/sqlite_storage.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
+#include "run_process.hpp"
 #include "test_support.hpp"
 
 namespace synctest {

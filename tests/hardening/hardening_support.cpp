@@ -45,13 +45,7 @@ Child Child::spawn(const std::string& program, const std::vector<std::string>& a
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
-        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
+        testsupport::execProgram(program, args, env);
     }
     return c;
 }

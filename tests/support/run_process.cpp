@@ -10,6 +10,17 @@
 
 namespace testsupport {
 
+void execProgram(const std::string& program, const std::vector<std::string>& args,
+                 const std::vector<std::string>& env) {
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+}
+
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args, const std::string& input,
                          const std::vector<std::string>& env) {
     int inPipe[2], outPipe[2], errPipe[2];
@@ -21,13 +32,7 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
         dup2(outPipe[1], 1);
         dup2(errPipe[1], 2);
         for (int fd : {inPipe[0], inPipe[1], outPipe[0], outPipe[1], errPipe[0], errPipe[1]}) close(fd);
-        for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
+        execProgram(program, args, env);
     }
     close(inPipe[0]);
     close(outPipe[1]);

@@ -11,6 +11,11 @@ struct ProcessResult {
     std::string err;
 };
 
+// In a forked child: sets `env` ("NAME=value"), then replaces the process with `program`
+// (no shell); exits 127 if that fails. Never returns.
+[[noreturn]] void execProgram(const std::string& program, const std::vector<std::string>& args,
+                              const std::vector<std::string>& env = {});
+
 ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args,
                          const std::string& input = {}, const std::vector<std::string>& env = {});
 
