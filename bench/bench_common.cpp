@@ -162,19 +162,19 @@ double fillRecords(const ksync::store::DataDir& dir, const std::vector<Seed>& se
 
 Backend::Backend(const std::filesystem::path& dataDir, int threads) {
     std::filesystem::create_directories(dataDir);
-    auto s = ksync::server::SqliteStorage::open(dataDir / "backend.db");
+    auto s = ksync::backend::SqliteStorage::open(dataDir / "backend.db");
     if (!s) die("backend storage");
     m_storage = std::move(*s);
     auto key = platform::keys::DeviceKey::loadOrCreate(dataDir / "backend.key");
     if (!key) die("backend key");
-    ksync::server::ServiceOptions opts;
+    ksync::backend::ServiceOptions opts;
     const bool echo = std::getenv("KIOSK_BENCH_BACKEND_LOG") != nullptr;  // debugging: the backend's request lines
     opts.log = [this, echo](const std::string& line) {
         ++m_requests;
         if (echo) std::cerr << "backend: " << line << "\n";
     };
-    m_service = std::make_unique<ksync::server::BackendService>(*m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
-    m_server = std::make_unique<ksync::server::HttpServer>(*m_service, threads);
+    m_service = std::make_unique<ksync::backend::BackendService>(*m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
+    m_server = std::make_unique<ksync::backend::HttpServer>(*m_service, threads);
     auto port = m_server->bind("127.0.0.1", 0);
     if (!port) die("backend bind: " + port.error());
     m_port = *port;

@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "record/validation.hpp"
-#include "server/backend_service.hpp"
-#include "server/http_server.hpp"
-#include "server/sqlite_storage.hpp"
+#include "service/backend_service.hpp"
+#include "http/http_server.hpp"
+#include "storage/sqlite_storage.hpp"
 #include "store/data_dir.hpp"
 
 namespace bench {
@@ -72,9 +72,9 @@ public:
     std::int64_t requests() const { return m_requests.load(); }
 
 private:
-    std::unique_ptr<ksync::server::SqliteStorage> m_storage;
-    std::unique_ptr<ksync::server::BackendService> m_service;
-    std::unique_ptr<ksync::server::HttpServer> m_server;
+    std::unique_ptr<ksync::backend::SqliteStorage> m_storage;
+    std::unique_ptr<ksync::backend::BackendService> m_service;
+    std::unique_ptr<ksync::backend::HttpServer> m_server;
     std::thread m_thread;
     int m_port = 0;
     std::atomic<std::int64_t> m_requests{0};

@@ -13,7 +13,7 @@
 #include "clock/clock.hpp"
 #include "print/receipt.hpp"
 #include "print/receipt_renderer.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 #include "store/store.hpp"
 #include "text/strings.hpp"
 
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     auto dir = makeKioskDir(work / "kiosk", "7K3M", "http://127.0.0.1:1");
     auto settings = ksync::store::loadSettings(dir);
     if (!settings) die("settings");
-    const auto config = ksync::store::parseBackendConfig(ksync::store::defaultBackendConfigJson()).value();
+    const auto config = ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson()).value();
     auto store = ksync::store::Store::open(dir.database());
     if (!store) die("store");
     auto renderer = platform::print::ReceiptRenderer::create(platform::text::Strings::load("vi"));

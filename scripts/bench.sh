@@ -104,7 +104,7 @@ kill "$xvfb_pid" 2>/dev/null || true; xvfb_pid=""
 fixtures="$root/tests/fixtures"
 "$build/bench/bench_confirm" --fixtures "$fixtures" --work "$work/confirm" --out "$out" --n "$confirm_n"
 "$build/bench/bench_ingest" --fixtures "$fixtures" --work "$work/ingest" --out "$out" \
-  --backend-bin "$build/sync/server/kiosk-backend" --records-per-kiosk "$per_kiosk"
+  --backend-bin "$build/backend/cli/kiosk-backend" --records-per-kiosk "$per_kiosk"
 "$build/bench/bench_sync" --fixtures "$fixtures" --work "$work/sync" --out "$out" --records "$records" \
   --seed-dir "$work/seed-$records" --drain-records "$drain_records" --outage-s "$outage" --loss-models "$loss_models" \
   --baseline-link-records "$base_link"
@@ -123,11 +123,11 @@ netns_drain() {  # cc loss label
   for _ in $(seq 50); do grep -q ready "$d/tun.out" 2>/dev/null && break; sleep 0.1; done
   ip netns exec "$nk" sysctl -qw net.ipv4.tcp_congestion_control="$cc"
   ip netns exec "$nb" sysctl -qw net.ipv4.tcp_congestion_control="$cc"
-  ip netns exec "$nb" "$build/sync/server/kiosk-backend" serve --data-dir "$d/backend" --listen 10.77.0.2:8470 \
+  ip netns exec "$nb" "$build/backend/cli/kiosk-backend" serve --data-dir "$d/backend" --listen 10.77.0.2:8470 \
     >"$d/backend.out" 2>/dev/null &
   local backend=$!
   for _ in $(seq 50); do grep -q listening "$d/backend.out" 2>/dev/null && break; sleep 0.1; done
-  local token; token=$("$build/sync/server/kiosk-backend" issue-token --kiosk-id 7K3M --data-dir "$d/backend")
+  local token; token=$("$build/backend/cli/kiosk-backend" issue-token --kiosk-id 7K3M --data-dir "$d/backend")
   ip netns exec "$nk" "$build/bench/bench_link" --target 8470 --target-host 10.77.0.2 --loss none --rate 0 \
     --rtt-ms 0 --max-seconds 10800 >"$d/fwd.out" 2>/dev/null &
   local fwd=$!

@@ -11,6 +11,8 @@ PACKAGES=(
   libutf8proc-dev libzstd-dev libtomlplusplus-dev libcli11-dev libcpp-httplib-dev
   libqrencode-dev libstb-dev libespeak-ng-dev espeak-ng-data libcups2-dev libpcaudio-dev
   libimgui-dev libglfw3 libglfw3-dev libgl-dev
+  # the city backend on PostgreSQL (tests start a private cluster)
+  postgresql-15 libpq-dev
   # tests and the demo on a machine without a display
   catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool
   cups cups-bsd printer-driver-cups-pdf

@@ -6,6 +6,8 @@
 #
 #   KIOSK_FULLSCREEN=1  real kiosk mode (fullscreen; only the staff panel exits — PIN 1234)
 #   KIOSK_LANDSCAPE=1   1920x1080 instead of 1080x1920
+#   KIOSK_DATABASE=postgresql  the same demo with the backend on a private PostgreSQL cluster
+#                       (run/pg, started and stopped by scripts/pg-private.sh) instead of SQLite
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KIOSK_BUILD_DIR:-$root/build}
@@ -15,14 +17,28 @@ kdata=$run/kiosk-data
 bdata=$run/backend-data
 port=${KIOSK_BACKEND_PORT:-8470}
 kioskctl="$build/kiosk/ctl/kioskctl"
-backend="$build/sync/server/kiosk-backend"
+backend="$build/backend/cli/kiosk-backend"
 kiosk="$build/kiosk/app/kiosk"
 mkdir -p "$run"
 
-# 1. The reference backend, on loopback, for as long as this script runs.
-"$backend" --data-dir "$bdata" serve --listen "127.0.0.1:$port" >>"$run/backend.log" 2>&1 &
+# 1. The reference backend, on loopback, for as long as this script runs. SQLite in the data
+#    directory by default; KIOSK_DATABASE=postgresql runs it on a private PostgreSQL cluster.
+db_args=()
+pg_started=""
+if [[ "${KIOSK_DATABASE:-sqlite}" == postgresql ]]; then
+  pg_url=$("$root/scripts/pg-private.sh" start "$run/pg")
+  pg_started=1
+  db_args=(--database "$pg_url")
+  echo "PostgreSQL: $pg_url"
+fi
+"$backend" --data-dir "$bdata" "${db_args[@]}" serve --listen "127.0.0.1:$port" >>"$run/backend.log" 2>&1 &
 backend_pid=$!
-trap 'kill $backend_pid 2>/dev/null || true' EXIT
+cleanup() {
+  kill $backend_pid 2>/dev/null || true
+  wait $backend_pid 2>/dev/null || true
+  [[ -n "$pg_started" ]] && "$root/scripts/pg-private.sh" stop "$run/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 for _ in $(seq 1 50); do
   curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break
   kill -0 $backend_pid 2>/dev/null || { echo "run.sh: the backend did not start (see $run/backend.log)" >&2; exit 1; }
@@ -40,11 +56,11 @@ c["version"] = c["version"] + "-local"
 c["tracking_base_url"] = "HTTP://127.0.0.1:%s/T/" % sys.argv[3]
 json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False, indent=2)
 PY
-  "$backend" --data-dir "$bdata" config set "$run/local-config.json" >/dev/null
+  "$backend" --data-dir "$bdata" "${db_args[@]}" config set "$run/local-config.json" >/dev/null
   "$kioskctl" init --data-dir "$kdata" --kiosk-id 7K3M --centre "Trung tâm phục vụ hành chính công (thử nghiệm)" \
       --backend "http://127.0.0.1:$port" --printer "png://$kdata/receipts" --staff-pin 1234 >/dev/null
   mkdir -p "$kdata/receipts"
-  token=$("$backend" --data-dir "$bdata" issue-token --kiosk-id 7K3M | tail -n 1)
+  token=$("$backend" --data-dir "$bdata" "${db_args[@]}" issue-token --kiosk-id 7K3M | tail -n 1)
   "$kioskctl" enroll --data-dir "$kdata" --token "$token" >/dev/null
   "$kioskctl" sync --once --data-dir "$kdata" >/dev/null || true   # fetch the local config
   echo "Ki-ốt 7K3M đã được khởi tạo và đăng ký / kiosk provisioned and enrolled (staff PIN 1234)"

@@ -9,13 +9,13 @@ namespace kiosk::app {
 
 namespace print = platform::print;
 
-std::string trackingUrl(const ksync::store::BackendConfig& c, const std::string& trackingCode) {
+std::string trackingUrl(const ksync::proto::BackendConfig& c, const std::string& trackingCode) {
     std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
     std::transform(base.begin(), base.end(), base.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
     return base + trackingCode;
 }
 
-std::string shortUrl(const ksync::store::BackendConfig& c) {
+std::string shortUrl(const ksync::proto::BackendConfig& c) {
     std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
     if (auto p = base.find("://"); p != std::string::npos) base = base.substr(p + 3);
     while (!base.empty() && base.back() == '/') base.pop_back();
@@ -24,7 +24,7 @@ std::string shortUrl(const ksync::store::BackendConfig& c) {
 }
 
 print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync::store::KioskSettings& s,
-                                    const ksync::store::BackendConfig& c, const std::string& language) {
+                                    const ksync::proto::BackendConfig& c, const std::string& language) {
     print::ReceiptInput in;
     in.centreName = s.centre;
     in.typeCode = std::string(ksync::record::typeCode(r.header.type));

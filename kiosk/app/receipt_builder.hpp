@@ -5,7 +5,7 @@
 #include "core/flow_types.hpp"
 #include "print/receipt.hpp"
 #include "record/record.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 #include "store/data_dir.hpp"
 
 namespace kiosk::app {
@@ -13,14 +13,14 @@ namespace kiosk::app {
 // The receipt's input (contact is masked later by platform::print::makeReceipt). The record
 // must still hold its plain content: receipts are made before the content is sealed.
 platform::print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync::store::KioskSettings& s,
-                                              const ksync::store::BackendConfig& c, const std::string& language);
+                                              const ksync::proto::BackendConfig& c, const std::string& language);
 
 // What the receipt screen shows, from the same data.
 core::ReceiptInfo receiptInfoFor(const platform::print::Receipt& receipt);
 
 // "HTTPS://HOST/T/CODE" from the config's base URL.
-std::string trackingUrl(const ksync::store::BackendConfig& c, const std::string& trackingCode);
+std::string trackingUrl(const ksync::proto::BackendConfig& c, const std::string& trackingCode);
 // "tra.cuu.gov.vn/t" for the printed text: the host part, lower case.
-std::string shortUrl(const ksync::store::BackendConfig& c);
+std::string shortUrl(const ksync::proto::BackendConfig& c);
 
 }  // namespace kiosk::app

@@ -2,11 +2,10 @@
 
 #include "app/receipt_builder.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "auth/staff_pin.hpp"
 #include "clock/clock.hpp"
 #include "log/log.hpp"
+#include "proto/messages.hpp"
 #include "record/validation.hpp"
 #include "tts/speaker.hpp"
 
@@ -68,13 +67,13 @@ std::expected<std::unique_ptr<Services>, std::string> Services::create(const Ser
 void Services::reloadConfig() {
     auto cached = m_store->config();
     if (cached && *cached) {
-        if (auto parsed = ksync::store::parseBackendConfig((*cached)->document)) {
+        if (auto parsed = ksync::proto::parseBackendConfig((*cached)->document)) {
             m_config = *parsed;
             return;
         }
         log::warn("config", "cached config unreadable; using the default");
     }
-    m_config = ksync::store::parseBackendConfig(ksync::store::defaultBackendConfigJson()).value();
+    m_config = ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson()).value();
 }
 
 void Services::run(const core::Effect& effect, const core::State& state) {
@@ -186,17 +185,12 @@ core::intent::StatusLoaded Services::fetchPublicStatus(const ksync::client::Tran
     req.path = "/api/v1/public/status/" + code;
     auto resp = transport->send(req);
     if (!resp || resp->status != 200) return result;
-    const auto j = nlohmann::json::parse(resp->body, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object() || !j.contains("events") || !j["events"].is_array()) return result;
-    auto str = [](const nlohmann::json& o, const char* k) {
-        return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string{};
-    };
+    const auto reply = ksync::proto::parseMessage<ksync::proto::PublicStatusReply>(resp->body);
+    if (!reply) return result;
     result.found = true;
-    result.timeline.push_back({"uploaded", "", "", "", "", str(j, "received_at")});
-    for (const auto& e : j["events"])
-        if (e.is_object())
-            result.timeline.push_back({str(e, "status"), str(e, "note"), str(e, "agency"), str(e, "officer"),
-                                       str(e, "expected_date"), str(e, "updated_at")});
+    result.timeline.push_back({"uploaded", "", "", "", "", reply->receivedAt});
+    for (const auto& e : reply->events)
+        result.timeline.push_back({e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
     return result;
 }
 

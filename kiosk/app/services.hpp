@@ -20,7 +20,7 @@
 #include "client/http_transport.hpp"
 #include "core/flow_types.hpp"
 #include "print/print_queue.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
 #include "text/strings.hpp"
@@ -56,7 +56,7 @@ public:
     // Called after each stored record (e.g. to wake the sync worker).
     void setOnRecordStored(std::function<void()> f) { m_onRecordStored = std::move(f); }
 
-    const ksync::store::BackendConfig& config() const { return m_config; }
+    const ksync::proto::BackendConfig& config() const { return m_config; }
     const ksync::store::KioskSettings& settings() const { return m_settings; }
     const platform::text::Strings& strings(const std::string& lang) const { return lang == "en" ? m_en : m_vi; }
     ksync::store::Store& store() { return *m_store; }
@@ -81,7 +81,7 @@ private:
     ServicesOptions m_options;
     MainQueue& m_queue;
     ksync::store::KioskSettings m_settings;
-    ksync::store::BackendConfig m_config;
+    ksync::proto::BackendConfig m_config;
     platform::text::Strings m_vi;
     platform::text::Strings m_en;
     std::optional<ksync::store::Store> m_store;

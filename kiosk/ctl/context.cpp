@@ -5,6 +5,9 @@
 namespace kiosk::ctl {
 
 using namespace ksync::store;
+using ksync::proto::BackendConfig;
+using ksync::proto::defaultBackendConfigJson;
+using ksync::proto::parseBackendConfig;
 
 DataDir Context::dir() const {
     DataDir d;

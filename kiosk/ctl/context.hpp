@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
 #include "text/strings.hpp"
@@ -35,7 +35,7 @@ struct Context {
     ksync::store::DataDir dir() const;
     ksync::store::KioskSettings settings() const;  // throws Failure when not initialised
     ksync::store::Store openStore() const;         // throws Failure
-    ksync::store::BackendConfig backendConfig(ksync::store::Store& store) const;
+    ksync::proto::BackendConfig backendConfig(ksync::store::Store& store) const;
     [[noreturn]] void failStore(const ksync::store::StoreError& e) const;
     const std::string& text(std::string_view key) const { return strings.get(key); }
     void printJson(const nlohmann::json& j) const;

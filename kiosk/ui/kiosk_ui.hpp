@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/flow_types.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 #include "text/strings.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets/keyboard.hpp"
@@ -36,7 +36,7 @@ struct StaffInfo {
 // Everything a frame reads besides the flow state.
 struct UiData {
     const core::State* state = nullptr;
-    const ksync::store::BackendConfig* config = nullptr;
+    const ksync::proto::BackendConfig* config = nullptr;
     std::string centreName;
     StaffInfo staff;
 };

@@ -3,24 +3,23 @@
 //   2. signed calls and the one place where responses are classified
 //   3. enrolment
 //   4. the pass: health, upload, status, config, heartbeat
+// Every body sent or read is a protocol message (proto/messages.hpp); a reply that does not
+// parse as its type is BadResponse and changes nothing.
 #include "client/sync_client.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <limits>
-#include <set>
+#include <map>
 
 #include "client/backoff.hpp"
 #include "clock/clock.hpp"
 #include "keys/device_key.hpp"
+#include "proto/backend_config.hpp"
+#include "proto/messages.hpp"
 #include "proto/payload_codec.hpp"
 #include "proto/protocol.hpp"
-#include "store/backend_config.hpp"
 #include "text/strings.hpp"
 
 namespace ksync::client {
-
-using nlohmann::json;
 
 // ---- 1. Impl and helpers -------------------------------------------------------------------------
 
@@ -53,10 +52,10 @@ SyncError fromTransport(const TransportError& e) {
     return {SyncErrorKind::Interrupted, e.detail, {}};
 }
 
+// The "error" of an error reply; "" when the body is not one.
 std::string errorCode(const std::string& body) {
-    auto j = json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("error") && j["error"].is_string()) return j["error"];
-    return {};
+    auto e = proto::parseMessage<proto::ErrorReply>(body);
+    return e ? e->error : std::string{};
 }
 
 }  // namespace
@@ -162,12 +161,11 @@ std::expected<HttpResponse, SyncError> SyncClient::Impl::verify(const HttpRespon
     db->setState(kStateLastContact, utcNow());  // a failure here only loses a display value
     switch (r.status) {
         case 401: {
-            const std::string code = errorCode(r.body);
+            const auto refusal = proto::parseMessage<proto::ErrorReply>(r.body);
+            const std::string code = refusal ? refusal->error : std::string{};
             if (code == "unknown_kiosk") return std::unexpected(SyncError{SyncErrorKind::NotEnrolled, code, {}});
             if (code == "stale_timestamp") {
-                auto j = json::parse(r.body, nullptr, false);
-                if (j.is_object() && j.contains("server_time_ms") && j["server_time_ms"].is_number_integer())
-                    clockOffsetMs = j["server_time_ms"].get<std::int64_t>() - wallMs();
+                if (refusal->serverTimeMs) clockOffsetMs = *refusal->serverTimeMs - wallMs();
                 return std::unexpected(SyncError{SyncErrorKind::ClockSkew, code, {}});
             }
             if (code == "replayed_request") return std::unexpected(SyncError{SyncErrorKind::BadResponse, code, {}});
@@ -219,24 +217,20 @@ std::expected<std::string, SyncError> SyncClient::enroll(const std::string& toke
     const std::string challenge = proto::newNonce();
     auto h = m.transport->send({"GET", std::string(proto::kPathHealth), {{std::string(proto::kHeaderNonce), challenge}}, {}});
     if (!h) return std::unexpected(fromTransport(h.error()));
-    auto hj = json::parse(h->body, nullptr, false);
-    if (!hj.is_object() || !hj.contains("backend_public_key") || !hj["backend_public_key"].is_string())
-        return std::unexpected(m.verify(*h, challenge, {}).error());
-    const std::string offeredKey = hj["backend_public_key"];
+    // Read before it is verified: the reply names the key that must have signed it.
+    auto hj = proto::parseMessage<proto::HealthReply>(h->body);
+    if (!hj) return std::unexpected(m.verify(*h, challenge, {}).error());
+    const std::string offeredKey = hj->backendPublicKey;
     // A kiosk provisioned with `kioskctl init --backend-key` trusts that key only: another
     // server answering at the backend's address cannot enrol it (nor read what it seals).
     if (!m.backendKey.empty() && offeredKey != m.backendKey)
         return std::unexpected(SyncError{SyncErrorKind::KeyMismatch, "backend key differs from the pinned key", {}});
     auto hv = m.verify(*h, challenge, offeredKey);
     if (!hv) return std::unexpected(hv.error());
-    if (hj.contains("time_ms") && hj["time_ms"].is_number_integer())
-        m.clockOffsetMs = hj["time_ms"].get<std::int64_t>() - wallMs();
+    m.clockOffsetMs = hj->timeMs - wallMs();
 
-    const std::string body = json{{"kiosk_id", m.settings.kioskId},
-                                  {"public_key", m.key->publicKeyBase64()},
-                                  {"token", token},
-                                  {"app_version", m.options.appVersion}}
-                                 .dump();
+    const std::string body =
+        proto::dumpMessage(proto::EnrollRequest{m.settings.kioskId, m.key->publicKeyBase64(), token, m.options.appVersion});
     // Responses to the enrolment are verified with the key the health check offered (trust on
     // first use; TLS vouches for the host). The same key must sign the enrolment reply.
     const std::string saved = m.backendKey;
@@ -249,8 +243,9 @@ std::expected<std::string, SyncError> SyncClient::enroll(const std::string& toke
     }
     if (r->status != 200)
         return std::unexpected(SyncError{SyncErrorKind::AuthRefused, std::to_string(r->status) + " " + errorCode(r->body), {}});
-    auto j = json::parse(r->body, nullptr, false);
-    if (!j.is_object() || j.value("backend_public_key", std::string{}) != offeredKey)
+    auto reply = proto::parseMessage<proto::EnrollReply>(r->body);
+    if (!reply) return std::unexpected(SyncError{SyncErrorKind::BadResponse, "enrolment reply: " + reply.error(), {}});
+    if (reply->backendPublicKey != offeredKey)
         return std::unexpected(SyncError{SyncErrorKind::BadResponse, "enrolment reply without the backend key", {}});
     if (auto s = m.db->setState(kStateBackendKey, offeredKey); !s) return std::unexpected(storageError(s.error()));
     if (auto s = m.db->setState(kStateEnrolledAt, utcNow()); !s) return std::unexpected(storageError(s.error()));
@@ -271,13 +266,10 @@ std::optional<SyncError> SyncClient::Impl::health() {
     auto v = verify(*h, challenge, backendKey);
     if (!v) return v.error();
     if (v->status != 200) return SyncError{SyncErrorKind::BadResponse, "health " + std::to_string(v->status), {}};
-    auto j = json::parse(v->body, nullptr, false);
-    if (j.is_object() && j.contains("time_ms") && j["time_ms"].is_number_integer())
-        clockOffsetMs = j["time_ms"].get<std::int64_t>() - wallMs();
-    backendTakesZstd = false;
-    if (j.is_object() && j.contains("accept_encoding") && j["accept_encoding"].is_array())
-        for (const auto& e : j["accept_encoding"])
-            if (e.is_string() && e.get<std::string>() == proto::kBodyEncodingZstd) backendTakesZstd = true;
+    auto reply = proto::parseMessage<proto::HealthReply>(v->body);
+    if (!reply) return SyncError{SyncErrorKind::BadResponse, "health reply: " + reply.error(), {}};
+    clockOffsetMs = reply->timeMs - wallMs();
+    backendTakesZstd = reply->acceptsEncoding(proto::kBodyEncodingZstd);
     return std::nullopt;
 }
 
@@ -292,7 +284,8 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
         if (!batch) return storageError(batch.error());
         if (batch->empty()) return std::nullopt;
         std::vector<std::uint64_t> seqs;
-        json records = json::array();
+        proto::RecordsUploadRequest request{settings.kioskId, {}};
+        request.records.reserve(batch->size());
         for (const auto& item : *batch) {
             seqs.push_back(item.header.sequence);
             proto::WireRecord w{item.header, item.contentFormat, item.content};
@@ -301,12 +294,11 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
                 w.payloadFormat = std::move(enc.format);
                 w.payload = std::move(enc.bytes);
             }
-            records.push_back(proto::toWire(w));
+            request.records.push_back(std::move(w));
         }
-        // replace: a damaged string in a tampered database must not stop the worker; the backend
-        // then sees a hash mismatch and flags the record.
-        const std::string body = json{{"kiosk_id", settings.kioskId}, {"records", std::move(records)}}.dump(
-            -1, ' ', false, json::error_handler_t::replace);
+        // dumpMessage replaces invalid UTF-8: a damaged string in a tampered database must not
+        // stop the worker; the backend then sees a hash mismatch and flags the record.
+        const std::string body = proto::dumpMessage(request);
         auto giveBack = [&](const SyncError& e) {
             // Back in the queue, in order; the backend deduplicates if it did store them.
             if (auto r = db->markRetry(seqs, words(e), wallMs()); !r) return storageError(r.error());
@@ -335,34 +327,26 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
             ++report.quarantined;
             continue;
         }
-        auto j = json::parse(r->body, nullptr, false);
-        if (r->status != 200 || !j.is_object() || !j.contains("stored_through") || !j["stored_through"].is_number_unsigned() ||
-            !j.contains("exceptions") || !j["exceptions"].is_array())
+        if (r->status != 200)
             return giveBack(SyncError{SyncErrorKind::BadResponse, "upload reply " + std::to_string(r->status), {}});
-        const auto storedThrough = j["stored_through"].get<std::uint64_t>();
-        struct Exception {
-            std::string result, reason, id;
-            bool retry = false;
-        };
-        std::map<std::uint64_t, Exception> exceptions;
-        for (const auto& e : j["exceptions"]) {
-            if (!e.is_object() || !e.contains("sequence") || !e["sequence"].is_number_unsigned()) continue;
-            exceptions[e["sequence"].get<std::uint64_t>()] = {e.value("result", std::string{}), e.value("reason", std::string{}),
-                                                              e.value("id", std::string{}), e.value("retry", false)};
-        }
+        auto reply = proto::parseMessage<proto::RecordsUploadReply>(r->body);
+        if (!reply) return giveBack(SyncError{SyncErrorKind::BadResponse, "upload reply: " + reply.error(), {}});
+        const auto storedThrough = reply->storedThrough;
+        std::map<std::uint64_t, const proto::UploadException*> exceptions;
+        for (const auto& e : reply->exceptions) exceptions[e.sequence] = &e;
         std::vector<std::uint64_t> acked, retry;
         for (const auto& item : *batch) {
             const auto seq = item.header.sequence;
             auto ex = exceptions.find(seq);
-            if (seq > storedThrough || (ex != exceptions.end() && (ex->second.retry || ex->second.id != item.header.id))) {
+            if (seq > storedThrough || (ex != exceptions.end() && (ex->second->retry || ex->second->id != item.header.id))) {
                 retry.push_back(seq);
             } else if (ex == exceptions.end()) {
                 acked.push_back(seq);
             } else {
                 const std::string reason =
-                    ex->second.result == "conflict"
+                    ex->second->result == proto::ItemResult::Conflict
                         ? strings.get("sync.quarantine_conflict")
-                        : strings.format("sync.quarantine_rejected", {{"reason", ex->second.reason}});
+                        : strings.format("sync.quarantine_rejected", {{"reason", ex->second->reason}});
                 if (auto q = db->quarantine(seq, reason); !q) return storageError(q.error());
                 ++report.quarantined;
             }
@@ -372,7 +356,7 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
         if (!retry.empty())
             if (auto m = db->markRetry(retry, strings.get("sync.error.retry_later"), wallMs()); !m) return storageError(m.error());
         report.uploaded += acked.size();
-        if (j.contains("counts") && j["counts"].is_object()) report.duplicates += j["counts"].value("duplicate", 0u);
+        report.duplicates += reply->counts.duplicate;
         batchLimit = std::min(options.batchRecords, batchLimit * 2);
         if (!retry.empty() && acked.empty())
             return SyncError{SyncErrorKind::ServerError, "backend kept records for later", {}};
@@ -385,25 +369,21 @@ std::optional<SyncError> SyncClient::Impl::pullStatus(PassReport& report) {
         auto cursor = db->state(kStateStatusCursor);
         if (!cursor) return storageError(cursor.error());
         const std::string since = cursor->value_or("0");
-        auto r = call("POST", proto::kPathStatus, json{{"since", since}}.dump());
+        auto r = call("POST", proto::kPathStatus, proto::dumpMessage(proto::StatusRequest{since}));
         if (!r) return r.error();
-        auto j = json::parse(r->body, nullptr, false);
-        if (r->status != 200 || !j.is_object() || !j.contains("updates") || !j["updates"].is_array() ||
-            !j.contains("cursor") || !j["cursor"].is_string())
-            return SyncError{SyncErrorKind::BadResponse, "status reply " + std::to_string(r->status), {}};
-        for (const auto& u : j["updates"]) {
-            if (!u.is_object()) continue;
-            store::StatusUpdate s{u.value("tracking_code", std::string{}), u.value("status", std::string{}),
-                                  u.value("note", std::string{}),          u.value("agency", std::string{}),
-                                  u.value("officer", std::string{}),       u.value("expected_date", std::string{}),
-                                  u.value("updated_at", std::string{})};
-            if (s.trackingCode.empty() || s.status.empty() || s.updatedAt.empty()) continue;
+        if (r->status != 200) return SyncError{SyncErrorKind::BadResponse, "status reply " + std::to_string(r->status), {}};
+        auto reply = proto::parseMessage<proto::StatusReply>(r->body);
+        if (!reply) return SyncError{SyncErrorKind::BadResponse, "status reply: " + reply.error(), {}};
+        for (const auto& u : reply->updates) {
+            if (u.trackingCode.empty() || u.status.empty() || u.updatedAt.empty()) continue;
+            const store::StatusUpdate s{u.trackingCode, u.status,       u.note,     u.agency,
+                                        u.officer,      u.expectedDate, u.updatedAt};
             if (auto a = db->applyStatus(s); !a) return storageError(a.error());
             ++report.statusUpdates;
         }
         // The cursor moves only after the updates are stored (applyStatus is idempotent).
-        if (auto s = db->setState(kStateStatusCursor, j["cursor"].get<std::string>()); !s) return storageError(s.error());
-        if (!j.value("more", false)) break;
+        if (auto s = db->setState(kStateStatusCursor, reply->cursor); !s) return storageError(s.error());
+        if (!reply->more) break;
     }
     return std::nullopt;
 }
@@ -417,7 +397,7 @@ std::optional<SyncError> SyncClient::Impl::pullConfig(PassReport& report) {
     if (!r) return r.error();
     if (r->status == 304) return std::nullopt;
     if (r->status != 200) return SyncError{SyncErrorKind::BadResponse, "config reply " + std::to_string(r->status), {}};
-    auto parsed = store::parseBackendConfig(r->body);
+    auto parsed = proto::parseBackendConfig(r->body);
     if (!parsed) return SyncError{SyncErrorKind::BadResponse, "config: " + parsed.error(), {}};
     if (auto s = db->saveConfig({parsed->version, r->header("etag"), r->body, utcNow()}); !s) return storageError(s.error());
     report.configChanged = true;
@@ -428,14 +408,18 @@ std::optional<SyncError> SyncClient::Impl::heartbeat() {
     auto stats = db->outboxStats();
     if (!stats) return storageError(stats.error());
     auto lastError = db->state(kStateLastError);
-    json body{{"queue_depth", stats->queued},
-              {"quarantined", stats->quarantined},
-              {"oldest_queued_age_s", stats->oldestQueuedMs ? (wallMs() - *stats->oldestQueuedMs) / 1000 : 0},
-              {"printer", options.printerState ? options.printerState() : std::string("unknown")},
-              {"app_version", options.appVersion},
-              {"last_error", lastError && *lastError ? **lastError : std::string{}}};
-    auto r = call("POST", proto::kPathHeartbeat, body.dump());
+    proto::HeartbeatRequest body;
+    body.queueDepth = stats->queued;
+    body.quarantined = stats->quarantined;
+    body.oldestQueuedAgeS = stats->oldestQueuedMs ? (wallMs() - *stats->oldestQueuedMs) / 1000 : 0;
+    body.printer = options.printerState ? options.printerState() : std::string("unknown");
+    body.appVersion = options.appVersion;
+    body.lastError = lastError && *lastError ? **lastError : std::string{};
+    auto r = call("POST", proto::kPathHeartbeat, proto::dumpMessage(body));
     if (!r) return r.error();
+    if (r->status != 200) return SyncError{SyncErrorKind::BadResponse, "heartbeat reply " + std::to_string(r->status), {}};
+    if (auto reply = proto::parseMessage<proto::HeartbeatReply>(r->body); !reply)
+        return SyncError{SyncErrorKind::BadResponse, "heartbeat reply: " + reply.error(), {}};
     return std::nullopt;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Protocol v1 between a kiosk and the city backend (docs/PROTOCOL.md is the reference).
-// Shared by sync/client and sync/server so the two sides cannot drift apart.
+// Shared by sync/client and the backend (backend/) so the two sides cannot drift apart.
 // Pure functions and constants; safe from any thread.
 #include <cstdint>
 #include <expected>

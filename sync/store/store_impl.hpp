@@ -6,10 +6,16 @@
 #include <optional>
 
 #include "proto/payload_codec.hpp"
-#include "store/sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 #include "store/store.hpp"
 
 namespace ksync::store {
+
+// The SQLite wrapper (sync/sqlite) names, as this module uses them everywhere.
+using sqlite::Db;
+using sqlite::SqliteError;
+using sqlite::Stmt;
+using sqlite::Transaction;
 
 struct Store::Impl {
     Db db;

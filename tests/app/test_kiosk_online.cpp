@@ -2,7 +2,7 @@
 #include "kiosk_fixture.hpp"
 #include "client/sync_client.hpp"
 #include "clock/clock.hpp"
-#include "server/backend_service.hpp"
+#include "service/backend_service.hpp"
 #include "sync_test_support.hpp"
 
 using apptest::KioskFixture;
@@ -40,8 +40,8 @@ TEST_CASE("a code from another kiosk is looked up on the backend, with its agenc
     REQUIRE(rows);
     REQUIRE(rows->size() == 1);
     const std::string code = rows->front().trackingCode;
-    ksync::server::StaffUpdate u{code, "forwarded", "Phòng Quản lý đô thị", "Trần Thị B", "2026-12-10", "Đã chuyển xử lý"};
-    REQUIRE(ksync::server::applyStaffUpdate(backend.storage(), u, platform::clock::unixMillis(platform::clock::now())));
+    ksync::backend::StaffUpdate u{code, "forwarded", "Phòng Quản lý đô thị", "Trần Thị B", "2026-12-10", "Đã chuyển xử lý"};
+    REQUIRE(ksync::backend::applyStaffUpdate(backend.storage(), u, platform::clock::unixMillis(platform::clock::now())));
 
     KioskFixture k(ImVec2(1080.0f, 1920.0f), backend.url());
     lookUp(k, code);

@@ -35,20 +35,20 @@ ksync::client::TransportOptions transportTo(const std::string& url) {
 // ---- Backend -----------------------------------------------------------------------------------
 
 Backend::Backend(std::int64_t clockSkewMs) : m_skewMs(clockSkewMs) {
-    auto s = ksync::server::SqliteStorage::open(m_tmp.path() / "backend.db");
+    auto s = ksync::backend::SqliteStorage::open(m_tmp.path() / "backend.db");
     REQUIRE(s);
     m_storage = std::move(*s);
     auto key = platform::keys::DeviceKey::loadOrCreate(m_tmp.path() / "backend.key");
     REQUIRE(key);
-    ksync::server::ServiceOptions opts;
+    ksync::backend::ServiceOptions opts;
     if (clockSkewMs != 0)
         opts.nowMs = [clockSkewMs] { return platform::clock::unixMillis(platform::clock::now()) + clockSkewMs; };
     opts.log = [this](const std::string& line) {
         std::lock_guard lock(m_logMutex);
         m_log.push_back(line);
     };
-    m_service = std::make_unique<ksync::server::BackendService>(*m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
-    m_server = std::make_unique<ksync::server::HttpServer>(*m_service, 4);
+    m_service = std::make_unique<ksync::backend::BackendService>(*m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
+    m_server = std::make_unique<ksync::backend::HttpServer>(*m_service, 4);
     auto port = m_server->bind("127.0.0.1", 0);
     REQUIRE(port);
     m_port = *port;

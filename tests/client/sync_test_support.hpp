@@ -12,9 +12,9 @@
 
 #include "client/http_transport.hpp"
 #include "keys/device_key.hpp"
-#include "server/backend_service.hpp"
-#include "server/http_server.hpp"
-#include "server/sqlite_storage.hpp"
+#include "service/backend_service.hpp"
+#include "http/http_server.hpp"
+#include "storage/sqlite_storage.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
 #include "run_process.hpp"
@@ -32,16 +32,16 @@ public:
     ~Backend();
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     int port() const { return m_port; }
-    ksync::server::SqliteStorage& storage() { return *m_storage; }
+    ksync::backend::SqliteStorage& storage() { return *m_storage; }
     const std::filesystem::path& dataDir() const { return m_tmp.path(); }
     std::string token(const std::string& kioskId = {});
     std::vector<std::string> logLines();
 
 private:
     testsupport::TempDir m_tmp;
-    std::unique_ptr<ksync::server::SqliteStorage> m_storage;
-    std::unique_ptr<ksync::server::BackendService> m_service;
-    std::unique_ptr<ksync::server::HttpServer> m_server;
+    std::unique_ptr<ksync::backend::SqliteStorage> m_storage;
+    std::unique_ptr<ksync::backend::BackendService> m_service;
+    std::unique_ptr<ksync::backend::HttpServer> m_server;
     std::thread m_thread;
     int m_port = 0;
     std::int64_t m_skewMs = 0;

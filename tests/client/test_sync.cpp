@@ -181,7 +181,7 @@ TEST_CASE("a conflict and a permanently rejected record are quarantined while th
     kiosk.addRecords(10);
     // Record 3: the backend already holds its id with another hash (e.g. a restored kiosk).
     auto r3 = kiosk.store().findBySeq(3).value().value();
-    server::IngestItem other;
+    backend::IngestItem other;
     other.header = r3.header;
     other.header.hash = std::string(64, 'a');
     other.payloadFormat = "plain";

@@ -2,10 +2,10 @@
 #include <cstdint>
 
 #include "fuzz_input.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto cfg = ksync::store::parseBackendConfig(fuzz::view(data, size));
+    auto cfg = ksync::proto::parseBackendConfig(fuzz::view(data, size));
     if (cfg) {
         for (const auto& c : cfg->categories)
             if (!cfg->findCategory(c.code)) fuzz::fail("a parsed category cannot be found by its code");

@@ -15,11 +15,11 @@
 #include "keys/device_key.hpp"
 #include "proto/payload_codec.hpp"
 #include "proto/protocol.hpp"
-#include "server/backend_service.hpp"
-#include "server/sqlite_storage.hpp"
+#include "service/backend_service.hpp"
+#include "storage/sqlite_storage.hpp"
 
 using namespace ksync;
-using namespace ksync::server;
+using namespace ksync::backend;
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "hardening_support.hpp"
-#include "server/sqlite_storage.hpp"
+#include "storage/sqlite_storage.hpp"
 #include "store/store.hpp"
 
 using namespace hardening;
@@ -170,7 +170,7 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     CHECK(stats->quarantined == 0);
     CHECK(stats->uploaded == static_cast<std::int64_t>(local->size()));
 
-    auto backendDb = ksync::server::SqliteStorage::open(backend.dataDir() / "backend.db", true);
+    auto backendDb = ksync::backend::SqliteStorage::open(backend.dataDir() / "backend.db", true);
     REQUIRE(backendDb);
     auto stored = (*backendDb)->kioskRecords("7K3M");
     REQUIRE(stored);

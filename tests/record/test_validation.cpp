@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "record/validation.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 #include "test_support.hpp"
 #include "text/strings.hpp"
 
@@ -167,12 +167,12 @@ TEST_CASE("every validation message exists in Vietnamese and English") {
 }
 
 TEST_CASE("the default backend config parses and has categories") {
-    auto c = ksync::store::parseBackendConfig(ksync::store::defaultBackendConfigJson());
+    auto c = ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson());
     REQUIRE(c);
     CHECK(c->categories.size() >= 5);
     CHECK(c->findCategory("MOI_TRUONG") != nullptr);
     CHECK(c->replyDays.at("PAKN") > 0);
     CHECK(c->trackingBaseUrl.back() == '/');
-    CHECK_FALSE(ksync::store::parseBackendConfig("{"));
-    CHECK_FALSE(ksync::store::parseBackendConfig("{\"version\":\"1\",\"categories\":[]}"));
+    CHECK_FALSE(ksync::proto::parseBackendConfig("{"));
+    CHECK_FALSE(ksync::proto::parseBackendConfig("{\"version\":\"1\",\"categories\":[]}"));
 }

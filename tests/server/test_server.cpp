@@ -8,14 +8,14 @@
 
 #include "clock/clock.hpp"
 #include "proto/payload_codec.hpp"
-#include "server/backend_service.hpp"
-#include "server/chain_audit.hpp"
-#include "server/http_server.hpp"
-#include "server/sqlite_storage.hpp"
+#include "service/backend_service.hpp"
+#include "service/chain_audit.hpp"
+#include "http/http_server.hpp"
+#include "storage/sqlite_storage.hpp"
 #include "test_support.hpp"
 
 using namespace ksync;
-using namespace ksync::server;
+using namespace ksync::backend;
 
 namespace {
 
@@ -228,7 +228,7 @@ TEST_CASE("the staff endpoint needs a staff token and posts status updates") {
     CHECK(badDate->status == 422);
 }
 
-TEST_CASE("an enrolment token works once, and only for the kiosk it was issued to") {
+TEST_CASE("an enrolment token works for the kiosk it was issued to, again only for the same key") {
     testsupport::TempDir dir;
     auto s = open(dir);
     const auto now = platform::clock::unixMillis(platform::clock::now());
@@ -237,7 +237,10 @@ TEST_CASE("an enrolment token works once, and only for the kiosk it was issued t
     const auto key = platform::keys::DeviceKey::generate().publicKeyBase64();
     CHECK(s->enrol(*token, "9ABC", key, now).value() == EnrolOutcome::BadToken);
     CHECK(s->enrol(*token, "7K3M", key, now).value() == EnrolOutcome::Enrolled);
-    CHECK(s->enrol(*token, "7K3M", key, now).value() == EnrolOutcome::BadToken);
+    CHECK(s->enrol(*token, "7K3M", key, now).value() == EnrolOutcome::Enrolled);  // the reply was lost: retry
+    CHECK(s->enrol(*token, "7K3M", platform::keys::DeviceKey::generate().publicKeyBase64(), now).value() ==
+          EnrolOutcome::KeyMismatch);
+    CHECK(s->enrol(*token, "9ABC", key, now).value() == EnrolOutcome::BadToken);
     auto second = s->issueEnrolToken("", now + 60000);
     CHECK(s->enrol(*second, "7K3M", platform::keys::DeviceKey::generate().publicKeyBase64(), now).value() ==
           EnrolOutcome::KeyMismatch);

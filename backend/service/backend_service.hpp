@@ -14,10 +14,10 @@
 
 #include "keys/device_key.hpp"
 #include "proto/payload_codec.hpp"
-#include "server/backend_storage.hpp"
+#include "storage/backend_storage.hpp"
 #include "text/strings.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 struct HttpRequestView {
     std::string method;
@@ -102,4 +102,4 @@ private:
 std::string defaultServedConfig();
 ConfigDocument makeConfigDocument(const std::string& json);  // version from the JSON, etag from its hash
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

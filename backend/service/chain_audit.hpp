@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "server/backend_storage.hpp"
+#include "storage/backend_storage.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 struct AuditProblem {
     std::string kioskId;
@@ -28,4 +28,4 @@ struct KioskAudit {
 KioskAudit auditChain(const std::string& kioskId, const std::vector<StoredRecord>& records,
                       const std::vector<ConflictRow>& conflicts);
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

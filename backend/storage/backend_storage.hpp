@@ -1,10 +1,14 @@
 #pragma once
-// The reference backend's storage, behind a small interface so that a PostgreSQL
-// implementation can replace SQLite later without touching the HTTP layer or the CLI.
+// The city backend's storage: one interface, two implementations — SQLite (a ward, a demo; the
+// embedded default) and PostgreSQL (a city; several backend processes on one database). The
+// contract suite (tests/backend/test_storage_contract.cpp) runs the same tests on both.
 //
 // Thread-safety: every method may be called from any thread at the same time (the HTTP
 // server calls them from its worker pool); implementations serialise writes themselves.
+// Several processes may share one PostgreSQL database: nothing that matters is kept in memory.
 // Errors: values (StorageError); `detail` is technical English and never holds personal data.
+// `transient` errors (busy, locked, connection lost, statement timeout, pool exhausted) mean
+// "try again": the HTTP layer answers 503 with Retry-After and the kiosk retries.
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -15,7 +19,7 @@
 #include "proto/protocol.hpp"
 #include "record/record.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 struct StorageError {
     std::string detail;
@@ -47,7 +51,9 @@ struct StoredRecord {
 };
 
 struct StatusEvent {
-    std::int64_t eventId = 0;
+    std::int64_t eventId = 0;  // this database's order (the kiosks' pull cursor)
+    std::string uid;           // globally unique (random hex); kept by `copy`, so copies are idempotent
+    std::string kioskId;       // the kiosk that made the record (filled in by the storage)
     std::string trackingCode;
     std::string status;
     std::string note;
@@ -90,7 +96,40 @@ struct ConflictRow {
     std::string receivedAt;
 };
 
+// A token whose enrolment reply was lost can be used again by the same kiosk with the same
+// key (the kiosk retries): that is Enrolled, not BadToken. Another key is still refused.
 enum class EnrolOutcome { Enrolled, BadToken, KeyMismatch };
+
+struct SchemaInfo {
+    int version = 0;        // migrations applied
+    int latest = 0;         // migrations this program knows
+    std::string backendId;  // random, made by the first migration: names this database in `copy`
+    std::string kind;       // "sqlite" or "postgresql"
+};
+
+// Token rows as stored (hashes only), for `copy`.
+struct TokenRow {
+    std::string tokenHash;
+    std::string kioskId;  // enrolment: bound kiosk (may be empty); staff: empty
+    std::int64_t expiresMs = 0;
+    std::string usedAt, usedBy;  // enrolment
+    std::string name, createdAt; // staff
+};
+
+// One batch of `copy`, applied in one transaction together with the progress it reaches, so
+// a copy killed at any point resumes where the last committed batch ended and repeats nothing.
+struct CopyBatch {
+    std::string sourceId;                  // SchemaInfo::backendId of the source
+    std::vector<StoredRecord> records;     // by id: an existing id is skipped (a different hash: conflict row)
+    std::vector<StatusEvent> events;       // by uid: an existing uid is skipped
+    std::vector<ConflictRow> conflicts;
+    std::int64_t recordCursor = 0;         // source positions after this batch
+    std::int64_t eventCursor = 0;
+};
+struct CopyProgress {
+    std::int64_t recordCursor = 0;
+    std::int64_t eventCursor = 0;
+};
 
 struct RequestFilter {
     std::string serviceCode;  // category, empty: any
@@ -102,6 +141,9 @@ struct RequestFilter {
 class BackendStorage {
 public:
     virtual ~BackendStorage() = default;
+
+    // --- schema -----------------------------------------------------------------------------
+    virtual Result<SchemaInfo> schema() = 0;
 
     // --- kiosks and tokens ----------------------------------------------------------------
     // A one-time enrolment token (returned in clear once; only its hash is kept).
@@ -141,6 +183,25 @@ public:
     // --- config -----------------------------------------------------------------------------
     virtual Result<std::optional<ConfigDocument>> config() = 0;
     virtual Result<void> setConfig(const ConfigDocument& c) = 0;
+
+    // --- copy (kiosk-backend copy: a ward's database into the city's) ----------------------
+    // Records in storage order after `cursor` (an opaque position; 0 = the start), with the
+    // position of the last one in `next`.
+    struct RecordPage {
+        std::vector<StoredRecord> records;
+        std::int64_t next = 0;
+    };
+    virtual Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) = 0;
+    // Status events after `eventId`, oldest first, with kioskId and uid filled in.
+    virtual Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId, std::size_t limit) = 0;
+    virtual Result<std::vector<ConflictRow>> allConflicts() = 0;
+    virtual Result<std::vector<TokenRow>> enrolTokens() = 0;
+    virtual Result<std::vector<TokenRow>> staffTokens() = 0;
+    // Kiosks and tokens that the target does not have yet (existing rows are left alone).
+    virtual Result<void> copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+                                        const std::vector<TokenRow>& staff) = 0;
+    virtual Result<CopyProgress> copyProgress(const std::string& sourceId) = 0;
+    virtual Result<void> copyIn(const CopyBatch& batch) = 0;
 };
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

@@ -1,12 +1,13 @@
-#include "server/http_server.hpp"
+#include "http/http_server.hpp"
 
 #include <httplib.h>
 
 #include <algorithm>
 
+#include "proto/messages.hpp"
 #include "proto/payload_codec.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 struct HttpServer::Impl {
     BackendService& service;
@@ -28,6 +29,9 @@ HttpRequestView view(const httplib::Request& req) {
     return v;
 }
 
+// The refusals httplib makes before or instead of the service speak the protocol too.
+std::string errorBody(std::string code) { return proto::dumpMessage(proto::ErrorReply{std::move(code), {}, {}}); }
+
 void send(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
     for (const auto& [k, v] : r.headers) res.set_header(k.c_str(), v);
@@ -39,8 +43,15 @@ void send(httplib::Response& res, const HttpReply& r) {
 
 }  // namespace
 
-HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{service, {}}) {
+HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m_impl(new Impl{service, {}}) {
     auto& s = m_impl->server;
+    // httplib 0.11's default socket options set SO_REUSEPORT, which lets a second process bind a
+    // port that is already served, without a word. Sharing is asked for explicitly (--reuse-port).
+    s.set_socket_options([reusePort](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+        if (reusePort) setsockopt(sock, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof(yes));
+    });
     const auto n = static_cast<std::size_t>(std::max(1, threads));
     s.new_task_queue = [n] { return new httplib::ThreadPool(n); };
     s.set_payload_max_length(proto::kMaxRequestBytes);
@@ -61,7 +72,7 @@ HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{s
         if (enc.empty() || enc == "identity" || enc == proto::kBodyEncodingZstd)
             return httplib::Server::HandlerResponse::Unhandled;
         res.status = 415;
-        res.set_content(R"({"protocol":1,"error":"unsupported_encoding"})", "application/json");
+        res.set_content(errorBody("unsupported_encoding"), "application/json");
         return httplib::Server::HandlerResponse::Handled;
     });
     BackendService& svc = service;
@@ -102,12 +113,12 @@ HttpServer::HttpServer(BackendService& service, int threads) : m_impl(new Impl{s
                            : res.status == 400 ? "bad_request"
                                                : "http_error";
         svc.log(req.method + " " + req.path.substr(0, 80) + " " + std::to_string(res.status) + " " + code);
-        res.set_content(std::string(R"({"protocol":1,"error":")") + code + "\"}", "application/json");
+        res.set_content(errorBody(code), "application/json");
     });
     s.set_exception_handler([&svc](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
         svc.log(req.method + " " + req.path + " 500 internal error");
         res.status = 500;
-        res.set_content(R"({"protocol":1,"error":"internal"})", "application/json");
+        res.set_content(errorBody("internal"), "application/json");
     });
 }
 
@@ -144,4 +155,4 @@ std::optional<std::pair<std::string, int>> parseListen(const std::string& listen
     }
 }
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ksync::store {
+namespace ksync::proto {
 
 struct Category {
     std::string code;
@@ -40,4 +40,4 @@ std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view js
 // The document shipped in assets/ (always parses; a test guards that).
 std::string_view defaultBackendConfigJson();
 
-}  // namespace ksync::store
+}  // namespace ksync::proto

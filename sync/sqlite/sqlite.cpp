@@ -1,8 +1,8 @@
-#include "store/sqlite.hpp"
+#include "sqlite/sqlite.hpp"
 
 #include <cerrno>
 
-namespace ksync::store {
+namespace ksync::sqlite {
 
 Db::Db(const std::filesystem::path& file, Mode mode) {
     int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread
@@ -111,4 +111,4 @@ void Transaction::commit() {
     m_done = true;
 }
 
-}  // namespace ksync::store
+}  // namespace ksync::sqlite

@@ -6,13 +6,16 @@
 #include <memory>
 #include <string>
 
-#include "server/backend_service.hpp"
+#include "service/backend_service.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 class HttpServer {
 public:
-    explicit HttpServer(BackendService& service, int threads = 8);
+    // `reusePort`: share the listening address with other kiosk-backend processes (SO_REUSEPORT;
+    // the kernel spreads new connections over them). Off, a second process on the same port
+    // fails to bind instead of silently sharing it.
+    explicit HttpServer(BackendService& service, int threads = 8, bool reusePort = false);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
@@ -31,4 +34,4 @@ private:
 // Splits "HOST:PORT" ("[::1]:8470" too); nullopt when malformed.
 std::optional<std::pair<std::string, int>> parseListen(const std::string& listen);
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

@@ -1,4 +1,4 @@
-#include "server/sqlite_storage.hpp"
+#include "storage/sqlite_storage.hpp"
 
 #include <sodium.h>
 
@@ -7,18 +7,23 @@
 
 #include "clock/clock.hpp"
 #include "record/tracking_code.hpp"
-#include "store/sqlite.hpp"
+#include "sqlite/sqlite.hpp"
+#include "storage/tokens.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
-using store::Db;
-using store::SqliteError;
-using store::Stmt;
-using store::Transaction;
+using sqlite::Db;
+using sqlite::SqliteError;
+using sqlite::Stmt;
+using sqlite::Transaction;
 
 namespace {
 
-constexpr std::string_view kSchema = R"sql(
+// Numbered migrations; PRAGMA user_version holds how many were applied. Append, never edit one
+// that has shipped. The numbering is the same as PostgreSQL's (pg_storage.cpp): version N
+// means the same tables on both. Migration 1 is the schema from before numbering (IF NOT
+// EXISTS: a database made by an older build is taken over as version 1).
+constexpr std::string_view kMigration1 = R"sql(
 CREATE TABLE IF NOT EXISTS kiosks (
   kiosk_id     TEXT PRIMARY KEY,
   public_key   TEXT NOT NULL,
@@ -100,6 +105,28 @@ CREATE TABLE IF NOT EXISTS config (
 );
 )sql";
 
+// 2: a globally unique id per status event (so `copy` into another database is idempotent),
+// the database's own id, and the progress of copies into this database.
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE status_events ADD COLUMN event_uid TEXT;
+UPDATE status_events SET event_uid = lower(hex(randomblob(16))) WHERE event_uid IS NULL;
+CREATE UNIQUE INDEX status_uid ON status_events (event_uid);
+CREATE TABLE backend_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO backend_meta (key, value) VALUES ('backend_id', lower(hex(randomblob(16))));
+CREATE TABLE copy_progress (
+  source_id     TEXT PRIMARY KEY,
+  record_cursor INTEGER NOT NULL,
+  event_cursor  INTEGER NOT NULL
+);
+CREATE INDEX records_category ON records (category, rid);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
+constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
+
 constexpr int kPoolMax = 8;
 
 StorageError toError(const SqliteError& e) {
@@ -121,23 +148,6 @@ auto guarded(F&& f) -> Result<std::invoke_result_t<F>> {
 }
 
 std::string nowUtc() { return platform::clock::formatUtc(platform::clock::now()); }
-
-// A token people can read out and type: 20 symbols of the tracking-code alphabet in groups.
-std::string newToken() {
-    std::string out;
-    for (int i = 0; i < 20; ++i) {
-        if (i > 0 && i % 5 == 0) out += '-';
-        out += record::kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(record::kCodeAlphabet.size()))];
-    }
-    return out;
-}
-
-std::string tokenHash(std::string_view token) {
-    std::string t;
-    for (char c : token)
-        if (c != '-' && c != ' ') t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return record::sha256Hex(t);
-}
 
 constexpr std::string_view kRecordColumns =
     "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, created_at, "
@@ -177,11 +187,38 @@ StatusEvent readEvent(const Stmt& s, int c) {
     e.officer = s.text(c + 5);
     e.expectedDate = s.text(c + 6);
     e.updatedAt = s.text(c + 7);
+    e.uid = s.text(c + 8);
+    e.kioskId = s.text(c + 9);
     return e;
 }
 
 constexpr std::string_view kEventColumns =
-    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at";
+    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, event_uid, kiosk_id";
+
+// Applies the pending migrations, each in its own transaction; refuses a newer database.
+void migrate(Db& db) {
+    Stmt v(db, "PRAGMA user_version");
+    v.step();
+    const int have = static_cast<int>(v.int64(0));
+    v.reset();
+    if (have > kLatestSchema)
+        throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0,
+                          "the database schema version " + std::to_string(have) +
+                              " is newer than this kiosk-backend knows (" + std::to_string(kLatestSchema) +
+                              "); upgrade kiosk-backend");
+    for (int i = have; i < kLatestSchema; ++i) {
+        Transaction tx(db);
+        db.exec(kMigrations[i]);
+        db.exec("PRAGMA user_version = " + std::to_string(i + 1));
+        tx.commit();
+    }
+}
+
+int schemaVersion(Db& db) {
+    Stmt v(db, "PRAGMA user_version");
+    v.step();
+    return static_cast<int>(v.int64(0));
+}
 
 }  // namespace
 
@@ -229,13 +266,25 @@ struct SqliteStorage::Impl {
 SqliteStorage::SqliteStorage(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 SqliteStorage::~SqliteStorage() = default;
 
-Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem::path& file, bool readOnly) {
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem::path& file, bool readOnly,
+                                                           bool migrateNow) {
     auto impl = std::make_unique<Impl>();
     impl->file = file;
     impl->readOnly = readOnly;
     return guarded([&]() -> std::unique_ptr<SqliteStorage> {
         auto db = impl->openDb();
-        if (!readOnly) db->exec(kSchema);
+        if (!readOnly && migrateNow) {
+            migrate(*db);
+        } else if (const int have = schemaVersion(*db); have > kLatestSchema) {
+            throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0,
+                              "the database schema version " + std::to_string(have) +
+                                  " is newer than this kiosk-backend knows (" + std::to_string(kLatestSchema) +
+                                  "); upgrade kiosk-backend");
+        } else if (have < kLatestSchema && !readOnly) {
+            throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0,
+                              "the database schema is at version " + std::to_string(have) + " of " +
+                                  std::to_string(kLatestSchema) + ": run kiosk-backend migrate");
+        }
         impl->idle.push_back(std::move(db));
         return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(impl)));
     });
@@ -256,14 +305,22 @@ Result<EnrolOutcome> SqliteStorage::enrol(const std::string& token, const std::s
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Transaction tx(l.db());
-        Stmt t(l.db(), "SELECT kiosk_id, expires_ms, used_at IS NOT NULL FROM enrol_tokens WHERE token_hash = ?");
+        Stmt t(l.db(),
+               "SELECT kiosk_id, expires_ms, used_at IS NOT NULL, COALESCE(used_by, '') FROM enrol_tokens "
+               "WHERE token_hash = ?");
         t.bind(1, tokenHash(token));
         if (!t.step()) return EnrolOutcome::BadToken;
         const std::string boundTo = t.text(0);
-        if (t.int64(2) != 0 || t.int64(1) < nowMs || (!boundTo.empty() && boundTo != kioskId))
-            return EnrolOutcome::BadToken;
         Stmt k(l.db(), "SELECT public_key FROM kiosks WHERE kiosk_id = ?");
         k.bind(1, kioskId);
+        if (t.int64(2) != 0) {
+            // Used already. The same kiosk with the same key is a retry whose reply was lost:
+            // enrolled. Anyone else, or another key, is refused as before.
+            if (t.text(3) != kioskId) return EnrolOutcome::BadToken;
+            if (!k.step()) return EnrolOutcome::BadToken;
+            return k.text(0) == publicKey ? EnrolOutcome::Enrolled : EnrolOutcome::KeyMismatch;
+        }
+        if (t.int64(1) < nowMs || (!boundTo.empty() && boundTo != kioskId)) return EnrolOutcome::BadToken;
         // Re-enrolling with a new key needs the operator to remove the old one first: a stolen
         // token must not let someone take over a kiosk id that already has records.
         if (k.step() && k.text(0) != publicKey) return EnrolOutcome::KeyMismatch;
@@ -460,9 +517,10 @@ Result<bool> SqliteStorage::addStatus(const StatusEvent& e) {
         const std::string kiosk = find.text(0);
         Stmt ins(l.db(),
                  "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
-                 "updated_at) VALUES (?,?,?,?,?,?,?,?)");
+                 "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?)");
         ins.bind(1, e.trackingCode).bind(2, kiosk).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
-        ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt).run();
+        ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt);
+        ins.bind(9, e.uid.empty() ? record::newSaltHex() : e.uid).run();
         Stmt upd(l.db(), "UPDATE records SET status = ?, status_updated = ? WHERE tracking_code = ?");
         upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).run();
         tx.commit();
@@ -553,4 +611,186 @@ Result<void> SqliteStorage::setConfig(const ConfigDocument& c) {
     });
 }
 
-}  // namespace ksync::server
+Result<SchemaInfo> SqliteStorage::schema() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        SchemaInfo info;
+        info.kind = "sqlite";
+        info.latest = kLatestSchema;
+        info.version = schemaVersion(l.db());
+        if (info.version >= 2) {
+            Stmt s(l.db(), "SELECT value FROM backend_meta WHERE key = 'backend_id'");
+            if (s.step()) info.backendId = s.text(0);
+        }
+        return info;
+    });
+}
+
+Result<BackendStorage::RecordPage> SqliteStorage::recordsAfter(std::int64_t cursor, std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) + ", rid FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
+        s.bind(1, cursor).bind(2, static_cast<std::int64_t>(limit));
+        RecordPage page;
+        page.next = cursor;
+        while (s.step()) {
+            page.records.push_back(readRecord(s));
+            page.next = s.int64(18);
+        }
+        return page;
+    });
+}
+
+Result<std::vector<StatusEvent>> SqliteStorage::eventsAfter(std::int64_t eventId, std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kEventColumns) + " FROM status_events WHERE event_id > ? ORDER BY event_id LIMIT ?");
+        s.bind(1, eventId).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<StatusEvent> out;
+        while (s.step()) out.push_back(readEvent(s, 0));
+        return out;
+    });
+}
+
+Result<std::vector<ConflictRow>> SqliteStorage::allConflicts() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts ORDER BY kiosk_id, sequence, id, hash");
+        std::vector<ConflictRow> out;
+        while (s.step())
+            out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.int64(2)), s.text(3), s.text(4)});
+        return out;
+    });
+}
+
+Result<std::vector<TokenRow>> SqliteStorage::enrolTokens() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, '') FROM enrol_tokens");
+        std::vector<TokenRow> out;
+        while (s.step()) {
+            TokenRow t;
+            t.tokenHash = s.text(0);
+            t.kioskId = s.text(1);
+            t.expiresMs = s.int64(2);
+            t.usedAt = s.text(3);
+            t.usedBy = s.text(4);
+            out.push_back(std::move(t));
+        }
+        return out;
+    });
+}
+
+Result<std::vector<TokenRow>> SqliteStorage::staffTokens() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT token_hash, name, created_at FROM staff_tokens");
+        std::vector<TokenRow> out;
+        while (s.step()) {
+            TokenRow t;
+            t.tokenHash = s.text(0);
+            t.name = s.text(1);
+            t.createdAt = s.text(2);
+            out.push_back(std::move(t));
+        }
+        return out;
+    });
+}
+
+Result<void> SqliteStorage::copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+                                           const std::vector<TokenRow>& staff) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Transaction tx(l.db());
+        Stmt k(l.db(),
+               "INSERT INTO kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) VALUES (?,?,?,?,?) "
+               "ON CONFLICT(kiosk_id) DO NOTHING");
+        for (const auto& r : kiosks) {
+            k.bind(1, r.kioskId).bind(2, r.publicKey).bind(3, r.enrolledAt).bind(4, r.lastSeenAt).bind(5, r.heartbeat).run();
+            k.reset();
+        }
+        Stmt e(l.db(),
+               "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms, used_at, used_by) VALUES (?,?,?,?,?) "
+               "ON CONFLICT(token_hash) DO NOTHING");
+        for (const auto& t : enrol) {
+            e.bind(1, t.tokenHash).bind(2, t.kioskId).bind(3, t.expiresMs);
+            if (t.usedAt.empty()) e.bindNull(4).bindNull(5);
+            else e.bind(4, t.usedAt).bind(5, t.usedBy);
+            e.run();
+            e.reset();
+        }
+        Stmt st(l.db(), "INSERT INTO staff_tokens (token_hash, name, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING");
+        for (const auto& t : staff) {
+            st.bind(1, t.tokenHash).bind(2, t.name).bind(3, t.createdAt).run();
+            st.reset();
+        }
+        tx.commit();
+    });
+}
+
+Result<CopyProgress> SqliteStorage::copyProgress(const std::string& sourceId) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT record_cursor, event_cursor FROM copy_progress WHERE source_id = ?");
+        s.bind(1, sourceId);
+        CopyProgress p;
+        if (s.step()) p = {s.int64(0), s.int64(1)};
+        return p;
+    });
+}
+
+Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Db& db = l.db();
+        Transaction tx(db);
+        Stmt ins(db, "INSERT INTO records (" + std::string(kRecordColumns) +
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+        Stmt existing(db, "SELECT hash FROM records WHERE id = ?");
+        Stmt conflict(db,
+                      "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES (?,?,?,?,?) "
+                      "ON CONFLICT DO NOTHING");
+        auto addConflict = [&](const ConflictRow& c) {
+            conflict.bind(1, c.id).bind(2, c.kioskId).bind(3, static_cast<std::int64_t>(c.sequence));
+            conflict.bind(4, c.hash).bind(5, c.receivedAt).run();
+            conflict.reset();
+        };
+        for (const auto& r : b.records) {
+            const auto& h = r.header;
+            ins.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence)).bind(4, h.trackingCode);
+            ins.bind(5, record::typeCode(h.type)).bind(6, h.category).bind(7, record::channelCode(h.channel));
+            ins.bind(8, std::int64_t{h.staffAssisted}).bind(9, h.language).bind(10, h.createdAt);
+            ins.bind(11, std::int64_t{h.clockSynced}).bind(12, h.contentDigest).bind(13, h.prevHash).bind(14, h.hash);
+            ins.bind(15, r.payloadFormat).bindBlob(16, r.content).bind(17, std::int64_t{r.intact}).bind(18, r.receivedAt);
+            ins.run();
+            ins.reset();
+            if (db.changes() == 1) continue;
+            existing.bind(1, h.id);
+            const std::string stored = existing.step() ? existing.text(0) : std::string{};
+            existing.reset();
+            if (stored != h.hash) addConflict({h.id, h.kioskId, h.sequence, h.hash, r.receivedAt});
+        }
+        for (const auto& c : b.conflicts) addConflict(c);
+        Stmt ev(db,
+                "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
+                "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(event_uid) DO NOTHING");
+        Stmt upd(db, "UPDATE records SET status = ?, status_updated = ? WHERE tracking_code = ?");
+        for (const auto& e : b.events) {
+            ev.bind(1, e.trackingCode).bind(2, e.kioskId).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
+            ev.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt).bind(9, e.uid).run();
+            ev.reset();
+            if (db.changes() == 1) {
+                upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).run();
+                upd.reset();
+            }
+        }
+        Stmt prog(db,
+                  "INSERT INTO copy_progress (source_id, record_cursor, event_cursor) VALUES (?,?,?) "
+                  "ON CONFLICT(source_id) DO UPDATE SET record_cursor = excluded.record_cursor, "
+                  "event_cursor = excluded.event_cursor");
+        prog.bind(1, b.sourceId).bind(2, b.recordCursor).bind(3, b.eventCursor).run();
+        tx.commit();
+    });
+}
+
+}  // namespace ksync::backend

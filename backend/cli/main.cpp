@@ -1,5 +1,6 @@
-// kiosk-backend — the reference city backend. Commands (all take --data-dir):
-//   serve, public-key, issue-token, update, audit, kiosks, config, train-dictionary. See docs/SYNC.md.
+// kiosk-backend — the city backend. Commands (all take --data-dir and --database):
+//   serve, migrate, copy, public-key, issue-token, update, audit, kiosks, config, train-dictionary.
+// See docs/SYNC.md and the README ("The city backend").
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -10,14 +11,14 @@
 #include "clock/clock.hpp"
 #include "keys/device_key.hpp"
 #include "record/validation.hpp"
-#include "server/chain_audit.hpp"
-#include "server/http_server.hpp"
-#include "server/sqlite_storage.hpp"
-#include "store/backend_config.hpp"
+#include "service/chain_audit.hpp"
+#include "http/http_server.hpp"
+#include "storage/open_storage.hpp"
+#include "proto/backend_config.hpp"
 
 namespace {
 
-using namespace ksync::server;
+using namespace ksync::backend;
 
 struct Fail {
     int code;
@@ -36,47 +37,80 @@ extern "C" void onSignal(int) {
     if (g_server) g_server->stop();
 }
 
-std::filesystem::path dbFile(const std::string& dir) { return std::filesystem::path(dir) / "backend.db"; }
 std::filesystem::path keyFile(const std::string& dir) { return std::filesystem::path(dir) / "backend.key"; }
 
-std::unique_ptr<SqliteStorage> openStorage(const std::string& dir, bool readOnly = false) {
-    std::error_code ec;
-    if (readOnly && !std::filesystem::exists(dbFile(dir), ec)) throw Fail{kExitFailed, "no backend.db in " + dir};
-    std::filesystem::create_directories(dir, ec);
-    auto s = SqliteStorage::open(dbFile(dir), readOnly);
-    if (!s) throw Fail{kExitStorage, "cannot open " + dbFile(dir).string() + ": " + s.error().detail};
+// Where the data lives: --database, else SQLite in the data directory.
+struct Where {
+    std::string dataDir = "backend-data";
+    std::string database;  // empty: sqlite:<dataDir>/backend.db
+    DatabaseUrl url() const {
+        if (database.empty()) return DatabaseUrl{DatabaseUrl::Kind::Sqlite, (std::filesystem::path(dataDir) / "backend.db").string()};
+        auto u = parseDatabaseUrl(database);
+        if (!u) throw Fail{kExitUsage, u.error()};
+        return *u;
+    }
+};
+
+std::unique_ptr<BackendStorage> openAt(const DatabaseUrl& url, OpenOptions options = {}) {
+    if (url.kind == DatabaseUrl::Kind::Sqlite) {
+        std::error_code ec;
+        const auto dir = std::filesystem::path(url.target).parent_path();
+        if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    }
+    auto s = openStorage(url, options);
+    if (!s) throw Fail{kExitStorage, "cannot open " + url.redacted() + ": " + s.error().detail};
     return std::move(*s);
 }
 
+std::unique_ptr<BackendStorage> openStorage(const Where& w, OpenOptions options = {}) { return openAt(w.url(), options); }
+
 std::int64_t nowMs() { return platform::clock::unixMillis(platform::clock::now()); }
 
-void registerServe(CLI::App& app, std::string& dataDir) {
+void registerServe(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("serve", "Serve the protocol, the tracking page and Open311");
     auto listen = std::make_shared<std::string>("127.0.0.1:8470");
-    auto threads = std::make_shared<int>(8);
+    struct Opts {
+        int threads = 8;
+        int pool = 0;
+        int statementTimeoutMs = 5000;
+        int poolWaitMs = 2000;
+        bool reusePort = false;
+    };
+    auto o = std::make_shared<Opts>();
     cmd->add_option("--listen", *listen, "HOST:PORT (port 0: any free port, printed on stdout)");
-    cmd->add_option("--threads", *threads, "HTTP worker threads");
-    cmd->callback([&dataDir, listen, threads] {
-        auto where = parseListen(*listen);
-        if (!where) throw Fail{kExitUsage, "--listen must be HOST:PORT"};
-        auto storage = openStorage(dataDir);
-        auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(dataDir));
+    cmd->add_option("--threads", o->threads, "HTTP worker threads");
+    cmd->add_option("--pool", o->pool, "PostgreSQL connections of this process (default: --threads)");
+    cmd->add_option("--statement-timeout-ms", o->statementTimeoutMs, "PostgreSQL statement timeout (then 503)");
+    cmd->add_option("--pool-wait-ms", o->poolWaitMs, "How long a request waits for a free connection (then 503)");
+    cmd->add_flag("--reuse-port", o->reusePort,
+                  "Share HOST:PORT with other kiosk-backend processes (SO_REUSEPORT; with PostgreSQL)");
+    cmd->callback([&where, listen, o] {
+        auto addr = parseListen(*listen);
+        if (!addr) throw Fail{kExitUsage, "--listen must be HOST:PORT"};
+        OpenOptions options;
+        options.poolSize = o->pool > 0 ? o->pool : o->threads;
+        options.statementTimeoutMs = o->statementTimeoutMs;
+        options.poolWaitMs = o->poolWaitMs;
+        auto storage = openStorage(where, options);
+        std::error_code ec;
+        std::filesystem::create_directories(where.dataDir, ec);
+        auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
         if (!key) throw Fail{kExitStorage, key.error()};
         BackendService service(*storage, *key, ksync::proto::Dictionaries::shipped());
-        HttpServer server(service, *threads);
-        auto port = server.bind(where->first, where->second);
+        HttpServer server(service, o->threads, o->reusePort);
+        auto port = server.bind(addr->first, addr->second);
         if (!port) throw Fail{kExitFailed, port.error()};
         g_server = &server;
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
         std::signal(SIGPIPE, SIG_IGN);
-        std::cout << "listening on " << where->first << ":" << *port << " key " << key->fingerprint() << std::endl;
+        std::cout << "listening on " << addr->first << ":" << *port << " key " << key->fingerprint() << std::endl;
         server.run();
         g_server = nullptr;
     });
 }
 
-void registerIssueToken(CLI::App& app, std::string& dataDir) {
+void registerIssueToken(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("issue-token", "Issue a one-time enrolment token (or a staff API token)");
     struct Opts {
         std::string kioskId, staff;
@@ -86,8 +120,8 @@ void registerIssueToken(CLI::App& app, std::string& dataDir) {
     cmd->add_option("--kiosk-id", o->kioskId, "Only this kiosk may use the token");
     cmd->add_option("--valid-hours", o->validHours, "Enrolment token lifetime (default 72)");
     cmd->add_option("--staff", o->staff, "Issue a staff API token for this name instead");
-    cmd->callback([&dataDir, o] {
-        auto storage = openStorage(dataDir);
+    cmd->callback([&where, o] {
+        auto storage = openStorage(where);
         auto token = o->staff.empty() ? storage->issueEnrolToken(o->kioskId, nowMs() + std::int64_t{o->validHours} * 3600000)
                                       : storage->issueStaffToken(o->staff);
         if (!token) throw Fail{kExitStorage, token.error().detail};
@@ -95,7 +129,7 @@ void registerIssueToken(CLI::App& app, std::string& dataDir) {
     });
 }
 
-void registerUpdate(CLI::App& app, std::string& dataDir) {
+void registerUpdate(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("update", "Post a status update for a record (staff)");
     auto u = std::make_shared<StaffUpdate>();
     cmd->add_option("CODE", u->code, "Tracking code")->required();
@@ -104,22 +138,22 @@ void registerUpdate(CLI::App& app, std::string& dataDir) {
     cmd->add_option("--officer", u->officer, "Officer responsible");
     cmd->add_option("--expected", u->expectedDate, "Expected reply date YYYY-MM-DD");
     cmd->add_option("--note", u->note, "Note for the resident (what is needed, the answer)");
-    cmd->callback([&dataDir, u] {
-        auto storage = openStorage(dataDir);
+    cmd->callback([&where, u] {
+        auto storage = openStorage(where);
         auto r = applyStaffUpdate(*storage, *u, nowMs());
         if (!r) throw Fail{kExitFailed, r.error()};
         std::cout << *r << " " << u->status << "\n";
     });
 }
 
-void registerAudit(CLI::App& app, std::string& dataDir) {
+void registerAudit(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("audit", "Check every kiosk's hash chain: gaps, forks, altered records, conflicts");
     auto kiosk = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--kiosk-id", *kiosk, "Only this kiosk");
     cmd->add_flag("--json", *json, "Machine-readable output");
-    cmd->callback([&dataDir, kiosk, json] {
-        auto storage = openStorage(dataDir);
+    cmd->callback([&where, kiosk, json] {
+        auto storage = openStorage(where);
         std::vector<std::string> ids;
         if (!kiosk->empty()) {
             ids.push_back(*kiosk);
@@ -150,10 +184,10 @@ void registerAudit(CLI::App& app, std::string& dataDir) {
     });
 }
 
-void registerKiosks(CLI::App& app, std::string& dataDir) {
+void registerKiosks(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("kiosks", "Enrolled kiosks, last contact and last heartbeat");
-    cmd->callback([&dataDir] {
-        auto storage = openStorage(dataDir);
+    cmd->callback([&where] {
+        auto storage = openStorage(where);
         auto rows = storage->kiosks();
         if (!rows) throw Fail{kExitStorage, rows.error().detail};
         for (const auto& k : *rows)
@@ -164,23 +198,23 @@ void registerKiosks(CLI::App& app, std::string& dataDir) {
 
 // The backend's public key, for `kioskctl init --backend-key` on kiosks provisioned offline:
 // they seal content to it from their first record and will enrol with no other server.
-void registerPublicKey(CLI::App& app, std::string& dataDir) {
+void registerPublicKey(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("public-key", "Print the backend's public key (base64) for kioskctl init --backend-key");
-    cmd->callback([&dataDir] {
+    cmd->callback([&where] {
         std::error_code ec;
-        std::filesystem::create_directories(dataDir, ec);
-        auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(dataDir));
+        std::filesystem::create_directories(where.dataDir, ec);
+        auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
         if (!key) throw Fail{kExitFailed, key.error()};
         std::cout << key->publicKeyBase64() << "\n";
     });
 }
 
-void registerConfig(CLI::App& app, std::string& dataDir) {
+void registerConfig(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("config", "Show or set the config document served to kiosks");
     cmd->require_subcommand(1);
     auto* show = cmd->add_subcommand("show", "Print the current document");
-    show->callback([&dataDir] {
-        auto storage = openStorage(dataDir);
+    show->callback([&where] {
+        auto storage = openStorage(where);
         auto c = storage->config();
         if (!c) throw Fail{kExitStorage, c.error().detail};
         std::cout << (*c ? (*c)->document : defaultServedConfig()) << "\n";
@@ -188,17 +222,91 @@ void registerConfig(CLI::App& app, std::string& dataDir) {
     auto* set = cmd->add_subcommand("set", "Replace the document (checked first)");
     auto file = std::make_shared<std::string>();
     set->add_option("FILE", *file, "JSON document")->required();
-    set->callback([&dataDir, file] {
+    set->callback([&where, file] {
         std::ifstream in(*file);
         std::stringstream ss;
         ss << in.rdbuf();
         if (!in) throw Fail{kExitFailed, "cannot read " + *file};
         const std::string doc = ss.str();
-        if (auto parsed = ksync::store::parseBackendConfig(doc); !parsed) throw Fail{kExitFailed, parsed.error()};
-        auto storage = openStorage(dataDir);
+        if (auto parsed = ksync::proto::parseBackendConfig(doc); !parsed) throw Fail{kExitFailed, parsed.error()};
+        auto storage = openStorage(where);
         const auto c = makeConfigDocument(doc);
         if (auto r = storage->setConfig(c); !r) throw Fail{kExitStorage, r.error().detail};
         std::cout << "config " << c.version << " etag " << c.etag << "\n";
+    });
+}
+
+void registerMigrate(CLI::App& app, Where& where) {
+    auto* cmd = app.add_subcommand("migrate", "Apply pending schema migrations (serve does too) and print the version");
+    cmd->callback([&where] {
+        auto storage = openStorage(where);
+        auto s = storage->schema();
+        if (!s) throw Fail{kExitStorage, s.error().detail};
+        std::cout << s->kind << " schema version " << s->version << " of " << s->latest << ", database " << s->backendId
+                  << "\n";
+    });
+}
+
+// Copies a ward's backend (usually SQLite) into the city's (usually PostgreSQL). Every step is
+// idempotent and each batch commits together with the progress it reached, so the copy can be
+// killed at any point and run again: it resumes, and nothing is lost or stored twice.
+void registerCopy(CLI::App& app) {
+    auto* cmd = app.add_subcommand("copy", "Copy every kiosk, token, record and status event into another database");
+    struct Opts {
+        std::string from, to;
+        std::size_t batch = 500;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("--from", o->from, "Source: sqlite:PATH or postgresql://...")->required();
+    cmd->add_option("--to", o->to, "Target: postgresql://... or sqlite:PATH")->required();
+    cmd->add_option("--batch", o->batch, "Records per transaction (default 500)");
+    cmd->callback([o] {
+        auto fromUrl = parseDatabaseUrl(o->from);
+        if (!fromUrl) throw Fail{kExitUsage, fromUrl.error()};
+        auto toUrl = parseDatabaseUrl(o->to);
+        if (!toUrl) throw Fail{kExitUsage, toUrl.error()};
+        if (fromUrl->target == toUrl->target) throw Fail{kExitUsage, "--from and --to are the same database"};
+        auto src = openAt(*fromUrl);
+        auto dst = openAt(*toUrl);
+        auto need = [](auto r, const char* what) {
+            if (!r) throw Fail{kExitStorage, std::string(what) + ": " + r.error().detail};
+            if constexpr (!std::is_void_v<typename decltype(r)::value_type>) return std::move(*r);
+        };
+        const auto srcSchema = need(src->schema(), "source schema");
+        const auto dstSchema = need(dst->schema(), "target schema");
+        if (srcSchema.backendId == dstSchema.backendId) throw Fail{kExitUsage, "--from and --to are the same database"};
+        need(dst->copyIdentities(need(src->kiosks(), "source kiosks"), need(src->enrolTokens(), "source tokens"),
+                                 need(src->staffTokens(), "source staff tokens")),
+             "copy kiosks and tokens");
+        if (auto cfg = need(src->config(), "source config"); cfg && !need(dst->config(), "target config"))
+            need(dst->setConfig(*cfg), "copy config");
+        auto progress = need(dst->copyProgress(srcSchema.backendId), "copy progress");
+        const bool resumed = progress.recordCursor > 0 || progress.eventCursor > 0;
+        std::uint64_t records = 0, events = 0;
+        for (;;) {
+            auto page = need(src->recordsAfter(progress.recordCursor, std::max<std::size_t>(1, o->batch)), "read records");
+            if (page.records.empty()) break;
+            CopyBatch b{srcSchema.backendId, std::move(page.records), {}, {}, page.next, progress.eventCursor};
+            records += b.records.size();
+            need(dst->copyIn(b), "write records");
+            progress.recordCursor = page.next;
+        }
+        for (;;) {
+            auto evs = need(src->eventsAfter(progress.eventCursor, std::max<std::size_t>(1, o->batch)), "read status events");
+            if (evs.empty()) break;
+            const std::int64_t last = evs.back().eventId;
+            events += evs.size();
+            need(dst->copyIn(CopyBatch{srcSchema.backendId, {}, std::move(evs), {}, progress.recordCursor, last}),
+                 "write status events");
+            progress.eventCursor = last;
+        }
+        need(dst->copyIn(CopyBatch{srcSchema.backendId, {}, {}, need(src->allConflicts(), "read conflicts"),
+                                   progress.recordCursor, progress.eventCursor}),
+             "write conflicts");
+        const auto total = need(dst->recordCount(), "count");
+        std::cout << (resumed ? "resumed: " : "") << "copied " << records << " records and " << events
+                  << " status events from " << fromUrl->redacted() << " to " << toUrl->redacted() << " (" << total
+                  << " records there now)\n";
     });
 }
 
@@ -248,15 +356,20 @@ int main(int argc, char** argv) {
     CLI::App app{"kiosk-backend — reference city backend for the ward feedback kiosks"};
     app.require_subcommand(1);
     app.fallthrough();
-    std::string dataDir = "backend-data";
-    app.add_option("--data-dir", dataDir, "Backend data directory (backend.db, backend.key)");
-    registerServe(app, dataDir);
-    registerPublicKey(app, dataDir);
-    registerIssueToken(app, dataDir);
-    registerUpdate(app, dataDir);
-    registerAudit(app, dataDir);
-    registerKiosks(app, dataDir);
-    registerConfig(app, dataDir);
+    Where where;
+    app.add_option("--data-dir", where.dataDir, "Backend data directory (backend.key; backend.db when SQLite)");
+    app.add_option("--database", where.database,
+                   "sqlite:PATH or postgresql://USER@HOST/DB (default: sqlite:DATA-DIR/backend.db)")
+        ->envname("KIOSK_BACKEND_DATABASE");
+    registerServe(app, where);
+    registerMigrate(app, where);
+    registerCopy(app);
+    registerPublicKey(app, where);
+    registerIssueToken(app, where);
+    registerUpdate(app, where);
+    registerAudit(app, where);
+    registerKiosks(app, where);
+    registerConfig(app, where);
     registerTrain(app);
     try {
         app.parse(argc, argv);

@@ -1,8 +1,8 @@
-#include "server/chain_audit.hpp"
+#include "service/chain_audit.hpp"
 
 #include <map>
 
-namespace ksync::server {
+namespace ksync::backend {
 
 KioskAudit auditChain(const std::string& kioskId, const std::vector<StoredRecord>& records,
                       const std::vector<ConflictRow>& conflicts) {
@@ -55,4 +55,4 @@ KioskAudit auditChain(const std::string& kioskId, const std::vector<StoredRecord
     return a;
 }
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

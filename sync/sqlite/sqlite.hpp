@@ -1,5 +1,6 @@
 #pragma once
-// A thin RAII layer over the SQLite C API, used only inside sync/store.
+// A thin RAII layer over the SQLite C API, shared by the kiosk store (sync/store) and the
+// backend's SQLite storage (backend/storage). Its own small library: sync_sqlite.
 //
 // Thread-safety: a Db (one connection) and its statements belong to one thread at a time.
 // Two threads (the UI and the sync worker) each open their own Db on the same file; WAL mode
@@ -16,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace ksync::store {
+namespace ksync::sqlite {
 
 class SqliteError : public std::runtime_error {
 public:
@@ -94,4 +95,4 @@ private:
     bool m_done = false;
 };
 
-}  // namespace ksync::store
+}  // namespace ksync::sqlite

@@ -1,20 +1,23 @@
 // Protocol handlers of the reference backend. Sections:
-//   1. helpers (JSON replies, signing, time)
+//   1. helpers (replies, signing, time)
+// Every body is a protocol message (proto/messages.hpp): parsed through its type, replied with
+// its type's toJson(); nothing here builds or reads protocol JSON by hand.
 //   2. authentication of signed requests
 //   3. health, enroll, records, status, config, heartbeat
 //   4. staff updates
 //   5. public tracking page and Open311 (tracking_page.cpp holds the HTML)
-#include "server/backend_service.hpp"
+#include "service/backend_service.hpp"
 
 #include <iostream>
 
 #include "clock/clock.hpp"
 #include "record/text.hpp"
 #include "record/tracking_code.hpp"
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
+#include "proto/messages.hpp"
 #include "text/assets.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 using nlohmann::json;
 
@@ -25,7 +28,7 @@ namespace {
 constexpr std::string_view kStatuses[] = {"received", "forwarded", "needs_info", "answered",
                                           "closed",   "rejected",  "duplicate"};
 
-json errorBody(std::string_view code) { return {{"protocol", proto::kProtocolVersion}, {"error", code}}; }
+json errorBody(std::string_view code) { return proto::ErrorReply{std::string(code), {}, {}}.toJson(); }
 
 bool isHexNonce(const std::string& s) {
     if (s.size() < 16 || s.size() > 64) return false;
@@ -70,7 +73,7 @@ bool isKnownStatus(std::string_view status) {
 }
 
 std::string defaultServedConfig() {
-    auto j = json::parse(store::defaultBackendConfigJson());
+    auto j = json::parse(proto::defaultBackendConfigJson());
     j["payload_dictionary"] = "v1";
     return j.dump(2);
 }
@@ -103,7 +106,9 @@ void BackendService::log(const std::string& line) const {
 HttpReply BackendService::signedJson(int status, const std::string& nonce, const json& body) const {
     HttpReply r;
     r.status = status;
-    r.body = body.dump();
+    // replace: a reply must never throw on a string cut from stored data (the sender would get
+    // a 500 instead of an answer); the signature covers what is actually sent.
+    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
     if (!nonce.empty())
         r.headers[std::string(proto::kHeaderBackendSignature)] =
             m_key.signBase64(proto::responseSigningString(nonce, status, r.body));
@@ -126,11 +131,9 @@ std::expected<BackendService::Auth, HttpReply> BackendService::authenticate(cons
     const std::string sig = req.header("x-kiosk-signature");
     // A reply to a request without a usable nonce cannot be signed for it; it is plain 401.
     const std::string replyNonce = isHexNonce(nonce) ? nonce : std::string{};
-    auto refuse = [&](std::string_view code, json extra = json::object()) {
-        json body = errorBody(code);
-        body.update(extra);
+    auto refuse = [&](std::string_view code, std::optional<std::int64_t> serverTimeMs = std::nullopt) {
         log(req.method + " " + req.path + " 401 kiosk=" + kiosk.substr(0, 8) + " " + std::string(code));
-        return std::unexpected(signedJson(401, replyNonce, body));
+        return std::unexpected(signedJson(401, replyNonce, proto::ErrorReply{std::string(code), serverTimeMs, {}}.toJson()));
     };
     if (kiosk.empty() || ts.empty() || replyNonce.empty() || sig.empty()) return refuse("unsigned_request");
     auto key = m_storage.kioskPublicKey(kiosk);
@@ -144,7 +147,7 @@ std::expected<BackendService::Auth, HttpReply> BackendService::authenticate(cons
     }
     const std::int64_t nowMs = now();
     if (std::llabs(nowMs - tsMs) > m_options.maxClockSkewMs)
-        return refuse("stale_timestamp", {{"server_time_ms", nowMs}});
+        return refuse("stale_timestamp", nowMs);
     const std::string signing = proto::requestSigningString(req.method, req.path, kiosk, ts, nonce, req.body);
     if (!platform::keys::DeviceKey::verifyBase64(**key, signing, sig)) return refuse("bad_signature");
     auto fresh = m_storage.useNonce(kiosk, nonce, nowMs);
@@ -160,13 +163,12 @@ HttpReply BackendService::health(const HttpRequestView& req) {
     // stranger answering for the backend cannot produce that signature.
     const std::string challenge = req.header("x-kiosk-nonce");
     const std::int64_t nowMs = now();
-    return signedJson(200, isHexNonce(challenge) ? challenge : std::string{},
-                      {{"protocol", proto::kProtocolVersion},
-                       {"service", "kiosk-backend"},
-                       {"time_ms", nowMs},
-                       {"time", platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs))},
-                       {"backend_public_key", m_key.publicKeyBase64()},
-                       {"accept_encoding", json::array({proto::kBodyEncodingZstd})}});
+    proto::HealthReply reply;
+    reply.timeMs = nowMs;
+    reply.time = platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs));
+    reply.backendPublicKey = m_key.publicKeyBase64();
+    reply.acceptEncoding = {std::string(proto::kBodyEncodingZstd)};
+    return signedJson(200, isHexNonce(challenge) ? challenge : std::string{}, reply.toJson());
 }
 
 HttpReply BackendService::enroll(const HttpRequestView& req) {
@@ -174,11 +176,11 @@ HttpReply BackendService::enroll(const HttpRequestView& req) {
     const std::string replyNonce = isHexNonce(nonce) ? nonce : std::string{};
     auto parsed = parseBody(req.body);
     if (!parsed) return signedJson(400, replyNonce, errorBody(parsed.error()));
-    const json& j = *parsed;
-    if (!j.is_object() || !j.contains("kiosk_id") || !j["kiosk_id"].is_string() ||
-        !j.contains("public_key") || !j["public_key"].is_string() || !j.contains("token") || !j["token"].is_string())
-        return signedJson(400, replyNonce, errorBody("bad_request"));
-    const std::string kiosk = j["kiosk_id"], publicKey = j["public_key"], token = j["token"];
+    auto request = proto::EnrollRequest::fromJson(*parsed);
+    if (!request) return signedJson(400, replyNonce, errorBody("bad_request"));
+    const std::string& kiosk = request->kioskId;
+    const std::string& publicKey = request->publicKey;
+    const std::string& token = request->token;
     if (!record::isValidKioskId(kiosk) || kiosk != req.header("x-kiosk-id"))
         return signedJson(400, replyNonce, errorBody("bad_kiosk_id"));
     // The request is signed with the key being enrolled: proves the kiosk holds its secret half.
@@ -199,11 +201,7 @@ HttpReply BackendService::enroll(const HttpRequestView& req) {
         case EnrolOutcome::Enrolled: break;
     }
     log("POST /api/v1/enroll 200 kiosk=" + kiosk);
-    return signedJson(200, replyNonce,
-                      {{"protocol", proto::kProtocolVersion},
-                       {"kiosk_id", kiosk},
-                       {"enrolled", true},
-                       {"backend_public_key", m_key.publicKeyBase64()}});
+    return signedJson(200, replyNonce, proto::EnrollReply{kiosk, true, m_key.publicKeyBase64()}.toJson());
 }
 
 HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
@@ -223,92 +221,82 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     }
     auto parsed = parseBody(*body);
     if (!parsed) return signedJson(400, nonce, errorBody(parsed.error()));
-    const json& j = *parsed;
-    if (!j.is_object() || !j.contains("records") || !j["records"].is_array())
-        return signedJson(400, nonce, errorBody("bad_request"));
-    const auto& records = j["records"];
-    if (records.size() > proto::kMaxBatchRecords) return signedJson(413, nonce, errorBody("batch_too_large"));
+    auto batch = proto::RecordsUploadRequest::fromJson(*parsed);
+    if (!batch) {
+        const std::string& why = batch.error();
+        if (why == "batch_too_large") return signedJson(413, nonce, errorBody(why));
+        return signedJson(400, nonce, errorBody(why == "record_without_sequence" ? why : "bad_request"));
+    }
 
     proto::PayloadCodec codec(m_dicts);
     std::vector<IngestItem> items;
-    items.reserve(records.size());
-    json exceptions = json::array();
-    std::uint64_t storedThrough = 0;
-    std::size_t rejected = 0;
-    auto reject = [&](std::uint64_t seq, const std::string& id, const std::string& reason, bool retry) {
-        exceptions.push_back({{"sequence", seq}, {"id", id}, {"result", "rejected"}, {"reason", reason}, {"retry", retry}});
-        ++rejected;
+    items.reserve(batch->items.size());
+    proto::RecordsUploadReply reply;
+    reply.kioskId = auth->kioskId;
+    auto reject = [&](const proto::UploadItem& item, const std::string& reason, bool retry) {
+        reply.exceptions.push_back({item.sequence, item.id, proto::ItemResult::Rejected, reason, retry});
+        ++reply.counts.rejected;
     };
-    for (const auto& rec : records) {
-        // Every record must at least name its sequence, or the watermark would cover it silently.
-        if (!rec.is_object() || !rec.contains("sequence") || !rec["sequence"].is_number_unsigned())
-            return signedJson(400, nonce, errorBody("record_without_sequence"));
-        const auto seq = rec["sequence"].get<std::uint64_t>();
-        const std::string id = rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "";
-        storedThrough = std::max(storedThrough, seq);
-        auto w = proto::fromWire(rec);
-        if (!w) {
-            reject(seq, id, w.error(), false);
+    for (auto& item : batch->items) {
+        // Every record names its sequence (the parser refuses the batch otherwise), so the
+        // watermark covers only what the reply accounts for.
+        reply.storedThrough = std::max(reply.storedThrough, item.sequence);
+        if (!item.record) {
+            reject(item, item.record.error(), false);
             continue;
         }
-        if (w->header.kioskId != auth->kioskId) {
-            reject(seq, id, "wrong_kiosk", false);
+        proto::WireRecord& w = *item.record;
+        if (w.header.kioskId != auth->kioskId) {
+            reject(item, "wrong_kiosk", false);
             continue;
         }
         // Sealed content is opened with this backend's key; a box sealed to another key cannot
         // become readable by retrying, so it is refused for good (the kiosk quarantines it).
-        auto content = codec.decode(w->payloadFormat, w->payload, &m_key);
+        auto content = codec.decode(w.payloadFormat, w.payload, &m_key);
         if (!content) {
             // A dictionary this backend does not have yet is the operator's to fix: retry later.
-            reject(seq, id, content.error(), content.error() == "unknown_dictionary");
+            reject(item, content.error(), content.error() == "unknown_dictionary");
             continue;
         }
         if (!record::decodeContent(*content)) {
-            reject(seq, id, "bad_content", false);
+            reject(item, "bad_content", false);
             continue;
         }
-        IngestItem item;
-        item.header = std::move(w->header);
-        item.payloadFormat = std::move(w->payloadFormat);
-        item.intact = record::headerHash(item.header) == item.header.hash &&
-                      record::sha256Hex(*content) == item.header.contentDigest &&
-                      item.header.trackingCode == record::makeTrackingCode(item.header.type, item.header.kioskId,
-                                                                           item.header.sequence);
-        item.content = std::move(*content);
-        items.push_back(std::move(item));
+        IngestItem in;
+        in.header = std::move(w.header);
+        in.payloadFormat = std::move(w.payloadFormat);
+        in.intact = record::headerHash(in.header) == in.header.hash &&
+                    record::sha256Hex(*content) == in.header.contentDigest &&
+                    in.header.trackingCode == record::makeTrackingCode(in.header.type, in.header.kioskId,
+                                                                       in.header.sequence);
+        in.content = std::move(*content);
+        items.push_back(std::move(in));
     }
     auto results = m_storage.ingest(items, now());
     if (!results) return storageFailure(results.error(), nonce);
-    std::size_t created = 0, duplicate = 0, conflict = 0, altered = 0;
+    std::size_t altered = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& r = (*results)[i];
         if (!items[i].intact) ++altered;
         switch (r.result) {
-            case proto::ItemResult::Created: ++created; break;
-            case proto::ItemResult::Duplicate: ++duplicate; break;
+            case proto::ItemResult::Created: ++reply.counts.created; break;
+            case proto::ItemResult::Duplicate: ++reply.counts.duplicate; break;
             case proto::ItemResult::Conflict:
-                ++conflict;
-                exceptions.push_back({{"sequence", items[i].header.sequence},
-                                      {"id", items[i].header.id},
-                                      {"result", "conflict"},
-                                      {"reason", r.reason},
-                                      {"retry", false}});
+                ++reply.counts.conflict;
+                reply.exceptions.push_back(
+                    {items[i].header.sequence, items[i].header.id, proto::ItemResult::Conflict, r.reason, false});
                 break;
             case proto::ItemResult::Rejected: break;
         }
     }
-    log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(records.size()) +
-        " created=" + std::to_string(created) + " duplicate=" + std::to_string(duplicate) +
-        " conflict=" + std::to_string(conflict) + " rejected=" + std::to_string(rejected) +
+    const auto& c = reply.counts;
+    log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(batch->items.size()) +
+        " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +
+        " conflict=" + std::to_string(c.conflict) + " rejected=" + std::to_string(c.rejected) +
         (altered ? " altered=" + std::to_string(altered) : "") +
         (body != &req.body ? " bytes=" + std::to_string(req.body.size()) + "/" + std::to_string(body->size()) + " zstd"
                            : " bytes=" + std::to_string(req.body.size())));
-    return signedJson(200, nonce,
-                      {{"protocol", proto::kProtocolVersion},
-                       {"kiosk_id", auth->kioskId},
-                       {"stored_through", storedThrough},
-                       {"counts", {{"created", created}, {"duplicate", duplicate}, {"conflict", conflict}, {"rejected", rejected}}},
-                       {"exceptions", exceptions}});
+    return signedJson(200, nonce, reply.toJson());
 }
 
 HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
@@ -317,35 +305,27 @@ HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
     // An unreadable body means "from the start" (since 0); a hostile one is refused.
     auto parsed = parseBody(req.body);
     if (!parsed && parsed.error() != "bad_request") return signedJson(400, auth->nonce, errorBody(parsed.error()));
-    const json j = parsed ? *parsed : json();
+    // A body that is not a StatusRequest, or a cursor that is not a number, reads the same.
     std::int64_t since = 0;
-    if (j.is_object() && j.contains("since") && j["since"].is_string()) {
+    if (auto request = parsed ? proto::StatusRequest::fromJson(*parsed) : std::unexpected(std::string("bad_request"))) {
         try {
-            since = std::stoll(j["since"].get<std::string>());
+            since = std::stoll(request->since);
         } catch (...) {
             since = 0;
         }
     }
     auto events = m_storage.statusSince(auth->kioskId, since, m_options.statusPageSize);
     if (!events) return storageFailure(events.error(), auth->nonce);
-    json updates = json::array();
+    proto::StatusReply reply;
     std::int64_t cursor = since;
     for (const auto& e : *events) {
-        updates.push_back({{"tracking_code", e.trackingCode},
-                           {"status", e.status},
-                           {"note", e.note},
-                           {"agency", e.agency},
-                           {"officer", e.officer},
-                           {"expected_date", e.expectedDate},
-                           {"updated_at", e.updatedAt}});
+        reply.updates.push_back({e.trackingCode, e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
         cursor = e.eventId;
     }
+    reply.cursor = std::to_string(cursor);
+    reply.more = events->size() == m_options.statusPageSize;
     log("POST /api/v1/status 200 kiosk=" + auth->kioskId + " updates=" + std::to_string(events->size()));
-    return signedJson(200, auth->nonce,
-                      {{"protocol", proto::kProtocolVersion},
-                       {"updates", updates},
-                       {"cursor", std::to_string(cursor)},
-                       {"more", events->size() == m_options.statusPageSize}});
+    return signedJson(200, auth->nonce, reply.toJson());
 }
 
 HttpReply BackendService::config(const HttpRequestView& req) {
@@ -373,19 +353,18 @@ HttpReply BackendService::heartbeat(const HttpRequestView& req) {
     if (!auth) return auth.error();
     auto parsed = parseBody(req.body);
     if (!parsed) return signedJson(400, auth->nonce, errorBody(parsed.error()));
-    const json& j = *parsed;
-    if (!j.is_object()) return signedJson(400, auth->nonce, errorBody("bad_request"));
-    // Only the known fields are kept, and strings are cut short: the heartbeat is telemetry.
-    json kept = json::object();
-    for (const char* k : {"queue_depth", "oldest_queued_age_s", "quarantined"})
-        if (j.contains(k) && j[k].is_number_integer()) kept[k] = j[k];
-    for (const char* k : {"printer", "app_version", "last_error", "last_contact"})
-        if (j.contains(k) && j[k].is_string()) kept[k] = j[k].get<std::string>().substr(0, 200);
+    auto kept = proto::HeartbeatRequest::fromJson(*parsed);
+    if (!kept) return signedJson(400, auth->nonce, errorBody("bad_request"));
+    // Only the known fields are kept (the type drops the rest), and strings are cut short: the
+    // heartbeat is telemetry. Cut by code points, not bytes: the body is valid UTF-8 (parseBody)
+    // and a character cut in half would make the stored JSON unreadable.
+    for (auto* text : {&kept->printer, &kept->appVersion, &kept->lastError, &kept->lastContact})
+        if (*text) **text = std::string(record::prefixCodepoints(**text, 200));
     const std::int64_t nowMs = now();
-    if (auto r = m_storage.recordHeartbeat(auth->kioskId, kept.dump(), nowMs); !r)
+    if (auto r = m_storage.recordHeartbeat(auth->kioskId, proto::dumpMessage(*kept), nowMs); !r)
         return storageFailure(r.error(), auth->nonce);
     log("POST /api/v1/heartbeat 200 kiosk=" + auth->kioskId);
-    return signedJson(200, auth->nonce, {{"protocol", proto::kProtocolVersion}, {"time_ms", nowMs}});
+    return signedJson(200, auth->nonce, proto::HeartbeatReply{nowMs}.toJson());
 }
 
 // ---- 4. staff updates --------------------------------------------------------------------------
@@ -428,17 +407,17 @@ HttpReply BackendService::staffUpdate(const HttpRequestView& req) {
     }
     auto parsed = parseBody(req.body);
     if (!parsed) return signedJson(400, {}, errorBody(parsed.error()));
-    const json& j = *parsed;
-    if (!j.is_object()) return signedJson(400, {}, errorBody("bad_request"));
-    auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string{}; };
-    StaffUpdate u{str("tracking_code"), str("status"), str("agency"), str("officer"), str("expected_date"), str("note")};
+    auto request = proto::StaffUpdateRequest::fromJson(*parsed);
+    if (!request) return signedJson(400, {}, errorBody("bad_request"));
+    const StaffUpdate u{request->trackingCode, request->status,       request->agency,
+                        request->officer,      request->expectedDate, request->note};
     auto r = applyStaffUpdate(m_storage, u, now());
     if (!r) {
         log("POST /api/v1/staff/updates 422 staff=" + *staff);
-        return signedJson(422, {}, {{"protocol", proto::kProtocolVersion}, {"error", "refused"}, {"reason", r.error()}});
+        return signedJson(422, {}, proto::ErrorReply{"refused", {}, r.error()}.toJson());
     }
     log("POST /api/v1/staff/updates 200 staff=" + *staff + " code=" + *r + " status=" + u.status);
-    return signedJson(200, {}, {{"protocol", proto::kProtocolVersion}, {"tracking_code", *r}, {"status", u.status}});
+    return signedJson(200, {}, proto::StaffUpdateReply{*r, u.status}.toJson());
 }
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

@@ -6,14 +6,17 @@
 #include <filesystem>
 #include <memory>
 
-#include "server/backend_storage.hpp"
+#include "storage/backend_storage.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 class SqliteStorage final : public BackendStorage {
 public:
-    // Opens or creates <file> and its schema. `readOnly`: for tools that only look.
-    static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& file, bool readOnly = false);
+    // Opens or creates <file>. `migrateNow`: apply pending migrations (else a database that
+    // needs them is refused with "run kiosk-backend migrate"). A database written by a newer
+    // kiosk-backend is always refused. `readOnly`: for tools that only look.
+    static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& file, bool readOnly = false,
+                                                       bool migrateNow = true);
     ~SqliteStorage() override;
 
     Result<std::string> issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) override;
@@ -38,6 +41,16 @@ public:
     Result<std::vector<PublicRecord>> publicRecords(const RequestFilter& f) override;
     Result<std::optional<ConfigDocument>> config() override;
     Result<void> setConfig(const ConfigDocument& c) override;
+    Result<SchemaInfo> schema() override;
+    Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) override;
+    Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId, std::size_t limit) override;
+    Result<std::vector<ConflictRow>> allConflicts() override;
+    Result<std::vector<TokenRow>> enrolTokens() override;
+    Result<std::vector<TokenRow>> staffTokens() override;
+    Result<void> copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+                                const std::vector<TokenRow>& staff) override;
+    Result<CopyProgress> copyProgress(const std::string& sourceId) override;
+    Result<void> copyIn(const CopyBatch& batch) override;
 
     struct Impl;
 
@@ -46,4 +59,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

@@ -1,10 +1,10 @@
-#include "store/backend_config.hpp"
+#include "proto/backend_config.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "text/assets.hpp"
 
-namespace ksync::store {
+namespace ksync::proto {
 
 const Category* BackendConfig::findCategory(std::string_view code) const {
     for (const auto& c : categories)
@@ -52,4 +52,4 @@ std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view js
     return c;
 }
 
-}  // namespace ksync::store
+}  // namespace ksync::proto

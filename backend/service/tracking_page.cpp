@@ -1,12 +1,15 @@
 // The public side of the backend: the tracking page that a receipt's QR opens (/t/CODE and
 // /T/CODE) and the Open311 GeoReport v2 read endpoints. Neither shows content or contact data:
-// only the code, type, category, dates and the status timeline.
+// only the code, type, category, dates and the status timeline. The public status JSON that
+// kiosks read is a protocol message (proto/messages.hpp); Open311's JSON is built here, since
+// that shape is Open311's, not ours.
 #include "clock/clock.hpp"
 #include "record/tracking_code.hpp"
-#include "server/backend_service.hpp"
-#include "store/backend_config.hpp"
+#include "service/backend_service.hpp"
+#include "proto/backend_config.hpp"
+#include "proto/messages.hpp"
 
-namespace ksync::server {
+namespace ksync::backend {
 
 using nlohmann::json;
 
@@ -57,7 +60,7 @@ constexpr std::string_view kPageStyle =
 std::string BackendService::categoryName(const std::string& code) {
     std::string doc = m_configFallback;
     if (auto c = m_storage.config(); c && *c) doc = (*c)->document;
-    if (auto cfg = store::parseBackendConfig(doc))
+    if (auto cfg = proto::parseBackendConfig(doc))
         if (const auto* cat = cfg->findCategory(code)) return cat->nameVi;
     return code;
 }
@@ -143,7 +146,7 @@ HttpReply BackendService::open311Services() {
     std::string doc = m_configFallback;
     if (auto c = m_storage.config(); c && *c) doc = (*c)->document;
     json out = json::array();
-    if (auto cfg = store::parseBackendConfig(doc))
+    if (auto cfg = proto::parseBackendConfig(doc))
         for (const auto& c : cfg->categories)
             out.push_back({{"service_code", c.code},
                            {"service_name", c.nameVi},
@@ -182,20 +185,21 @@ HttpReply BackendService::open311Request(const std::string& id) {
 }
 
 HttpReply BackendService::publicStatus(const std::string& rawCode) {
+    auto error = [](int status, const char* code) {
+        HttpReply r{status, "application/json", {}, proto::dumpMessage(proto::ErrorReply{code, {}, {}})};
+        if (status == 503) r.headers["Retry-After"] = "5";
+        return r;
+    };
     auto code = record::parseTrackingCode(rawCode);
-    if (!code) return HttpReply{400, "application/json", {}, R"({"error":"bad_code"})"};
+    if (!code) return error(400, "bad_code");
     auto rec = m_storage.publicRecord(code->text());
-    if (!rec) return HttpReply{503, "application/json", {{"Retry-After", "5"}}, R"({"error":"busy"})"};
-    if (!*rec) return HttpReply{404, "application/json", {}, R"({"error":"not_found"})"};
-    json events = json::array();
-    for (const auto& e : (*rec)->events)
-        events.push_back({{"status", e.status}, {"note", e.note}, {"agency", e.agency}, {"officer", e.officer},
-                          {"expected_date", e.expectedDate}, {"updated_at", e.updatedAt}});
-    json out{{"tracking_code", (*rec)->trackingCode},
-             {"created_at", (*rec)->createdAt},
-             {"received_at", (*rec)->receivedAt},
-             {"events", events}};
-    return HttpReply{200, "application/json; charset=utf-8", {}, out.dump()};
+    if (!rec) return error(503, "busy");
+    if (!*rec) return error(404, "not_found");
+    const PublicRecord& p = **rec;
+    proto::PublicStatusReply reply{p.trackingCode, p.createdAt, p.receivedAt, {}};
+    for (const auto& e : p.events)
+        reply.events.push_back({e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
+    return HttpReply{200, "application/json; charset=utf-8", {}, proto::dumpMessage(reply)};
 }
 
-}  // namespace ksync::server
+}  // namespace ksync::backend

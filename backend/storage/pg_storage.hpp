@@ -1,0 +1,75 @@
+#pragma once
+// BackendStorage over PostgreSQL 15 through libpq: the city's database, shared by several
+// kiosk-backend processes. Nothing that matters is kept in memory: nonces, tokens, kiosks and
+// records are all rows, so a request may land on any process.
+//
+// Connections: a pool of at most `poolSize` per process, opened on demand. A request that finds
+// none free within `poolWaitMs` gets a transient error (503), never a hang; every statement runs
+// under `statement_timeout`. A connection that broke (the server restarted, the network
+// dropped) is thrown away and the next request opens a new one: the process reconnects by itself.
+//
+// Exactly once: records are inserted with INSERT ... ON CONFLICT (id) DO NOTHING inside one
+// transaction per batch; there is no check-then-insert. Status events are appended under a
+// transaction-scoped advisory lock, so their ids commit in order and a kiosk's pull cursor
+// never skips an event that committed late.
+//
+// Thread-safety: all methods may be called from any thread at the same time.
+#include <memory>
+#include <string>
+
+#include "storage/backend_storage.hpp"
+#include "storage/open_storage.hpp"
+
+namespace ksync::backend {
+
+class PgStorage final : public BackendStorage {
+public:
+    // Connects, checks the schema version (a newer one is refused) and, with options.migrate,
+    // applies pending migrations under an advisory lock (several processes may start at once).
+    static Result<std::unique_ptr<PgStorage>> open(const std::string& uri, const OpenOptions& options);
+    ~PgStorage() override;
+
+    Result<SchemaInfo> schema() override;
+    Result<std::string> issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) override;
+    Result<EnrolOutcome> enrol(const std::string& token, const std::string& kioskId, const std::string& publicKey,
+                               std::int64_t nowMs) override;
+    Result<std::optional<std::string>> kioskPublicKey(const std::string& kioskId) override;
+    Result<std::vector<KioskRow>> kiosks() override;
+    Result<void> recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) override;
+    Result<std::string> issueStaffToken(const std::string& name) override;
+    Result<std::optional<std::string>> staffTokenName(const std::string& token) override;
+    Result<bool> useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) override;
+    Result<std::vector<IngestResult>> ingest(std::span<const IngestItem> items, std::int64_t nowMs) override;
+    Result<std::optional<StoredRecord>> recordById(const std::string& id) override;
+    Result<std::uint64_t> recordCount() override;
+    Result<std::vector<StoredRecord>> kioskRecords(const std::string& kioskId) override;
+    Result<std::vector<std::string>> kioskIdsWithRecords() override;
+    Result<std::vector<ConflictRow>> conflicts(const std::string& kioskId) override;
+    Result<bool> addStatus(const StatusEvent& e) override;
+    Result<std::vector<StatusEvent>> statusSince(const std::string& kioskId, std::int64_t cursor,
+                                                 std::size_t limit) override;
+    Result<std::optional<PublicRecord>> publicRecord(const std::string& trackingCode) override;
+    Result<std::vector<PublicRecord>> publicRecords(const RequestFilter& f) override;
+    Result<std::optional<ConfigDocument>> config() override;
+    Result<void> setConfig(const ConfigDocument& c) override;
+    Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) override;
+    Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId, std::size_t limit) override;
+    Result<std::vector<ConflictRow>> allConflicts() override;
+    Result<std::vector<TokenRow>> enrolTokens() override;
+    Result<std::vector<TokenRow>> staffTokens() override;
+    Result<void> copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+                                const std::vector<TokenRow>& staff) override;
+    Result<CopyProgress> copyProgress(const std::string& sourceId) override;
+    Result<void> copyIn(const CopyBatch& batch) override;
+
+    struct Impl;
+
+private:
+    explicit PgStorage(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// The number of migrations this program knows (the same numbering as SQLite's).
+int pgLatestSchema();
+
+}  // namespace ksync::backend

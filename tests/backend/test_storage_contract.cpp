@@ -1,0 +1,849 @@
+// The storage contract (backend/storage/backend_storage.hpp), run unchanged against both
+// implementations: every TEST_CASE generates kind = "sqlite" (a file in a temp dir) and
+// kind = "postgresql" (a fresh database in a private cluster, tests/support/pg_cluster.hpp).
+// The PostgreSQL half never skips: without the server binaries the cluster throws and the
+// case fails.
+//
+// Sections:
+//   1. helpers: fresh storage of a kind, sealed record chains
+//   2. records: ingest, concurrency, byte-identical read-back
+//   3. kiosks, tokens, nonces, heartbeat
+//   4. status events and public reads
+//   5. config and schema
+//   6. copy primitives
+//
+// Personal data: the seed fixtures hold real names and texts; assertions on them compare
+// without printing the values (the extra parentheses stop Catch2 from expanding them).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "clock/clock.hpp"
+#include "keys/device_key.hpp"
+#include "pg_cluster.hpp"
+#include "record/record.hpp"
+#include "sqlite/sqlite.hpp"
+#include "storage/open_storage.hpp"
+#include "test_support.hpp"
+
+using namespace ksync;
+using namespace ksync::backend;
+
+namespace {
+
+// ---- 1. helpers -----------------------------------------------------------------------------
+
+// One cluster per test binary, made on first use (catch_discover_tests runs every case in its
+// own process, so a case that needs PostgreSQL pays about a second once). fsync off: nothing
+// here restarts or crashes the server, so durability is not what is tested.
+testsupport::PgClusterOptions noFsync() {
+    testsupport::PgClusterOptions o;
+    o.fsync = false;
+    return o;
+}
+
+testsupport::PgCluster& cluster() {
+    static testsupport::PgCluster pg(noFsync());
+    return pg;
+}
+
+template <class T>
+T must(Result<T> r, const char* what) {
+    if (!r)
+        FAIL(what << " failed: " << r.error().detail
+                  << (r.error().transient ? " (transient)" : ""));
+    return std::move(*r);
+}
+
+void must(Result<void> r, const char* what) {
+    if (!r)
+        FAIL(what << " failed: " << r.error().detail
+                  << (r.error().transient ? " (transient)" : ""));
+}
+
+std::unique_ptr<BackendStorage> openOrFail(const DatabaseUrl& url) {
+    auto s = openStorage(url);
+    if (!s) FAIL("openStorage(" << url.redacted() << ") failed: " << s.error().detail);
+    return std::move(*s);
+}
+
+// A fresh, migrated storage of one kind.
+struct TestDb {
+    std::string kind;
+    std::unique_ptr<testsupport::TempDir> dir;  // sqlite
+    std::string dbName;                         // postgresql
+    DatabaseUrl url;
+    std::unique_ptr<BackendStorage> storage;
+
+    BackendStorage* operator->() const { return storage.get(); }
+    BackendStorage& operator*() const { return *storage; }
+    void reopen() {
+        storage.reset();
+        storage = openOrFail(url);
+    }
+};
+
+TestDb fresh(const std::string& kind) {
+    TestDb d;
+    d.kind = kind;
+    std::string text;
+    if (kind == "sqlite") {
+        d.dir = std::make_unique<testsupport::TempDir>();
+        text = "sqlite:" + (*d.dir / "backend.db").string();
+    } else {
+        REQUIRE(kind == "postgresql");
+        static int s_databases = 0;
+        d.dbName = "contract_" + std::to_string(++s_databases);
+        cluster().createDatabase(d.dbName);
+        text = cluster().url(d.dbName);
+    }
+    auto url = parseDatabaseUrl(text);
+    if (!url) FAIL("parseDatabaseUrl: " << url.error());
+    d.url = *url;
+    d.storage = openOrFail(d.url);
+    return d;
+}
+
+std::int64_t nowMs() {
+    return platform::clock::unixMillis(platform::clock::now());
+}
+
+std::string newKey() {
+    return platform::keys::DeviceKey::generate().publicKeyBase64();
+}
+
+using Customize = std::function<void(int index, record::Header&, record::Content&)>;
+
+// A sealed chain of `n` records for `kioskId`, as the backend would receive them. `customize`
+// may change header fields (not the chain links) and content before each record is sealed.
+std::vector<IngestItem> chain(int n, const std::string& kioskId = "7K3M",
+                              const Customize& customize = {}) {
+    std::vector<IngestItem> out;
+    std::string prev(record::kGenesisHash);
+    for (int i = 1; i <= n; ++i) {
+        record::Record r;
+        r.header.id = record::newUuid();
+        r.header.kioskId = kioskId;
+        r.header.sequence = static_cast<std::uint64_t>(i);
+        r.header.trackingCode =
+            record::makeTrackingCode(record::RecordType::Pakn, kioskId, r.header.sequence);
+        r.header.category = "MOI_TRUONG";
+        r.header.createdAt = "2026-11-23T04:05:06.789Z";
+        r.content.salt = record::newSaltHex();
+        r.content.title = "Rác thải";
+        r.content.body = "Rác thải tập kết sai quy định ở hẻm " + std::to_string(i);
+        if (customize) customize(i - 1, r.header, r.content);
+        r.header.prevHash = prev;
+        record::seal(r);
+        prev = r.header.hash;
+        out.push_back({r.header, "plain", record::encodeContent(r.content), true});
+    }
+    return out;
+}
+
+RequestFilter where(std::string category = {}, std::string status = {}, std::string start = {},
+                    std::string end = {}, std::size_t limit = 200) {
+    RequestFilter f;
+    f.serviceCode = std::move(category);
+    f.status = std::move(status);
+    f.startDate = std::move(start);
+    f.endDate = std::move(end);
+    f.limit = limit;
+    return f;
+}
+
+std::set<std::string> codesOf(const std::vector<PublicRecord>& records) {
+    std::set<std::string> out;
+    for (const auto& p : records) out.insert(p.trackingCode);
+    return out;
+}
+
+StatusEvent event(const std::string& code, const std::string& status,
+                  const std::string& updatedAt) {
+    StatusEvent e;
+    e.trackingCode = code;
+    e.status = status;
+    e.updatedAt = updatedAt;
+    return e;
+}
+
+}  // namespace
+
+// ---- 2. records -------------------------------------------------------------------------------
+
+TEST_CASE(
+    "ingest creates once, acknowledges the same id and hash as duplicate, and keeps a conflict "
+    "aside") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    auto items = chain(3);
+    const auto first = must(s->ingest(items, nowMs()), "ingest");
+    REQUIRE(first.size() == 3);
+    for (const auto& r : first) CHECK(r.result == proto::ItemResult::Created);
+    const auto again = must(s->ingest(items, nowMs()), "ingest again");
+    REQUIRE(again.size() == 3);
+    for (const auto& r : again) CHECK(r.result == proto::ItemResult::Duplicate);
+
+    auto changed = items[1];
+    changed.header.hash = std::string(64, 'b');
+    const auto conflict = must(s->ingest(std::span(&changed, 1), nowMs()), "ingest conflict");
+    REQUIRE(conflict.size() == 1);
+    CHECK(conflict[0].result == proto::ItemResult::Conflict);
+    CHECK_FALSE(conflict[0].reason.empty());
+
+    const auto stored = must(s->recordById(items[1].header.id), "recordById");
+    REQUIRE(stored);
+    CHECK(stored->header.hash == items[1].header.hash);  // never overwritten
+    CHECK((stored->content == items[1].content));
+    CHECK(must(s->recordCount(), "recordCount") == 3);
+
+    const auto rows = must(s->conflicts("7K3M"), "conflicts");
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].id == items[1].header.id);
+    CHECK(rows[0].kioskId == "7K3M");
+    CHECK(rows[0].sequence == 2);
+    CHECK(rows[0].hash == changed.header.hash);
+    CHECK_FALSE(rows[0].receivedAt.empty());
+    CHECK(must(s->conflicts("9ABC"), "conflicts of another kiosk").empty());
+
+    // One batch mixing all three outcomes answers each item in order; the same conflict sent
+    // again is still a conflict but is kept once.
+    auto more = chain(4);
+    std::vector<IngestItem> mixed{more[3], items[0], changed};
+    const auto m = must(s->ingest(mixed, nowMs()), "mixed ingest");
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].result == proto::ItemResult::Created);
+    CHECK(m[1].result == proto::ItemResult::Duplicate);
+    CHECK(m[2].result == proto::ItemResult::Conflict);
+    CHECK(must(s->recordCount(), "recordCount") == 4);
+    CHECK(must(s->conflicts("7K3M"), "conflicts").size() == 1);
+    CHECK(must(s->allConflicts(), "allConflicts").size() == 1);
+}
+
+TEST_CASE("the same batch ingested from eight threads at once is stored exactly once") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto items = chain(100);
+    std::vector<std::thread> threads;
+    std::atomic<int> created{0}, duplicates{0}, conflicts{0}, failures{0};
+    std::mutex errorMutex;
+    std::string firstError;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            auto r = s->ingest(items, nowMs());
+            if (!r) {
+                ++failures;
+                std::lock_guard lock(errorMutex);
+                if (firstError.empty()) firstError = r.error().detail;
+                return;
+            }
+            for (const auto& x : *r) {
+                if (x.result == proto::ItemResult::Created)
+                    ++created;
+                else if (x.result == proto::ItemResult::Duplicate)
+                    ++duplicates;
+                else
+                    ++conflicts;
+            }
+        });
+    for (auto& t : threads) t.join();
+    INFO("first error: " << firstError);
+    CHECK(failures == 0);
+    CHECK(conflicts == 0);
+    CHECK(created == 100);
+    CHECK(duplicates == 700);
+    CHECK(must(s->recordCount(), "recordCount") == 100);
+    CHECK(must(s->conflicts("7K3M"), "conflicts").empty());
+}
+
+TEST_CASE("the 20 seed submissions are read back byte-identical with every header field") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto& fixtures = testsupport::seedFixtures();
+    REQUIRE(fixtures.size() == 20);
+    // Every header field takes more than one value across the chain, so a column that is
+    // dropped or mapped wrongly shows up.
+    auto items = chain(
+        static_cast<int>(fixtures.size()), "7K3M",
+        [&](int i, record::Header& h, record::Content& c) {
+            const auto& f = fixtures[static_cast<std::size_t>(i)];
+            h.type = i % 3 == 2 ? record::RecordType::Skgp : record::RecordType::Pakn;
+            h.trackingCode = record::makeTrackingCode(h.type, h.kioskId, h.sequence);
+            h.category = f.category.empty() ? "KHAC" : f.category;
+            h.channel = i % 4 == 1 ? record::Channel::StaffEntry : record::Channel::Kiosk;
+            h.staffAssisted = i % 5 == 3;
+            h.language = i % 7 == 6 ? "en" : "vi";
+            h.createdAt = (f.sentDate.empty() ? std::string("2026-11-23") : f.sentDate) + "T0" +
+                          std::to_string(i % 10) + ":05:06.789Z";
+            h.clockSynced = i % 2 == 0;
+            c.title = "Kiến nghị số " + std::to_string(i + 1);
+            c.body = f.body;
+            if (i % 3 == 0)
+                c.location = record::Location{"26734", "Số " + std::to_string(i + 1) + " Lê Lợi"};
+            if (!f.sender.empty()) {
+                c.contact = record::Contact{f.sender, "09123456" + std::to_string(10 + i), "", ""};
+                c.consent = true;
+                c.consentVersion = "v1";
+            }
+        });
+    items[4].intact = false;  // a damaged record is kept as it came, flagged
+    items[7].payloadFormat = "zstd-dict:v1";
+    const auto results = must(s->ingest(items, nowMs()), "ingest");
+    REQUIRE(results.size() == items.size());
+    for (const auto& r : results) CHECK(r.result == proto::ItemResult::Created);
+
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        INFO("fixture " << i << ", " << items[i].content.size() << " content bytes");
+        const auto stored = must(s->recordById(items[i].header.id), "recordById");
+        REQUIRE(stored);
+        CHECK((stored->content == items[i].content));
+        CHECK(stored->header == items[i].header);
+        CHECK(stored->payloadFormat == items[i].payloadFormat);
+        CHECK(stored->intact == items[i].intact);
+        CHECK_FALSE(stored->receivedAt.empty());
+        auto decoded = record::decodeContent(stored->content);
+        CHECK(decoded.has_value());
+    }
+    const auto all = must(s->kioskRecords("7K3M"), "kioskRecords");
+    REQUIRE(all.size() == items.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        CHECK(all[i].header.sequence == i + 1);
+        CHECK((all[i].content == items[i].content));
+    }
+    CHECK(must(s->kioskIdsWithRecords(), "kioskIdsWithRecords") ==
+          std::vector<std::string>{"7K3M"});
+    CHECK_FALSE(must(s->recordById(record::newUuid()), "recordById of an unknown id").has_value());
+}
+
+// ---- 3. kiosks, tokens, nonces, heartbeat
+// -----------------------------------------------------------
+
+TEST_CASE(
+    "an enrolment token works once and only for its kiosk, and a lost reply may be retried with "
+    "the same key") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto now = nowMs();
+    const auto token = must(s->issueEnrolToken("7K3M", now + 60000), "issueEnrolToken");
+    CHECK_FALSE(token.empty());
+    const auto key = newKey();
+    const auto otherKey = newKey();
+
+    CHECK(must(s->enrol(token, "9ABC", key, now), "enrol another kiosk") == EnrolOutcome::BadToken);
+    CHECK_FALSE(must(s->kioskPublicKey("9ABC"), "kioskPublicKey").has_value());
+    CHECK(must(s->enrol(token, "7K3M", key, now), "enrol") == EnrolOutcome::Enrolled);
+    CHECK(must(s->kioskPublicKey("7K3M"), "kioskPublicKey") == std::optional<std::string>(key));
+
+    // The kiosk never saw the reply and sends the same request again.
+    CHECK(must(s->enrol(token, "7K3M", key, now + 1000), "enrol retry") == EnrolOutcome::Enrolled);
+    const auto withOtherKey =
+        must(s->enrol(token, "7K3M", otherKey, now + 2000), "enrol with another key");
+    CHECK((withOtherKey == EnrolOutcome::KeyMismatch || withOtherKey == EnrolOutcome::BadToken));
+    CHECK(must(s->kioskPublicKey("7K3M"), "kioskPublicKey") == std::optional<std::string>(key));
+
+    // An unbound token works for one kiosk only.
+    const auto open = must(s->issueEnrolToken("", now + 60000), "issueEnrolToken unbound");
+    const auto key2 = newKey();
+    CHECK(must(s->enrol(open, "4HQR", key2, now), "enrol unbound") == EnrolOutcome::Enrolled);
+    CHECK(must(s->enrol(open, "9ABC", key2, now), "reuse by another kiosk") ==
+          EnrolOutcome::BadToken);
+    CHECK_FALSE(must(s->kioskPublicKey("9ABC"), "kioskPublicKey").has_value());
+
+    // A fresh token does not let anyone replace the key of an enrolled kiosk.
+    const auto second = must(s->issueEnrolToken("", now + 60000), "issueEnrolToken");
+    CHECK(must(s->enrol(second, "7K3M", otherKey, now), "re-enrol with a new key") ==
+          EnrolOutcome::KeyMismatch);
+    CHECK(must(s->kioskPublicKey("7K3M"), "kioskPublicKey") == std::optional<std::string>(key));
+
+    const auto expired = must(s->issueEnrolToken("", now - 1), "issueEnrolToken expired");
+    CHECK(must(s->enrol(expired, "7K3N", key, now), "enrol expired") == EnrolOutcome::BadToken);
+    CHECK_FALSE(must(s->kioskPublicKey("7K3N"), "kioskPublicKey").has_value());
+    CHECK(must(s->enrol("AAAAA-BBBBB-CCCCC-DDDDD", "7K3N", key, now), "enrol unknown") ==
+          EnrolOutcome::BadToken);
+
+    const auto kiosks = must(s->kiosks(), "kiosks");
+    REQUIRE(kiosks.size() == 2);
+    CHECK(kiosks[0].kioskId == "4HQR");
+    CHECK(kiosks[1].kioskId == "7K3M");
+    CHECK(kiosks[1].publicKey == key);
+    CHECK_FALSE(kiosks[1].enrolledAt.empty());
+
+    // Only hashes are kept.
+    for (const auto& row : must(s->enrolTokens(), "enrolTokens")) {
+        CHECK(row.tokenHash.find(token) == std::string::npos);
+        CHECK(row.tokenHash.find(open) == std::string::npos);
+    }
+}
+
+TEST_CASE("a nonce is fresh on first use and a replay on the second, per kiosk") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto now = nowMs();
+    CHECK(must(s->useNonce("7K3M", "n-0001", now), "useNonce") == true);
+    CHECK(must(s->useNonce("7K3M", "n-0001", now + 10), "useNonce again") == false);
+    CHECK(must(s->useNonce("7K3M", "n-0002", now + 20), "useNonce other") == true);
+    CHECK(must(s->useNonce("9ABC", "n-0001", now + 30), "useNonce other kiosk") == true);
+    CHECK(must(s->useNonce("9ABC", "n-0001", now + 40), "useNonce other kiosk again") == false);
+}
+
+TEST_CASE("a staff token names its holder and nothing else is accepted") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const std::string name = "Cán bộ tiếp nhận – phường Sài Gòn";
+    const auto token = must(s->issueStaffToken(name), "issueStaffToken");
+    const auto other = must(s->issueStaffToken("Trần Thị Bình"), "issueStaffToken");
+    CHECK(token != other);
+    CHECK(must(s->staffTokenName(token), "staffTokenName") == std::optional<std::string>(name));
+    CHECK(must(s->staffTokenName(other), "staffTokenName") ==
+          std::optional<std::string>("Trần Thị Bình"));
+    CHECK_FALSE(must(s->staffTokenName("WRONG"), "staffTokenName wrong").has_value());
+    CHECK_FALSE(must(s->staffTokenName(""), "staffTokenName empty").has_value());
+    const auto rows = must(s->staffTokens(), "staffTokens");
+    REQUIRE(rows.size() == 2);
+    for (const auto& r : rows) {
+        CHECK(r.tokenHash.find(token) == std::string::npos);
+        CHECK_FALSE(r.createdAt.empty());
+    }
+}
+
+TEST_CASE("a heartbeat is kept on the kiosk row with the time it arrived") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto now = nowMs();
+    const auto token = must(s->issueEnrolToken("7K3M", now + 60000), "issueEnrolToken");
+    REQUIRE(must(s->enrol(token, "7K3M", newKey(), now), "enrol") == EnrolOutcome::Enrolled);
+
+    const std::int64_t at = 1795000000123;  // milliseconds must survive
+    const std::string beat =
+        R"({"queue":3,"printer":"ok","battery":{"pct":87},"note":"Máy in hết giấy"})";
+    must(s->recordHeartbeat("7K3M", beat, at), "recordHeartbeat");
+    auto rows = must(s->kiosks(), "kiosks");
+    REQUIRE(rows.size() == 1);
+    CHECK(nlohmann::json::parse(rows[0].heartbeat) == nlohmann::json::parse(beat));
+    CHECK(rows[0].lastSeenAt == platform::clock::formatUtc(platform::clock::fromUnixMillis(at)));
+
+    const std::string later = R"({"queue":0,"printer":"paper_out"})";
+    must(s->recordHeartbeat("7K3M", later, at + 60000), "recordHeartbeat later");
+    rows = must(s->kiosks(), "kiosks");
+    REQUIRE(rows.size() == 1);
+    CHECK(nlohmann::json::parse(rows[0].heartbeat) == nlohmann::json::parse(later));
+    CHECK(rows[0].lastSeenAt ==
+          platform::clock::formatUtc(platform::clock::fromUnixMillis(at + 60000)));
+
+    // A heartbeat from a kiosk that never enrolled makes no kiosk row (success or error).
+    (void)s->recordHeartbeat("9ABC", later, at);
+    CHECK(must(s->kiosks(), "kiosks").size() == 1);
+}
+
+// ---- 4. status events and public reads
+// -----------------------------------------------------------
+
+TEST_CASE("a status update for a tracking code without a record is refused") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    must(s->ingest(chain(1), nowMs()), "ingest");
+    const auto unknown = record::makeTrackingCode(record::RecordType::Pakn, "7K3M", 999);
+    CHECK(must(s->addStatus(event(unknown, "answered", "2026-11-24T01:00:00.000Z")), "addStatus") ==
+          false);
+    CHECK(must(s->eventsAfter(0, 10), "eventsAfter").empty());
+    CHECK(must(s->statusSince("7K3M", 0, 10), "statusSince").empty());
+}
+
+TEST_CASE(
+    "statusSince pages a kiosk's status events by cursor, oldest first, and only that kiosk's") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto a = chain(3, "7K3M");
+    const auto b = chain(2, "9ABC");
+    must(s->ingest(a, nowMs()), "ingest a");
+    must(s->ingest(b, nowMs()), "ingest b");
+
+    StatusEvent full = event(a[0].header.trackingCode, "answered", "2026-11-25T08:30:00.000Z");
+    full.note = "Đã thu gom rác, cảm ơn ông/bà đã phản ánh";
+    full.agency = "UBND phường Sài Gòn";
+    full.officer = "Lê Văn Cường";
+    full.expectedDate = "2026-12-10";
+    const std::vector<StatusEvent> sequence{
+        event(a[0].header.trackingCode, "received", "2026-11-24T01:00:00.000Z"),
+        event(b[0].header.trackingCode, "forwarded", "2026-11-24T02:00:00.000Z"),
+        event(a[1].header.trackingCode, "forwarded", "2026-11-24T03:00:00.000Z"),
+        event(b[1].header.trackingCode, "needs_info", "2026-11-24T04:00:00.000Z"),
+        full,
+    };
+    for (const auto& e : sequence) CHECK(must(s->addStatus(e), "addStatus") == true);
+
+    const auto page1 = must(s->statusSince("7K3M", 0, 2), "statusSince page 1");
+    REQUIRE(page1.size() == 2);
+    CHECK(page1[0].trackingCode == a[0].header.trackingCode);
+    CHECK(page1[0].status == "received");
+    CHECK(page1[1].trackingCode == a[1].header.trackingCode);
+    CHECK(page1[0].eventId < page1[1].eventId);
+    const auto page2 = must(s->statusSince("7K3M", page1.back().eventId, 2), "statusSince page 2");
+    REQUIRE(page2.size() == 1);
+    CHECK(page2[0].eventId > page1[1].eventId);
+    CHECK(page2[0].trackingCode == full.trackingCode);
+    CHECK(page2[0].status == full.status);
+    CHECK(page2[0].note == full.note);
+    CHECK(page2[0].agency == full.agency);
+    CHECK(page2[0].officer == full.officer);
+    CHECK(page2[0].expectedDate == full.expectedDate);
+    CHECK(page2[0].updatedAt == full.updatedAt);
+    CHECK(must(s->statusSince("7K3M", page2.back().eventId, 2), "statusSince page 3").empty());
+
+    const auto other = must(s->statusSince("9ABC", 0, 10), "statusSince other kiosk");
+    REQUIRE(other.size() == 2);
+    CHECK(other[0].trackingCode == b[0].header.trackingCode);
+    CHECK(other[1].trackingCode == b[1].header.trackingCode);
+    CHECK(must(s->statusSince("4HQR", 0, 10), "statusSince kiosk without records").empty());
+}
+
+TEST_CASE("publicRecord shows a record's timeline oldest first") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto items = chain(2);
+    must(s->ingest(items, nowMs()), "ingest");
+    const auto& code = items[0].header.trackingCode;
+    StatusEvent answered = event(code, "answered", "2026-11-26T09:00:00.000Z");
+    answered.note = "Đã xử lý xong";
+    answered.agency = "Phòng Quản lý đô thị";
+    REQUIRE(must(s->addStatus(event(code, "forwarded", "2026-11-24T01:00:00.000Z")), "addStatus"));
+    REQUIRE(must(
+        s->addStatus(event(items[1].header.trackingCode, "received", "2026-11-24T01:30:00.000Z")),
+        "addStatus"));
+    REQUIRE(must(s->addStatus(answered), "addStatus"));
+
+    const auto p = must(s->publicRecord(code), "publicRecord");
+    REQUIRE(p);
+    CHECK(p->trackingCode == code);
+    CHECK(p->kioskId == "7K3M");
+    CHECK(p->type == record::RecordType::Pakn);
+    CHECK(p->category == items[0].header.category);
+    CHECK(p->createdAt == items[0].header.createdAt);
+    CHECK_FALSE(p->receivedAt.empty());
+    REQUIRE(p->events.size() == 2);
+    CHECK(p->events[0].status == "forwarded");
+    CHECK(p->events[1].status == "answered");
+    CHECK(p->events[1].note == answered.note);
+    CHECK(p->events[1].agency == answered.agency);
+    CHECK(p->events[1].updatedAt == answered.updatedAt);
+    CHECK(p->events[0].eventId < p->events[1].eventId);
+
+    const auto quiet = must(s->publicRecord(items[1].header.trackingCode), "publicRecord");
+    REQUIRE(quiet);
+    CHECK(quiet->events.size() == 1);
+    const auto unknown = record::makeTrackingCode(record::RecordType::Pakn, "7K3M", 999);
+    CHECK_FALSE(must(s->publicRecord(unknown), "publicRecord unknown").has_value());
+}
+
+TEST_CASE("publicRecords filters by category, open or closed and dates, and honours the limit") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const char* categories[] = {"MOI_TRUONG", "GIAO_THONG", "MOI_TRUONG", "GIAO_THONG"};
+    const char* created[] = {"2026-10-05T04:05:06.789Z", "2026-11-05T04:05:06.789Z",
+                             "2026-11-20T04:05:06.789Z", "2026-12-01T04:05:06.789Z"};
+    const auto items = chain(4, "4HQR", [&](int i, record::Header& h, record::Content&) {
+        h.category = categories[i];
+        h.createdAt = created[i];
+    });
+    must(s->ingest(items, nowMs()), "ingest");
+    const auto& r1 = items[0].header.trackingCode;  // closed: answered last
+    const auto& r2 = items[1].header.trackingCode;  // open: needs_info
+    const auto& r3 = items[2].header.trackingCode;  // open: no status yet
+    const auto& r4 = items[3].header.trackingCode;  // closed: rejected
+    REQUIRE(must(s->addStatus(event(r1, "forwarded", "2026-10-06T01:00:00.000Z")), "addStatus"));
+    REQUIRE(must(s->addStatus(event(r1, "answered", "2026-10-09T01:00:00.000Z")), "addStatus"));
+    REQUIRE(must(s->addStatus(event(r2, "needs_info", "2026-11-06T01:00:00.000Z")), "addStatus"));
+    REQUIRE(must(s->addStatus(event(r4, "rejected", "2026-12-02T01:00:00.000Z")), "addStatus"));
+
+    auto query = [&](RequestFilter f) { return must(s->publicRecords(f), "publicRecords"); };
+    using Codes = std::set<std::string>;
+    const auto all = query(where());
+    CHECK(codesOf(all) == Codes{r1, r2, r3, r4});
+    for (const auto& p : all)
+        if (p.trackingCode == r1) CHECK(p.events.size() == 2);
+
+    CHECK(codesOf(query(where("MOI_TRUONG"))) == Codes{r1, r3});
+    CHECK(codesOf(query(where("", "closed"))) == Codes{r1, r4});
+    CHECK(codesOf(query(where("", "open"))) == Codes{r2, r3});
+    CHECK(codesOf(query(where("GIAO_THONG", "open"))) == Codes{r2});
+    CHECK(codesOf(query(where("", "", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"))) ==
+          Codes{r2, r3});
+    CHECK(codesOf(query(where("", "", "2026-11-20T00:00:00Z"))) == Codes{r3, r4});
+    CHECK(codesOf(query(where("", "", "", "2026-11-01T00:00:00Z"))) == Codes{r1});
+    CHECK(query(where("KHONG_CO")).empty());
+    CHECK(query(where("", "", "", "", 2)).size() == 2);
+    CHECK(query(where("", "", "", "", 1)).size() == 1);
+    CHECK(query(where("", "open", "", "", 1)).size() == 1);
+}
+
+// ---- 5. config and schema -----------------------------------------------------------------------
+
+TEST_CASE("the config document is stored, replaced and read back as set") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    CHECK_FALSE(must(s->config(), "config of a fresh database").has_value());
+    const ConfigDocument v1{"2026.11.1", "\"9f2c\"",
+                            R"({"ward":"Phường Sài Gòn","categories":["MOI_TRUONG"]})"};
+    must(s->setConfig(v1), "setConfig");
+    auto got = must(s->config(), "config");
+    REQUIRE(got);
+    CHECK(got->version == v1.version);
+    CHECK(got->etag == v1.etag);
+    CHECK(got->document == v1.document);
+
+    const ConfigDocument v2{"2026.12.1", "\"a07d\"",
+                            R"({"ward":"Phường Bến Thành","categories":[]})"};
+    must(s->setConfig(v2), "setConfig again");
+    s.reopen();
+    got = must(s->config(), "config after reopen");
+    REQUIRE(got);
+    CHECK(got->version == v2.version);
+    CHECK(got->etag == v2.etag);
+    CHECK(got->document == v2.document);
+}
+
+TEST_CASE("schema reports the latest version, its kind and a backend id that survives reopening") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto info = must(s->schema(), "schema");
+    CHECK(info.latest > 0);
+    CHECK(info.version == info.latest);
+    CHECK(info.kind == kind);
+    CHECK_FALSE(info.backendId.empty());
+    s.reopen();
+    const auto again = must(s->schema(), "schema after reopen");
+    CHECK(again.backendId == info.backendId);
+    CHECK(again.version == info.version);
+    auto other = fresh(kind);
+    CHECK(must(other->schema(), "schema of another database").backendId != info.backendId);
+}
+
+TEST_CASE("a database written by a newer kiosk-backend is refused on open") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const int newer = must(s->schema(), "schema").latest + 1;
+    s.storage.reset();
+    if (kind == "sqlite") {
+        sqlite::Db db(s.url.target, sqlite::Db::Mode::ReadWrite);
+        db.exec("PRAGMA user_version = " + std::to_string(newer));
+    } else {
+        cluster().psql(s.dbName, "UPDATE backend_meta SET value = '" + std::to_string(newer) +
+                                     "' WHERE key = 'schema_version'");
+    }
+    for (bool migrate : {true, false}) {
+        CAPTURE(migrate);
+        OpenOptions options;
+        options.migrate = migrate;
+        auto refused = openStorage(s.url, options);
+        REQUIRE_FALSE(refused.has_value());
+        CHECK_THAT(refused.error().detail, Catch::Contains("newer"));
+        CHECK_FALSE(refused.error().transient);
+    }
+}
+
+// ---- 6. copy primitives
+// ---------------------------------------------------------------------------
+
+TEST_CASE("copy pages through records and events, and applies each batch once with its progress") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto source = fresh(kind);
+    auto target = fresh(kind);
+    const auto items = chain(25);
+    must(source->ingest(items, nowMs()), "ingest");
+    auto altered = items[2];
+    altered.header.hash = std::string(64, 'c');
+    must(source->ingest(std::span(&altered, 1), nowMs()), "ingest conflict");
+    REQUIRE(must(source->addStatus(
+                     event(items[0].header.trackingCode, "received", "2026-11-24T01:00:00.000Z")),
+                 "addStatus"));
+    REQUIRE(must(source->addStatus(
+                     event(items[12].header.trackingCode, "forwarded", "2026-11-24T02:00:00.000Z")),
+                 "addStatus"));
+    REQUIRE(must(source->addStatus(
+                     event(items[0].header.trackingCode, "answered", "2026-11-25T01:00:00.000Z")),
+                 "addStatus"));
+    REQUIRE(must(source->addStatus(event(items[24].header.trackingCode, "needs_info",
+                                         "2026-11-26T01:00:00.000Z")),
+                 "addStatus"));
+
+    // recordsAfter: every record once, in storage order, in pages of 10.
+    std::vector<BackendStorage::RecordPage> pages;
+    std::int64_t cursor = 0;
+    for (int guard = 0; guard < 10; ++guard) {
+        auto page = must(source->recordsAfter(cursor, 10), "recordsAfter");
+        if (page.records.empty()) break;
+        CHECK(page.next > cursor);
+        cursor = page.next;
+        pages.push_back(std::move(page));
+    }
+    REQUIRE(pages.size() == 3);
+    CHECK(pages[0].records.size() == 10);
+    CHECK(pages[1].records.size() == 10);
+    CHECK(pages[2].records.size() == 5);
+    std::vector<StoredRecord> paged;
+    for (const auto& p : pages) paged.insert(paged.end(), p.records.begin(), p.records.end());
+    REQUIRE(paged.size() == items.size());
+    for (std::size_t i = 0; i < paged.size(); ++i) {
+        CHECK(paged[i].header == items[i].header);
+        CHECK((paged[i].content == items[i].content));
+    }
+
+    // eventsAfter: uids and kiosk ids filled in, oldest first.
+    const auto events = must(source->eventsAfter(0, 100), "eventsAfter");
+    REQUIRE(events.size() == 4);
+    std::set<std::string> uids;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        CHECK_FALSE(events[i].uid.empty());
+        CHECK(events[i].kioskId == "7K3M");
+        if (i > 0) CHECK(events[i - 1].eventId < events[i].eventId);
+        uids.insert(events[i].uid);
+    }
+    CHECK(uids.size() == 4);
+    CHECK(must(source->eventsAfter(events[1].eventId, 100), "eventsAfter cursor").size() == 2);
+    CHECK(must(source->eventsAfter(events[0].eventId, 1), "eventsAfter limit").size() == 1);
+
+    // The target already holds another version of record 6: the copy keeps it and records a
+    // conflict.
+    auto targetVersion = items[5];
+    targetVersion.header.hash = std::string(64, 'd');
+    must(target->ingest(std::span(&targetVersion, 1), nowMs()), "ingest into target");
+
+    const auto sourceId = must(source->schema(), "schema").backendId;
+    CHECK(must(target->copyProgress(sourceId), "copyProgress before").recordCursor == 0);
+    CopyBatch first{
+        sourceId, pages[0].records, {}, must(source->allConflicts(), "allConflicts"), pages[0].next,
+        0};
+    CopyBatch second{sourceId, {}, events, {}, pages[2].next, events.back().eventId};
+    second.records.insert(second.records.end(), pages[1].records.begin(), pages[1].records.end());
+    second.records.insert(second.records.end(), pages[2].records.begin(), pages[2].records.end());
+
+    must(target->copyIn(first), "copyIn first");
+    must(target->copyIn(first), "copyIn first again");
+    CHECK(must(target->recordCount(), "recordCount") == 10);
+    auto progress = must(target->copyProgress(sourceId), "copyProgress");
+    CHECK(progress.recordCursor == first.recordCursor);
+    CHECK(progress.eventCursor == first.eventCursor);
+
+    must(target->copyIn(second), "copyIn second");
+    must(target->copyIn(second), "copyIn second again");
+    CHECK(must(target->recordCount(), "recordCount") == 25);
+    progress = must(target->copyProgress(sourceId), "copyProgress");
+    CHECK(progress.recordCursor == second.recordCursor);
+    CHECK(progress.eventCursor == second.eventCursor);
+    const auto none = must(target->copyProgress("0123456789abcdef0123456789abcdef"),
+                           "copyProgress of another source");
+    CHECK(none.recordCursor == 0);
+    CHECK(none.eventCursor == 0);
+
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        INFO("record " << i);
+        const auto got = must(target->recordById(items[i].header.id), "recordById in target");
+        REQUIRE(got);
+        if (i == 5) {
+            CHECK(got->header.hash ==
+                  targetVersion.header.hash);  // the target's own row is never overwritten
+            continue;
+        }
+        CHECK(got->header == items[i].header);
+        CHECK((got->content == items[i].content));
+        CHECK(got->receivedAt == paged[i].receivedAt);
+    }
+    std::set<std::pair<std::string, std::string>> conflictRows;
+    for (const auto& c : must(target->allConflicts(), "allConflicts in target"))
+        conflictRows.insert({c.id, c.hash});
+    CHECK(conflictRows == std::set<std::pair<std::string, std::string>>{
+                              {items[2].header.id, altered.header.hash},
+                              {items[5].header.id, items[5].header.hash}});
+
+    const auto copied = must(target->eventsAfter(0, 100), "eventsAfter in target");
+    REQUIRE(copied.size() == 4);
+    std::set<std::string> copiedUids;
+    for (const auto& e : copied) copiedUids.insert(e.uid);
+    CHECK(copiedUids == uids);
+    const auto timeline =
+        must(target->publicRecord(items[0].header.trackingCode), "publicRecord in target");
+    REQUIRE(timeline);
+    REQUIRE(timeline->events.size() == 2);
+    CHECK(timeline->events[1].status == "answered");
+    CHECK(codesOf(must(target->publicRecords(where("", "closed")), "publicRecords in target")) ==
+          std::set<std::string>{items[0].header.trackingCode});
+    CHECK(must(target->statusSince("7K3M", 0, 100), "statusSince in target").size() == 4);
+}
+
+TEST_CASE("copyIdentities brings kiosks and tokens across once, and a copied token still works") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto source = fresh(kind);
+    auto target = fresh(kind);
+    const auto now = nowMs();
+    const auto key = newKey();
+    const auto used = must(source->issueEnrolToken("7K3M", now + 600000), "issueEnrolToken");
+    REQUIRE(must(source->enrol(used, "7K3M", key, now), "enrol") == EnrolOutcome::Enrolled);
+    const auto sourceKey4 = newKey();
+    const auto t4 = must(source->issueEnrolToken("4HQR", now + 600000), "issueEnrolToken");
+    REQUIRE(must(source->enrol(t4, "4HQR", sourceKey4, now), "enrol 4HQR") ==
+            EnrolOutcome::Enrolled);
+    const auto unused = must(source->issueEnrolToken("", now + 600000), "issueEnrolToken unbound");
+    const std::string name = "Cán bộ một cửa";
+    const auto staff = must(source->issueStaffToken(name), "issueStaffToken");
+
+    // The target already knows 4HQR with its own key: existing rows are left alone.
+    const auto targetKey4 = newKey();
+    const auto tt =
+        must(target->issueEnrolToken("4HQR", now + 600000), "issueEnrolToken in target");
+    REQUIRE(must(target->enrol(tt, "4HQR", targetKey4, now), "enrol in target") ==
+            EnrolOutcome::Enrolled);
+
+    const auto kiosks = must(source->kiosks(), "kiosks");
+    const auto enrolRows = must(source->enrolTokens(), "enrolTokens");
+    const auto staffRows = must(source->staffTokens(), "staffTokens");
+    REQUIRE(enrolRows.size() == 3);
+    REQUIRE(staffRows.size() == 1);
+    must(target->copyIdentities(kiosks, enrolRows, staffRows), "copyIdentities");
+    must(target->copyIdentities(kiosks, enrolRows, staffRows), "copyIdentities again");
+
+    const auto got = must(target->kiosks(), "kiosks in target");
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].kioskId == "4HQR");
+    CHECK(got[0].publicKey == targetKey4);
+    CHECK(got[1].kioskId == "7K3M");
+    CHECK(got[1].publicKey == key);
+    CHECK(got[1].enrolledAt == kiosks[1].enrolledAt);
+    CHECK(must(target->enrolTokens(), "enrolTokens in target").size() == 4);
+    CHECK(must(target->staffTokens(), "staffTokens in target").size() == 1);
+
+    // Both storages hash tokens the same way: what was issued by one works in the other.
+    CHECK(must(target->staffTokenName(staff), "staffTokenName in target") ==
+          std::optional<std::string>(name));
+    const auto key2 = newKey();
+    CHECK(must(target->enrol(unused, "9ABC", key2, now), "enrol with a copied token") ==
+          EnrolOutcome::Enrolled);
+    CHECK(must(target->kioskPublicKey("9ABC"), "kioskPublicKey") ==
+          std::optional<std::string>(key2));
+    CHECK(must(target->enrol(used, "9ABC", key2, now), "enrol with a copied used token") ==
+          EnrolOutcome::BadToken);
+    // The copied used token still answers its own kiosk's retry.
+    CHECK(must(target->enrol(used, "7K3M", key, now), "retry with a copied used token") ==
+          EnrolOutcome::Enrolled);
+}
