@@ -1,5 +1,7 @@
 #include "sync_test_support.hpp"
 
+#include "pg_cluster.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <httplib.h>
@@ -34,8 +36,20 @@ ksync::client::TransportOptions transportTo(const std::string& url) {
 
 // ---- Backend -----------------------------------------------------------------------------------
 
-Backend::Backend(std::int64_t clockSkewMs) : m_skewMs(clockSkewMs) {
-    auto s = ksync::backend::SqliteStorage::open(m_tmp.path() / "backend.db");
+std::string pgDatabase() {
+    static testsupport::PgCluster cluster;  // one per test binary; its destructor removes it
+    static int n = 0;
+    const std::string name = "sync" + std::to_string(++n);
+    cluster.createDatabase(name);
+    return cluster.url(name);
+}
+
+Backend::Backend(std::int64_t clockSkewMs, const std::string& databaseUrl) : m_skewMs(clockSkewMs) {
+    auto url = databaseUrl.empty() ? ksync::backend::parseDatabaseUrl("sqlite:" + (m_tmp.path() / "backend.db").string())
+                                   : ksync::backend::parseDatabaseUrl(databaseUrl);
+    REQUIRE(url);
+    auto s = ksync::backend::openStorage(*url);
+    INFO((s ? std::string() : s.error().detail));
     REQUIRE(s);
     m_storage = std::move(*s);
     auto key = platform::keys::DeviceKey::loadOrCreate(m_tmp.path() / "backend.key");

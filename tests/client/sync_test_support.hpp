@@ -14,7 +14,7 @@
 #include "keys/device_key.hpp"
 #include "service/backend_service.hpp"
 #include "http/http_server.hpp"
-#include "storage/sqlite_storage.hpp"
+#include "storage/open_storage.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
 #include "run_process.hpp"
@@ -27,19 +27,20 @@ int envInt(const char* name, int fallback);
 
 class Backend {
 public:
-    // `clockSkewMs`: the backend's clock runs this far ahead of the machine's.
-    explicit Backend(std::int64_t clockSkewMs = 0);
+    // `clockSkewMs`: the backend's clock runs this far ahead of the machine's. `databaseUrl`:
+    // "" for SQLite in the backend's temp dir, or a postgresql:// URI (see pgDatabase()).
+    explicit Backend(std::int64_t clockSkewMs = 0, const std::string& databaseUrl = {});
     ~Backend();
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     int port() const { return m_port; }
-    ksync::backend::SqliteStorage& storage() { return *m_storage; }
+    ksync::backend::BackendStorage& storage() { return *m_storage; }
     const std::filesystem::path& dataDir() const { return m_tmp.path(); }
     std::string token(const std::string& kioskId = {});
     std::vector<std::string> logLines();
 
 private:
     testsupport::TempDir m_tmp;
-    std::unique_ptr<ksync::backend::SqliteStorage> m_storage;
+    std::unique_ptr<ksync::backend::BackendStorage> m_storage;
     std::unique_ptr<ksync::backend::BackendService> m_service;
     std::unique_ptr<ksync::backend::HttpServer> m_server;
     std::thread m_thread;
@@ -48,6 +49,10 @@ private:
     std::mutex m_logMutex;
     std::vector<std::string> m_log;
 };
+
+// A fresh database on this test binary's private PostgreSQL cluster (started on first use,
+// stopped and removed at exit), for running a sync test against PostgreSQL.
+std::string pgDatabase();
 
 class Kiosk {
 public:

@@ -68,7 +68,9 @@ void rawExec(const std::filesystem::path& file, const std::string& sql) {
 }  // namespace
 
 TEST_CASE("2,000 records including every fixture reach the backend exactly once and byte-identical") {
-    Backend backend;
+    const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    INFO("backend storage: " << kind);
+    Backend backend(0, kind == "postgresql" ? pgDatabase() : std::string{});
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
     const int n = envInt("KIOSK_SYNC_RECORDS", 2000);
@@ -124,7 +126,9 @@ TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an 
 }
 
 TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lies lose nothing, duplicate nothing, and do not storm") {
-    Backend backend;
+    const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    INFO("backend storage: " << kind);
+    Backend backend(0, kind == "postgresql" ? pgDatabase() : std::string{});
     const int n = envInt("KIOSK_FAULT_RECORDS", 240);
     const int rounds = envInt("KIOSK_FAULT_ROUNDS", 2);
     std::vector<Fault> script;
