@@ -78,6 +78,45 @@ if i:
         f"{i['records_per_s']:.0f} records/s (backend {i['backend_cpu_share_of_2_cores'] * 100:.0f}% of 2 cores)",
         ">= 10,000/s", i["records_per_s"] >= 10000)
 
+# The city backend (scripts/bench.sh backend): SQLite vs PostgreSQL.
+bi = g("backend_ingest")
+if bi:
+    order = ["sqlite"] + sorted(k for k in bi["configs"] if k != "sqlite")
+    for name in (k for k in order if k in bi["configs"]):
+        c = bi["configs"][name]
+        label = "SQLite, 1 process" if not c["postgresql"] else f"PostgreSQL, {c['processes']} process{'es' if c['processes'] > 1 else ''}"
+        runs = c["runs"]
+        cpu = sum(sum(p["cpu_s"] for p in x["backend"]) for x in runs) / sum(x["seconds"] for x in runs)
+        pg = sum(x.get("postgres_cpu_s", 0) for x in runs) / sum(x["seconds"] for x in runs)
+        extra = f", postgres {pg * 50:.0f}%" if c["postgresql"] else ""
+        row(f"backend ingest, {bi['kiosks']} kiosks, {label}",
+            f"{c['records_per_s_median']:.0f} records/s (median of {len(runs)}: {c['records_per_s_min']:.0f}-{c['records_per_s_max']:.0f}; "
+            f"backend {cpu * 50:.0f}%{extra} of 2 cores)",
+            ">= 10,000/s" if c["postgresql"] else "(compare)",
+            c["records_per_s_median"] >= 10000 if c["postgresql"] else None)
+        row(f"  peak RSS per backend process, ingest {name}", f"{c['peak_vm_hwm_kb_per_process'] / 1024:.0f} MiB", "(report)", None)
+bs = g("backend_seed")
+if bs:
+    row(f"seed {bs['records']:,} records + {bs['status_events']:,} events (PostgreSQL)",
+        f"{bs['seconds']['total']:.0f} s{' (reused)' if bs.get('reused') else ''}; {bs['size']['database_bytes'] / 2**30:.2f} GiB on disk",
+        "(report)", None)
+for label, lat in (g("backend_latency") or {}).items():
+    for level, cases in sorted(lat["cases"].items()):
+        for name, c in cases.items():
+            row(f"{name}, {label}, concurrency {level[1:]} (n={c['n']})",
+                f"p50 {c['p50']:.1f} / p95 {c['p95']:.1f} / p99 {c['p99']:.1f} ms"
+                + (f", {c['errors']} errors" if c["errors"] else "")
+                + (f", {c['warmup_errors']} warm-up errors" if c.get("warmup_errors") else ""),
+                "p95 <= 20 ms", c["p95"] <= 20)
+    cn = lat.get("category_names_per_200_items_ms")
+    if cn:
+        row(f"  Open311: naming categories of a 200-item page ({label})",
+            f"{cn['config_queries']:.1f} ms config queries + {cn['config_parses']:.1f} ms parsing", "(overhead)", None)
+    for name, ms in (lat.get("proposal_execution_ms") or {}).items():
+        row(f"  SQL with proposed indexes: {name}", f"{ms:.1f} ms", "(proposal)", None)
+    hwm = max(p["vm_hwm_kb"] for p in lat["backend"])
+    row(f"  peak RSS per backend process, latency {label} ({lat['processes']} process(es))", f"{hwm / 1024:.0f} MiB", "(report)", None)
+
 w = [max(len(x[k]) for x in rows + [("measure", "value", "target", "met")]) for k in range(4)]
 m = g("machine", default={})
 print(f"\n{m.get('date', '?')}  {m.get('mode', '?')} run  {m.get('cpus', '?')} CPUs  {m.get('cpu', '?')}  kernel {m.get('kernel', '?')}")

@@ -4,22 +4,42 @@
 #
 #   scripts/bench.sh           full run (about 30 minutes on 2 cores; five drains of 10,000 records)
 #   scripts/bench.sh --quick   short run (about 7 minutes): fewer records, shorter outage
+#   scripts/bench.sh backend [--quick]   only the city backend, SQLite vs PostgreSQL (about 15
+#                              minutes; quick about 3): ingest from 8 kiosks, a seeded database
+#                              of 1,000,000 records and 3,000,000 status events, read latency.
+#                              Writes bench/results/backend.json unless KIOSK_BENCH_OUT is set.
 #
 # KIOSK_BENCH_BUILD_DIR (default build-bench), KIOSK_JOBS, KIOSK_BENCH_OUT override defaults.
+# KIOSK_BENCH_PG_DIR: where the private PostgreSQL cluster lives (default: the run's temporary
+# directory, removed at the end); a kept directory keeps its seeded database for the next run.
 # Needs Xvfb (from scripts/bootstrap.sh); starts its own server on a free display.
+# On a shared machine run it under the team's lock: flock /tmp/kiosk-build.lock scripts/bench.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KIOSK_BENCH_BUILD_DIR:-$root/build-bench}
-out=${KIOSK_BENCH_OUT:-$root/bench/results/latest.json}
 mode=full
-[[ "${1:-}" == "--quick" ]] && mode=quick
+section=all
+for a in "$@"; do
+  case $a in
+    --quick) mode=quick ;;
+    backend) section=backend ;;
+    *) echo "usage: $0 [backend] [--quick]" >&2; exit 2 ;;
+  esac
+done
+if [[ $section == backend ]]; then
+  out=${KIOSK_BENCH_OUT:-$root/bench/results/backend.json}
+else
+  out=${KIOSK_BENCH_OUT:-$root/bench/results/latest.json}
+fi
 
 if [[ $mode == quick ]]; then
   records=2000; drain_records=1000; outage=10; confirm_n=200; idle_s=10; cold_runs=3
   per_kiosk=1000; base_link=10; body_repeats=1
+  be_per_kiosk=1000; be_repeats=2; be_seed_records=100000; be_requests=300; be_case_s=5
 else
   records=10000; drain_records=10000; outage=60; confirm_n=1000; idle_s=30; cold_runs=7
   per_kiosk=2500; base_link=40; body_repeats=3
+  be_per_kiosk=5000; be_repeats=3; be_seed_records=1000000; be_requests=1000; be_case_s=15
 fi
 
 # Overrides for partial re-runs: KIOSK_BENCH_DRAIN_RECORDS, KIOSK_BENCH_OUTAGE_S,
@@ -32,10 +52,17 @@ loss_models=${KIOSK_BENCH_LOSS_MODELS:-random,bursty}
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DKIOSK_BUILD_BENCH=ON >/dev/null
 fi
-cmake --build "$build" -j "${KIOSK_JOBS:-$(nproc)}" \
-  --target kiosk kiosk-backend bench_ui bench_confirm bench_sync bench_ingest bench_link bench_tunlink >/dev/null
+if [[ $section == backend ]]; then
+  targets=(kiosk-backend bench_backend bench_seed)
+else
+  targets=(kiosk kiosk-backend bench_ui bench_confirm bench_sync bench_ingest bench_link bench_tunlink bench_backend bench_seed)
+fi
+cmake --build "$build" -j "${KIOSK_JOBS:-$(nproc)}" --target "${targets[@]}" >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-bench.XXXXXX")
+chmod 711 "$work"  # the PostgreSQL server (user postgres) must reach its directory inside
+pg_dir=${KIOSK_BENCH_PG_DIR:-$work/pg}
+pg_started=""
 xvfb_pid=""
 kiosk_pid=""
 allowed_cc=""
@@ -45,6 +72,7 @@ cleanup() {
   for ns in "kbk$$" "kbb$$"; do ip netns del "$ns" 2>/dev/null || true; done
   [[ -n "$allowed_cc" ]] && sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc" || true
   [[ -n "$xvfb_pid" ]] && kill "$xvfb_pid" 2>/dev/null || true
+  [[ -n "$pg_started" ]] && "$root/scripts/pg-private.sh" stop "$pg_dir" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,6 +90,57 @@ json.dump({"machine": {"date": datetime.datetime.now(datetime.timezone.utc).isof
                        "loadavg_at_start": open("/proc/loadavg").read().split()[:3]}},
           open(sys.argv[1], "w"), indent=2)
 PY
+
+# ---- the city backend: SQLite vs PostgreSQL (docs/BENCHMARKS.md, "City backend") ---------------
+# A private PostgreSQL 15 cluster (scripts/pg-private.sh: Unix socket only, durability as shipped,
+# shared_buffers 1 GB); one data directory (backend.key) for all backend processes.
+backend_section() {
+  local backend_bin="$build/backend/cli/kiosk-backend" pg_uri city_uri seed_dir="$pg_dir/seed-$be_seed_records"
+  export KIOSK_PG_OPTS=${KIOSK_PG_OPTS:--c shared_buffers=1GB -c max_connections=200}
+  pg_uri=$("$root/scripts/pg-private.sh" start "$pg_dir")
+  pg_started=1  # stopped at exit; a kept KIOSK_BENCH_PG_DIR keeps its data
+  # Ingest: 8 kiosks; SQLite 1 process, PostgreSQL 1 and 3 processes, interleaved repeats.
+  "$build/bench/bench_backend" ingest --fixtures "$root/tests/fixtures" --work "$work/backend-ingest" \
+    --backend-bin "$backend_bin" --pg "$pg_uri" --pg-data "$pg_dir" --configs sqlite,pg1,pg3 --kiosks 8 \
+    --records-per-kiosk "$be_per_kiosk" --repeats "$be_repeats" --out "$out"
+  # The seeded city database (kept with KIOSK_BENCH_PG_DIR: seeding is the slow part).
+  local db="city_$be_seed_records"
+  city_uri=$("$root/scripts/pg-private.sh" start "$pg_dir" "$db")
+  if [[ ! -f "$seed_dir/manifest.json" ]]; then
+    rm -rf "$seed_dir"
+    "$backend_bin" --data-dir "$seed_dir/backend" --database "$city_uri" migrate >/dev/null
+    "$build/bench/bench_seed" --database "$city_uri" --fixtures "$root/tests/fixtures" --out-dir "$seed_dir" \
+      --records "$be_seed_records" --out "$out"
+  else
+    echo "bench: reusing the seeded database $db in $pg_dir"
+    python3 - "$out" "$seed_dir/manifest.json" <<'PY'
+import json, sys
+out, manifest = sys.argv[1:]
+r = json.load(open(out)); m = json.load(open(manifest))
+for k in ("kiosk_ids", "keys_dir", "categories", "codes_sample"):
+    m.pop(k, None)
+m["reused"] = True
+r["backend_seed"] = m
+json.dump(r, open(out, "w"), indent=2)
+PY
+  fi
+  # Latency: 1 process at concurrency 1 and 8; 3 processes sharing the port at concurrency 8.
+  "$build/bench/bench_backend" latency --backend-bin "$backend_bin" --database "$city_uri" \
+    --manifest "$seed_dir/manifest.json" --work "$work/backend-latency" --pg-data "$pg_dir" --processes 1 \
+    --concurrency 1,8 --requests "$be_requests" --max-seconds "$be_case_s" --label pg1 --out "$out"
+  "$build/bench/bench_backend" latency --backend-bin "$backend_bin" --database "$city_uri" \
+    --manifest "$seed_dir/manifest.json" --work "$work/backend-latency" --pg-data "$pg_dir" --processes 3 \
+    --concurrency 8 --requests "$be_requests" --max-seconds "$be_case_s" --label pg3 --no-proposal --out "$out"
+  mkdir -p "$(dirname "$out")"
+  for f in "$work"/backend-latency/explain-*.txt; do cp "$f" "$(dirname "$out")/backend-$(basename "$f")"; done
+}
+
+if [[ $section == backend ]]; then
+  backend_section
+  python3 "$root/bench/report.py" "$out"
+  echo "results: $out"
+  exit 0
+fi
 
 # ---- the kiosk under Xvfb + llvmpipe ----------------------------------------------------------
 display=99
@@ -171,6 +250,8 @@ if [[ $mode == full || -n "${KIOSK_BENCH_NETNS:-}" ]] && ip netns add "kbtest$$"
 else
   echo "bench: namespace drain skipped (quick run, or ip netns unavailable)"
 fi
+
+backend_section
 
 python3 "$root/bench/report.py" "$out"
 echo "results: $out"
