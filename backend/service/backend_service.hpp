@@ -96,6 +96,7 @@ private:
     std::string m_configFallback;
     platform::text::Strings m_strings;  // Vietnamese, for the public page
     std::string categoryName(const std::string& code);
+    std::map<std::string, std::string> categoryNames();  // code -> Vietnamese name, from the current config
 };
 
 // The default config document served until an operator sets one (assets + dictionary name).

@@ -126,7 +126,14 @@ CREATE TABLE copy_progress (
 CREATE INDEX records_category ON records (category, rid);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
+// 3: Open311 filters by creation date, newest first (bench: a date window scanned half of
+// 1,000,000 records through the primary key; with these and ORDER BY created_at it is < 2 ms).
+constexpr std::string_view kMigration3 = R"sql(
+CREATE INDEX records_created ON records (created_at);
+CREATE INDEX records_category_created ON records (category, created_at);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -906,7 +913,7 @@ Result<std::vector<PublicRecord>> PgStorage::publicRecords(const RequestFilter& 
         if (f.status == "open") sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";
         if (!f.startDate.empty()) sql += " AND created_at >= " + param(f.startDate);
         if (!f.endDate.empty()) sql += " AND created_at < " + param(f.endDate);
-        sql += " ORDER BY rid DESC LIMIT " + param(std::to_string(f.limit)) + "::bigint";
+        sql += " ORDER BY created_at DESC, rid DESC LIMIT " + param(std::to_string(f.limit)) + "::bigint";
         auto r = c.exec(sql, p);
         std::vector<PublicRecord> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readPublic(r, i));

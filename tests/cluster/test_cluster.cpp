@@ -30,6 +30,7 @@
 
 #include "client/http_transport.hpp"
 #include "cluster_harness.hpp"
+#include "storage/pg_storage.hpp"
 #include "keys/device_key.hpp"
 #include "pg_cluster.hpp"
 #include "proto/messages.hpp"
@@ -1024,7 +1025,7 @@ TEST_CASE("three backend processes started at once on a fresh database migrate i
             REQUIRE_NOTHROW(p->awaitListening());
         }
         PgSession s(pg.url(name));
-        CHECK(s.scalar("SELECT value FROM backend_meta WHERE key = 'schema_version'") == "2");
+        CHECK(s.scalar("SELECT value FROM backend_meta WHERE key = 'schema_version'") == std::to_string(ksync::backend::pgLatestSchema()));
         CHECK(s.count("SELECT count(*) FROM backend_meta WHERE key = 'backend_id'") == 1);
     }
 }
