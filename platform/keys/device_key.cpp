@@ -1,9 +1,12 @@
 #include "keys/device_key.hpp"
 
 #include <sodium.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -60,35 +63,63 @@ std::expected<DeviceKey, std::string> DeviceKey::load(const std::filesystem::pat
 }
 
 std::expected<void, std::string> DeviceKey::save(const std::filesystem::path& file, bool overwrite) const {
-    std::error_code ec;
-    if (!overwrite && std::filesystem::exists(file, ec)) return std::unexpected(file.string() + ": already exists");
-    const std::string tmp = file.string() + ".tmp";
+    // A unique temporary file, written and synced, then put in place in one step: link() when
+    // the file must not exist yet (two processes creating a key at once: exactly one wins, the
+    // other is told "already exists"), rename() when it may be replaced. A reader never sees a
+    // half-written key.
+    std::string tmp = file.string() + ".tmp.XXXXXX";
     std::string text(kFileMagic);
     text += base64Encode({reinterpret_cast<const char*>(m_secret.data()), m_secret.size()});
     text += "\n";
-    std::FILE* f = nullptr;
-    {
-        const mode_t old = ::umask(077);
-        f = std::fopen(tmp.c_str(), "wb");
-        ::umask(old);
+    const int fd = ::mkstemp(tmp.data());  // mode 0600
+    if (fd < 0) {
+        sodium_memzero(text.data(), text.size());
+        return std::unexpected(file.string() + ": " + std::strerror(errno));
     }
-    if (f == nullptr) return std::unexpected(tmp + ": " + std::strerror(errno));
-    ::chmod(tmp.c_str(), 0600);
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
-    std::fclose(f);
+    std::size_t done = 0;
+    bool ok = true;
+    while (ok && done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<std::size_t>(n);
+    }
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
     sodium_memzero(text.data(), text.size());
-    if (!ok) return std::unexpected(tmp + ": write failed");
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) return std::unexpected(file.string() + ": " + ec.message());
+    if (!ok) {
+        ::unlink(tmp.c_str());
+        return std::unexpected(tmp + ": write failed");
+    }
+    if (overwrite) {
+        if (::rename(tmp.c_str(), file.c_str()) != 0) {
+            const int e = errno;
+            ::unlink(tmp.c_str());
+            return std::unexpected(file.string() + ": " + std::strerror(e));
+        }
+    } else {
+        const int rc = ::link(tmp.c_str(), file.c_str());
+        const int e = errno;
+        ::unlink(tmp.c_str());
+        if (rc != 0) return std::unexpected(file.string() + (e == EEXIST ? ": already exists" : ": " + std::string(std::strerror(e))));
+    }
+    // The directory entry itself survives a power cut.
+    const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); d >= 0) {
+        ::fsync(d);
+        ::close(d);
+    }
     return {};
 }
 
 std::expected<DeviceKey, std::string> DeviceKey::loadOrCreate(const std::filesystem::path& file) {
     std::error_code ec;
-    if (std::filesystem::exists(file, ec)) return load(file);
-    DeviceKey k = generate();
-    if (auto r = k.save(file); !r) return std::unexpected(r.error());
-    return k;
+    if (!std::filesystem::exists(file, ec)) {
+        // Several processes may get here at once; one link() wins. Whoever lost, and the winner
+        // too, uses what is on disk, so every process holds the same key.
+        if (auto r = generate().save(file, false); !r && !std::filesystem::exists(file, ec)) return std::unexpected(r.error());
+    }
+    return load(file);
 }
 
 std::string DeviceKey::publicKeyBase64() const {

@@ -27,7 +27,8 @@ public:
     // unless `overwrite` is true.
     std::expected<void, std::string> save(const std::filesystem::path& file, bool overwrite = false) const;
 
-    // Loads `file`, or generates and saves a new key when there is none.
+    // Loads `file`, or generates and saves a new key when there is none. Safe when several
+    // processes do it at once: they all end up with the one key on disk.
     static std::expected<DeviceKey, std::string> loadOrCreate(const std::filesystem::path& file);
 
     std::string publicKeyBase64() const;

@@ -1030,6 +1030,29 @@ TEST_CASE("three backend processes started at once on a fresh database migrate i
     }
 }
 
-// Known bug (docs/STATE.md): three processes started at once on an empty data directory race
-// in DeviceKey::loadOrCreate (one sees backend.key half-made and exits). Create the key first
-// (kiosk-backend public-key) until that is fixed; the test for it is in the closing note.
+TEST_CASE("three backend processes started at once on an empty data directory all serve with the one backend key on disk") {
+    testsupport::PgCluster pg;
+    testsupport::TempDir tmp;
+    pg.createDatabase("keys");
+    const int rounds = synctest::envInt("KIOSK_CLUSTER_KEY_ROUNDS", 40);
+    for (int round = 0; round < rounds; ++round) {
+        INFO("round " << round);
+        const fs::path dataDir = tmp / ("backend-" + std::to_string(round));  // no backend.key yet
+        std::vector<std::unique_ptr<BackendProc>> procs;
+        for (int i = 0; i < 3; ++i)
+            procs.push_back(std::make_unique<BackendProc>(pg.url("keys"), dataDir, std::vector<std::string>{"--threads", "2"},
+                                                          tmp / ("keys-" + std::to_string(round) + "-" + std::to_string(i) + ".log")));
+        for (auto& p : procs) p->launch(0);
+        for (auto& p : procs) {
+            INFO(p->log());
+            REQUIRE_NOTHROW(p->awaitListening());
+        }
+        auto onDisk = platform::keys::DeviceKey::load(dataDir / "backend.key");
+        REQUIRE(onDisk);
+        for (auto& p : procs) CHECK(p->fingerprint() == onDisk->fingerprint());
+        std::size_t leftovers = 0;
+        for (const auto& e : fs::directory_iterator(dataDir))
+            if (e.path().filename().string().starts_with("backend.key.tmp")) ++leftovers;
+        CHECK(leftovers == 0);
+    }
+}
