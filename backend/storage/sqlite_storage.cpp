@@ -160,6 +160,16 @@ constexpr std::string_view kRecordColumns =
     "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, created_at, "
     "clock_synced, content_digest, prev_hash, hash, payload_format, content, intact, received_at";
 
+// The 18 values of kRecordColumns, in order (ingest and copy insert the same row).
+void bindRecord(Stmt& ins, const record::Header& h, const std::string& format, const std::string& content, bool intact,
+                const std::string& receivedAt) {
+    ins.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence)).bind(4, h.trackingCode);
+    ins.bind(5, record::typeCode(h.type)).bind(6, h.category).bind(7, record::channelCode(h.channel));
+    ins.bind(8, std::int64_t{h.staffAssisted}).bind(9, h.language).bind(10, h.createdAt);
+    ins.bind(11, std::int64_t{h.clockSynced}).bind(12, h.contentDigest).bind(13, h.prevHash).bind(14, h.hash);
+    ins.bind(15, format).bindBlob(16, content).bind(17, std::int64_t{intact}).bind(18, receivedAt);
+}
+
 StoredRecord readRecord(const Stmt& s) {
     StoredRecord r;
     auto& h = r.header;
@@ -433,11 +443,7 @@ Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestIt
         out.reserve(items.size());
         for (const auto& it : items) {
             const auto& h = it.header;
-            ins.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence)).bind(4, h.trackingCode);
-            ins.bind(5, record::typeCode(h.type)).bind(6, h.category).bind(7, record::channelCode(h.channel));
-            ins.bind(8, std::int64_t{h.staffAssisted}).bind(9, h.language).bind(10, h.createdAt);
-            ins.bind(11, std::int64_t{h.clockSynced}).bind(12, h.contentDigest).bind(13, h.prevHash).bind(14, h.hash);
-            ins.bind(15, it.payloadFormat).bindBlob(16, it.content).bind(17, std::int64_t{it.intact}).bind(18, at);
+            bindRecord(ins, h, it.payloadFormat, it.content, it.intact, at);
             ins.run();
             ins.reset();
             if (db.changes() == 1) {
@@ -764,11 +770,7 @@ Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
         };
         for (const auto& r : b.records) {
             const auto& h = r.header;
-            ins.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence)).bind(4, h.trackingCode);
-            ins.bind(5, record::typeCode(h.type)).bind(6, h.category).bind(7, record::channelCode(h.channel));
-            ins.bind(8, std::int64_t{h.staffAssisted}).bind(9, h.language).bind(10, h.createdAt);
-            ins.bind(11, std::int64_t{h.clockSynced}).bind(12, h.contentDigest).bind(13, h.prevHash).bind(14, h.hash);
-            ins.bind(15, r.payloadFormat).bindBlob(16, r.content).bind(17, std::int64_t{r.intact}).bind(18, r.receivedAt);
+            bindRecord(ins, h, r.payloadFormat, r.content, r.intact, r.receivedAt);
             ins.run();
             ins.reset();
             if (db.changes() == 1) continue;
