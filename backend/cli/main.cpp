@@ -62,7 +62,8 @@ std::unique_ptr<BackendStorage> openAt(const DatabaseUrl& url, OpenOptions optio
     return std::move(*s);
 }
 
-std::unique_ptr<BackendStorage> openStorage(const Where& w, OpenOptions options = {}) { return openAt(w.url(), options); }
+// The storage that --database / --data-dir name.
+std::unique_ptr<BackendStorage> openWhere(const Where& w, OpenOptions options = {}) { return openAt(w.url(), options); }
 
 std::int64_t nowMs() { return platform::clock::unixMillis(platform::clock::now()); }
 
@@ -91,7 +92,7 @@ void registerServe(CLI::App& app, Where& where) {
         options.poolSize = o->pool > 0 ? o->pool : o->threads;
         options.statementTimeoutMs = o->statementTimeoutMs;
         options.poolWaitMs = o->poolWaitMs;
-        auto storage = openStorage(where, options);
+        auto storage = openWhere(where, options);
         std::error_code ec;
         std::filesystem::create_directories(where.dataDir, ec);
         auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
@@ -121,7 +122,7 @@ void registerIssueToken(CLI::App& app, Where& where) {
     cmd->add_option("--valid-hours", o->validHours, "Enrolment token lifetime (default 72)");
     cmd->add_option("--staff", o->staff, "Issue a staff API token for this name instead");
     cmd->callback([&where, o] {
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         auto token = o->staff.empty() ? storage->issueEnrolToken(o->kioskId, nowMs() + std::int64_t{o->validHours} * 3600000)
                                       : storage->issueStaffToken(o->staff);
         if (!token) throw Fail{kExitStorage, token.error().detail};
@@ -139,7 +140,7 @@ void registerUpdate(CLI::App& app, Where& where) {
     cmd->add_option("--expected", u->expectedDate, "Expected reply date YYYY-MM-DD");
     cmd->add_option("--note", u->note, "Note for the resident (what is needed, the answer)");
     cmd->callback([&where, u] {
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         auto r = applyStaffUpdate(*storage, *u, nowMs());
         if (!r) throw Fail{kExitFailed, r.error()};
         std::cout << *r << " " << u->status << "\n";
@@ -153,7 +154,7 @@ void registerAudit(CLI::App& app, Where& where) {
     cmd->add_option("--kiosk-id", *kiosk, "Only this kiosk");
     cmd->add_flag("--json", *json, "Machine-readable output");
     cmd->callback([&where, kiosk, json] {
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         std::vector<std::string> ids;
         if (!kiosk->empty()) {
             ids.push_back(*kiosk);
@@ -187,7 +188,7 @@ void registerAudit(CLI::App& app, Where& where) {
 void registerKiosks(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("kiosks", "Enrolled kiosks, last contact and last heartbeat");
     cmd->callback([&where] {
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         auto rows = storage->kiosks();
         if (!rows) throw Fail{kExitStorage, rows.error().detail};
         for (const auto& k : *rows)
@@ -214,7 +215,7 @@ void registerConfig(CLI::App& app, Where& where) {
     cmd->require_subcommand(1);
     auto* show = cmd->add_subcommand("show", "Print the current document");
     show->callback([&where] {
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         auto c = storage->config();
         if (!c) throw Fail{kExitStorage, c.error().detail};
         std::cout << (*c ? (*c)->document : defaultServedConfig()) << "\n";
@@ -229,7 +230,7 @@ void registerConfig(CLI::App& app, Where& where) {
         if (!in) throw Fail{kExitFailed, "cannot read " + *file};
         const std::string doc = ss.str();
         if (auto parsed = ksync::proto::parseBackendConfig(doc); !parsed) throw Fail{kExitFailed, parsed.error()};
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         const auto c = makeConfigDocument(doc);
         if (auto r = storage->setConfig(c); !r) throw Fail{kExitStorage, r.error().detail};
         std::cout << "config " << c.version << " etag " << c.etag << "\n";
@@ -239,7 +240,7 @@ void registerConfig(CLI::App& app, Where& where) {
 void registerMigrate(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("migrate", "Apply pending schema migrations (serve does too) and print the version");
     cmd->callback([&where] {
-        auto storage = openStorage(where);
+        auto storage = openWhere(where);
         auto s = storage->schema();
         if (!s) throw Fail{kExitStorage, s.error().detail};
         std::cout << s->kind << " schema version " << s->version << " of " << s->latest << ", database " << s->backendId

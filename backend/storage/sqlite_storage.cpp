@@ -212,29 +212,30 @@ StatusEvent readEvent(const Stmt& s, int c) {
 constexpr std::string_view kEventColumns =
     "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, event_uid, kiosk_id";
 
-// Applies the pending migrations, each in its own transaction; refuses a newer database.
-void migrate(Db& db) {
+int schemaVersion(Db& db) {
     Stmt v(db, "PRAGMA user_version");
     v.step();
-    const int have = static_cast<int>(v.int64(0));
-    v.reset();
+    return static_cast<int>(v.int64(0));
+}
+
+[[noreturn]] void refuseSchema(const std::string& why) { throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0, why); }
+
+void refuseNewer(int have) {
     if (have > kLatestSchema)
-        throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0,
-                          "the database schema version " + std::to_string(have) +
-                              " is newer than this kiosk-backend knows (" + std::to_string(kLatestSchema) +
-                              "); upgrade kiosk-backend");
+        refuseSchema("the database schema version " + std::to_string(have) + " is newer than this kiosk-backend knows (" +
+                     std::to_string(kLatestSchema) + "); upgrade kiosk-backend");
+}
+
+// Applies the pending migrations, each in its own transaction; refuses a newer database.
+void migrate(Db& db) {
+    const int have = schemaVersion(db);
+    refuseNewer(have);
     for (int i = have; i < kLatestSchema; ++i) {
         Transaction tx(db);
         db.exec(kMigrations[i]);
         db.exec("PRAGMA user_version = " + std::to_string(i + 1));
         tx.commit();
     }
-}
-
-int schemaVersion(Db& db) {
-    Stmt v(db, "PRAGMA user_version");
-    v.step();
-    return static_cast<int>(v.int64(0));
 }
 
 }  // namespace
@@ -292,15 +293,12 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem
         auto db = impl->openDb();
         if (!readOnly && migrateNow) {
             migrate(*db);
-        } else if (const int have = schemaVersion(*db); have > kLatestSchema) {
-            throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0,
-                              "the database schema version " + std::to_string(have) +
-                                  " is newer than this kiosk-backend knows (" + std::to_string(kLatestSchema) +
-                                  "); upgrade kiosk-backend");
-        } else if (have < kLatestSchema && !readOnly) {
-            throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0,
-                              "the database schema is at version " + std::to_string(have) + " of " +
-                                  std::to_string(kLatestSchema) + ": run kiosk-backend migrate");
+        } else {
+            const int have = schemaVersion(*db);
+            refuseNewer(have);
+            if (have < kLatestSchema && !readOnly)
+                refuseSchema("the database schema is at version " + std::to_string(have) + " of " +
+                             std::to_string(kLatestSchema) + ": run kiosk-backend migrate");
         }
         impl->idle.push_back(std::move(db));
         return std::unique_ptr<SqliteStorage>(new SqliteStorage(std::move(impl)));
