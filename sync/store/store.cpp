@@ -216,7 +216,7 @@ Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
 Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_view kioskId,
                                    std::string_view createdAtUtc, bool clockSynced) {
     assert(record::isValidKioskId(kioskId));
-    return guarded([&] {
+    return guarded([&]() -> Result<Record> {
         Db& db = m_impl->db;
         FullSync full(db);
         Transaction tx(db);
@@ -225,10 +225,14 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
             Stmt s(db, "SELECT COALESCE(MAX(seq), 0) FROM records");
             if (s.step()) last = static_cast<std::uint64_t>(s.int64(0));
         }
-        // Never reuse a sequence number, even if rows were removed behind our back.
-        const std::uint64_t metaLast = std::stoull(metaValue(db, "last_seq").value_or("0"));
-        const std::string prevHash = metaValue(db, "last_hash").value_or(std::string(record::kGenesisHash));
-        const std::uint64_t seq = std::max(last, metaLast) + 1;
+        // Never reuse a sequence number, even if rows were removed behind our back. A damaged
+        // counter stops the commit: guessing a number could hand out one already printed.
+        const auto metaLast = parseStoredU64(metaValue(db, "last_seq").value_or("0"));
+        if (!metaLast)
+            return std::unexpected(StoreError{ErrorKind::Corrupt, "meta last_seq is not a number"});
+        const std::string prevHash =
+            metaValue(db, "last_hash").value_or(std::string(record::kGenesisHash));
+        const std::uint64_t seq = std::max(last, *metaLast) + 1;
 
         Record r;
         record::Header& h = r.header;

@@ -6,9 +6,11 @@
 // and the sync worker each open their own Store on the same file; two processes may too
 // (writes take the lock with BEGIN IMMEDIATE and wait on a 5 s busy timeout).
 //
-// Errors: every public function returns its result or a StoreError value (never throws for
-// disk, lock or data problems). StoreError::messageKey() names a Vietnamese message in
-// assets/strings; `detail` is for logs and never contains personal data.
+// Errors: every public function returns its result or a StoreError value and never throws:
+// SQLite failures are classified by their code, a damaged stored value (a counter that is not a
+// number) is ErrorKind::Corrupt, anything else thrown inside is ErrorKind::Io.
+// StoreError::messageKey() names a Vietnamese message in assets/strings; `detail` is for logs
+// and never contains personal data.
 #include <cstdint>
 #include <expected>
 #include <filesystem>

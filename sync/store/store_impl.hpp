@@ -1,9 +1,15 @@
 #pragma once
 // Private to sync/store: the Store's connection and the helpers its .cpp files share.
 #include <cerrno>
-#include <type_traits>
-
+#include <charconv>
+#include <cstdint>
+#include <exception>
+#include <new>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
 
 #include "proto/payload_codec.hpp"
 #include "sqlite/sqlite.hpp"
@@ -29,8 +35,21 @@ struct Store::Impl {
 
 StoreError classify(const SqliteError& e);
 
-// Runs `f` and turns a SqliteError into a StoreError value: the one place where the store's
-// internal exceptions become the values its callers see.
+// A decimal number as the store writes it (std::to_string); nullopt for anything else (empty,
+// sign, spaces, trailing bytes, out of range). Never throws: a value read back from the file may
+// have been damaged or written by hand.
+inline std::optional<std::uint64_t> parseStoredU64(std::string_view text) {
+    std::uint64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc{} || p != end || text.empty()) return std::nullopt;
+    return v;
+}
+
+// Runs `f` and turns an exception into a StoreError value: the one place where the store's
+// internal exceptions become the values its callers see. A SqliteError is classified by its
+// code; any other std::exception (out of memory, a library that throws) becomes ErrorKind::Io,
+// with the exception's type but not its message in `detail` (a message could quote data).
 template <class T>
 struct AsResult {
     using type = Result<T>;
@@ -51,6 +70,11 @@ auto guarded(F&& f) -> typename AsResult<std::invoke_result_t<F>>::type {
         }
     } catch (const SqliteError& e) {
         return std::unexpected(classify(e));
+    } catch (const std::bad_alloc&) {
+        return std::unexpected(StoreError{ErrorKind::Io, "out of memory"});
+    } catch (const std::exception& e) {
+        return std::unexpected(
+            StoreError{ErrorKind::Io, std::string("unexpected exception ") + typeid(e).name()});
     }
 }
 

@@ -48,12 +48,17 @@ Result<VerifyReport> Store::verify() {
         Stmt meta(db, "SELECT value FROM meta WHERE key = 'last_seq'");
         bool tailMissing = false;
         if (meta.step()) {
-            const std::uint64_t last = std::stoull(meta.text(0));
-            tailMissing = last >= expected;
-            if (tailMissing)
-                rep.problems.push_back({expected, last == expected ? "record " + std::to_string(last) + " is missing"
-                                                                    : "records " + std::to_string(expected) + " to " +
-                                                                          std::to_string(last) + " are missing"});
+            const auto last = parseStoredU64(meta.text(0));
+            if (!last) {
+                rep.problems.push_back(
+                    {expected, "sequence counter (meta last_seq) is not a number"});
+            } else if (*last >= expected) {
+                tailMissing = true;
+                rep.problems.push_back(
+                    {expected, *last == expected ? "record " + std::to_string(*last) + " is missing"
+                                                 : "records " + std::to_string(expected) + " to " +
+                                                       std::to_string(*last) + " are missing"});
+            }
         }
         Stmt lastHash(db, "SELECT value FROM meta WHERE key = 'last_hash'");
         if (!tailMissing && lastHash.step() && rep.records > 0 && lastHash.text(0) != prevHash && expected > 1)

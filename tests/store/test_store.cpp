@@ -9,6 +9,7 @@
 
 #include "record/text.hpp"
 #include "store/migrations.hpp"
+#include "store/store_impl.hpp"
 #include "store_helpers.hpp"
 #include "test_support.hpp"
 
@@ -253,4 +254,16 @@ TEST_CASE("a locked database makes a write fail as busy, not corrupt, and the da
     auto again = s.createRecord(validDraft("Hồ sơ sau khi mở khóa."), "7K3M", "2026-11-23T00:00:00.000Z", false);
     REQUIRE(again);
     CHECK(again->header.sequence == 2);
+}
+
+TEST_CASE("any exception inside the store becomes an error value, never reaches the caller") {
+    auto thrown = store::guarded([]() -> int { throw std::length_error("too long"); });
+    REQUIRE_FALSE(thrown);
+    CHECK(thrown.error().kind == store::ErrorKind::Io);
+    // The type is named, the message is not: a message could quote data.
+    CHECK(thrown.error().detail.find("too long") == std::string::npos);
+    auto noMemory = store::guarded([] { throw std::bad_alloc(); });
+    REQUIRE_FALSE(noMemory);
+    CHECK(noMemory.error().detail == "out of memory");
+    CHECK(store::guarded([] { return 7; }).value() == 7);
 }

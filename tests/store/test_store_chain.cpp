@@ -126,3 +126,38 @@ TEST_CASE("deleting a record's outbox row is flagged") {
     REQUIRE_FALSE(rep.ok());
     CHECK(rep.problems.front().seq == 2);
 }
+
+TEST_CASE(
+    "a damaged sequence counter makes a submission fail with an error, not an exception, and "
+    "writes nothing") {
+    testsupport::TempDir dir;
+    fill(dir / "k.db");
+    // std::stoull threw on each of these (or, for "-1", wrapped round to the largest number).
+    for (const std::string garbage : {"abc", "", " 7", "7x", "-1", "99999999999999999999999"}) {
+        INFO("last_seq = '" << garbage << "'");
+        rawExec(dir / "k.db", "UPDATE meta SET value = '" + garbage + "' WHERE key = 'last_seq'");
+        auto s = openStore(dir / "k.db");
+        std::optional<store::Result<record::Record>> made;
+        REQUIRE_NOTHROW(made.emplace(
+            s.createRecord(validDraft("Hồ sơ sau khi bộ đếm hỏng."), "7K3M",
+                           platform::clock::formatUtc(platform::clock::now()), false)));
+        REQUIRE_FALSE(*made);
+        CHECK(made->error().kind == store::ErrorKind::Corrupt);
+        CHECK(made->error().messageKey() == "store.corrupt");
+        CHECK(s.recordCount().value() == kRecords);
+        CHECK(s.outboxStats().value().queued == kRecords);
+    }
+}
+
+TEST_CASE("verify names a damaged sequence counter instead of throwing") {
+    testsupport::TempDir dir;
+    fill(dir / "k.db");
+    rawExec(dir / "k.db", "UPDATE meta SET value = 'not a number' WHERE key = 'last_seq'");
+    auto s = openStore(dir / "k.db");
+    std::optional<store::Result<store::VerifyReport>> rep;
+    REQUIRE_NOTHROW(rep.emplace(s.verify()));
+    REQUIRE(*rep);
+    REQUIRE_FALSE((*rep)->ok());
+    CHECK((*rep)->problems.front().seq == kRecords + 1);
+    CHECK((*rep)->problems.front().reason.find("last_seq") != std::string::npos);
+}
