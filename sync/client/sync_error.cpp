@@ -14,6 +14,16 @@ ErrorClass SyncError::errorClass() const {
     }
 }
 
+bool SyncError::linkDown() const {
+    switch (kind) {
+        case SyncErrorKind::Offline:
+        case SyncErrorKind::Timeout:
+        case SyncErrorKind::Interrupted:
+        case SyncErrorKind::CaptivePortal: return errorClass() == ErrorClass::Transient;
+        default: return false;
+    }
+}
+
 std::string_view SyncError::messageKey() const {
     switch (kind) {
         case SyncErrorKind::Offline: return "sync.error.offline";

@@ -26,7 +26,13 @@ enum class SyncErrorKind {
     Storage,        // the local database failed
 };
 
-enum class ErrorClass { Transient, Permanent, Auth };
+// The one classification of a sync error, made here from its kind, for whoever decides what to
+// do next (the worker's retry schedule). Nothing else switches over kinds to decide that.
+enum class ErrorClass {
+    Transient,  // may clear by itself (link, backend busy or erring, clock): retry with backoff
+    Permanent,  // needs a fix on the kiosk (TLS, kiosk.toml, the database)
+    Auth,       // the backend does not accept this kiosk (not enrolled, refused, key mismatch)
+};
 
 struct SyncError {
     SyncErrorKind kind = SyncErrorKind::Offline;
@@ -34,6 +40,9 @@ struct SyncError {
     std::optional<std::int64_t> retryAfterMs;  // from Retry-After
 
     ErrorClass errorClass() const;
+    // A Transient error that never reached the backend (no route, timeout, cut connection,
+    // captive portal): probing again costs a SYN or a health GET. Always false for the others.
+    bool linkDown() const;
     std::string_view messageKey() const;  // sync.error.<kind>
 };
 

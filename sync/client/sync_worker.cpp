@@ -58,6 +58,26 @@ void SyncWorker::publish(SyncEvent::Kind kind, const PassReport& report) {
     m_onEvent(e);
 }
 
+namespace {
+
+// Every class is retried (the worker never gives up on a record); the class decides the cap.
+std::int64_t retryDelayMs(Backoff& backoff, int failures, const SyncError& e) {
+    switch (e.errorClass()) {
+        case ErrorClass::Transient:
+            // A link that is down is probed on the short cap; a backend that errs or is busy
+            // waits out the long one.
+            return backoff.delayMs(failures, e.retryAfterMs, e.linkDown());
+        case ErrorClass::Permanent:
+        case ErrorClass::Auth:
+            // Waits for a fix (kiosk.toml, TLS, the database, enrolment) on the long cap, so a
+            // fix is picked up without a restart and a refusing backend is not hammered.
+            return backoff.delayMs(failures, e.retryAfterMs, false);
+    }
+    return backoff.delayMs(failures, e.retryAfterMs, false);
+}
+
+}  // namespace
+
 void SyncWorker::run() {
     Backoff backoff(m_options.backoff);
     const platform::text::Strings strings = platform::text::Strings::load("vi");
@@ -103,10 +123,7 @@ void SyncWorker::run() {
         bool wakeCutsShort = true;
         if (report.error) {
             ++failures;
-            const auto kind = report.error->kind;
-            const bool linkDown = kind == SyncErrorKind::Offline || kind == SyncErrorKind::Timeout ||
-                                  kind == SyncErrorKind::Interrupted || kind == SyncErrorKind::CaptivePortal;
-            delay = backoff.delayMs(failures, report.error->retryAfterMs, linkDown);
+            delay = retryDelayMs(backoff, failures, *report.error);
             wakeCutsShort = false;
         } else {
             failures = 0;
