@@ -44,32 +44,32 @@ public:
         return statusOn(http.get());
     }
 
-    Expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds timeout) override {
+    std::expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds timeout) override {
         Http http = connectCups(timeout);
         PrintReport report;
         if (!http) {
             report.statusBefore = make(PrinterState::Unreachable, "cannot connect to the CUPS server");
-            return unexpected(PrintError{PrintError::Kind::Unreachable, report.statusBefore, report.statusBefore.detail});
+            return std::unexpected(PrintError{PrintError::Kind::Unreachable, report.statusBefore, report.statusBefore.detail});
         }
         httpSetTimeout(http.get(), std::max(1.0, static_cast<double>(timeout.count()) / 1000.0), nullptr, nullptr);
         report.statusBefore = statusOn(http.get());
         if (!canPrint(report.statusBefore.state)) {
             const auto kind = report.statusBefore.state == PrinterState::Unreachable ? PrintError::Kind::Unreachable
                                                                                      : PrintError::Kind::NotReady;
-            return unexpected(PrintError{kind, report.statusBefore, report.statusBefore.detail});
+            return std::unexpected(PrintError{kind, report.statusBefore, report.statusBefore.detail});
         }
         const std::vector<std::uint8_t> pdf = encodePdf(job.raster, m_config.pdfLayout);
         const char* tmpdir = std::getenv("TMPDIR");
         std::string path = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/kiosk-receipt-XXXXXX";
         const int fd = ::mkstemp(path.data());
         if (fd < 0) {
-            return unexpected(PrintError{PrintError::Kind::Io, report.statusBefore,
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore,
                                          std::string("cannot create a temporary file: ") + std::strerror(errno)});
         }
         ::close(fd);
         if (auto w = writeFileAtomically(path, pdf); !w) {
             ::unlink(path.c_str());
-            return unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
         }
         cups_option_t* options = nullptr;
         int numOptions = cupsAddOption("document-format", "application/pdf", 0, &options);
@@ -78,7 +78,7 @@ public:
         cupsFreeOptions(numOptions, options);
         ::unlink(path.c_str());
         if (jobId <= 0) {
-            return unexpected(PrintError{PrintError::Kind::Cups, report.statusBefore, cupsLastErrorString()});
+            return std::unexpected(PrintError{PrintError::Kind::Cups, report.statusBefore, cupsLastErrorString()});
         }
         report.bytesSent = pdf.size();
         report.output = m_queue + "-" + std::to_string(jobId);

@@ -2,6 +2,7 @@
 // A TrueType font drawn into a 1-bit Bitmap (stb_truetype, no shaping). Vietnamese needs NFC
 // text (precomposed letters): every function here normalises its input to NFC first.
 // Immutable after load; copies share the font data; safe to use from several threads.
+#include <expected>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -9,7 +10,6 @@
 #include <vector>
 
 #include "print/bitmap.hpp"
-#include "print/expected.hpp"
 
 namespace platform::print {
 
@@ -21,7 +21,7 @@ class Font {
 public:
     // Reads and parses a .ttf file. Fails (with a message naming the path) if the file is
     // missing or is not a TrueType font.
-    static Expected<Font, std::string> load(const std::filesystem::path& path);
+    static std::expected<Font, std::string> load(const std::filesystem::path& path);
 
     // True if the font has a real glyph (not .notdef) for the code point.
     bool hasGlyph(char32_t codePoint) const;

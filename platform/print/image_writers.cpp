@@ -98,11 +98,11 @@ std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, doubl
     return pdf;
 }
 
-Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
+std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
                                                 const std::vector<std::uint8_t>& bytes) {
     const std::filesystem::path tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return unexpected("cannot create " + tmp.string() + ": " + std::strerror(errno));
+    if (fd < 0) return std::unexpected("cannot create " + tmp.string() + ": " + std::strerror(errno));
     size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -111,19 +111,19 @@ Expected<void, std::string> writeFileAtomically(const std::filesystem::path& pat
             const std::string err = std::strerror(errno);
             ::close(fd);
             ::unlink(tmp.c_str());
-            return unexpected("cannot write " + tmp.string() + ": " + err);
+            return std::unexpected("cannot write " + tmp.string() + ": " + err);
         }
         done += static_cast<size_t>(n);
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         const std::string err = std::strerror(errno);
         ::unlink(tmp.c_str());
-        return unexpected("cannot write " + tmp.string() + ": " + err);
+        return std::unexpected("cannot write " + tmp.string() + ": " + err);
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string err = std::strerror(errno);
         ::unlink(tmp.c_str());
-        return unexpected("cannot rename to " + path.string() + ": " + err);
+        return std::unexpected("cannot rename to " + path.string() + ": " + err);
     }
     return {};
 }

@@ -3,12 +3,12 @@
 // (for A4 printers through CUPS). Pure functions, thread-safe; the file variants write
 // atomically (temporary file + rename) and return an error message on failure.
 #include <cstdint>
+#include <expected>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "print/bitmap.hpp"
-#include "print/expected.hpp"
 
 namespace platform::print {
 
@@ -28,7 +28,7 @@ enum class PdfLayout {
 std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, double dotsPerMm = 8.0);
 
 // Writes bytes to `path` atomically. Error: a message naming the path and errno text.
-Expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
+std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
                                                 const std::vector<std::uint8_t>& bytes);
 
 }  // namespace platform::print

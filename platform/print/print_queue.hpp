@@ -13,13 +13,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <expected>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
-#include "print/expected.hpp"
 #include "print/printer.hpp"
 #include "print/receipt.hpp"
 #include "print/receipt_renderer.hpp"

@@ -65,11 +65,11 @@ public:
         return queryEscPosStatus(**transport, remaining(deadline));
     }
 
-    Expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds timeout) override {
+    std::expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds timeout) override {
         const auto deadline = Clock::now() + timeout;
         auto transport = open(timeout);
         if (!transport) {
-            return unexpected(PrintError{toPrintErrorKind(transport.error().kind),
+            return std::unexpected(PrintError{toPrintErrorKind(transport.error().kind),
                                          statusOf(PrinterState::Unreachable, transport.error().detail),
                                          transport.error().detail});
         }
@@ -77,12 +77,12 @@ public:
         report.statusBefore = queryEscPosStatus(**transport, std::min(m_config.statusTimeout, remaining(deadline)));
         const PrinterState state = report.statusBefore.state;
         if (!canPrint(state)) {
-            return unexpected(PrintError{PrintError::Kind::NotReady, report.statusBefore, report.statusBefore.detail});
+            return std::unexpected(PrintError{PrintError::Kind::NotReady, report.statusBefore, report.statusBefore.detail});
         }
         report.statusVerified = state == PrinterState::Ready || state == PrinterState::PaperNearEnd;
         const std::vector<std::uint8_t> bytes = encodeEscPos(job.raster, m_config.escpos);
         if (auto w = (*transport)->write(bytes, remaining(deadline)); !w) {
-            return unexpected(PrintError{toPrintErrorKind(w.error().kind), report.statusBefore, w.error().detail});
+            return std::unexpected(PrintError{toPrintErrorKind(w.error().kind), report.statusBefore, w.error().detail});
         }
         report.bytesSent = bytes.size();
         return report;
@@ -92,7 +92,7 @@ public:
     const std::string& uri() const override { return m_uri; }
 
 private:
-    Expected<std::unique_ptr<Transport>, TransportError> open(milliseconds timeout) {
+    std::expected<std::unique_ptr<Transport>, TransportError> open(milliseconds timeout) {
         switch (m_link) {
             case EscPosLink::Usb: return openCharDevice(m_parsed.path);
             case EscPosLink::Serial: {
@@ -105,7 +105,7 @@ private:
             }
             case EscPosLink::Tcp: return connectTcp(m_parsed.host, m_parsed.port, timeout);
         }
-        return unexpected(TransportError{TransportError::Kind::Unreachable, "unknown link"});
+        return std::unexpected(TransportError{TransportError::Kind::Unreachable, "unknown link"});
     }
 
     std::string m_uri;
@@ -121,12 +121,12 @@ public:
 
     PrinterStatus status(milliseconds) override { return statusOf(PrinterState::Unchecked, "file printer"); }
 
-    Expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds) override {
+    std::expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds) override {
         PrintReport report;
         report.statusBefore = status(milliseconds{0});
         const std::vector<std::uint8_t> bytes = encodeEscPos(job.raster, m_config.escpos);
         if (auto w = writeFileAtomically(m_path, bytes); !w) {
-            return unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
         }
         report.bytesSent = bytes.size();
         report.output = m_path;
@@ -155,16 +155,16 @@ public:
         return statusOf(PrinterState::Unchecked, "png directory");
     }
 
-    Expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds) override {
+    std::expected<PrintReport, PrintError> print(const PrintJob& job, milliseconds) override {
         PrintReport report;
         report.statusBefore = status(milliseconds{0});
         if (report.statusBefore.state == PrinterState::Unreachable) {
-            return unexpected(PrintError{PrintError::Kind::Unreachable, report.statusBefore, report.statusBefore.detail});
+            return std::unexpected(PrintError{PrintError::Kind::Unreachable, report.statusBefore, report.statusBefore.detail});
         }
         const std::vector<std::uint8_t> png = encodePng(job.raster);
         const std::filesystem::path path = m_dir / (safeFileName(job.name) + ".png");
         if (auto w = writeFileAtomically(path, png); !w) {
-            return unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
         }
         report.bytesSent = png.size();
         report.output = path.string();
@@ -184,8 +184,8 @@ class NullPrinter final : public Printer {
 public:
     explicit NullPrinter(std::string uri) : m_uri(std::move(uri)) {}
     PrinterStatus status(milliseconds) override { return statusOf(PrinterState::NotConfigured, "no printer"); }
-    Expected<PrintReport, PrintError> print(const PrintJob&, milliseconds) override {
-        return unexpected(PrintError{PrintError::Kind::NotConfigured, status(milliseconds{0}), "no printer"});
+    std::expected<PrintReport, PrintError> print(const PrintJob&, milliseconds) override {
+        return std::unexpected(PrintError{PrintError::Kind::NotConfigured, status(milliseconds{0}), "no printer"});
     }
     RenderOptions renderOptions() const override { return RenderOptions::roll80mm(); }
     const std::string& uri() const override { return m_uri; }
@@ -227,14 +227,14 @@ std::string messageKey(const PrintError& error) {
     return "printer.error.io";
 }
 
-Expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
+std::expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
     PrinterUri out;
     if (uri == "none" || uri.empty()) {
         out.scheme = "none";
         return out;
     }
     const size_t colon = uri.find("://");
-    if (colon == std::string_view::npos) return unexpected("printer URI without scheme: " + std::string(uri));
+    if (colon == std::string_view::npos) return std::unexpected("printer URI without scheme: " + std::string(uri));
     out.scheme = std::string(uri.substr(0, colon));
     std::string_view rest = uri.substr(colon + 3);
     if (const size_t q = rest.find('?'); q != std::string_view::npos) {
@@ -258,9 +258,9 @@ Expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
 
     if (out.scheme == "escpos+usb" || out.scheme == "escpos+serial" || out.scheme == "file" || out.scheme == "png") {
         if (!authority.empty() && authority != "localhost") {
-            return unexpected(out.scheme + " URI must name a local path (three slashes): " + std::string(uri));
+            return std::unexpected(out.scheme + " URI must name a local path (three slashes): " + std::string(uri));
         }
-        if (out.path.size() < 2) return unexpected(out.scheme + " URI without a path: " + std::string(uri));
+        if (out.path.size() < 2) return std::unexpected(out.scheme + " URI without a path: " + std::string(uri));
         return out;
     }
     if (out.scheme == "escpos+tcp") {
@@ -268,37 +268,37 @@ Expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
         out.port = 9100;
         if (!host.empty() && host.front() == '[') {  // [IPv6]:port
             const size_t close = host.find(']');
-            if (close == std::string_view::npos) return unexpected("bad IPv6 host: " + std::string(uri));
+            if (close == std::string_view::npos) return std::unexpected("bad IPv6 host: " + std::string(uri));
             const std::string_view after = host.substr(close + 1);
             host = host.substr(1, close - 1);
             if (!after.empty()) {
-                if (after[0] != ':') return unexpected("bad port: " + std::string(uri));
+                if (after[0] != ':') return std::unexpected("bad port: " + std::string(uri));
                 auto [p, ec] = std::from_chars(after.data() + 1, after.data() + after.size(), out.port);
-                if (ec != std::errc{} || p != after.data() + after.size()) return unexpected("bad port: " + std::string(uri));
+                if (ec != std::errc{} || p != after.data() + after.size()) return std::unexpected("bad port: " + std::string(uri));
             }
         } else if (const size_t c = host.rfind(':'); c != std::string_view::npos) {
             const std::string_view port = host.substr(c + 1);
             auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-            if (ec != std::errc{} || p != port.data() + port.size()) return unexpected("bad port: " + std::string(uri));
+            if (ec != std::errc{} || p != port.data() + port.size()) return std::unexpected("bad port: " + std::string(uri));
             host = host.substr(0, c);
         }
-        if (host.empty()) return unexpected("escpos+tcp URI without host: " + std::string(uri));
-        if (out.port <= 0 || out.port > 65535) return unexpected("bad port: " + std::string(uri));
+        if (host.empty()) return std::unexpected("escpos+tcp URI without host: " + std::string(uri));
+        if (out.port <= 0 || out.port > 65535) return std::unexpected("bad port: " + std::string(uri));
         out.host = std::string(host);
         return out;
     }
     if (out.scheme == "cups") {
         out.host = percentDecode(authority);
-        if (out.host.empty()) return unexpected("cups URI without a queue name: " + std::string(uri));
+        if (out.host.empty()) return std::unexpected("cups URI without a queue name: " + std::string(uri));
         return out;
     }
-    return unexpected("unknown printer scheme: " + out.scheme);
+    return std::unexpected("unknown printer scheme: " + out.scheme);
 }
 
-Expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri, const PrinterConfig& config) {
+std::expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri, const PrinterConfig& config) {
     auto parsed = parsePrinterUri(uri);
     if (!parsed) {
-        return unexpected(PrintError{PrintError::Kind::InvalidUri, statusOf(PrinterState::NotConfigured, parsed.error()),
+        return std::unexpected(PrintError{PrintError::Kind::InvalidUri, statusOf(PrinterState::NotConfigured, parsed.error()),
                                      parsed.error()});
     }
     PrinterConfig cfg = config;

@@ -14,6 +14,7 @@
 // factory and parsePrinterUri are pure and thread-safe. No call blocks longer than the
 // timeout it is given (plus the DNS caveat of connectTcp, and CUPS' own connect timeout).
 #include <chrono>
+#include <expected>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,7 +22,6 @@
 
 #include "print/bitmap.hpp"
 #include "print/escpos.hpp"
-#include "print/expected.hpp"
 #include "print/image_writers.hpp"
 #include "print/receipt_renderer.hpp"
 #include "print/transport.hpp"
@@ -77,7 +77,7 @@ public:
     // Checks the status first (where it can) and refuses to print when the printer says it
     // cannot (NotReady); a printer that does not answer is printed to anyway, reported as
     // unverified. `timeout` bounds the whole call.
-    virtual Expected<PrintReport, PrintError> print(const PrintJob& job, std::chrono::milliseconds timeout) = 0;
+    virtual std::expected<PrintReport, PrintError> print(const PrintJob& job, std::chrono::milliseconds timeout) = 0;
     // How receipts for this printer must be rendered (width, QR module size).
     virtual RenderOptions renderOptions() const = 0;
     // The URI, for logs.
@@ -93,12 +93,12 @@ struct PrinterUri {
 };
 
 // Parses a printer URI (see the list above). Error: an English message.
-Expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri);
+std::expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri);
 
 // Creates the printer for `uri`. Opens nothing yet (devices and connections are opened per
 // call), so a printer switched off now can print later. Error: Kind::InvalidUri with the
 // reason in detail.
-Expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri, const PrinterConfig& config = {});
+std::expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri, const PrinterConfig& config = {});
 
 // Asks DLE EOT 1, 2 and 4 over `transport` within `timeout` and classifies the replies. Stops
 // after the first unanswered query (a silent printer costs one timeout, not three).

@@ -122,16 +122,16 @@ public:
         centred(m_r.boldFont(), size, text);
     }
 
-    Expected<void, std::string> qr(std::string_view url) {
+    std::expected<void, std::string> qr(std::string_view url) {
         auto code = platform::qr::encode(url, platform::qr::ErrorCorrection::Medium);
-        if (!code) return unexpected(std::string("receipt: tracking URL cannot be encoded as a QR code"));
+        if (!code) return std::unexpected(std::string("receipt: tracking URL cannot be encoded as a QR code"));
         const int modules = code->size() + 2 * kQuietZoneModules;
         const int moduleDots = qrModuleDots(code->size(), m_o);
         if (modules * moduleDots > m_o.widthDots) {
-            return unexpected(std::string("receipt: QR code does not fit the paper width"));
+            return std::unexpected(std::string("receipt: QR code does not fit the paper width"));
         }
         auto drawn = drawQr(m_canvas, url, m_y, moduleDots);
-        if (!drawn) return unexpected(drawn.error());
+        if (!drawn) return std::unexpected(drawn.error());
         m_y += *drawn;
         return {};
     }
@@ -189,9 +189,9 @@ int qrModuleDots(int symbolModules, const RenderOptions& o) {
     return std::max(o.minModuleDots, fit);
 }
 
-Expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots) {
+std::expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots) {
     auto code = platform::qr::encode(text, platform::qr::ErrorCorrection::Medium);
-    if (!code) return unexpected(std::string("qr: cannot encode"));
+    if (!code) return std::unexpected(std::string("qr: cannot encode"));
     const int total = (code->size() + 2 * kQuietZoneModules) * moduleDots;
     const int left = (target.width() - total) / 2 + kQuietZoneModules * moduleDots;
     const int y0 = top + kQuietZoneModules * moduleDots;
@@ -203,17 +203,17 @@ Expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top
     return total;
 }
 
-Expected<ReceiptRenderer, std::string> ReceiptRenderer::create(platform::text::Strings strings,
+std::expected<ReceiptRenderer, std::string> ReceiptRenderer::create(platform::text::Strings strings,
                                                                const std::filesystem::path& regularFont,
                                                                const std::filesystem::path& boldFont) {
     auto regular = Font::load(regularFont);
-    if (!regular) return unexpected(regular.error());
+    if (!regular) return std::unexpected(regular.error());
     auto bold = Font::load(boldFont);
-    if (!bold) return unexpected(bold.error());
+    if (!bold) return std::unexpected(bold.error());
     return ReceiptRenderer(std::move(strings), std::move(*regular), std::move(*bold));
 }
 
-Expected<Bitmap, std::string> ReceiptRenderer::render(const Receipt& r, const RenderOptions& options) const {
+std::expected<Bitmap, std::string> ReceiptRenderer::render(const Receipt& r, const RenderOptions& options) const {
     const auto& s = m_strings;
     Layout l(*this, options);
 
@@ -251,7 +251,7 @@ Expected<Bitmap, std::string> ReceiptRenderer::render(const Receipt& r, const Re
                      {{"weekday", s.get("receipt.weekday." + std::to_string(weekday(r.replyBy)))},
                       {"date", date(r.replyBy)}}));
     l.space(4);
-    if (auto ok = l.qr(r.trackingUrl); !ok) return unexpected(ok.error());
+    if (auto ok = l.qr(r.trackingUrl); !ok) return std::unexpected(ok.error());
     l.centred(m_bold, l.px(22), s.get("receipt.qr_caption"));
     l.space(6);
     if (!r.shortUrl.empty()) l.centred(m_regular, l.px(22), s.format("receipt.lookup", {{"url", r.shortUrl}}));

@@ -4,11 +4,11 @@
 // module, 4-module quiet zone). Labels come from assets/strings (keys "receipt.*").
 // A ReceiptRenderer is immutable after create(): render() may be called from any thread,
 // concurrently.
+#include <expected>
 #include <filesystem>
 #include <string>
 
 #include "print/bitmap.hpp"
-#include "print/expected.hpp"
 #include "print/font.hpp"
 #include "print/receipt.hpp"
 #include "text/strings.hpp"
@@ -31,13 +31,13 @@ struct RenderOptions {
 class ReceiptRenderer {
 public:
     // Loads both fonts. Fails with a message naming a font that cannot be loaded.
-    static Expected<ReceiptRenderer, std::string> create(
+    static std::expected<ReceiptRenderer, std::string> create(
         platform::text::Strings strings, const std::filesystem::path& regularFont = kDefaultRegularFont,
         const std::filesystem::path& boldFont = kDefaultBoldFont);
 
     // The receipt at options.widthDots wide, as tall as it needs. Fails (message) only if the
     // tracking URL cannot be put in a QR code that fits the width.
-    Expected<Bitmap, std::string> render(const Receipt& receipt, const RenderOptions& options) const;
+    std::expected<Bitmap, std::string> render(const Receipt& receipt, const RenderOptions& options) const;
 
     const Font& regularFont() const { return m_regular; }
     const Font& boldFont() const { return m_bold; }
@@ -65,6 +65,6 @@ int qrModuleDots(int symbolModules, const RenderOptions& options);
 
 // Draws `qr text` centred horizontally at `top`: `moduleDots` dots per module with a
 // 4-module quiet zone. Returns the height drawn (including the quiet zone), or an error.
-Expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots);
+std::expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots);
 
 }  // namespace platform::print

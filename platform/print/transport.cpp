@@ -33,7 +33,7 @@ public:
     FdTransport(const FdTransport&) = delete;
     FdTransport& operator=(const FdTransport&) = delete;
 
-    Expected<void, TransportError> write(std::span<const std::uint8_t> bytes,
+    std::expected<void, TransportError> write(std::span<const std::uint8_t> bytes,
                                          std::chrono::milliseconds timeout) override {
         const auto deadline = Clock::now() + timeout;
         size_t done = 0;
@@ -45,25 +45,25 @@ public:
                 continue;
             }
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return unexpected(ioError("write"));
-            if (auto w = waitFor(POLLOUT, deadline); !w) return unexpected(w.error());
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return std::unexpected(ioError("write"));
+            if (auto w = waitFor(POLLOUT, deadline); !w) return std::unexpected(w.error());
         }
         return {};
     }
 
-    Expected<size_t, TransportError> read(std::span<std::uint8_t> out, std::chrono::milliseconds timeout) override {
+    std::expected<size_t, TransportError> read(std::span<std::uint8_t> out, std::chrono::milliseconds timeout) override {
         const auto deadline = Clock::now() + timeout;
         while (true) {
             const ssize_t n = ::read(m_fd, out.data(), out.size());
             if (n > 0) return static_cast<size_t>(n);
-            if (n == 0) return unexpected(TransportError{TransportError::Kind::Io, "read: connection closed"});
+            if (n == 0) return std::unexpected(TransportError{TransportError::Kind::Io, "read: connection closed"});
             if (errno == EINTR) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) return unexpected(ioError("read"));
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return std::unexpected(ioError("read"));
             if (remainingMs(deadline) == 0) return size_t{0};
             auto w = waitFor(POLLIN, deadline);
             if (!w) {
                 if (w.error().kind == TransportError::Kind::Timeout) return size_t{0};
-                return unexpected(w.error());
+                return std::unexpected(w.error());
             }
         }
     }
@@ -77,7 +77,7 @@ public:
     }
 
 private:
-    Expected<void, TransportError> writePlain(std::span<const std::uint8_t> bytes, Clock::time_point deadline) {
+    std::expected<void, TransportError> writePlain(std::span<const std::uint8_t> bytes, Clock::time_point deadline) {
         size_t done = 0;
         while (done < bytes.size()) {
             const ssize_t n = ::write(m_fd, bytes.data() + done, bytes.size() - done);
@@ -86,21 +86,21 @@ private:
                 continue;
             }
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return unexpected(ioError("write"));
-            if (auto w = waitFor(POLLOUT, deadline); !w) return unexpected(w.error());
+            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return std::unexpected(ioError("write"));
+            if (auto w = waitFor(POLLOUT, deadline); !w) return std::unexpected(w.error());
         }
         return {};
     }
 
-    Expected<void, TransportError> waitFor(short events, Clock::time_point deadline) {
+    std::expected<void, TransportError> waitFor(short events, Clock::time_point deadline) {
         while (true) {
             const int ms = remainingMs(deadline);
-            if (ms == 0) return unexpected(TransportError{TransportError::Kind::Timeout, "timed out"});
+            if (ms == 0) return std::unexpected(TransportError{TransportError::Kind::Timeout, "timed out"});
             pollfd p{m_fd, events, 0};
             const int r = ::poll(&p, 1, ms);
             if (r < 0 && errno == EINTR) continue;
-            if (r < 0) return unexpected(ioError("poll"));
-            if (r == 0) return unexpected(TransportError{TransportError::Kind::Timeout, "timed out"});
+            if (r < 0) return std::unexpected(ioError("poll"));
+            if (r == 0) return std::unexpected(TransportError{TransportError::Kind::Timeout, "timed out"});
             if (p.revents & (events | POLLHUP | POLLERR)) return {};
         }
     }
@@ -121,24 +121,24 @@ speed_t toSpeed(int baud) {
 
 }  // namespace
 
-Expected<std::unique_ptr<Transport>, TransportError> openCharDevice(const std::string& path) {
+std::expected<std::unique_ptr<Transport>, TransportError> openCharDevice(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) return unexpected(TransportError{TransportError::Kind::Unreachable, path + ": " + std::strerror(errno)});
+    if (fd < 0) return std::unexpected(TransportError{TransportError::Kind::Unreachable, path + ": " + std::strerror(errno)});
     return std::unique_ptr<Transport>(std::make_unique<FdTransport>(fd));
 }
 
-Expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::string& path, int baud, bool rtsCts) {
+std::expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::string& path, int baud, bool rtsCts) {
     const speed_t speed = toSpeed(baud);
     if (speed == B0) {
-        return unexpected(TransportError{TransportError::Kind::Unreachable, "unsupported baud rate " + std::to_string(baud)});
+        return std::unexpected(TransportError{TransportError::Kind::Unreachable, "unsupported baud rate " + std::to_string(baud)});
     }
     const int fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) return unexpected(TransportError{TransportError::Kind::Unreachable, path + ": " + std::strerror(errno)});
+    if (fd < 0) return std::unexpected(TransportError{TransportError::Kind::Unreachable, path + ": " + std::strerror(errno)});
     termios tio{};
     if (::tcgetattr(fd, &tio) != 0) {
         auto err = TransportError{TransportError::Kind::Unreachable, path + ": not a serial port: " + std::strerror(errno)};
         ::close(fd);
-        return unexpected(err);
+        return std::unexpected(err);
     }
     ::cfmakeraw(&tio);
     ::cfsetispeed(&tio, speed);
@@ -151,12 +151,12 @@ Expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::strin
     if (::tcsetattr(fd, TCSANOW, &tio) != 0) {
         auto err = TransportError{TransportError::Kind::Unreachable, path + ": " + std::strerror(errno)};
         ::close(fd);
-        return unexpected(err);
+        return std::unexpected(err);
     }
     return std::unique_ptr<Transport>(std::make_unique<FdTransport>(fd));
 }
 
-Expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
+std::expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
                                                                 std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     addrinfo hints{};
@@ -168,7 +168,7 @@ Expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::strin
     // getaddrinfo is not bounded by our timeout; printers are configured by IP address or
     // through /etc/hosts, both of which answer at once.
     if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list); rc != 0) {
-        return unexpected(TransportError{TransportError::Kind::Unreachable, "resolve " + host + ": " + ::gai_strerror(rc)});
+        return std::unexpected(TransportError{TransportError::Kind::Unreachable, "resolve " + host + ": " + ::gai_strerror(rc)});
     }
     std::string lastError = "no address";
     TransportError::Kind lastKind = TransportError::Kind::Unreachable;
@@ -205,7 +205,7 @@ Expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::strin
         ::close(fd);
     }
     ::freeaddrinfo(list);
-    return unexpected(TransportError{lastKind, lastError});
+    return std::unexpected(TransportError{lastKind, lastError});
 }
 
 }  // namespace platform::print

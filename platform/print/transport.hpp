@@ -5,11 +5,11 @@
 // time (in practice the PrintQueue worker).
 #include <chrono>
 #include <cstdint>
+#include <expected>
 #include <memory>
 #include <span>
 #include <string>
 
-#include "print/expected.hpp"
 
 namespace platform::print {
 
@@ -27,24 +27,24 @@ class Transport {
 public:
     virtual ~Transport() = default;
     // Writes every byte, or fails once `timeout` has passed since the call started.
-    virtual Expected<void, TransportError> write(std::span<const std::uint8_t> bytes,
+    virtual std::expected<void, TransportError> write(std::span<const std::uint8_t> bytes,
                                                  std::chrono::milliseconds timeout) = 0;
     // Waits at most `timeout` for input and reads what is there (up to out.size()). Returns 0
     // when nothing arrived in time.
-    virtual Expected<size_t, TransportError> read(std::span<std::uint8_t> out,
+    virtual std::expected<size_t, TransportError> read(std::span<std::uint8_t> out,
                                                   std::chrono::milliseconds timeout) = 0;
     // Discards input that arrived unasked (e.g. automatic status bytes).
     virtual void discardInput() = 0;
 };
 
 // Opens a character device read/write (a USB printer-class device reads back status).
-Expected<std::unique_ptr<Transport>, TransportError> openCharDevice(const std::string& path);
+std::expected<std::unique_ptr<Transport>, TransportError> openCharDevice(const std::string& path);
 // Opens a serial port raw, 8N1, at `baud` (9600, 19200, 38400, 57600, 115200); `rtsCts`
 // turns on hardware flow control.
-Expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::string& path, int baud, bool rtsCts);
+std::expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::string& path, int baud, bool rtsCts);
 // Connects to host:port within `timeout`. `host` should be an IP address or a name in
 // /etc/hosts: name resolution itself (getaddrinfo) is not bounded by the timeout.
-Expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
+std::expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
                                                                 std::chrono::milliseconds timeout);
 
 }  // namespace platform::print

@@ -2,11 +2,11 @@
 // QR codes via libqrencode. Pure computation; thread-safe (libqrencode keeps no shared state
 // for encoding).
 #include <cstdint>
+#include <expected>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "print/expected.hpp"
 
 namespace platform::qr {
 
@@ -41,6 +41,6 @@ private:
 // Encodes `text` with the smallest version that fits. Mixed modes are chosen automatically:
 // an upper-case URL (0-9 A-Z $%*+-./: space) is encoded in alphanumeric mode, which keeps
 // the symbol small. Case is preserved.
-Expected<QrCode, QrError> encode(std::string_view text, ErrorCorrection level = ErrorCorrection::Medium);
+std::expected<QrCode, QrError> encode(std::string_view text, ErrorCorrection level = ErrorCorrection::Medium);
 
 }  // namespace platform::qr

@@ -65,7 +65,7 @@ void putLe(std::vector<std::uint8_t>& out, std::uint32_t v, int bytes) {
 
 std::string messageKey(SpeechError) { return "tts.unavailable"; }
 
-Expected<void, SpeechError> WavFileSink::play(std::span<const std::int16_t> samples, int sampleRate) {
+std::expected<void, SpeechError> WavFileSink::play(std::span<const std::int16_t> samples, int sampleRate) {
     std::vector<std::uint8_t> wav;
     const auto dataBytes = static_cast<std::uint32_t>(samples.size() * 2);
     wav.insert(wav.end(), {'R', 'I', 'F', 'F'});
@@ -81,20 +81,20 @@ Expected<void, SpeechError> WavFileSink::play(std::span<const std::int16_t> samp
     wav.insert(wav.end(), {'d', 'a', 't', 'a'});
     putLe(wav, dataBytes, 4);
     for (std::int16_t s : samples) putLe(wav, static_cast<std::uint16_t>(s), 2);
-    if (!platform::print::writeFileAtomically(m_path, wav)) return unexpected(SpeechError::Io);
+    if (!platform::print::writeFileAtomically(m_path, wav)) return std::unexpected(SpeechError::Io);
     return {};
 }
 
-Expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> samples, int sampleRate) {
+std::expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> samples, int sampleRate) {
     audio_object* device = create_audio_device_object(nullptr, "kiosk", "Speech");
-    if (device == nullptr) return unexpected(SpeechError::AudioDevice);
-    Expected<void, SpeechError> result;
+    if (device == nullptr) return std::unexpected(SpeechError::AudioDevice);
+    std::expected<void, SpeechError> result;
     if (audio_object_open(device, AUDIO_OBJECT_FORMAT_S16LE, static_cast<uint32_t>(sampleRate), 1) != 0) {
-        result = unexpected(SpeechError::AudioDevice);
+        result = std::unexpected(SpeechError::AudioDevice);
     } else {
         if (audio_object_write(device, samples.data(), samples.size() * sizeof(std::int16_t)) != 0 ||
             audio_object_drain(device) != 0) {
-            result = unexpected(SpeechError::AudioDevice);
+            result = std::unexpected(SpeechError::AudioDevice);
         }
         audio_object_close(device);
     }
@@ -102,18 +102,18 @@ Expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> sampl
     return result;
 }
 
-Expected<std::unique_ptr<Speaker>, SpeechError> Speaker::create(SpeechOptions options,
+std::expected<std::unique_ptr<Speaker>, SpeechError> Speaker::create(SpeechOptions options,
                                                                std::unique_ptr<AudioSink> sink) {
     if (!options.enabled) return std::unique_ptr<Speaker>(new Speaker(std::move(options), std::move(sink), 0));
     std::lock_guard lock(g_engineMutex);
     const int rate = startEngine();
-    if (rate <= 0) return unexpected(SpeechError::EngineUnavailable);
-    if (!selectVoice(options.voice)) return unexpected(SpeechError::VoiceUnavailable);
+    if (rate <= 0) return std::unexpected(SpeechError::EngineUnavailable);
+    if (!selectVoice(options.voice)) return std::unexpected(SpeechError::VoiceUnavailable);
     return std::unique_ptr<Speaker>(new Speaker(std::move(options), std::move(sink), rate));
 }
 
-Expected<std::vector<std::int16_t>, SpeechError> Speaker::synthesise(std::string_view text) {
-    if (!m_options.enabled) return unexpected(SpeechError::Disabled);
+std::expected<std::vector<std::int16_t>, SpeechError> Speaker::synthesise(std::string_view text) {
+    if (!m_options.enabled) return std::unexpected(SpeechError::Disabled);
     std::vector<std::int16_t> samples;
     const std::string nfc = platform::print::toNfc(text);
     if (nfc.empty()) return samples;
@@ -121,20 +121,20 @@ Expected<std::vector<std::int16_t>, SpeechError> Speaker::synthesise(std::string
     SynthTarget target{&samples, &m_stop};
     {
         std::lock_guard lock(g_engineMutex);
-        if (!selectVoice(m_options.voice)) return unexpected(SpeechError::VoiceUnavailable);
+        if (!selectVoice(m_options.voice)) return std::unexpected(SpeechError::VoiceUnavailable);
         espeak_SetParameter(espeakRATE, m_options.rateWpm, 0);
         espeak_SetParameter(espeakVOLUME, m_options.volume, 0);
         const espeak_ERROR rc = espeak_Synth(nfc.c_str(), nfc.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
                                              nullptr, &target);
-        if (rc != EE_OK) return unexpected(SpeechError::SynthesisFailed);
+        if (rc != EE_OK) return std::unexpected(SpeechError::SynthesisFailed);
     }
-    if (m_stop) return unexpected(SpeechError::Interrupted);
+    if (m_stop) return std::unexpected(SpeechError::Interrupted);
     return samples;
 }
 
-Expected<void, SpeechError> Speaker::say(std::string_view text) {
+std::expected<void, SpeechError> Speaker::say(std::string_view text) {
     auto samples = synthesise(text);
-    if (!samples) return unexpected(samples.error());
+    if (!samples) return std::unexpected(samples.error());
     if (samples->empty()) return {};
     return m_sink->play(*samples, m_sampleRate);
 }

@@ -8,6 +8,7 @@
 // thread (SpeechWorker does that). stop() may be called from any thread.
 #include <atomic>
 #include <cstdint>
+#include <expected>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -15,7 +16,6 @@
 #include <string_view>
 #include <vector>
 
-#include "print/expected.hpp"
 
 namespace platform::tts {
 
@@ -43,14 +43,14 @@ class AudioSink {
 public:
     virtual ~AudioSink() = default;
     // Plays or stores mono signed 16-bit samples. Blocks until done.
-    virtual Expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) = 0;
+    virtual std::expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) = 0;
 };
 
 // Writes each utterance as a WAV file (replacing the previous one). For tests and previews.
 class WavFileSink final : public AudioSink {
 public:
     explicit WavFileSink(std::filesystem::path path) : m_path(std::move(path)) {}
-    Expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) override;
+    std::expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) override;
 
 private:
     std::filesystem::path m_path;
@@ -60,21 +60,21 @@ private:
 // so a device that appears later works.
 class DeviceSink final : public AudioSink {
 public:
-    Expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) override;
+    std::expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) override;
 };
 
 class Speaker {
 public:
     // Starts the engine (once per process) and checks the voice. Errors: EngineUnavailable,
     // VoiceUnavailable. A disabled Speaker is created without touching the engine.
-    static Expected<std::unique_ptr<Speaker>, SpeechError> create(SpeechOptions options,
+    static std::expected<std::unique_ptr<Speaker>, SpeechError> create(SpeechOptions options,
                                                                  std::unique_ptr<AudioSink> sink);
 
     // Speaks UTF-8 text (made NFC). Errors: Disabled, SynthesisFailed, Interrupted, and the
     // sink's errors. Empty text succeeds silently.
-    Expected<void, SpeechError> say(std::string_view text);
+    std::expected<void, SpeechError> say(std::string_view text);
     // Synthesises without playing (mono 16-bit at sampleRate()).
-    Expected<std::vector<std::int16_t>, SpeechError> synthesise(std::string_view text);
+    std::expected<std::vector<std::int16_t>, SpeechError> synthesise(std::string_view text);
     // Interrupts the synthesis in progress (the sink finishes what it already has). Any thread.
     void stop() { m_stop = true; }
 
