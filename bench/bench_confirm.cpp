@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     auto store = ksync::store::Store::open(dir.database());
     if (!store) die("store");
     auto renderer = platform::print::ReceiptRenderer::create(platform::text::Strings::load("vi"));
-    if (!renderer) die("renderer: " + renderer.error());
+    if (!renderer) die("renderer: " + renderer.error().detail);
     const auto opts = platform::print::RenderOptions::roll80mm();
 
     std::vector<ksync::record::Draft> drafts;

@@ -43,7 +43,7 @@ std::expected<std::unique_ptr<Services>, std::string> Services::create(const Ser
     auto printer = print::makePrinter(uri);
     if (!printer) return std::unexpected("printer: " + printer.error().detail);
     auto renderer = print::ReceiptRenderer::create(s->m_vi);
-    if (!renderer) return std::unexpected("receipt renderer: " + renderer.error());
+    if (!renderer) return std::unexpected("receipt renderer: " + renderer.error().detail);
     Services* self = s.get();
     s->m_printQueue = std::make_unique<print::PrintQueue>(std::move(*printer), std::move(*renderer),
                                                           [self](const print::PrintEvent& e) { self->onPrintEvent(e); });

@@ -31,7 +31,7 @@ print::Receipt loadReceipt(const Context& ctx, const std::string& typed) {
 
 print::ReceiptRenderer makeRenderer(const Context& ctx) {
     auto renderer = print::ReceiptRenderer::create(platform::text::Strings::load("vi"));
-    if (!renderer) throw Failure{kExitFailed, renderer.error()};
+    if (!renderer) throw Failure{kExitFailed, renderer.error().detail};
     (void)ctx;
     return std::move(*renderer);
 }
@@ -62,14 +62,14 @@ void registerReceiptCmd(CLI::App& app, Context& ctx) {
                              : o->paper == 58 ? print::RenderOptions::roll58mm()
                                               : print::RenderOptions::roll80mm();
         auto raster = renderer.render(receipt, options);
-        if (!raster) throw Failure{kExitFailed, raster.error()};
+        if (!raster) throw Failure{kExitFailed, raster.error().detail};
         const std::string ext = std::filesystem::path(o->out).extension().string();
         std::vector<std::uint8_t> bytes;
         if (ext == ".png") bytes = print::encodePng(*raster);
         else if (ext == ".pdf") bytes = print::encodePdf(*raster, o->a4 ? print::PdfLayout::A4Form : print::PdfLayout::CentredSlip);
         else if (ext == ".bin") bytes = print::encodeEscPos(*raster, print::EscPosOptions{});
         else throw Failure{kExitUsage, "--out must end in .bin, .png or .pdf"};
-        if (auto w = print::writeFileAtomically(o->out, bytes); !w) throw Failure{kExitStorage, w.error()};
+        if (auto w = print::writeFileAtomically(o->out, bytes); !w) throw Failure{kExitStorage, w.error().detail};
         if (ctx.json) ctx.printJson({{"tracking_code", receipt.trackingCode}, {"out", o->out}, {"bytes", bytes.size()}});
         else std::cout << o->out << "\n";
     });
@@ -86,7 +86,7 @@ void registerPrintCmd(CLI::App& app, Context& ctx) {
         auto printer = makePrinterOrFail(ctx, *uri);
         const auto renderer = makeRenderer(ctx);
         auto raster = renderer.render(receipt, printer->renderOptions());
-        if (!raster) throw Failure{kExitFailed, raster.error()};
+        if (!raster) throw Failure{kExitFailed, raster.error().detail};
         auto report = printer->print(print::PrintJob{receipt.trackingCode, std::move(*raster)}, std::chrono::seconds(30));
         if (!report) throw Failure{kExitFailed, ctx.text(print::messageKey(report.error()))};
         if (ctx.json)

@@ -64,12 +64,12 @@ public:
         const int fd = ::mkstemp(path.data());
         if (fd < 0) {
             return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore,
-                                         std::string("cannot create a temporary file: ") + std::strerror(errno)});
+                                              std::string("cannot create a temporary file: ") + std::strerror(errno)});
         }
         ::close(fd);
         if (auto w = writeFileAtomically(path, pdf); !w) {
             ::unlink(path.c_str());
-            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error().detail});
         }
         cups_option_t* options = nullptr;
         int numOptions = cupsAddOption("document-format", "application/pdf", 0, &options);

@@ -57,15 +57,15 @@ std::string encodeUtf8(std::u32string_view text) {
     return out;
 }
 
-std::expected<Font, std::string> Font::load(const std::filesystem::path& path) {
+std::expected<Font, FontError> Font::load(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected("font: cannot open " + path.string());
+    if (!in) return std::unexpected(FontError{FontError::Kind::Unreadable, "font: cannot open " + path.string()});
     auto impl = std::make_shared<Impl>();
     impl->data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (impl->data.empty()) return std::unexpected("font: empty file " + path.string());
+    if (impl->data.empty()) return std::unexpected(FontError{FontError::Kind::Unreadable, "font: empty file " + path.string()});
     const int offset = stbtt_GetFontOffsetForIndex(impl->data.data(), 0);
     if (offset < 0 || stbtt_InitFont(&impl->info, impl->data.data(), offset) == 0) {
-        return std::unexpected("font: not a TrueType font: " + path.string());
+        return std::unexpected(FontError{FontError::Kind::NotAFont, "font: not a TrueType font: " + path.string()});
     }
     stbtt_GetFontVMetrics(&impl->info, &impl->ascent, &impl->descent, &impl->lineGap);
     Font f;

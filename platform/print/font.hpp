@@ -17,11 +17,19 @@ namespace platform::print {
 inline constexpr const char* kDefaultRegularFont = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
 inline constexpr const char* kDefaultBoldFont = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
 
+struct FontError {
+    enum class Kind {
+        Unreadable,  // missing, unreadable or empty file
+        NotAFont,    // read, but not a TrueType font
+    };
+    Kind kind;
+    std::string detail;  // English, for logs: names the path
+};
+
 class Font {
 public:
-    // Reads and parses a .ttf file. Fails (with a message naming the path) if the file is
-    // missing or is not a TrueType font.
-    static std::expected<Font, std::string> load(const std::filesystem::path& path);
+    // Reads and parses a .ttf file. Fails if the file is missing or is not a TrueType font.
+    static std::expected<Font, FontError> load(const std::filesystem::path& path);
 
     // True if the font has a real glyph (not .notdef) for the code point.
     bool hasGlyph(char32_t codePoint) const;

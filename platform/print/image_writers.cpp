@@ -98,32 +98,44 @@ std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, doubl
     return pdf;
 }
 
-std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
-                                                const std::vector<std::uint8_t>& bytes) {
+namespace {
+
+// `what` and the text of `err`, classified by `err`.
+std::unexpected<FileError> fileError(int err, const std::string& what) {
+    const FileError::Kind kind = err == ENOSPC || err == EDQUOT                  ? FileError::Kind::DiskFull
+                                 : err == EROFS || err == EACCES || err == EPERM ? FileError::Kind::ReadOnly
+                                                                                 : FileError::Kind::Io;
+    return std::unexpected(FileError{kind, err, what + ": " + std::strerror(err)});
+}
+
+}  // namespace
+
+std::expected<void, FileError> writeFileAtomically(const std::filesystem::path& path,
+                                                   const std::vector<std::uint8_t>& bytes) {
     const std::filesystem::path tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return std::unexpected("cannot create " + tmp.string() + ": " + std::strerror(errno));
+    if (fd < 0) return fileError(errno, "cannot create " + tmp.string());
     size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
-            const std::string err = std::strerror(errno);
+            const int err = errno;
             ::close(fd);
             ::unlink(tmp.c_str());
-            return std::unexpected("cannot write " + tmp.string() + ": " + err);
+            return fileError(err, "cannot write " + tmp.string());
         }
         done += static_cast<size_t>(n);
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string err = std::strerror(errno);
+        const int err = errno;
         ::unlink(tmp.c_str());
-        return std::unexpected("cannot write " + tmp.string() + ": " + err);
+        return fileError(err, "cannot write " + tmp.string());
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string err = std::strerror(errno);
+        const int err = errno;
         ::unlink(tmp.c_str());
-        return std::unexpected("cannot rename to " + path.string() + ": " + err);
+        return fileError(err, "cannot rename to " + path.string());
     }
     return {};
 }

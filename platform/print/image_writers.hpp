@@ -1,7 +1,7 @@
 #pragma once
 // Encoders for a receipt raster: PNG (for the png:// printer, previews and tests) and PDF
-// (for A4 printers through CUPS). Pure functions, thread-safe; the file variants write
-// atomically (temporary file + rename) and return an error message on failure.
+// (for A4 printers through CUPS). Pure functions, thread-safe; writeFileAtomically writes
+// atomically (temporary file + rename) and returns a FileError on failure.
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -27,8 +27,20 @@ enum class PdfLayout {
 // A one-page A4 PDF holding the raster as a 1-bit image XObject (uncompressed, no fonts).
 std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, double dotsPerMm = 8.0);
 
-// Writes bytes to `path` atomically. Error: a message naming the path and errno text.
-std::expected<void, std::string> writeFileAtomically(const std::filesystem::path& path,
-                                                const std::vector<std::uint8_t>& bytes);
+struct FileError {
+    enum class Kind {
+        DiskFull,  // ENOSPC, EDQUOT
+        ReadOnly,  // EROFS, EACCES, EPERM
+        Io,        // anything else
+    };
+    Kind kind;
+    int sysErrno = 0;
+    std::string detail;  // English, for logs: the path and the OS error
+};
+
+// Writes bytes to `path` atomically (temporary file, fsync, rename); on failure the
+// temporary file is removed and `path` is as it was.
+std::expected<void, FileError> writeFileAtomically(const std::filesystem::path& path,
+                                                   const std::vector<std::uint8_t>& bytes);
 
 }  // namespace platform::print

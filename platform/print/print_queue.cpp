@@ -71,7 +71,7 @@ void PrintQueue::process(const Task& task) {
     PrintEvent e{PrintEvent::Kind::Failed, task.id, receipt.trackingCode, {}, std::nullopt, std::nullopt};
     auto raster = m_renderer.render(receipt, m_printer->renderOptions());
     if (!raster) {
-        e.error = PrintError{PrintError::Kind::Render, {}, raster.error()};
+        e.error = PrintError{PrintError::Kind::Render, {}, raster.error().detail};
         m_callback(e);
         return;
     }

@@ -70,8 +70,8 @@ public:
         auto transport = open(timeout);
         if (!transport) {
             return std::unexpected(PrintError{toPrintErrorKind(transport.error().kind),
-                                         statusOf(PrinterState::Unreachable, transport.error().detail),
-                                         transport.error().detail});
+                                              statusOf(PrinterState::Unreachable, transport.error().detail),
+                                              transport.error().detail});
         }
         PrintReport report;
         report.statusBefore = queryEscPosStatus(**transport, std::min(m_config.statusTimeout, remaining(deadline)));
@@ -126,7 +126,7 @@ public:
         report.statusBefore = status(milliseconds{0});
         const std::vector<std::uint8_t> bytes = encodeEscPos(job.raster, m_config.escpos);
         if (auto w = writeFileAtomically(m_path, bytes); !w) {
-            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error().detail});
         }
         report.bytesSent = bytes.size();
         report.output = m_path;
@@ -164,7 +164,7 @@ public:
         const std::vector<std::uint8_t> png = encodePng(job.raster);
         const std::filesystem::path path = m_dir / (safeFileName(job.name) + ".png");
         if (auto w = writeFileAtomically(path, png); !w) {
-            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error()});
+            return std::unexpected(PrintError{PrintError::Kind::Io, report.statusBefore, w.error().detail});
         }
         report.bytesSent = png.size();
         report.output = path.string();
@@ -227,14 +227,18 @@ std::string messageKey(const PrintError& error) {
     return "printer.error.io";
 }
 
-std::expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
+std::expected<PrinterUri, PrintError> parsePrinterUri(std::string_view uri) {
+    const auto invalid = [](std::string why) {
+        PrinterStatus status = statusOf(PrinterState::NotConfigured, why);
+        return std::unexpected(PrintError{PrintError::Kind::InvalidUri, std::move(status), std::move(why)});
+    };
     PrinterUri out;
     if (uri == "none" || uri.empty()) {
         out.scheme = "none";
         return out;
     }
     const size_t colon = uri.find("://");
-    if (colon == std::string_view::npos) return std::unexpected("printer URI without scheme: " + std::string(uri));
+    if (colon == std::string_view::npos) return invalid("printer URI without scheme: " + std::string(uri));
     out.scheme = std::string(uri.substr(0, colon));
     std::string_view rest = uri.substr(colon + 3);
     if (const size_t q = rest.find('?'); q != std::string_view::npos) {
@@ -258,9 +262,9 @@ std::expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
 
     if (out.scheme == "escpos+usb" || out.scheme == "escpos+serial" || out.scheme == "file" || out.scheme == "png") {
         if (!authority.empty() && authority != "localhost") {
-            return std::unexpected(out.scheme + " URI must name a local path (three slashes): " + std::string(uri));
+            return invalid(out.scheme + " URI must name a local path (three slashes): " + std::string(uri));
         }
-        if (out.path.size() < 2) return std::unexpected(out.scheme + " URI without a path: " + std::string(uri));
+        if (out.path.size() < 2) return invalid(out.scheme + " URI without a path: " + std::string(uri));
         return out;
     }
     if (out.scheme == "escpos+tcp") {
@@ -268,39 +272,36 @@ std::expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri) {
         out.port = 9100;
         if (!host.empty() && host.front() == '[') {  // [IPv6]:port
             const size_t close = host.find(']');
-            if (close == std::string_view::npos) return std::unexpected("bad IPv6 host: " + std::string(uri));
+            if (close == std::string_view::npos) return invalid("bad IPv6 host: " + std::string(uri));
             const std::string_view after = host.substr(close + 1);
             host = host.substr(1, close - 1);
             if (!after.empty()) {
-                if (after[0] != ':') return std::unexpected("bad port: " + std::string(uri));
+                if (after[0] != ':') return invalid("bad port: " + std::string(uri));
                 auto [p, ec] = std::from_chars(after.data() + 1, after.data() + after.size(), out.port);
-                if (ec != std::errc{} || p != after.data() + after.size()) return std::unexpected("bad port: " + std::string(uri));
+                if (ec != std::errc{} || p != after.data() + after.size()) return invalid("bad port: " + std::string(uri));
             }
         } else if (const size_t c = host.rfind(':'); c != std::string_view::npos) {
             const std::string_view port = host.substr(c + 1);
             auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-            if (ec != std::errc{} || p != port.data() + port.size()) return std::unexpected("bad port: " + std::string(uri));
+            if (ec != std::errc{} || p != port.data() + port.size()) return invalid("bad port: " + std::string(uri));
             host = host.substr(0, c);
         }
-        if (host.empty()) return std::unexpected("escpos+tcp URI without host: " + std::string(uri));
-        if (out.port <= 0 || out.port > 65535) return std::unexpected("bad port: " + std::string(uri));
+        if (host.empty()) return invalid("escpos+tcp URI without host: " + std::string(uri));
+        if (out.port <= 0 || out.port > 65535) return invalid("bad port: " + std::string(uri));
         out.host = std::string(host);
         return out;
     }
     if (out.scheme == "cups") {
         out.host = percentDecode(authority);
-        if (out.host.empty()) return std::unexpected("cups URI without a queue name: " + std::string(uri));
+        if (out.host.empty()) return invalid("cups URI without a queue name: " + std::string(uri));
         return out;
     }
-    return std::unexpected("unknown printer scheme: " + out.scheme);
+    return invalid("unknown printer scheme: " + out.scheme);
 }
 
 std::expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri, const PrinterConfig& config) {
     auto parsed = parsePrinterUri(uri);
-    if (!parsed) {
-        return std::unexpected(PrintError{PrintError::Kind::InvalidUri, statusOf(PrinterState::NotConfigured, parsed.error()),
-                                     parsed.error()});
-    }
+    if (!parsed) return std::unexpected(parsed.error());
     PrinterConfig cfg = config;
     if (auto it = parsed->query.find("paper"); it != parsed->query.end()) cfg.paperWidthMm = it->second == "58" ? 58 : 80;
     if (auto it = parsed->query.find("layout"); it != parsed->query.end()) {

@@ -92,8 +92,9 @@ struct PrinterUri {
     std::map<std::string, std::string> query;
 };
 
-// Parses a printer URI (see the list above). Error: an English message.
-std::expected<PrinterUri, std::string> parsePrinterUri(std::string_view uri);
+// Parses a printer URI (see the list above). Error: Kind::InvalidUri, status NotConfigured,
+// the reason (English) in detail.
+std::expected<PrinterUri, PrintError> parsePrinterUri(std::string_view uri);
 
 // Creates the printer for `uri`. Opens nothing yet (devices and connections are opened per
 // call), so a printer switched off now can print later. Error: Kind::InvalidUri with the

@@ -122,13 +122,17 @@ public:
         centred(m_r.boldFont(), size, text);
     }
 
-    std::expected<void, std::string> qr(std::string_view url) {
+    std::expected<void, RenderError> qr(std::string_view url) {
         auto code = platform::qr::encode(url, platform::qr::ErrorCorrection::Medium);
-        if (!code) return std::unexpected(std::string("receipt: tracking URL cannot be encoded as a QR code"));
+        if (!code) {
+            return std::unexpected(RenderError{RenderError::Kind::QrUnencodable,
+                                               "receipt: tracking URL cannot be encoded as a QR code"});
+        }
         const int modules = code->size() + 2 * kQuietZoneModules;
         const int moduleDots = qrModuleDots(code->size(), m_o);
         if (modules * moduleDots > m_o.widthDots) {
-            return std::unexpected(std::string("receipt: QR code does not fit the paper width"));
+            return std::unexpected(
+                RenderError{RenderError::Kind::QrTooWide, "receipt: QR code does not fit the paper width"});
         }
         auto drawn = drawQr(m_canvas, url, m_y, moduleDots);
         if (!drawn) return std::unexpected(drawn.error());
@@ -189,9 +193,9 @@ int qrModuleDots(int symbolModules, const RenderOptions& o) {
     return std::max(o.minModuleDots, fit);
 }
 
-std::expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots) {
+std::expected<int, RenderError> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots) {
     auto code = platform::qr::encode(text, platform::qr::ErrorCorrection::Medium);
-    if (!code) return std::unexpected(std::string("qr: cannot encode"));
+    if (!code) return std::unexpected(RenderError{RenderError::Kind::QrUnencodable, "qr: cannot encode"});
     const int total = (code->size() + 2 * kQuietZoneModules) * moduleDots;
     const int left = (target.width() - total) / 2 + kQuietZoneModules * moduleDots;
     const int y0 = top + kQuietZoneModules * moduleDots;
@@ -203,9 +207,9 @@ std::expected<int, std::string> drawQr(Bitmap& target, std::string_view text, in
     return total;
 }
 
-std::expected<ReceiptRenderer, std::string> ReceiptRenderer::create(platform::text::Strings strings,
-                                                               const std::filesystem::path& regularFont,
-                                                               const std::filesystem::path& boldFont) {
+std::expected<ReceiptRenderer, FontError> ReceiptRenderer::create(platform::text::Strings strings,
+                                                                  const std::filesystem::path& regularFont,
+                                                                  const std::filesystem::path& boldFont) {
     auto regular = Font::load(regularFont);
     if (!regular) return std::unexpected(regular.error());
     auto bold = Font::load(boldFont);
@@ -213,7 +217,7 @@ std::expected<ReceiptRenderer, std::string> ReceiptRenderer::create(platform::te
     return ReceiptRenderer(std::move(strings), std::move(*regular), std::move(*bold));
 }
 
-std::expected<Bitmap, std::string> ReceiptRenderer::render(const Receipt& r, const RenderOptions& options) const {
+std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r, const RenderOptions& options) const {
     const auto& s = m_strings;
     Layout l(*this, options);
 

@@ -28,16 +28,25 @@ struct RenderOptions {
     static RenderOptions a4Form() { return {1360, 10, 1.7f, 0, 0.35f}; }
 };
 
+struct RenderError {
+    enum class Kind {
+        QrUnencodable,  // the text cannot be put in a QR code (too long)
+        QrTooWide,      // the QR code does not fit the paper width
+    };
+    Kind kind;
+    std::string detail;  // English, for logs; never the receipt's content
+};
+
 class ReceiptRenderer {
 public:
-    // Loads both fonts. Fails with a message naming a font that cannot be loaded.
-    static std::expected<ReceiptRenderer, std::string> create(
+    // Loads both fonts. Fails with the first font that cannot be loaded.
+    static std::expected<ReceiptRenderer, FontError> create(
         platform::text::Strings strings, const std::filesystem::path& regularFont = kDefaultRegularFont,
         const std::filesystem::path& boldFont = kDefaultBoldFont);
 
-    // The receipt at options.widthDots wide, as tall as it needs. Fails (message) only if the
-    // tracking URL cannot be put in a QR code that fits the width.
-    std::expected<Bitmap, std::string> render(const Receipt& receipt, const RenderOptions& options) const;
+    // The receipt at options.widthDots wide, as tall as it needs. Fails only if the tracking
+    // URL cannot be put in a QR code that fits the width.
+    std::expected<Bitmap, RenderError> render(const Receipt& receipt, const RenderOptions& options) const;
 
     const Font& regularFont() const { return m_regular; }
     const Font& boldFont() const { return m_bold; }
@@ -64,7 +73,8 @@ std::vector<std::string> wrapText(const Font& font, float px, std::string_view t
 int qrModuleDots(int symbolModules, const RenderOptions& options);
 
 // Draws `qr text` centred horizontally at `top`: `moduleDots` dots per module with a
-// 4-module quiet zone. Returns the height drawn (including the quiet zone), or an error.
-std::expected<int, std::string> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots);
+// 4-module quiet zone. Returns the height drawn (including the quiet zone), or
+// RenderError::Kind::QrUnencodable.
+std::expected<int, RenderError> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots);
 
 }  // namespace platform::print

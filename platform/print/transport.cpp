@@ -34,7 +34,7 @@ public:
     FdTransport& operator=(const FdTransport&) = delete;
 
     std::expected<void, TransportError> write(std::span<const std::uint8_t> bytes,
-                                         std::chrono::milliseconds timeout) override {
+                                              std::chrono::milliseconds timeout) override {
         const auto deadline = Clock::now() + timeout;
         size_t done = 0;
         while (done < bytes.size()) {
@@ -157,7 +157,7 @@ std::expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::
 }
 
 std::expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
-                                                                std::chrono::milliseconds timeout) {
+                                                                     std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;

@@ -10,7 +10,6 @@
 #include <span>
 #include <string>
 
-
 namespace platform::print {
 
 struct TransportError {
@@ -28,11 +27,11 @@ public:
     virtual ~Transport() = default;
     // Writes every byte, or fails once `timeout` has passed since the call started.
     virtual std::expected<void, TransportError> write(std::span<const std::uint8_t> bytes,
-                                                 std::chrono::milliseconds timeout) = 0;
+                                                      std::chrono::milliseconds timeout) = 0;
     // Waits at most `timeout` for input and reads what is there (up to out.size()). Returns 0
     // when nothing arrived in time.
     virtual std::expected<size_t, TransportError> read(std::span<std::uint8_t> out,
-                                                  std::chrono::milliseconds timeout) = 0;
+                                                       std::chrono::milliseconds timeout) = 0;
     // Discards input that arrived unasked (e.g. automatic status bytes).
     virtual void discardInput() = 0;
 };
@@ -45,6 +44,6 @@ std::expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::
 // Connects to host:port within `timeout`. `host` should be an IP address or a name in
 // /etc/hosts: name resolution itself (getaddrinfo) is not bounded by the timeout.
 std::expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
-                                                                std::chrono::milliseconds timeout);
+                                                                     std::chrono::milliseconds timeout);
 
 }  // namespace platform::print

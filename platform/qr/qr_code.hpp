@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace platform::qr {
 
 enum class ErrorCorrection { Low, Medium, Quartile, High };

@@ -103,7 +103,7 @@ std::expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> 
 }
 
 std::expected<std::unique_ptr<Speaker>, SpeechError> Speaker::create(SpeechOptions options,
-                                                               std::unique_ptr<AudioSink> sink) {
+                                                                     std::unique_ptr<AudioSink> sink) {
     if (!options.enabled) return std::unique_ptr<Speaker>(new Speaker(std::move(options), std::move(sink), 0));
     std::lock_guard lock(g_engineMutex);
     const int rate = startEngine();

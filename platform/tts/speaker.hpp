@@ -68,7 +68,7 @@ public:
     // Starts the engine (once per process) and checks the voice. Errors: EngineUnavailable,
     // VoiceUnavailable. A disabled Speaker is created without touching the engine.
     static std::expected<std::unique_ptr<Speaker>, SpeechError> create(SpeechOptions options,
-                                                                 std::unique_ptr<AudioSink> sink);
+                                                                       std::unique_ptr<AudioSink> sink);
 
     // Speaks UTF-8 text (made NFC). Errors: Disabled, SynthesisFailed, Interrupted, and the
     // sink's errors. Empty text succeeds silently.

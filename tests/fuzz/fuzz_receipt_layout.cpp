@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const RenderOptions options = flags & 8 ? RenderOptions::roll58mm() : RenderOptions::roll80mm();
     auto bitmap = renderer->render(receipt, options);
     if (bitmap && bitmap->width() != options.widthDots) fuzz::fail("receipt bitmap of the wrong width");
-    if (!bitmap && bitmap.error().empty()) fuzz::fail("render failed without a message");
+    if (!bitmap && bitmap.error().detail.empty()) fuzz::fail("render failed without a message");
     const auto lines = wrapText(renderer->regularFont(), 24.0f, in.rest(), options.widthDots - 2 * options.marginDots, flags & 16);
     (void)lines;
     return 0;

@@ -42,7 +42,7 @@ std::string zbarDecode(const platform::print::Bitmap& image, const std::filesyst
                        const std::string& name) {
     const auto path = dir / (name + ".png");
     auto w = platform::print::writeFileAtomically(path, platform::print::encodePng(image));
-    if (!w) throw std::runtime_error(w.error());
+    if (!w) throw std::runtime_error(w.error().detail);
     return zbarDecode(path);
 }
 
@@ -71,7 +71,7 @@ platform::print::ReceiptInput fixtureReceiptInput(const testsupport::Fixture& f,
 const platform::print::ReceiptRenderer& renderer() {
     static const platform::print::ReceiptRenderer r = [] {
         auto made = platform::print::ReceiptRenderer::create(platform::text::Strings::load("vi"));
-        if (!made) throw std::runtime_error(made.error());
+        if (!made) throw std::runtime_error(made.error().detail);
         return std::move(*made);
     }();
     return r;

@@ -78,7 +78,11 @@ TEST_CASE("printer URIs are parsed into transports, paths and options") {
     for (const char* bad : {"escpos+tcp://:9100", "escpos+tcp://host:99999", "escpos+tcp://host:abc",
                             "escpos+usb://dev/usb/lp0", "lpt1", "smb://x/y", "cups://", "file://"}) {
         INFO(bad);
-        CHECK_FALSE(parsePrinterUri(bad));
+        auto parsed = parsePrinterUri(bad);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().kind == PrintError::Kind::InvalidUri);
+        CHECK(parsed.error().status.state == PrinterState::NotConfigured);
+        CHECK_FALSE(parsed.error().detail.empty());
         auto printer = makePrinter(bad);
         REQUIRE_FALSE(printer);
         CHECK(printer.error().kind == PrintError::Kind::InvalidUri);

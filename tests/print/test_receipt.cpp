@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <utf8proc.h>
 
@@ -206,4 +208,39 @@ TEST_CASE("the receipt shows the title, code and masked contact but never the co
     const std::string all = r.centreName + r.category + r.maskedName + r.maskedPhone + r.shortUrl + r.hotline;
     CHECK(all.find("Văn An") == std::string::npos);
     CHECK(all.find("345") == std::string::npos);
+}
+
+TEST_CASE("fonts, receipts and files fail with their own kind of error") {
+    testsupport::TempDir dir;
+    auto missing = Font::load(dir / "none.ttf");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().kind == FontError::Kind::Unreadable);
+    CHECK(missing.error().detail.find("none.ttf") != std::string::npos);
+    {
+        std::ofstream out(dir / "not-a-font.ttf");
+        out << "not a font at all";
+    }
+    auto notAFont = Font::load(dir / "not-a-font.ttf");
+    REQUIRE_FALSE(notAFont);
+    CHECK(notAFont.error().kind == FontError::Kind::NotAFont);
+    auto noRenderer = ReceiptRenderer::create(platform::text::Strings::load("vi"), dir / "none.ttf");
+    REQUIRE_FALSE(noRenderer);
+    CHECK(noRenderer.error().kind == FontError::Kind::Unreadable);
+
+    ReceiptInput in = printtest::fixtureReceiptInput(testsupport::seedFixtures().at(0), 0);
+    in.trackingUrl = "HTTPS://TRA.CUU.GOV.VN/T/" + std::string(8000, 'X');
+    auto tooLong = printtest::renderer().render(makeReceipt(in), RenderOptions::roll80mm());
+    REQUIRE_FALSE(tooLong);
+    CHECK(tooLong.error().kind == RenderError::Kind::QrUnencodable);
+    in.trackingUrl = "HTTPS://TRA.CUU.GOV.VN/T/" + std::string(1500, 'X');
+    auto tooWide = printtest::renderer().render(makeReceipt(in), RenderOptions::roll58mm());
+    REQUIRE_FALSE(tooWide);
+    CHECK(tooWide.error().kind == RenderError::Kind::QrTooWide);
+
+    auto noDir = writeFileAtomically(dir / "no-such-dir" / "x.png", {1, 2, 3});
+    REQUIRE_FALSE(noDir);
+    CHECK(noDir.error().kind == FileError::Kind::Io);
+    CHECK(noDir.error().sysErrno == ENOENT);
+    CHECK(noDir.error().detail.find("no-such-dir") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "no-such-dir"));
 }
