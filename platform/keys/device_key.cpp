@@ -152,20 +152,20 @@ bool DeviceKey::verifyBase64(std::string_view publicKeyBase64, std::string_view 
 
 static_assert(SealingKey::kOverheadBytes == crypto_box_SEALBYTES);
 
-std::expected<std::string, std::string> DeviceKey::openSealed(std::string_view box) const {
+std::expected<std::string, OpenError> DeviceKey::openSealed(std::string_view box) const {
     ensureSodium();
-    if (box.size() < crypto_box_SEALBYTES) return std::unexpected(std::string("not_for_this_key"));
+    if (box.size() < crypto_box_SEALBYTES) return std::unexpected(OpenError::NotForThisKey);
     std::array<unsigned char, crypto_box_PUBLICKEYBYTES> pk{};
     std::array<unsigned char, crypto_box_SECRETKEYBYTES> sk{};
     if (crypto_sign_ed25519_pk_to_curve25519(pk.data(), m_public.data()) != 0)
-        return std::unexpected(std::string("bad_key"));
+        return std::unexpected(OpenError::BadKey);
     crypto_sign_ed25519_sk_to_curve25519(sk.data(), m_secret.data());
     std::string out(box.size() - crypto_box_SEALBYTES, '\0');
     const int rc = crypto_box_seal_open(reinterpret_cast<unsigned char*>(out.data()),
                                         reinterpret_cast<const unsigned char*>(box.data()), box.size(), pk.data(),
                                         sk.data());
     sodium_memzero(sk.data(), sk.size());
-    if (rc != 0) return std::unexpected(std::string("not_for_this_key"));
+    if (rc != 0) return std::unexpected(OpenError::NotForThisKey);
     return out;
 }
 
@@ -197,7 +197,7 @@ std::string base64Encode(std::string_view bytes) {
     return out;
 }
 
-std::expected<std::string, bool> base64Decode(std::string_view text) {
+std::expected<std::string, Base64Error> base64Decode(std::string_view text) {
     ensureSodium();
     std::string out(text.size() / 4 * 3 + 3, '\0');
     std::size_t len = 0;
@@ -205,7 +205,7 @@ std::expected<std::string, bool> base64Decode(std::string_view text) {
     if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
                           &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != text.data() + text.size())
-        return std::unexpected(false);
+        return std::unexpected(Base64Error::Malformed);
     out.resize(len);
     return out;
 }

@@ -13,6 +13,17 @@
 
 namespace platform::keys {
 
+// Why DeviceKey::openSealed refused a box.
+enum class OpenError {
+    NotForThisKey,  // sealed to another key, altered, or too short to be a box
+    BadKey,         // this key pair cannot be converted to X25519 (never for a generated key)
+};
+
+// Why base64Decode refused its input.
+enum class Base64Error {
+    Malformed,  // not padded standard-alphabet base64, or bytes left after it
+};
+
 inline constexpr std::size_t kPublicKeyBytes = 32;
 inline constexpr std::size_t kSecretKeyBytes = 64;
 inline constexpr std::size_t kSignatureBytes = 64;
@@ -44,9 +55,8 @@ public:
                              std::string_view signatureBase64);
 
     // Opens a sealed box made by SealingKey::seal for this key (X25519 keys converted from
-    // the Ed25519 pair). The error is a short reason code: "not_for_this_key" when the box was
-    // sealed to another key or altered.
-    std::expected<std::string, std::string> openSealed(std::string_view box) const;
+    // the Ed25519 pair).
+    std::expected<std::string, OpenError> openSealed(std::string_view box) const;
 
     ~DeviceKey();
     DeviceKey(const DeviceKey&) = default;
@@ -76,8 +86,8 @@ private:
     std::string m_ed25519Base64;
 };
 
-// Base64 (standard alphabet, padded). decode returns nullopt-like error for malformed input.
+// Base64 (standard alphabet, padded).
 std::string base64Encode(std::string_view bytes);
-std::expected<std::string, bool> base64Decode(std::string_view text);
+std::expected<std::string, Base64Error> base64Decode(std::string_view text);
 
 }  // namespace platform::keys

@@ -105,7 +105,8 @@ std::expected<std::string, std::string> PayloadCodec::decode(std::string_view fo
         if (inner.starts_with(kFormatSealedPrefix)) return std::unexpected("unknown_payload_format");
         if (opener == nullptr) return std::unexpected("sealed_payload");
         auto opened = opener->openSealed(bytes);
-        if (!opened) return std::unexpected(opened.error());
+        using platform::keys::OpenError;
+        if (!opened) return std::unexpected(opened.error() == OpenError::BadKey ? "bad_key" : "not_for_this_key");
         return decode(inner, *opened, nullptr);
     }
     if (format == kFormatPlain) {

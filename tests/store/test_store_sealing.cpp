@@ -210,9 +210,9 @@ TEST_CASE("a sealing key must be a valid Ed25519 public key") {
     REQUIRE(sk);
     const std::string box = sk->seal("Đường Lê Lợi ngập nước");
     CHECK(box.size() == std::string("Đường Lê Lợi ngập nước").size() + platform::keys::SealingKey::kOverheadBytes);
-    CHECK(k.openSealed(box) == std::expected<std::string, std::string>("Đường Lê Lợi ngập nước"));
+    CHECK(k.openSealed(box) == std::expected<std::string, platform::keys::OpenError>("Đường Lê Lợi ngập nước"));
     std::string altered = box;
     altered[altered.size() / 2] ^= 1;
-    CHECK(k.openSealed(altered).error() == "not_for_this_key");
-    CHECK(k.openSealed("").error() == "not_for_this_key");
+    CHECK(k.openSealed(altered).error() == platform::keys::OpenError::NotForThisKey);
+    CHECK(k.openSealed("").error() == platform::keys::OpenError::NotForThisKey);
 }
