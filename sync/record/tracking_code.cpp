@@ -43,10 +43,10 @@ std::string charAt(std::string_view s, size_t i) {
 
 std::string_view typeCode(RecordType t) { return t == RecordType::Pakn ? "PAKN" : "SKGP"; }
 
-std::expected<RecordType, bool> parseRecordType(std::string_view code) {
+std::optional<RecordType> parseRecordType(std::string_view code) {
     if (code == "PAKN") return RecordType::Pakn;
     if (code == "SKGP") return RecordType::Skgp;
-    return std::unexpected(false);
+    return std::nullopt;
 }
 
 bool isValidKioskId(std::string_view id) {

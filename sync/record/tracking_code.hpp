@@ -11,6 +11,7 @@
 // Pure functions; safe from any thread.
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,8 @@ inline constexpr int kMinSequenceDigits = 6;
 enum class RecordType { Pakn, Skgp };
 
 std::string_view typeCode(RecordType t);  // "PAKN" / "SKGP"
-std::expected<RecordType, bool> parseRecordType(std::string_view code);
+// The type for its code ("PAKN" / "SKGP"); nullopt for anything else, like parseChannel.
+std::optional<RecordType> parseRecordType(std::string_view code);
 
 // True when `id` is kKioskIdLength symbols of kCodeAlphabet (upper case).
 bool isValidKioskId(std::string_view id);
