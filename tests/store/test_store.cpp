@@ -26,6 +26,27 @@ int rawExec(const std::filesystem::path& file, const std::string& sql) {
     return rc;
 }
 
+// Every column of every row, row after row, as text (NULL reads as "<null>").
+std::vector<std::string> rawQuery(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(file.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    std::vector<std::string> out;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+        const std::string error = sqlite3_errmsg(db);
+        sqlite3_close(db);
+        FAIL("rawQuery: " << error << " in: " << sql);
+    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count(st); ++c) {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+            out.emplace_back(text ? text : "<null>");
+        }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("an empty file migrates to the latest schema with WAL and foreign keys") {
@@ -44,12 +65,35 @@ TEST_CASE("an empty file migrates to the latest schema with WAL and foreign keys
 
 TEST_CASE("opening again keeps the data and does not re-run migrations") {
     testsupport::TempDir dir;
+    const auto file = dir / "k.db";
+    record::Record first;
     {
-        auto s = openStore(dir / "k.db");
-        create(s, validDraft("Nội dung thứ nhất đủ dài để làm tiêu đề."));
+        auto s = openStore(file);
+        first = create(s, validDraft("Nội dung thứ nhất đủ dài để làm tiêu đề."));
     }
-    auto s = openStore(dir / "k.db");
+    // Markers a re-run migration would undo: a row of our own in `meta` (the first migration
+    // creates the table, so re-running it fails or loses the row), and the index of the latest
+    // migration dropped (re-running it puts the index back). Any DDL a migration runs also bumps
+    // SQLite's schema cookie, which the schema version of the store does not.
+    REQUIRE(rawExec(file, "INSERT INTO meta(key, value) VALUES ('test_marker', 'kept')") == SQLITE_OK);
+    REQUIRE(rawExec(file, "DROP INDEX records_unsealed") == SQLITE_OK);
+    const auto schemaBefore = rawQuery(file, "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name");
+    const auto cookieBefore = rawQuery(file, "PRAGMA schema_version");
+    REQUIRE(rawQuery(file, "PRAGMA user_version") == std::vector<std::string>{std::to_string(store::latestSchemaVersion())});
+
+    auto s = openStore(file);
+    CHECK(s.schemaVersion() == store::latestSchemaVersion());
     CHECK(s.recordCount().value() == 1);
+    const auto again = s.findBySeq(first.header.sequence).value();
+    REQUIRE(again);
+    CHECK(again->header == first.header);
+    CHECK(again->content == first.content);
+
+    CHECK(rawQuery(file, "SELECT value FROM meta WHERE key = 'test_marker'") == std::vector<std::string>{"kept"});
+    CHECK(rawQuery(file, "SELECT name FROM sqlite_schema WHERE name = 'records_unsealed'").empty());
+    CHECK(rawQuery(file, "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name") == schemaBefore);
+    CHECK(rawQuery(file, "PRAGMA schema_version") == cookieBefore);
+    CHECK(rawQuery(file, "PRAGMA user_version") == std::vector<std::string>{std::to_string(store::latestSchemaVersion())});
 }
 
 TEST_CASE("a database from a newer schema is refused and left untouched") {
