@@ -346,6 +346,14 @@ void FaultProxy::serve(int fd) {
                 ::close(fd);
                 return;
             }
+            case Fault::PortalRedirect: {
+                const std::string body = "<html><body>Redirecting</body></html>";
+                writeAll(fd, "HTTP/1.1 302 Found\r\nLocation: http://login.hotspot.example/?continue=1\r\n"
+                             "Content-Type: text/html\r\nContent-Length: " +
+                                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                ::close(fd);
+                return;
+            }
             case Fault::Truncate: {
                 const std::string response = forward(m_upstream, request);
                 writeAll(fd, response.substr(0, response.size() * 2 / 3));
@@ -364,6 +372,11 @@ void FaultProxy::serve(int fd) {
         }
     }
     ::close(fd);
+}
+
+void FaultProxy::append(const std::vector<Fault>& more) {
+    std::lock_guard lock(m_mutex);
+    m_script.insert(m_script.end(), more.begin(), more.end());
 }
 
 int FaultProxy::requests(const std::string& path) const {

@@ -91,7 +91,8 @@ private:
     std::atomic<int> m_requests{0};
 };
 
-enum class Fault { None, Reset, Stall, Status500, Status429, Truncate, Garbage, Portal, LoseResponse };
+// Portal: 200 text/html login page; PortalRedirect: 302 to a login page. Neither reaches the backend.
+enum class Fault { None, Reset, Stall, Status500, Status429, Truncate, Garbage, Portal, PortalRedirect, LoseResponse };
 
 // A TCP proxy in front of the backend that applies a scripted fault to each request in turn
 // (then passes everything through), and counts requests by path.
@@ -99,6 +100,9 @@ class FaultProxy {
 public:
     FaultProxy(int upstreamPort, std::vector<Fault> script, int stallMs);
     ~FaultProxy();
+    // Appends to the script: once the requests before have had their turn, the next requests
+    // get these (a script already used up applies them to the very next requests).
+    void append(const std::vector<Fault>& more);
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     int requests(const std::string& path) const;
     int totalRequests() const;

@@ -121,8 +121,45 @@ TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an 
         CHECK(stats->uploaded == 0);
         CHECK(kiosk.store().state("last_error").value().value_or("") == "Mạng yêu cầu đăng nhập (captive portal)");
     }
-    // Every upload path refuses the portal, not only the health check: send a batch straight at it.
     CHECK(backend.storage().recordCount().value() == 0);
+
+    // Every upload path refuses the portal, not only the health check: send a batch straight at
+    // it. A pass that gets through makes health and config not due, so the next pass starts with
+    // the batch; the portal (through the proxy, which then never reaches the backend) answers
+    // exactly that request.
+    FaultProxy proxy(backend.port(), {}, 0);
+    kiosk.setBackendUrl(proxy.url());
+    auto c = openClient(kiosk);
+    const std::string records(proto::kPathRecords);
+    std::size_t atBackend = 0;
+    for (Fault portal : {Fault::Portal, Fault::PortalRedirect}) {
+        INFO("portal answer " << (portal == Fault::Portal ? "200 text/html" : "302"));
+        const auto through = c.runPass();
+        INFO((through.ok() ? std::string() : through.error->detail));
+        REQUIRE(through.ok());
+        atBackend += through.uploaded;
+        REQUIRE(backend.storage().recordCount().value() == atBackend);
+        kiosk.addRecords(3);
+        const int requestsBefore = proxy.totalRequests();
+        const int uploadsBefore = proxy.requests(records);
+        const int faultsBefore = proxy.faultsOn(records);
+        proxy.append({portal});
+        const auto report = c.runPass();
+        REQUIRE_FALSE(report.ok());
+        CHECK(report.error->kind == client::SyncErrorKind::CaptivePortal);
+        CHECK(report.uploaded == 0);
+        CHECK(report.batches == 1);
+        // The one request of the pass was the batch, and the portal answered it.
+        CHECK(proxy.totalRequests() == requestsBefore + 1);
+        CHECK(proxy.requests(records) == uploadsBefore + 1);
+        CHECK(proxy.faultsOn(records) == faultsBefore + 1);
+        auto stats = kiosk.store().outboxStats();
+        REQUIRE(stats);
+        CHECK(stats->queued == 3);  // back in the queue, not acknowledged
+        CHECK(stats->uploaded == static_cast<std::int64_t>(atBackend));
+        CHECK(backend.storage().recordCount().value() == atBackend);
+    }
+    CHECK(atBackend == 8);  // the five from above, then the three the first portal refused
 }
 
 TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lies lose nothing, duplicate nothing, and do not storm") {
