@@ -1,5 +1,6 @@
 // kiosk-backend — the city backend. Commands (all take --data-dir and --database):
-//   serve, migrate, copy, public-key, issue-token, update, audit, kiosks, config, train-dictionary.
+//   serve, migrate, copy, import, public-key, issue-token, update, audit, kiosks, config,
+//   train-dictionary.
 // See docs/SYNC.md and the README ("The city backend").
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,8 @@
 #include "http/http_server.hpp"
 #include "storage/open_storage.hpp"
 #include "proto/backend_config.hpp"
+#include "proto/bundle.hpp"
+#include "text/strings.hpp"
 
 namespace {
 
@@ -199,6 +202,53 @@ void registerKiosks(CLI::App& app, Where& where) {
 
 // The backend's public key, for `kioskctl init --backend-key` on kiosks provisioned offline:
 // they seal content to it from their first record and will enrol with no other server.
+// A USB bundle from a kiosk (docs/USB.md): ingested like an upload, and the return bundle
+// written next to it (or into --out) for the staff member to carry back.
+void registerImport(CLI::App& app, Where& where) {
+    auto* cmd = app.add_subcommand("import", "Ingest kiosks' USB bundles and write their return bundles");
+    auto files = std::make_shared<std::vector<std::string>>();
+    auto out = std::make_shared<std::string>();
+    cmd->add_option("FILE", *files, "Bundles (*.to-city.ksb)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--out", *out, "Directory for the return bundles (default: beside each bundle)");
+    cmd->callback([&where, files, out] {
+        auto storage = openWhere(where);
+        std::error_code ec;
+        std::filesystem::create_directories(where.dataDir, ec);
+        auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
+        if (!key) throw Fail{kExitStorage, key.error()};
+        BackendService service(*storage, *key, ksync::proto::Dictionaries::shipped());
+        const auto vi = platform::text::Strings::load("vi");
+        int refused = 0;
+        for (const auto& file : *files) {
+            auto bytes = ksync::proto::readWholeFile(file);
+            auto done = bytes ? service.importBundle(*bytes) : std::unexpected(bytes.error());
+            if (!done) {
+                const auto& e = done.error();
+                std::cerr << file << ": " << vi.get("bundle.refused." + std::string(ksync::proto::bundleRefusalCode(e.refusal)))
+                          << " (" << ksync::proto::bundleRefusalCode(e.refusal) << ": " << e.detail << ")\n";
+                if (e.refusal == ksync::proto::BundleRefusal::Io && e.detail.starts_with("storage:"))
+                    throw Fail{kExitStorage, "storage failed; nothing of " + file + " is half-stored, import it again"};
+                ++refused;
+                continue;
+            }
+            const std::string dir = out->empty() ? std::filesystem::path(file).parent_path().string() : *out;
+            auto written = ksync::proto::writeFileAtomically(dir.empty() ? "." : dir, done->returnName, done->returnBundle);
+            if (!written) throw Fail{kExitFailed, "cannot write the return bundle: " + written.error().detail};
+            const auto& c = done->counts;
+            std::cout << vi.format("bundle.imported_city",
+                                   {{"kiosk", done->kioskId},
+                                    {"records", std::to_string(done->records)},
+                                    {"created", std::to_string(c.created)},
+                                    {"duplicate", std::to_string(c.duplicate)},
+                                    {"problems", std::to_string(c.conflict + c.rejected)}})
+                      << "\n"
+                      << vi.format("bundle.return_written", {{"file", *written}, {"updates", std::to_string(done->statusUpdates)}})
+                      << "\n";
+        }
+        if (refused) throw Fail{kExitFailed, std::to_string(refused) + " bundle(s) refused, nothing of them applied"};
+    });
+}
+
 void registerPublicKey(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("public-key", "Print the backend's public key (base64) for kioskctl init --backend-key");
     cmd->callback([&where] {
@@ -365,6 +415,7 @@ int main(int argc, char** argv) {
     registerServe(app, where);
     registerMigrate(app, where);
     registerCopy(app);
+    registerImport(app, where);
     registerPublicKey(app, where);
     registerIssueToken(app, where);
     registerUpdate(app, where);

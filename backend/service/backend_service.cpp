@@ -228,16 +228,35 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
         return signedJson(400, nonce, errorBody(why == "record_without_sequence" ? why : "bad_request"));
     }
 
+    std::size_t altered = 0;
+    auto ingested = ingestUpload(auth->kioskId, *batch, altered, now());
+    if (!ingested) return storageFailure(ingested.error(), nonce);
+    const proto::RecordsUploadReply& reply = *ingested;
+    const auto& c = reply.counts;
+    log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(batch->items.size()) +
+        " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +
+        " conflict=" + std::to_string(c.conflict) + " rejected=" + std::to_string(c.rejected) +
+        (altered ? " altered=" + std::to_string(altered) : "") +
+        (body != &req.body ? " bytes=" + std::to_string(req.body.size()) + "/" + std::to_string(body->size()) + " zstd"
+                           : " bytes=" + std::to_string(req.body.size())));
+    return signedJson(200, nonce, reply.toJson());
+}
+
+// The one ingest of a batch of records, whether it came over the link or on a USB stick: the
+// payload opened with this backend's key, the hashes checked (an altered record is stored and
+// flagged, as the chain audit expects), stored exactly once by id.
+Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string& kioskId, proto::ReceivedUpload& batch,
+                                                              std::size_t& altered, std::int64_t nowMs) {
     proto::PayloadCodec codec(m_dicts);
     std::vector<IngestItem> items;
-    items.reserve(batch->items.size());
+    items.reserve(batch.items.size());
     proto::RecordsUploadReply reply;
-    reply.kioskId = auth->kioskId;
+    reply.kioskId = kioskId;
     auto reject = [&](const proto::UploadItem& item, const std::string& reason, bool retry) {
         reply.exceptions.push_back({item.sequence, item.id, proto::ItemResult::Rejected, reason, retry});
         ++reply.counts.rejected;
     };
-    for (auto& item : batch->items) {
+    for (auto& item : batch.items) {
         // Every record names its sequence (the parser refuses the batch otherwise), so the
         // watermark covers only what the reply accounts for.
         reply.storedThrough = std::max(reply.storedThrough, item.sequence);
@@ -246,7 +265,7 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
             continue;
         }
         proto::WireRecord& w = *item.record;
-        if (w.header.kioskId != auth->kioskId) {
+        if (w.header.kioskId != kioskId) {
             reject(item, "wrong_kiosk", false);
             continue;
         }
@@ -272,9 +291,8 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
         in.content = std::move(*content);
         items.push_back(std::move(in));
     }
-    auto results = m_storage.ingest(items, now());
-    if (!results) return storageFailure(results.error(), nonce);
-    std::size_t altered = 0;
+    auto results = m_storage.ingest(items, nowMs);
+    if (!results) return std::unexpected(results.error());
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& r = (*results)[i];
         if (!items[i].intact) ++altered;
@@ -289,14 +307,7 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
             case proto::ItemResult::Rejected: break;
         }
     }
-    const auto& c = reply.counts;
-    log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(batch->items.size()) +
-        " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +
-        " conflict=" + std::to_string(c.conflict) + " rejected=" + std::to_string(c.rejected) +
-        (altered ? " altered=" + std::to_string(altered) : "") +
-        (body != &req.body ? " bytes=" + std::to_string(req.body.size()) + "/" + std::to_string(body->size()) + " zstd"
-                           : " bytes=" + std::to_string(req.body.size())));
-    return signedJson(200, nonce, reply.toJson());
+    return reply;
 }
 
 HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
@@ -331,9 +342,9 @@ HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
 HttpReply BackendService::config(const HttpRequestView& req) {
     auto auth = authenticate(req);
     if (!auth) return auth.error();
-    auto stored = m_storage.config();
-    if (!stored) return storageFailure(stored.error(), auth->nonce);
-    const ConfigDocument doc = *stored ? **stored : makeConfigDocument(m_configFallback);
+    auto current = currentConfig();
+    if (!current) return storageFailure(current.error(), auth->nonce);
+    const ConfigDocument& doc = *current;
     HttpReply r;
     if (req.header("if-none-match") == doc.etag) {
         r.status = 304;
@@ -348,6 +359,12 @@ HttpReply BackendService::config(const HttpRequestView& req) {
     return r;
 }
 
+Result<ConfigDocument> BackendService::currentConfig() {
+    auto stored = m_storage.config();
+    if (!stored) return std::unexpected(stored.error());
+    return *stored ? **stored : makeConfigDocument(m_configFallback);
+}
+
 HttpReply BackendService::heartbeat(const HttpRequestView& req) {
     auto auth = authenticate(req);
     if (!auth) return auth.error();
@@ -355,16 +372,19 @@ HttpReply BackendService::heartbeat(const HttpRequestView& req) {
     if (!parsed) return signedJson(400, auth->nonce, errorBody(parsed.error()));
     auto kept = proto::HeartbeatRequest::fromJson(*parsed);
     if (!kept) return signedJson(400, auth->nonce, errorBody("bad_request"));
+    const std::int64_t nowMs = now();
+    if (auto r = keepHeartbeat(auth->kioskId, std::move(*kept), nowMs); !r) return storageFailure(r.error(), auth->nonce);
+    log("POST /api/v1/heartbeat 200 kiosk=" + auth->kioskId);
+    return signedJson(200, auth->nonce, proto::HeartbeatReply{nowMs}.toJson());
+}
+
+Result<void> BackendService::keepHeartbeat(const std::string& kioskId, proto::HeartbeatRequest kept, std::int64_t nowMs) {
     // Only the known fields are kept (the type drops the rest), and strings are cut short: the
     // heartbeat is telemetry. Cut by code points, not bytes: the body is valid UTF-8 (parseBody)
     // and a character cut in half would make the stored JSON unreadable.
-    for (auto* text : {&kept->printer, &kept->appVersion, &kept->lastError, &kept->lastContact})
+    for (auto* text : {&kept.printer, &kept.appVersion, &kept.lastError, &kept.lastContact})
         if (*text) **text = std::string(record::prefixCodepoints(**text, 200));
-    const std::int64_t nowMs = now();
-    if (auto r = m_storage.recordHeartbeat(auth->kioskId, proto::dumpMessage(*kept), nowMs); !r)
-        return storageFailure(r.error(), auth->nonce);
-    log("POST /api/v1/heartbeat 200 kiosk=" + auth->kioskId);
-    return signedJson(200, auth->nonce, proto::HeartbeatReply{nowMs}.toJson());
+    return m_storage.recordHeartbeat(kioskId, proto::dumpMessage(kept), nowMs);
 }
 
 // ---- 4. staff updates --------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "keys/device_key.hpp"
+#include "proto/bundle.hpp"
 #include "proto/payload_codec.hpp"
 #include "storage/backend_storage.hpp"
 #include "text/strings.hpp"
@@ -55,6 +56,17 @@ std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage
                                                          std::int64_t nowMs);
 bool isKnownStatus(std::string_view status);
 
+// A to_city USB bundle ingested (BackendService::importBundle) and the return bundle for it.
+struct BundleImport {
+    std::string kioskId;
+    std::size_t records = 0;  // in the bundle
+    proto::UploadCounts counts;
+    std::size_t statusUpdates = 0;  // in the return bundle
+    bool config = false;            // the return bundle carries the config
+    std::string returnName;         // proto::bundleFileName of the return bundle
+    std::string returnBundle;       // its bytes, signed by this backend
+};
+
 class BackendService {
 public:
     BackendService(BackendStorage& storage, platform::keys::DeviceKey backendKey,
@@ -75,6 +87,14 @@ public:
     // content, no contact), for kiosks looking up a code that is not their own.
     HttpReply publicStatus(const std::string& rawCode);
 
+    // A to_city bundle (proto/bundle.hpp) from a USB stick: signature checked with the kiosk's
+    // enrolled key, records ingested in batches exactly as uploads are (same idempotency, the
+    // kiosk's own timestamps, the chain audit), the heartbeat kept; then the signed return
+    // bundle: acknowledgements, status updates after the kiosk's cursor (and for the codes its
+    // residents asked about), the current config. Importing the same bundle again stores nothing
+    // twice and gives an equivalent return bundle. Storage failures are BundleRefusal::Io.
+    std::expected<BundleImport, proto::BundleError> importBundle(std::string_view file);
+
     const platform::keys::DeviceKey& key() const { return m_key; }
     void log(const std::string& line) const;
 
@@ -88,6 +108,10 @@ private:
     HttpReply signedJson(int status, const std::string& nonce, const nlohmann::json& body) const;
     HttpReply storageFailure(const StorageError& e, const std::string& nonce) const;
     std::int64_t now() const;
+    Result<proto::RecordsUploadReply> ingestUpload(const std::string& kioskId, proto::ReceivedUpload& batch,
+                                                   std::size_t& altered, std::int64_t nowMs);
+    Result<void> keepHeartbeat(const std::string& kioskId, proto::HeartbeatRequest heartbeat, std::int64_t nowMs);
+    Result<ConfigDocument> currentConfig();
 
     BackendStorage& m_storage;
     platform::keys::DeviceKey m_key;

@@ -50,6 +50,7 @@ void registerSync(CLI::App& app, Context& ctx);     // enroll, sync
 void registerReceipt(CLI::App& app, Context& ctx);  // receipt, print, printer-status, say
 void registerStaff(CLI::App& app, Context& ctx);    // set-pin
 void registerIme(CLI::App& app, Context& ctx);      // ime
+void registerBundle(CLI::App& app, Context& ctx);   // export, import (USB bundles)
 
 // The Argon2id hash of a staff PIN; throws Failure for a PIN that is not 4-8 digits.
 std::string hashStaffPin(const Context& ctx, const std::string& pin);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     registerReceipt(app, ctx);
     registerStaff(app, ctx);
     registerIme(app, ctx);
+    registerBundle(app, ctx);
 
     try {
         app.parse(argc, argv);

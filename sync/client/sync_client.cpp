@@ -8,9 +8,10 @@
 #include "client/sync_client.hpp"
 
 #include <limits>
-#include <map>
 
+#include "client/acknowledge.hpp"
 #include "client/backoff.hpp"
+#include "client/bundle.hpp"
 #include "clock/clock.hpp"
 #include "keys/device_key.hpp"
 #include "proto/backend_config.hpp"
@@ -26,8 +27,8 @@ namespace ksync::client {
 namespace {
 
 using store::kStateBackendKey;
+using store::kStateStatusCursor;
 constexpr std::string_view kStateEnrolledAt = "enrolled_at";
-constexpr std::string_view kStateStatusCursor = "status_cursor";
 constexpr std::string_view kStateLastContact = "last_contact";
 constexpr std::string_view kStateLastError = "last_error";
 constexpr std::string_view kStateLastErrorAt = "last_error_at";
@@ -331,26 +332,16 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
             return giveBack(SyncError{SyncErrorKind::BadResponse, "upload reply " + std::to_string(r->status), {}});
         auto reply = proto::parseMessage<proto::RecordsUploadReply>(r->body);
         if (!reply) return giveBack(SyncError{SyncErrorKind::BadResponse, "upload reply: " + reply.error(), {}});
-        const auto storedThrough = reply->storedThrough;
-        std::map<std::uint64_t, const proto::UploadException*> exceptions;
-        for (const auto& e : reply->exceptions) exceptions[e.sequence] = &e;
-        std::vector<std::uint64_t> acked, retry;
-        for (const auto& item : *batch) {
-            const auto seq = item.header.sequence;
-            auto ex = exceptions.find(seq);
-            if (seq > storedThrough || (ex != exceptions.end() && (ex->second->retry || ex->second->id != item.header.id))) {
-                retry.push_back(seq);
-            } else if (ex == exceptions.end()) {
-                acked.push_back(seq);
-            } else {
-                const std::string reason =
-                    ex->second->result == proto::ItemResult::Conflict
-                        ? strings.get("sync.quarantine_conflict")
-                        : strings.format("sync.quarantine_rejected", {{"reason", ex->second->reason}});
-                if (auto q = db->quarantine(seq, reason); !q) return storageError(q.error());
-                ++report.quarantined;
-            }
+        std::vector<SentRecord> sent;
+        sent.reserve(batch->size());
+        for (const auto& item : *batch) sent.push_back({item.header.sequence, item.header.id});
+        const AckPlan plan = planAcknowledgement(sent, *reply, strings);
+        for (const auto& [seq, reason] : plan.quarantine) {
+            if (auto q = db->quarantine(seq, reason); !q) return storageError(q.error());
+            ++report.quarantined;
         }
+        const auto& acked = plan.acknowledged;
+        const auto& retry = plan.retry;
         // The acknowledgement is durable before the next batch is claimed.
         if (auto m = db->markUploaded(acked, utcNow()); !m) return storageError(m.error());
         if (!retry.empty())
@@ -405,16 +396,8 @@ std::optional<SyncError> SyncClient::Impl::pullConfig(PassReport& report) {
 }
 
 std::optional<SyncError> SyncClient::Impl::heartbeat() {
-    auto stats = db->outboxStats();
-    if (!stats) return storageError(stats.error());
-    auto lastError = db->state(kStateLastError);
-    proto::HeartbeatRequest body;
-    body.queueDepth = stats->queued;
-    body.quarantined = stats->quarantined;
-    body.oldestQueuedAgeS = stats->oldestQueuedMs ? (wallMs() - *stats->oldestQueuedMs) / 1000 : 0;
-    body.printer = options.printerState ? options.printerState() : std::string("unknown");
-    body.appVersion = options.appVersion;
-    body.lastError = lastError && *lastError ? **lastError : std::string{};
+    if (auto stats = db->outboxStats(); !stats) return storageError(stats.error());
+    const proto::HeartbeatRequest body = currentHeartbeat(*db, options.appVersion, options.printerState, wallMs());
     auto r = call("POST", proto::kPathHeartbeat, proto::dumpMessage(body));
     if (!r) return r.error();
     if (r->status != 200) return SyncError{SyncErrorKind::BadResponse, "heartbeat reply " + std::to_string(r->status), {}};

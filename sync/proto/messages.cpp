@@ -203,14 +203,14 @@ json RecordsUploadRequest::toJson() const {
     return {{"kiosk_id", kioskId}, {"records", std::move(list)}};
 }
 
-std::expected<ReceivedUpload, std::string> RecordsUploadRequest::fromJson(const json& j) {
+std::expected<ReceivedUpload, std::string> RecordsUploadRequest::fromJson(const json& j, std::size_t maxRecords) {
     if (!j.is_object()) return notObject();
     ReceivedUpload m;
     Reader r(j);
     r.optionalText("kiosk_id", m.kioskId);
     const json* list = r.array("records");
     if (!r.ok()) return std::unexpected(r.error());
-    if (list->size() > kMaxBatchRecords) return std::unexpected(std::string("batch_too_large"));
+    if (list->size() > maxRecords) return std::unexpected(std::string("batch_too_large"));
     m.items.reserve(list->size());
     for (const auto& rec : *list) {
         const json* seq = rec.is_object() && rec.contains("sequence") ? &rec["sequence"] : nullptr;

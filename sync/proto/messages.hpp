@@ -124,8 +124,10 @@ struct RecordsUploadRequest {
     // Refuses the whole batch with "not_object", "bad_field:kiosk_id", "bad_field:records",
     // "batch_too_large" (more than kMaxBatchRecords, checked before any record is read) or
     // "record_without_sequence" (a record without an unsigned sequence would otherwise be
-    // covered by the watermark silently). Any other fault stays in its item.
-    static std::expected<ReceivedUpload, std::string> fromJson(const nlohmann::json& j);
+    // covered by the watermark silently). Any other fault stays in its item. A USB bundle
+    // (bundle.hpp) reads its records through this too, with a higher `maxRecords`.
+    static std::expected<ReceivedUpload, std::string> fromJson(const nlohmann::json& j,
+                                                               std::size_t maxRecords = kMaxBatchRecords);
 };
 
 struct UploadCounts {

@@ -29,6 +29,7 @@ std::expected<KioskSettings, std::string> loadSettings(const DataDir& dir) {
     s.caBundle = t["backend"]["ca_bundle"].value_or(std::string{});
     s.printerUri = t["printer"]["uri"].value_or(std::string{"none"});
     s.staffPinHash = t["staff"]["pin_hash"].value_or(std::string{});
+    s.usbPath = t["usb"]["path"].value_or(std::string{"/media/kiosk-usb"});
     return s;
 }
 
@@ -38,6 +39,7 @@ std::expected<void, std::string> saveSettings(const DataDir& dir, const KioskSet
         {"backend", toml::table{{"url", s.backendUrl}, {"ca_bundle", s.caBundle}}},
         {"printer", toml::table{{"uri", s.printerUri}}},
         {"staff", toml::table{{"pin_hash", s.staffPinHash}}},
+        {"usb", toml::table{{"path", s.usbPath}}},
     };
     std::error_code ec;
     std::filesystem::create_directories(dir.root, ec);

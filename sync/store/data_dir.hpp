@@ -16,6 +16,7 @@ struct KioskSettings {
     std::string printerUri = "none";
     std::string caBundle;     // optional CA file for TLS
     std::string staffPinHash; // Argon2id hash of the staff PIN; empty: the staff panel stays shut
+    std::string usbPath = "/media/kiosk-usb";  // where a staff member's USB stick is mounted ([usb] path)
 };
 
 struct DataDir {

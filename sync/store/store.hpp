@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ using Result = std::expected<T, StoreError>;
 // sync_state key of the backend's public key (base64 Ed25519): pinned by `kioskctl init
 // --backend-key` or learnt at enrolment. Content is sealed to it.
 inline constexpr std::string_view kStateBackendKey = "backend_public_key";
+// sync_state key of the status pull cursor (opaque to the kiosk; a number in practice).
+inline constexpr std::string_view kStateStatusCursor = "status_cursor";
 
 struct RecordSummary {
     std::uint64_t seq = 0;
@@ -82,6 +85,26 @@ struct CachedConfig {
     std::string etag;
     std::string document;  // JSON
     std::string fetchedAt;
+};
+
+// What a return bundle (USB, sync/client/bundle.hpp) changes, applied in one transaction.
+struct ReturnApply {
+    std::vector<std::uint64_t> acknowledged;  // queued/sending -> uploaded
+    std::string acknowledgedAt;               // RFC 3339 UTC
+    std::vector<std::pair<std::uint64_t, std::string>> quarantine;  // sequence, reason in words
+    std::vector<StatusUpdate> statuses;
+    std::optional<std::string> statusCursor;  // set only when it moves forward
+    std::optional<CachedConfig> config;       // replaces the cached config
+    std::vector<std::pair<std::string, std::string>> state;  // sync_state keys, written last
+};
+// What it changed; all zero (and nothing written) when the bundle brought nothing new.
+struct ReturnApplied {
+    std::size_t acknowledged = 0;
+    std::size_t quarantined = 0;
+    std::size_t newStatuses = 0;
+    bool cursorMoved = false;
+    bool configTaken = false;
+    bool nothingNew() const { return !acknowledged && !quarantined && !newStatuses && !cursorMoved && !configTaken; }
 };
 
 struct VerifyProblem {
@@ -146,6 +169,13 @@ public:
     Result<std::int64_t> recoverSending();
     Result<OutboxStats> outboxStats();
     Result<std::vector<RecordSummary>> quarantined();
+    // Every record not yet acknowledged (queued or sending), oldest first, not claimed: what a
+    // USB bundle carries. They stay queued until an acknowledgement arrives (link or bundle).
+    Result<std::vector<OutboxItem>> unacknowledged();
+    // A return bundle's changes in one transaction (all or nothing). When nothing in it is new
+    // (every acknowledgement known, every status event stored, the cursor not moving, no config)
+    // it writes nothing, not even `state`, and returns all zero.
+    Result<ReturnApplied> applyReturn(const ReturnApply& a);
 
     // --- status cache --------------------------------------------------------------------
     // Adds the event (idempotent) and moves the latest status forward if it is newer.

@@ -78,6 +78,10 @@ auto guarded(F&& f) -> typename AsResult<std::invoke_result_t<F>>::type {
     }
 }
 
+// Adds a status event (idempotent) and moves the latest status forward if it is newer, inside
+// the caller's transaction. True when the event was new.
+bool insertStatus(Db& db, const StatusUpdate& u);
+
 // Reads the header columns selected by kHeaderColumns starting at column `first`.
 record::Header readHeader(const Stmt& s, int first);
 inline constexpr std::string_view kHeaderColumns =
