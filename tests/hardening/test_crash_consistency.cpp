@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "hardening_support.hpp"
+#include "skip.hpp"
 #include "storage/sqlite_storage.hpp"
 #include "store/store.hpp"
 
@@ -130,7 +131,8 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
             for (const auto& c : codesIn(readFile(out))) confirmed.insert(c);
         }
     } else if (kioskRuns > 0) {
-        WARN("Xvfb did not start: the kiosk program was not killed in this run");
+        // The rest still runs and is checked; the case is reported as skipped.
+        testsupport::skipTest("Xvfb did not start: the kiosk program was not killed in this run");
     }
 
     // Local checks before the final sync.

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "hardening_support.hpp"
+#include "skip.hpp"
 
 using namespace hardening;
 
@@ -139,7 +140,8 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
         }
         CHECK(receipts >= 5);
     } else {
-        WARN("Xvfb did not start: the kiosk program was not part of this run");
+        // The rest (kioskctl, sync, the backend) still runs; the case is reported as skipped.
+        testsupport::skipTest("Xvfb did not start: the kiosk program was not part of this run");
     }
 
     // Every log file.

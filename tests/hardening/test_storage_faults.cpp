@@ -2,8 +2,8 @@
 // a read-only data directory (the tmpfs remounted read-only) and a locked database (another
 // connection holding an exclusive transaction). Each time: submit fails with exit code 4 and
 // the Vietnamese message of assets/strings, `kioskctl verify` passes, and submitting works
-// again once the cause is gone. Without the right to mount (not root), the first two say so
-// and do not run; CI runs as root.
+// again once the cause is gone. Without the right to mount (not root), the first two report
+// SKIPPED and do not run (tests/support/skip.hpp); CI runs as root.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "hardening_support.hpp"
+#include "skip.hpp"
 
 using namespace hardening;
 
@@ -55,7 +56,7 @@ TEST_CASE("on a full disk submit fails with the Vietnamese disk-full message, th
     testsupport::TempDir tmp;
     TmpfsMount disk(tmp / "disk", 3 * 1024);
     if (!disk.ok()) {
-        WARN("not run: " << disk.why() << " (needs root; CI runs as root)");
+        testsupport::skipTest(disk.why() + " (needs root; CI runs as root)");
         return;
     }
     const fs::path dir = tmp / "disk" / "kiosk";
@@ -103,7 +104,7 @@ TEST_CASE("on a read-only data directory submit fails with the Vietnamese read-o
     testsupport::TempDir tmp;
     TmpfsMount disk(tmp / "disk", 4 * 1024);
     if (!disk.ok()) {
-        WARN("not run: " << disk.why() << " (needs root; CI runs as root)");
+        testsupport::skipTest(disk.why() + " (needs root; CI runs as root)");
         return;
     }
     const fs::path dir = tmp / "disk" / "kiosk";
