@@ -1,0 +1,397 @@
+// USB bundles end to end (issue: communes without a link): real kiosk SQLite files, the real
+// backend (its service and HTTP server in process for the link half, the real `kiosk-backend
+// import` program for the stick), the real `kioskctl` for export/import and for SIGKILLs.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "client/bundle.hpp"
+#include "client/sync_client.hpp"
+#include "clock/clock.hpp"
+#include "proto/bundle.hpp"
+#include "proto/payload_codec.hpp"
+#include "record/record.hpp"
+#include "run_process.hpp"
+#include "sync_test_support.hpp"
+
+using namespace synctest;
+using testsupport::runProcess;
+namespace fs = std::filesystem;
+namespace proto = ksync::proto;
+namespace client = ksync::client;
+
+namespace {
+
+std::vector<std::string> bundlesIn(const fs::path& dir, std::string_view suffix) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().ends_with(suffix)) out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string readFile(const std::string& path) {
+    auto r = proto::readWholeFile(path);
+    REQUIRE(r);
+    return *r;
+}
+
+void writeFile(const fs::path& path, std::string_view bytes) {
+    std::ofstream o(path, std::ios::binary | std::ios::trunc);
+    o.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    REQUIRE(o);
+}
+
+testsupport::ProcessResult backendImport(Backend& b, const std::vector<std::string>& files, const fs::path& out) {
+    std::vector<std::string> args = {"--data-dir", b.dataDir().string(), "import"};
+    args.insert(args.end(), files.begin(), files.end());
+    args.push_back("--out");
+    args.push_back(out.string());
+    return runProcess(KIOSK_BACKEND_PATH, args);
+}
+
+testsupport::ProcessResult kioskctl(Kiosk& k, const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--data-dir", k.dir().root.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return runProcess(KIOSKCTL_PATH, all);
+}
+
+// What a refused bundle must leave untouched on the kiosk.
+struct KioskSnapshot {
+    std::int64_t queued = 0, uploaded = 0, quarantined = 0;
+    std::string cursor, issued, etag;
+    std::size_t events = 0;
+    bool operator==(const KioskSnapshot&) const = default;
+};
+
+KioskSnapshot snapshot(Kiosk& k, const std::vector<std::string>& codes) {
+    KioskSnapshot s;
+    auto st = k.store().outboxStats();
+    REQUIRE(st);
+    s.queued = st->queued;
+    s.uploaded = st->uploaded;
+    s.quarantined = st->quarantined;
+    s.cursor = k.store().state(ksync::store::kStateStatusCursor).value().value_or("");
+    s.issued = k.store().state(client::kStateReturnIssuedMs).value().value_or("");
+    auto cfg = k.store().config();
+    REQUIRE(cfg);
+    s.etag = *cfg ? (*cfg)->etag : "";
+    for (const auto& c : codes) s.events += k.store().statusHistory(c).value().size();
+    return s;
+}
+
+// A container assembled by hand (for the bomb and format cases), signed with `key`.
+std::string assemble(const nlohmann::json& header, std::string_view body, const platform::keys::DeviceKey& key) {
+    const std::string line = header.dump();
+    std::string out(proto::kBundleMagic);
+    out += line + "\n";
+    out += body;
+    out += "\nsig:" + key.signBase64(proto::bundleSigningString(line)) + "\n";
+    return out;
+}
+
+nlohmann::json headerFor(const std::string& kioskId, std::string_view body, std::uint64_t plainBytes, int format = 1) {
+    return {{"format", format},         {"kind", "to_city"},           {"kiosk_id", kioskId},
+            {"bundle_id", proto::newNonce()}, {"created_at_ms", 1796313162000}, {"body_bytes", body.size()},
+            {"plain_bytes", plainBytes},  {"body_sha256", ksync::record::sha256Hex(body)}};
+}
+
+}  // namespace
+
+TEST_CASE("1,000 records leave by USB stick, half of them also by link: each is stored once with the kiosk's own "
+          "times, and the return bundle acknowledges them and brings the statuses back") {
+    Backend b;
+    Kiosk k(b.url(), "7K3M");
+    k.enroll(b);
+    const auto seqs = k.addRecords(1000);
+    testsupport::TempDir usb;
+
+    // The staff member exports first: all 1,000 are on the stick and stay queued on the kiosk.
+    auto exported = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(exported);
+    CHECK(exported->records == 1000);
+    CHECK(exported->firstSequence == 1);
+    CHECK(exported->lastSequence == 1000);
+    CHECK(k.store().outboxStats()->queued == 1000);
+
+    // Then the link comes back for a while: 500 go up the usual way.
+    client::SyncClientOptions options;
+    options.transport = transportTo(b.url());
+    options.batchRecords = 250;
+    options.maxBatchesPerPass = 2;
+    {
+        auto c = client::SyncClient::open(k.dir(), options);
+        REQUIRE(c);
+        const auto pass = c->runPass();
+        INFO((pass.error ? pass.error->detail : std::string()));
+        CHECK(pass.uploaded == 500);
+    }
+    CHECK(k.store().outboxStats()->queued == 500);
+    CHECK(*b.storage().recordCount() == 500);
+
+    // Officers work some of them (by link-uploaded and stick-only codes alike).
+    std::vector<std::string> codes;
+    for (std::uint64_t seq : {std::uint64_t{3}, std::uint64_t{499}, std::uint64_t{501}, std::uint64_t{1000}}) {
+        auto rec = k.store().findBySeq(seq);
+        REQUIRE(rec);
+        REQUIRE(*rec);
+        codes.push_back((*rec)->header.trackingCode);
+    }
+    // The stick reaches the district: the import stores the 500 the link did not carry.
+    auto imported = backendImport(b, {exported->file}, usb.path());
+    INFO(imported.err);
+    REQUIRE(imported.exitCode == 0);
+    CHECK(imported.out.find("1000 hồ sơ (500 mới, 500 đã có, 0 cần xem lại)") != std::string::npos);
+    REQUIRE(*b.storage().recordCount() == 1000);
+    for (const auto& code : codes) {
+        ksync::backend::StaffUpdate u{code, "forwarded", "Phòng Quản lý đô thị", "Nguyễn Thị Bình", "", "Đã chuyển xử lý"};
+        REQUIRE(ksync::backend::applyStaffUpdate(b.storage(), u, platform::clock::unixMillis(platform::clock::now())));
+    }
+    // A second import of the same stick (the officer pressed twice) stores nothing new and
+    // writes the return bundle that now carries the statuses.
+    auto again = backendImport(b, {exported->file}, usb.path());
+    REQUIRE(again.exitCode == 0);
+    CHECK(again.out.find("(0 mới, 1000 đã có, 0 cần xem lại)") != std::string::npos);
+    CHECK(*b.storage().recordCount() == 1000);
+
+    // Every record exactly once, with the time the kiosk made it (not the time of import).
+    auto stored = b.storage().kioskRecords("7K3M");
+    REQUIRE(stored);
+    REQUIRE(stored->size() == 1000);
+    for (const auto& r : *stored) {
+        auto local = k.store().findBySeq(r.header.sequence);
+        REQUIRE(local);
+        REQUIRE(*local);
+        CHECK(r.header.createdAt == (*local)->header.createdAt);
+        CHECK(r.header.hash == (*local)->header.hash);
+    }
+
+    // Back at the commune: the newest return bundle is applied.
+    const auto returns = bundlesIn(usb.path(), ".to-kiosk.ksb");
+    REQUIRE(returns.size() == 2);
+    auto found = client::findReturnBundle(k.dir(), usb.path().string());
+    REQUIRE(found);
+    CHECK(*found == returns.back());
+    auto applied = client::importBundle(k.dir(), *found);
+    INFO((applied ? std::string() : applied.error().detail));
+    REQUIRE(applied);
+    CHECK(applied->acknowledged == 500);
+    CHECK(applied->quarantined == 0);
+    CHECK(applied->stillQueued == 0);
+    CHECK(applied->statusUpdates >= codes.size());
+    CHECK(k.store().outboxStats()->queued == 0);
+    CHECK(k.store().outboxStats()->uploaded == 1000);
+    for (const auto& code : codes) {
+        auto latest = k.store().latestStatus(code);
+        REQUIRE(latest);
+        REQUIRE(*latest);
+        CHECK((*latest)->status == "forwarded");
+        CHECK((*latest)->officer == "Nguyễn Thị Bình");
+    }
+    // The older return bundle is a replay now; a new export holds nothing and is harmless.
+    auto old = client::importBundle(k.dir(), returns.front());
+    REQUIRE_FALSE(old);
+    CHECK(old.error().refusal == proto::BundleRefusal::Replayed);
+    auto empty = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(empty);
+    CHECK(empty->records == 0);
+    auto emptyImport = backendImport(b, {empty->file}, usb.path());
+    CHECK(emptyImport.exitCode == 0);
+    CHECK(*b.storage().recordCount() == 1000);
+}
+
+TEST_CASE("bundles are refused whole, each with its message, and neither database changes") {
+    Backend b;
+    Kiosk k(b.url(), "7K3M");
+    k.enroll(b);
+    k.addRecords(30);
+    testsupport::TempDir usb;
+    auto exported = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(exported);
+    const std::string good = readFile(exported->file);
+    auto kioskKey = platform::keys::DeviceKey::load(client::deviceKeyFile(k.dir()));
+    REQUIRE(kioskKey);
+
+    auto refusedAtBackend = [&](const std::string& name, std::string_view bytes, std::string_view code,
+                                std::string_view words) {
+        const fs::path file = usb.path() / name;
+        writeFile(file, bytes);
+        const auto before = *b.storage().recordCount();
+        auto r = backendImport(b, {file.string()}, usb.path());
+        INFO(name << ": " << r.err);
+        CHECK(r.exitCode == 1);
+        CHECK(r.err.find(std::string(code)) != std::string::npos);
+        CHECK(r.err.find(std::string(words)) != std::string::npos);
+        CHECK(*b.storage().recordCount() == before);
+    };
+
+    SECTION("edited after signing: a byte of the body, or the header") {
+        std::string body = good;
+        body[body.size() / 2] ^= 0x01;
+        refusedAtBackend("edited.to-city.ksb", body, "tampered", "bị sửa đổi sau khi ký");
+        std::string header = good;
+        const auto at = header.find("\"created_at_ms\":");
+        REQUIRE(at != std::string::npos);
+        header[at + 17] = header[at + 17] == '1' ? '2' : '1';
+        refusedAtBackend("header.to-city.ksb", header, "tampered", "bị sửa đổi sau khi ký");
+    }
+    SECTION("a truncated copy (the stick pulled out), and one with bytes appended") {
+        for (std::size_t keep : {good.size() - 1, good.size() / 2, std::size_t{40}, std::size_t{5}})
+            refusedAtBackend("cut.to-city.ksb", good.substr(0, keep), "truncated", "Gói bị thiếu");
+        refusedAtBackend("long.to-city.ksb", good + "x", "truncated", "Gói bị thiếu");
+    }
+    SECTION("a bundle from an unknown kiosk") {
+        Kiosk stranger(b.url(), "9Q2R");
+        stranger.addRecords(3);
+        // It knows the backend's key (provisioned with init --backend-key) but was never enrolled.
+        REQUIRE(stranger.store().setState(ksync::store::kStateBackendKey,
+                                           *k.store().state(ksync::store::kStateBackendKey).value()));
+        REQUIRE(platform::keys::DeviceKey::loadOrCreate(client::deviceKeyFile(stranger.dir())));
+        testsupport::TempDir other;
+        auto e = client::exportBundle(stranger.dir(), other.path().string());
+        REQUIRE(e);
+        refusedAtBackend("stranger.to-city.ksb", readFile(e->file), "unknown_kiosk", "chưa đăng ký");
+    }
+    SECTION("a decompression bomb: a frame that expands past its declared size, or a declared size over the cap") {
+        const std::string bomb = proto::compressBody(std::string(64u * 1024 * 1024, '{'));
+        CHECK(bomb.size() < 64 * 1024);
+        refusedAtBackend("bomb.to-city.ksb", assemble(headerFor("7K3M", bomb, 1000), bomb, *kioskKey), "too_large",
+                         "nén bất thường");
+        refusedAtBackend("huge.to-city.ksb",
+                         assemble(headerFor("7K3M", bomb, std::uint64_t{4} << 30), bomb, *kioskKey), "too_large",
+                         "nén bất thường");
+    }
+    SECTION("a bundle from a newer format version") {
+        const std::string body = proto::compressBody("{}");
+        refusedAtBackend("newer.to-city.ksb", assemble(headerFor("7K3M", body, 2, 2), body, *kioskKey), "newer_format",
+                         "phiên bản phần mềm mới hơn");
+    }
+    SECTION("not a bundle at all, and a return bundle given to the backend") {
+        refusedAtBackend("notes.to-city.ksb", "Biên bản bàn giao USB\n", "not_a_bundle", "không phải là gói dữ liệu");
+        auto r = backendImport(b, {exported->file}, usb.path());
+        REQUIRE(r.exitCode == 0);
+        const auto ret = bundlesIn(usb.path(), ".to-kiosk.ksb");
+        REQUIRE(ret.size() == 1);
+        refusedAtBackend("return.to-city.ksb", readFile(ret.front()), "wrong_kind", "Nhầm loại gói");
+    }
+
+    SECTION("at the kiosk: edited, truncated, for another kiosk, replayed, a kiosk bundle, a newer format") {
+        auto r = backendImport(b, {exported->file}, usb.path());
+        REQUIRE(r.exitCode == 0);
+        const std::string firstReturn = bundlesIn(usb.path(), ".to-kiosk.ksb").front();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        REQUIRE(backendImport(b, {exported->file}, usb.path()).exitCode == 0);
+        const std::string secondReturn = bundlesIn(usb.path(), ".to-kiosk.ksb").back();
+        REQUIRE(firstReturn != secondReturn);
+        const std::string ret = readFile(secondReturn);
+        std::vector<std::string> codes;
+        const auto recent = k.store().listRecords(5);
+        REQUIRE(recent);
+        for (const auto& s : *recent) codes.push_back(s.trackingCode);
+
+        auto refusedAtKiosk = [&](const std::string& name, std::string_view bytes, std::string_view code,
+                                  std::string_view words) {
+            const fs::path file = usb.path() / name;
+            writeFile(file, bytes);
+            const auto before = snapshot(k, codes);
+            auto out = kioskctl(k, {"import", file.string()});
+            INFO(name << ": " << out.err);
+            CHECK(out.exitCode == 1);
+            CHECK(out.err.find(std::string(code)) != std::string::npos);
+            CHECK(out.err.find(std::string(words)) != std::string::npos);
+            CHECK(snapshot(k, codes) == before);
+        };
+        std::string edited = ret;
+        edited[edited.size() - 100] ^= 0x20;
+        refusedAtKiosk("edited.to-kiosk.ksb", edited, "tampered", "bị sửa đổi sau khi ký");
+        refusedAtKiosk("cut.to-kiosk.ksb", ret.substr(0, ret.size() - 10), "truncated", "Gói bị thiếu");
+        refusedAtKiosk("city.to-kiosk.ksb", good, "wrong_kind", "Nhầm loại gói");
+        const std::string newerBody = proto::compressBody("{}");
+        auto newerHeader = headerFor("7K3M", newerBody, 2, 7);
+        newerHeader["kind"] = "to_kiosk";
+        refusedAtKiosk("newer.to-kiosk.ksb", assemble(newerHeader, newerBody, *kioskKey), "newer_format",
+                       "phiên bản phần mềm mới hơn");
+
+        // Another enrolled kiosk's return bundle.
+        Kiosk other(b.url(), "4N8P");
+        other.enroll(b);
+        other.addRecords(2);
+        testsupport::TempDir otherUsb;
+        auto oe = client::exportBundle(other.dir(), otherUsb.path().string());
+        REQUIRE(oe);
+        REQUIRE(backendImport(b, {oe->file}, otherUsb.path()).exitCode == 0);
+        refusedAtKiosk("other.to-kiosk.ksb", readFile(bundlesIn(otherUsb.path(), ".to-kiosk.ksb").front()),
+                       "other_kiosk", "dành cho ki-ốt khác");
+
+        // The good one applies; after it, itself and the older one are replays.
+        auto ok = kioskctl(k, {"import", secondReturn});
+        INFO(ok.err);
+        REQUIRE(ok.exitCode == 0);
+        CHECK(ok.out.find("30 hồ sơ được máy chủ xác nhận") != std::string::npos);
+        refusedAtKiosk("again.to-kiosk.ksb", ret, "replayed", "đã được nhập");
+        refusedAtKiosk("older.to-kiosk.ksb", readFile(firstReturn), "replayed", "đã được nhập");
+    }
+}
+
+TEST_CASE("export, the backend's import and the kiosk's import killed with SIGKILL lose nothing, duplicate nothing, "
+          "and the next run is good") {
+    Backend b;
+    Kiosk k(b.url(), "7K3M");
+    k.enroll(b);
+    k.addRecords(envInt("KIOSK_BUNDLE_RECORDS", 600));
+    testsupport::TempDir usb;
+    std::mt19937 rng(20261203);
+    auto kioskPub = platform::keys::DeviceKey::load(client::deviceKeyFile(k.dir()))->publicKeyBase64();
+    const int runs = envInt("KIOSK_KILL_RUNS", 8);
+
+    auto killAfter = [&](const std::string& program, const std::vector<std::string>& args, int maxMs) {
+        auto child = Child::spawn(program, args);
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, maxMs)(rng)));
+        child.kill9();
+        child.wait();
+    };
+    const std::vector<std::string> exportArgs = {"--data-dir", k.dir().root.string(), "export", "--to",
+                                                 usb.path().string()};
+    for (int i = 0; i < runs; ++i) killAfter(KIOSKCTL_PATH, exportArgs, 60);
+    // Whatever the kills left: no file that looks like a bundle is anything but whole and valid.
+    for (const auto& f : bundlesIn(usb.path(), ".ksb")) {
+        INFO(f);
+        CHECK(proto::openBundle(readFile(f), kioskPub));
+    }
+    for (const auto& f : bundlesIn(usb.path(), ".ksb")) fs::remove(f);
+    auto exported = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(exported);
+    const std::size_t total = exported->records;
+    CHECK(k.store().outboxStats()->queued == static_cast<std::int64_t>(total));
+
+    const std::vector<std::string> importArgs = {"--data-dir", b.dataDir().string(), "import", exported->file,
+                                                 "--out", usb.path().string()};
+    for (int i = 0; i < runs; ++i) killAfter(KIOSK_BACKEND_PATH, importArgs, 300);
+    CHECK(*b.storage().recordCount() <= total);  // whole batches only, never a duplicate
+    for (const auto& f : bundlesIn(usb.path(), ".to-kiosk.ksb")) fs::remove(f);
+    auto done = backendImport(b, {exported->file}, usb.path());
+    INFO(done.err);
+    REQUIRE(done.exitCode == 0);
+    CHECK(*b.storage().recordCount() == total);
+    auto stored = b.storage().kioskRecords("7K3M");
+    REQUIRE(stored);
+    CHECK(stored->size() == total);
+
+    const std::string ret = bundlesIn(usb.path(), ".to-kiosk.ksb").front();
+    for (int i = 0; i < runs; ++i) killAfter(KIOSKCTL_PATH, {"--data-dir", k.dir().root.string(), "import", ret}, 60);
+    // Applied in one transaction: either not at all (then this import applies it) or whole
+    // (then it is a replay). Either way every record is acknowledged exactly once.
+    auto last = client::importBundle(k.dir(), ret);
+    if (!last) CHECK(last.error().refusal == proto::BundleRefusal::Replayed);
+    CHECK(k.store().outboxStats()->queued == 0);
+    CHECK(k.store().outboxStats()->uploaded == static_cast<std::int64_t>(total));
+    auto verify = k.store().verify();
+    REQUIRE(verify);
+    CHECK(verify->ok());
+}
