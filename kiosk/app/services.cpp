@@ -3,6 +3,7 @@
 #include "app/receipt_builder.hpp"
 
 #include "auth/staff_pin.hpp"
+#include "client/bundle.hpp"
 #include "clock/clock.hpp"
 #include "log/log.hpp"
 #include "proto/messages.hpp"
@@ -87,6 +88,8 @@ void Services::run(const core::Effect& effect, const core::State& state) {
         speak(t.get("tts.code_intro") + " " + platform::tts::spellTrackingCode(c->trackingCode));
     else if (auto* l = std::get_if<fx::LookupStatus>(&effect)) lookupStatus(l->trackingCode);
     else if (auto* pin = std::get_if<fx::CheckPin>(&effect)) checkPin(pin->pin);
+    else if (std::holds_alternative<fx::UsbExport>(effect)) usbExport();
+    else if (std::holds_alternative<fx::UsbImport>(effect)) usbImport();
     else if (std::holds_alternative<fx::CallStaff>(effect)) log::info("kiosk", "resident asked for staff help");
 }
 
@@ -202,6 +205,49 @@ void Services::checkPin(const std::string& pin) {
         const bool ok = !hash.empty() && platform::auth::verifyPin(pin, hash);
         log::info("staff", ok ? "panel opened" : "wrong PIN");
         queue->post(core::intent::PinChecked{ok});
+    });
+}
+
+// USB bundles (docs/USB.md) on a background thread: a bundle of weeks of records takes seconds.
+// Each opens its own database connection; the answer comes back as UsbDone.
+void Services::usbExport() {
+    const auto dir = m_options.dir;
+    const std::string usb = m_settings.usbPath;
+    MainQueue* queue = &m_queue;
+    ksync::client::ExportOptions options;
+    options.printerState = [this] { return printerStateKey(); };
+    m_background.emplace_back([dir, usb, options, queue] {
+        auto r = ksync::client::exportBundle(dir, usb, options);
+        if (!r) {
+            log::warn("usb", "export refused: " + std::string(ksync::proto::bundleRefusalCode(r.error().refusal)) + ": " + r.error().detail);
+            queue->post(core::intent::UsbDone{false, ksync::client::bundleMessageKey(r.error()), {}});
+            return;
+        }
+        log::info("usb", "exported " + std::to_string(r->records) + " records");
+        queue->post(core::intent::UsbDone{true, "bundle.exported",
+                                          {{"records", std::to_string(r->records)}, {"file", r->file}}});
+    });
+}
+
+void Services::usbImport() {
+    const auto dir = m_options.dir;
+    const std::string usb = m_settings.usbPath;
+    MainQueue* queue = &m_queue;
+    m_background.emplace_back([dir, usb, queue] {
+        auto file = ksync::client::findReturnBundle(dir, usb);
+        auto r = file ? ksync::client::importBundle(dir, *file) : std::unexpected(file.error());
+        if (!r) {
+            log::warn("usb", "import refused: " + std::string(ksync::proto::bundleRefusalCode(r.error().refusal)) + ": " + r.error().detail);
+            queue->post(core::intent::UsbDone{false, ksync::client::bundleMessageKey(r.error()), {}});
+            return;
+        }
+        log::info("usb", "imported: " + std::to_string(r->acknowledged) + " acknowledged, " +
+                             std::to_string(r->statusUpdates) + " status updates");
+        queue->post(core::intent::UsbDone{true, "bundle.imported_kiosk",
+                                          {{"acked", std::to_string(r->acknowledged)},
+                                           {"quarantined", std::to_string(r->quarantined)},
+                                           {"updates", std::to_string(r->statusUpdates)},
+                                           {"queued", std::to_string(r->stillQueued)}}});
     });
 }
 

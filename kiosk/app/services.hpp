@@ -73,6 +73,8 @@ private:
     void printReceipt(const std::string& code);
     void lookupStatus(const std::string& code);
     void checkPin(const std::string& pin);
+    void usbExport();
+    void usbImport();
     void speak(std::string text);
     static core::intent::StatusLoaded fetchPublicStatus(const ksync::client::TransportOptions& opts, const std::string& code);
     std::optional<platform::print::Receipt> receiptFor(const std::string& code);

@@ -14,7 +14,7 @@ bool isResult(const Intent& i) {
     return std::holds_alternative<intent::Tick>(i) || std::holds_alternative<intent::Stored>(i) ||
            std::holds_alternative<intent::StoreFailed>(i) || std::holds_alternative<intent::Printed>(i) ||
            std::holds_alternative<intent::PrintFailed>(i) || std::holds_alternative<intent::StatusLoaded>(i) ||
-           std::holds_alternative<intent::PinChecked>(i);
+           std::holds_alternative<intent::PinChecked>(i) || std::holds_alternative<intent::UsbDone>(i);
 }
 
 constexpr std::size_t kMaxPinDigits = 8;
@@ -303,6 +303,23 @@ struct FlowVisitor {
     }
     void operator()(const intent::StaffClose&) {
         if (s.screen == Screen::StaffPanel) f.go(s.staffReturn, fx);
+    }
+    // USB bundles: one at a time; the answer stays on the panel until the next one.
+    void operator()(const intent::StaffUsbExport&) {
+        if (s.screen != Screen::StaffPanel || s.staff.usbBusy) return;
+        s.staff.usbBusy = true;
+        fx.push_back(effect::UsbExport{});
+    }
+    void operator()(const intent::StaffUsbImport&) {
+        if (s.screen != Screen::StaffPanel || s.staff.usbBusy) return;
+        s.staff.usbBusy = true;
+        fx.push_back(effect::UsbImport{});
+    }
+    void operator()(const intent::UsbDone& d) {
+        s.staff.usbBusy = false;
+        s.staff.usbOk = d.ok;
+        s.staff.usbMessageKey = d.messageKey;
+        s.staff.usbParams = d.params;
     }
 };
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -97,6 +98,10 @@ struct Staff {
     bool assistedNext = false;   // the next submission is marked staff-assisted
     bool checking = false;
     std::string messageKey;      // staff.pin_wrong / staff.pin_locked
+    bool usbBusy = false;        // a USB export or import is running
+    bool usbOk = false;          // the last one went through
+    std::string usbMessageKey;   // bundle.* words of its outcome ("" before any)
+    std::vector<std::pair<std::string, std::string>> usbParams;  // for the words' {placeholders}
 };
 
 struct State {
@@ -149,6 +154,8 @@ struct SubmitPin {};
 struct StaffToggleAssisted {};
 struct StaffExit {};
 struct StaffClose {};
+struct StaffUsbExport {};
+struct StaffUsbImport {};
 // results of effects
 struct Stored { ReceiptInfo receipt; };
 struct StoreFailed { std::string messageKey; };
@@ -156,6 +163,7 @@ struct Printed {};
 struct PrintFailed { std::string messageKey; };
 struct StatusLoaded { bool found; std::vector<StatusEntry> timeline; };
 struct PinChecked { bool ok; };
+struct UsbDone { bool ok; std::string messageKey; std::vector<std::pair<std::string, std::string>> params; };
 }  // namespace intent
 
 using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, intent::Next, intent::PickCategory,
@@ -166,7 +174,7 @@ using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, i
                             intent::CodeScanned, intent::Touch, intent::Tick, intent::OpenStaff, intent::SubmitPin,
                             intent::StaffToggleAssisted, intent::StaffExit, intent::StaffClose, intent::Stored,
                             intent::StoreFailed, intent::Printed, intent::PrintFailed, intent::StatusLoaded,
-                            intent::PinChecked>;
+                            intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone>;
 
 // ---- effects (for the app shell) ---------------------------------------------------------
 namespace effect {
@@ -180,10 +188,12 @@ struct CheckPin { std::string pin; };              // answer PinChecked
 struct CallStaff {};                               // ring / notify staff
 struct ExitApp {};
 struct ResetInputs {};                             // the UI drops its text-field buffers
+struct UsbExport {};                               // write a USB bundle; answer UsbDone
+struct UsbImport {};                               // apply the stick's return bundle; answer UsbDone
 }  // namespace effect
 
 using Effect = std::variant<effect::StoreRecord, effect::PrintReceipt, effect::Speak, effect::SpeakKey,
                             effect::SpeakCode, effect::LookupStatus, effect::CheckPin, effect::CallStaff,
-                            effect::ExitApp, effect::ResetInputs>;
+                            effect::ExitApp, effect::ResetInputs, effect::UsbExport, effect::UsbImport>;
 
 }  // namespace kiosk::core

@@ -14,6 +14,7 @@ KioskFixture::KioskFixture(ImVec2 display, const std::string& backendUrl) {
     s.printerUri = "png://" + (dir.root / "receipts").string();
     s.staffPinHash = platform::auth::hashPin("2468").value();
     s.backendUrl = backendUrl;
+    s.usbPath = (m_tmp.path() / "usb").string();  // the "stick" (created by tests that need one)
     REQUIRE(ksync::store::saveSettings(dir, s));
     m_ui = std::make_unique<testui::HeadlessUi>(display, [this](ImFontAtlas& a) { return m_theme.loadFonts(a); });
     auto services = kiosk::app::Services::create({dir, {}, (m_tmp.path() / "speech.wav").string()}, m_queue);

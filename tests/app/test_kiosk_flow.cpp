@@ -1,6 +1,9 @@
 // A resident's whole path through the real screens, tap by tap, ending in a real SQLite file.
 #include "kiosk_fixture.hpp"
 
+#include "keys/device_key.hpp"
+#include "proto/bundle.hpp"
+
 using apptest::KioskFixture;
 using kiosk::core::Screen;
 
@@ -164,6 +167,61 @@ TEST_CASE("the staff panel opens with the right PIN typed on the keypad and exit
     CHECK(k.state().staff.assistedNext);
     k.tap("staff_exit");
     CHECK(k.app().exitRequested());
+}
+
+TEST_CASE("the staff panel exports to the USB stick and imports from it, with the outcome in words") {
+    KioskFixture k;
+    auto openPanel = [&] {
+        k.app().ui().onStaffShortcut();
+        k.frame();
+        k.waitFor(Screen::StaffPin);
+        k.typeOnKeyboard("2468");
+        k.tap("staff_pin_ok");
+        k.waitFor(Screen::StaffPanel);
+    };
+    auto waitUsb = [&] {
+        for (int i = 0; i < 400 && k.state().staff.usbBusy; ++i) {
+            k.frame();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        REQUIRE_FALSE(k.state().staff.usbBusy);
+        k.frame();
+    };
+    openPanel();
+    REQUIRE(k.visible("staff_usb_export"));
+    REQUIRE(k.visible("staff_usb_import"));
+    // No stick: refused with the words for it.
+    k.tap("staff_usb_export");
+    waitUsb();
+    CHECK_FALSE(k.state().staff.usbOk);
+    CHECK(k.state().staff.usbMessageKey == "bundle.refused.io");
+    // A stick, but not enrolled yet: refused, and the panel says why.
+    std::filesystem::create_directories(k.dir() / "usb");
+    k.tap("staff_usb_export");
+    waitUsb();
+    CHECK_FALSE(k.state().staff.usbOk);
+    CHECK(k.state().staff.usbMessageKey == "bundle.refused.not_enrolled");
+
+    // Provisioned with the backend's key: the export writes one bundle on the stick.
+    const auto backendKey = platform::keys::DeviceKey::generate();
+    REQUIRE(k.store().setState(ksync::store::kStateBackendKey, backendKey.publicKeyBase64()));
+    auto kioskKey = platform::keys::DeviceKey::loadOrCreate(k.dir() / "data" / "device.key");
+    REQUIRE(kioskKey);
+    k.tap("staff_usb_export");
+    waitUsb();
+    CHECK(k.state().staff.usbOk);
+    CHECK(k.state().staff.usbMessageKey == "bundle.exported");
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(k.dir() / "usb")) files.push_back(e.path());
+    REQUIRE(files.size() == 1);
+    auto bytes = ksync::proto::readWholeFile(files.front().string());
+    REQUIRE(bytes);
+    CHECK(ksync::proto::openBundle(*bytes, kioskKey->publicKeyBase64()));
+    // No return bundle on the stick yet: refused with the words for it.
+    k.tap("staff_usb_import");
+    waitUsb();
+    CHECK_FALSE(k.state().staff.usbOk);
+    CHECK(k.state().staff.usbMessageKey == "bundle.refused.io");
 }
 
 TEST_CASE("every screen can be drawn in landscape, large text and high contrast without losing a button") {

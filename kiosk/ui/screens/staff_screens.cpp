@@ -39,6 +39,29 @@ void staffPanel(KioskUi::Frame& f) {
     if (bigButton(f.theme, {t.get(f.s.staff.assistedNext ? "staff.assisted_on" : "staff.assisted_off")}, "staff_assisted", b,
                   f.s.staff.assistedNext ? ButtonKind::Selected : ButtonKind::Secondary))
         f.emit(intent::StaffToggleAssisted{});
+    // USB bundles for communes without a link: the steps, two buttons, the last outcome.
+    ImGui::PushFont(f.theme.body());
+    wrappedText(t.get("staff.usb_steps"));
+    ImGui::PopFont();
+    const ImVec2 half((w - ImGui::GetStyle().ItemSpacing.x) / 2, b.y);
+    const auto usbKind = f.s.staff.usbBusy ? ButtonKind::Selected : ButtonKind::Secondary;  // the flow ignores taps meanwhile
+    if (bigButton(f.theme, {t.get("staff.usb_export")}, "staff_usb_export", half, usbKind)) f.emit(intent::StaffUsbExport{});
+    ImGui::SameLine();
+    if (bigButton(f.theme, {t.get("staff.usb_import")}, "staff_usb_import", half, usbKind)) f.emit(intent::StaffUsbImport{});
+    if (f.s.staff.usbBusy) {
+        wrappedText(t.get("staff.usb_busy"));
+    } else if (!f.s.staff.usbMessageKey.empty()) {
+        std::string words = t.get(f.s.staff.usbMessageKey);
+        for (const auto& [name, value] : f.s.staff.usbParams)
+            for (auto at = words.find("{" + name + "}"); at != std::string::npos;
+                 at = words.find("{" + name + "}", at + value.size()))
+                words.replace(at, name.size() + 2, value);
+        ImGui::PushFont(f.theme.bodyBold());
+        wrappedText(words,
+                    f.s.staff.usbOk ? f.theme.palette().success : f.theme.palette().danger);
+        ImGui::PopFont();
+    }
+    ImGui::Dummy(ImVec2(0, 16));
     if (bigButton(f.theme, {t.get("staff.close")}, "staff_close", b, ButtonKind::Primary)) f.emit(intent::StaffClose{});
     ImGui::Dummy(ImVec2(0, 40));
     if (bigButton(f.theme, {t.get("staff.exit")}, "staff_exit", b, ButtonKind::Danger)) f.emit(intent::StaffExit{});
