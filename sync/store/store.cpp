@@ -431,21 +431,8 @@ Result<std::uint64_t> Store::recordCount() {
 
 Result<void> Store::applyStatus(const StatusUpdate& u) {
     return guarded([&] {
-        Db& db = m_impl->db;
-        Transaction tx(db);
-        Stmt ev(db,
-                "INSERT OR IGNORE INTO status_events(tracking_code, status, note, agency, officer, expected_date, "
-                "updated_at) VALUES (?,?,?,?,?,?,?)");
-        ev.bind(1, u.trackingCode).bind(2, u.status).bind(3, u.note).bind(4, u.agency).bind(5, u.officer)
-            .bind(6, u.expectedDate).bind(7, u.updatedAt).run();
-        Stmt latest(db,
-                    "INSERT INTO status_latest(tracking_code, status, note, agency, officer, expected_date, "
-                    "updated_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(tracking_code) DO UPDATE SET "
-                    "status = excluded.status, note = excluded.note, agency = excluded.agency, "
-                    "officer = excluded.officer, expected_date = excluded.expected_date, "
-                    "updated_at = excluded.updated_at WHERE excluded.updated_at >= status_latest.updated_at");
-        latest.bind(1, u.trackingCode).bind(2, u.status).bind(3, u.note).bind(4, u.agency).bind(5, u.officer)
-            .bind(6, u.expectedDate).bind(7, u.updatedAt).run();
+        Transaction tx(m_impl->db);
+        insertStatus(m_impl->db, u);
         tx.commit();
     });
 }

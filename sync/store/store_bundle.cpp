@@ -38,18 +38,11 @@ bool insertStatus(Db& db, const StatusUpdate& u) {
 
 Result<std::vector<OutboxItem>> Store::unacknowledged() {
     return guarded([&] {
-        Stmt s(m_impl->db, "SELECT " + std::string(kHeaderColumns) +
-                               ", r.content_format, r.content, o.attempts FROM outbox o JOIN records r ON r.seq = o.seq "
+        Stmt s(m_impl->db, "SELECT " + kOutboxColumns +
+                               " FROM outbox o JOIN records r ON r.seq = o.seq "
                                "WHERE o.state IN ('queued', 'sending') ORDER BY o.seq");
         std::vector<OutboxItem> out;
-        while (s.step()) {
-            OutboxItem item;
-            item.header = readHeader(s, 0);
-            item.contentFormat = s.text(kHeaderColumnCount);
-            item.content = s.blob(kHeaderColumnCount + 1);
-            item.attempts = static_cast<int>(s.int64(kHeaderColumnCount + 2));
-            out.push_back(std::move(item));
-        }
+        while (s.step()) out.push_back(readOutboxItem(s));
         return out;
     });
 }

@@ -78,6 +78,10 @@ auto guarded(F&& f) -> typename AsResult<std::invoke_result_t<F>>::type {
     }
 }
 
+// An outbox row with its record: SELECT kOutboxColumns FROM outbox o JOIN records r ..., read
+// by readOutboxItem.
+OutboxItem readOutboxItem(const Stmt& s);
+
 // Adds a status event (idempotent) and moves the latest status forward if it is newer, inside
 // the caller's transaction. True when the event was new.
 bool insertStatus(Db& db, const StatusUpdate& u);
@@ -88,5 +92,6 @@ inline constexpr std::string_view kHeaderColumns =
     "r.seq, r.id, r.tracking_code, r.kiosk_id, r.type, r.category, r.channel, r.staff_assisted, r.language, "
     "r.created_at, r.clock_synced, r.content_digest, r.prev_hash, r.hash";
 inline constexpr int kHeaderColumnCount = 14;
+inline const std::string kOutboxColumns = std::string(kHeaderColumns) + ", r.content_format, r.content, o.attempts";
 
 }  // namespace ksync::store

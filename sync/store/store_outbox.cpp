@@ -4,22 +4,27 @@
 
 namespace ksync::store {
 
+OutboxItem readOutboxItem(const Stmt& s) {
+    OutboxItem item;
+    item.header = readHeader(s, 0);
+    item.contentFormat = s.text(kHeaderColumnCount);
+    item.content = s.blob(kHeaderColumnCount + 1);
+    item.attempts = static_cast<int>(s.int64(kHeaderColumnCount + 2));
+    return item;
+}
+
 Result<std::vector<OutboxItem>> Store::claimBatch(std::size_t maxRecords, std::size_t maxBytes, std::int64_t nowMs) {
     return guarded([&] {
         Db& db = m_impl->db;
         Transaction tx(db);
-        Stmt s(db, "SELECT " + std::string(kHeaderColumns) +
-                       ", r.content_format, r.content, o.attempts FROM outbox o JOIN records r ON r.seq = o.seq "
+        Stmt s(db, "SELECT " + kOutboxColumns +
+                       " FROM outbox o JOIN records r ON r.seq = o.seq "
                        "WHERE o.state = 'queued' AND o.next_attempt_ms <= ? ORDER BY o.seq LIMIT ?");
         s.bind(1, nowMs).bind(2, static_cast<std::int64_t>(maxRecords));
         std::vector<OutboxItem> out;
         std::size_t bytes = 0;
         while (s.step()) {
-            OutboxItem item;
-            item.header = readHeader(s, 0);
-            item.contentFormat = s.text(kHeaderColumnCount);
-            item.content = s.blob(kHeaderColumnCount + 1);
-            item.attempts = static_cast<int>(s.int64(kHeaderColumnCount + 2));
+            OutboxItem item = readOutboxItem(s);
             if (!out.empty() && bytes + item.content.size() > maxBytes) break;
             bytes += item.content.size();
             out.push_back(std::move(item));
