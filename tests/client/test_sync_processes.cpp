@@ -3,9 +3,6 @@
 // init/submit/enroll/sync/show/categories/status).
 #include <catch2/catch.hpp>
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +12,7 @@
 #include <set>
 #include <sqlite3.h>
 
+#include "backend_process.hpp"
 #include "client/http_transport.hpp"
 #include "client/sync_client.hpp"
 #include "run_process.hpp"
@@ -24,44 +22,6 @@ using namespace synctest;
 using testsupport::runProcess;
 
 namespace {
-
-// kiosk-backend serve on a free loopback port, as its own process.
-class BackendProcess {
-public:
-    explicit BackendProcess(const std::filesystem::path& dataDir) {
-        int out[2];
-        REQUIRE(pipe(out) == 0);
-        m_pid = fork();
-        REQUIRE(m_pid >= 0);
-        if (m_pid == 0) {
-            dup2(out[1], 1);
-            close(out[0]);
-            close(out[1]);
-            execl(KIOSK_BACKEND_PATH, KIOSK_BACKEND_PATH, "serve", "--data-dir", dataDir.c_str(), "--listen",
-                  "127.0.0.1:0", static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        close(out[1]);
-        std::string line;
-        char c;
-        pollfd p{out[0], POLLIN, 0};
-        while (poll(&p, 1, 10000) > 0 && read(out[0], &c, 1) == 1 && c != '\n') line += c;
-        close(out[0]);
-        const auto colon = line.find(':');
-        REQUIRE(colon != std::string::npos);
-        m_port = std::stoi(line.substr(colon + 1));
-    }
-    ~BackendProcess() {
-        kill(m_pid, SIGTERM);
-        int status = 0;
-        waitpid(m_pid, &status, 0);
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-
-private:
-    pid_t m_pid = -1;
-    int m_port = 0;
-};
 
 testsupport::ProcessResult ctl(std::vector<std::string> args, const std::string& dir) {
     args.push_back("--data-dir");
@@ -120,7 +80,8 @@ TEST_CASE("operator path: enroll, sync, a staff status update reaches kioskctl s
     testsupport::TempDir tmp;
     const auto bdir = tmp.path() / "backend";
     const std::string kdir = (tmp.path() / "kiosk").string();
-    BackendProcess backend(bdir);
+    testsupport::BackendProcess backend({}, bdir, {}, tmp.path() / "backend.log");
+    backend.start(0);
     REQUIRE(ctl({"init", "--kiosk-id", "7K3M", "--backend", backend.url()}, kdir).exitCode == 0);
     CHECK((std::filesystem::status(std::filesystem::path(kdir) / "device.key").permissions() &
            (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) == std::filesystem::perms::none);

@@ -9,11 +9,8 @@
 
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "client/sync_client.hpp"
 #include "proto/messages.hpp"
@@ -44,15 +41,6 @@ using Clock = std::chrono::steady_clock;
 }
 
 int exitCodeOf(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
-
-std::string readFile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::string tail(const std::string& text, std::size_t n = 2000) { return text.size() <= n ? text : text.substr(text.size() - n); }
 
 }  // namespace
 
@@ -118,159 +106,6 @@ std::vector<std::string> lines(const std::string& text) {
     }
     return out;
 }
-
-Proc Proc::spawn(const std::string& program, const std::vector<std::string>& args, const fs::path& logFile) {
-    int logFd = -1;
-    if (!logFile.empty()) {
-        logFd = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (logFd < 0) throw std::runtime_error("cannot open " + logFile.string());
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) execChild(program, args, logFd, logFd);
-    if (logFd >= 0) ::close(logFd);
-    Proc p;
-    p.m_pid = pid;
-    return p;
-}
-
-Proc Proc::adopt(pid_t pid) {
-    Proc p;
-    p.m_pid = pid;
-    return p;
-}
-
-Proc& Proc::operator=(Proc&& o) noexcept {
-    if (this != &o) {
-        kill9();
-        m_pid = o.m_pid;
-        m_status = o.m_status;
-        o.m_pid = -1;
-    }
-    return *this;
-}
-
-Proc::~Proc() { kill9(); }
-
-bool Proc::running() {
-    if (m_pid <= 0) return false;
-    int status = 0;
-    const pid_t r = ::waitpid(m_pid, &status, WNOHANG);
-    if (r == 0) return true;
-    m_status = status;
-    m_pid = -1;
-    return false;
-}
-
-void Proc::kill9() {
-    if (m_pid <= 0) return;
-    ::kill(m_pid, SIGKILL);
-    wait();
-}
-
-int Proc::wait() {
-    if (m_pid > 0) {
-        int status = 0;
-        ::waitpid(m_pid, &status, 0);
-        m_status = status;
-        m_pid = -1;
-    }
-    return exitCodeOf(m_status);
-}
-
-BackendProc::BackendProc(std::string database, fs::path dataDir, std::vector<std::string> serveArgs, fs::path logFile)
-    : m_database(std::move(database)),
-      m_dataDir(std::move(dataDir)),
-      m_serveArgs(std::move(serveArgs)),
-      m_logFile(std::move(logFile)) {}
-
-BackendProc::~BackendProc() {
-    try {
-        stop();
-    } catch (...) {
-        // A destructor must not throw; Proc's destructor kills what is left.
-    }
-    if (m_stdout >= 0) ::close(m_stdout);
-}
-
-void BackendProc::start(int port) {
-    launch(port);
-    awaitListening();
-}
-
-void BackendProc::launch(int port) {
-    if (m_proc.running()) throw std::runtime_error("BackendProc::launch: already running");
-    const int p = port >= 0 ? port : m_port.load();
-    std::vector<std::string> args = {"--database", m_database, "--data-dir", m_dataDir.string(),
-                                     "serve", "--listen", "127.0.0.1:" + std::to_string(p)};
-    args.insert(args.end(), m_serveArgs.begin(), m_serveArgs.end());
-    int out[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-    const int logFd = ::open(m_logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (logFd < 0) throw std::runtime_error("cannot open " + m_logFile.string());
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) execChild(KIOSK_BACKEND_PATH, args, out[1], logFd);
-    ::close(out[1]);
-    ::close(logFd);
-    m_proc = Proc::adopt(pid);
-    m_stdout = out[0];
-    m_pid = pid;
-    m_port = p;
-}
-
-void BackendProc::awaitListening() {
-    if (m_stdout < 0) throw std::runtime_error("BackendProc::awaitListening without launch");
-    std::string line;
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    bool eof = false;
-    while (line.find('\n') == std::string::npos && Clock::now() < deadline) {
-        pollfd p{m_stdout, POLLIN, 0};
-        if (::poll(&p, 1, 200) <= 0) continue;
-        char buf[512];
-        const ssize_t n = ::read(m_stdout, buf, sizeof buf);
-        if (n <= 0) {
-            eof = true;
-            break;
-        }
-        line.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(m_stdout);
-    m_stdout = -1;
-    // "listening on 127.0.0.1:PORT key FINGERPRINT"
-    const auto colon = line.find(':');
-    const auto keyAt = line.find(" key ");
-    if (!line.starts_with("listening on ") || colon == std::string::npos || keyAt == std::string::npos) {
-        const bool alive = m_proc.running();
-        if (alive) m_proc.kill9();
-        throw std::runtime_error(std::string("kiosk-backend serve did not start (") + (eof ? "exited" : "no line in time") +
-                                 "); stdout: " + line + "; log tail: " + tail(log()));
-    }
-    m_port = std::stoi(line.substr(colon + 1, keyAt - colon - 1));
-    m_fingerprint = line.substr(keyAt + 5);
-    while (!m_fingerprint.empty() && (m_fingerprint.back() == '\n' || m_fingerprint.back() == '\r')) m_fingerprint.pop_back();
-    ++m_starts;
-}
-
-void BackendProc::kill9() {
-    m_proc.kill9();
-    m_pid = -1;
-}
-
-void BackendProc::stop() {
-    if (m_proc.running()) {
-        ::kill(m_proc.pid(), SIGTERM);
-        // A clean stop is bounded too: SIGKILL after 10 s.
-        const auto deadline = Clock::now() + std::chrono::seconds(10);
-        while (m_proc.running() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        m_proc.kill9();
-    }
-    m_pid = -1;
-}
-
-bool BackendProc::running() { return m_proc.running(); }
-
-std::string BackendProc::log() const { return readFile(m_logFile); }
 
 // ---- 2. libpq --------------------------------------------------------------------------------------
 

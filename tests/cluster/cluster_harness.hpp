@@ -1,34 +1,33 @@
 #pragma once
-// Real parts for the cluster tests (test_cluster.cpp): `kiosk-backend serve` processes that a
-// test can SIGKILL and start again on the same port, kiosks driven only through the real
+// Real parts for the cluster tests (test_cluster.cpp), besides the `kiosk-backend serve`
+// processes (testsupport::BackendProcess, tests/support/backend_process.hpp) and background
+// programs (testsupport::Child): kiosks driven only through the real
 // `kioskctl`, the backend's own command line, a libpq session of the test's own (to count rows,
 // hold locks and change the schema version), and signed protocol requests made from a kiosk's
 // device key (to send one batch to two processes at once, or to read a 503's Retry-After).
 //
 // Sections:
-//   1. processes: run() to the end, Proc in the background, BackendProc
+//   1. processes: run() to the end
 //   2. PgSession (libpq)
 //   3. CtlKiosk (kioskctl) and backendCli()
 //   4. SignedKiosk: signed requests with a kiosk's key, send()
 //
 // Thread-safety: run() and send() may be called from any thread at once. A CtlKiosk, a
-// PgSession and a SignedKiosk belong to one thread at a time. BackendProc: start()/kill9()/stop()
-// from one thread at a time (the killer thread, or the test's); port(), url() and pid() from
-// any thread.
+// PgSession and a SignedKiosk belong to one thread at a time.
 // Failures: the helpers throw std::runtime_error (Catch2 reports the message). They never use
 // Catch2 macros, so they may run on the tests' worker threads.
 // Privacy: nothing here prints record content, names or phone numbers; the records the tests
 // make carry no contact details.
 #include <sys/types.h>
 
-#include <atomic>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "backend_process.hpp"
+#include "child.hpp"
 #include "client/http_transport.hpp"
 #include "keys/device_key.hpp"
 
@@ -37,6 +36,8 @@ struct pg_conn;
 namespace clustertest {
 
 namespace fs = std::filesystem;
+using testsupport::BackendProcess;
+using testsupport::Child;
 
 // ---- 1. processes ----------------------------------------------------------------------------------
 
@@ -56,70 +57,6 @@ RunResult run(const std::string& program, const std::vector<std::string>& args, 
 
 // The lines of `text` without their newlines (a last line without one counts).
 std::vector<std::string> lines(const std::string& text);
-
-// A program in the background with stdout and stderr appended to `logFile` (/dev/null when
-// empty). Move-only; the destructor SIGKILLs and reaps a process still running.
-class Proc {
-public:
-    Proc() = default;
-    static Proc spawn(const std::string& program, const std::vector<std::string>& args, const fs::path& logFile = {});
-    static Proc adopt(pid_t pid);  // a child this process forked by other means
-    Proc(Proc&& o) noexcept : m_pid(o.m_pid), m_status(o.m_status) { o.m_pid = -1; }
-    Proc& operator=(Proc&& o) noexcept;
-    Proc(const Proc&) = delete;
-    Proc& operator=(const Proc&) = delete;
-    ~Proc();
-
-    bool running();  // false once it has exited (it is reaped then)
-    void kill9();    // SIGKILL, then reap
-    int wait();      // blocks; the exit code, -1 when killed by a signal
-    pid_t pid() const { return m_pid; }
-
-private:
-    pid_t m_pid = -1;
-    int m_status = 0;
-};
-
-// `kiosk-backend --database DB --data-dir DIR serve --listen 127.0.0.1:PORT ARGS...` with its
-// stderr (one line per request, "storage error: ..." for every 503 from storage) appended to
-// `logFile` across restarts.
-class BackendProc {
-public:
-    BackendProc(std::string database, fs::path dataDir, std::vector<std::string> serveArgs, fs::path logFile);
-    ~BackendProc();  // SIGTERM and reap
-    BackendProc(const BackendProc&) = delete;
-    BackendProc& operator=(const BackendProc&) = delete;
-
-    // Starts the process and waits (bounded) for its "listening on HOST:PORT key FP" line.
-    // `port` < 0: the port of the previous start (0, any free port, the first time).
-    void start(int port = -1);
-    // The two halves of start(), for starting several processes at the same moment.
-    void launch(int port = -1);
-    void awaitListening();
-    void kill9();  // SIGKILL and reap (a crash)
-    void stop();   // SIGTERM and reap (a clean stop)
-    bool running();
-
-    int port() const { return m_port.load(); }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
-    pid_t pid() const { return m_pid.load(); }
-    int starts() const { return m_starts.load(); }
-    const std::string& fingerprint() const { return m_fingerprint; }  // the key it said it serves with
-    std::string log() const;                                           // the whole stderr log so far
-    const fs::path& logFile() const { return m_logFile; }
-
-private:
-    std::string m_database;
-    fs::path m_dataDir;
-    std::vector<std::string> m_serveArgs;
-    fs::path m_logFile;
-    Proc m_proc;
-    int m_stdout = -1;  // read end of the child's stdout, between launch() and awaitListening()
-    std::atomic<int> m_port{0};
-    std::atomic<pid_t> m_pid{-1};
-    std::atomic<int> m_starts{0};
-    std::string m_fingerprint;
-};
 
 // ---- 2. libpq --------------------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@
 #include "test_support.hpp"
 
 using namespace clustertest;
-using synctest::envInt;
+using testsupport::envInt;
 
 namespace {
 
@@ -64,8 +64,8 @@ struct City {
         auto m = backendCli(db, dataDir, {"migrate"});
         if (m.exitCode != 0) throw std::runtime_error("migrate failed: " + m.err);
     }
-    std::unique_ptr<BackendProc> backend(const std::string& name, std::vector<std::string> serveArgs) {
-        return std::make_unique<BackendProc>(db, dataDir, std::move(serveArgs), tmp / (name + ".log"));
+    std::unique_ptr<BackendProcess> backend(const std::string& name, std::vector<std::string> serveArgs) {
+        return std::make_unique<BackendProcess>(db, dataDir, std::move(serveArgs), tmp / (name + ".log"));
     }
 };
 
@@ -191,7 +191,7 @@ void killerScenario(bool sharedPort) {
     const int perKiosk = envInt("KIOSK_CLUSTER_RECORDS", 40);
     const auto seed = static_cast<unsigned>(envInt("KIOSK_CLUSTER_SEED", 20261203));
     City city;
-    std::vector<std::unique_ptr<BackendProc>> backends;
+    std::vector<std::unique_ptr<BackendProcess>> backends;
     for (int i = 0; i < 3; ++i) {
         std::vector<std::string> args = {"--threads", "4"};
         if (sharedPort) args.push_back("--reuse-port");
@@ -220,7 +220,7 @@ void killerScenario(bool sharedPort) {
             const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(pauseMs(rng));
             while (!stopKiller && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
             if (stopKiller) break;
-            BackendProc& b = *backends[static_cast<std::size_t>(which(rng))];
+            BackendProcess& b = *backends[static_cast<std::size_t>(which(rng))];
             b.kill9();
             ++kills;
             std::this_thread::sleep_for(std::chrono::milliseconds(downMs(rng)));
@@ -321,7 +321,7 @@ TEST_CASE("backend processes answer 503 while PostgreSQL is stopped or killed, r
     const int nKiosks = envInt("KIOSK_CLUSTER_OUTAGE_KIOSKS", 4);
     const int perKiosk = envInt("KIOSK_CLUSTER_OUTAGE_RECORDS", 30);
     City city;
-    std::vector<std::unique_ptr<BackendProc>> backends;
+    std::vector<std::unique_ptr<BackendProcess>> backends;
     for (int i = 0; i < 2; ++i) {
         backends.push_back(city.backend("backend-" + std::to_string(i), {"--threads", "4"}));
         backends.back()->start(0);
@@ -666,7 +666,7 @@ constexpr const char* kEventColumns =
 // `atLeast` and fewer than `total` rows. False when the copy ended before that.
 bool killCopyPartway(const std::vector<std::string>& args, const std::string& target, const std::string& table,
                      std::int64_t atLeast, std::int64_t total, const fs::path& log, std::int64_t& seen) {
-    Proc copy = Proc::spawn(KIOSK_BACKEND_PATH, args, log);
+    Child copy = Child::spawn(KIOSK_BACKEND_PATH, args, log, log);
     PgSession watch(target);
     const auto deadline = std::chrono::steady_clock::now() + 120s;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -694,7 +694,7 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
     const std::string ward = "sqlite:" + wardFile.string();
 
     // The ward: its own SQLite backend, kiosks that sync into it, officers' status updates.
-    auto wardProc = std::make_unique<BackendProc>(ward, wardDir, std::vector<std::string>{"--threads", "4"}, tmp / "ward.log");
+    auto wardProc = std::make_unique<BackendProcess>(ward, wardDir, std::vector<std::string>{"--threads", "4"}, tmp / "ward.log");
     wardProc->start(0);
     Kiosks kiosks;
     std::vector<std::string> tokens;
@@ -790,7 +790,7 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
 
     // The public tracking JSON of every record is the same from both backends.
     wardProc->start(0);
-    BackendProc cityProc(city, wardDir, {"--threads", "4"}, tmp / "city.log");
+    BackendProcess cityProc(city, wardDir, {"--threads", "4"}, tmp / "city.log");
     cityProc.start(0);
     std::size_t compared = 0;
     for (const auto& k : kiosks) {
@@ -1015,9 +1015,9 @@ TEST_CASE("three backend processes started at once on a fresh database migrate i
     for (int round = 0; round < 3; ++round) {
         const std::string name = "fresh_" + std::to_string(round);
         pg.createDatabase(name);
-        std::vector<std::unique_ptr<BackendProc>> procs;
+        std::vector<std::unique_ptr<BackendProcess>> procs;
         for (int i = 0; i < 3; ++i)
-            procs.push_back(std::make_unique<BackendProc>(pg.url(name), dataDir, std::vector<std::string>{"--threads", "2"},
+            procs.push_back(std::make_unique<BackendProcess>(pg.url(name), dataDir, std::vector<std::string>{"--threads", "2"},
                                                           tmp / (name + "-" + std::to_string(i) + ".log")));
         for (auto& p : procs) p->launch(0);
         for (auto& p : procs) {
@@ -1034,13 +1034,13 @@ TEST_CASE("three backend processes started at once on an empty data directory al
     testsupport::PgCluster pg;
     testsupport::TempDir tmp;
     pg.createDatabase("keys");
-    const int rounds = synctest::envInt("KIOSK_CLUSTER_KEY_ROUNDS", 40);
+    const int rounds = envInt("KIOSK_CLUSTER_KEY_ROUNDS", 40);
     for (int round = 0; round < rounds; ++round) {
         INFO("round " << round);
         const fs::path dataDir = tmp / ("backend-" + std::to_string(round));  // no backend.key yet
-        std::vector<std::unique_ptr<BackendProc>> procs;
+        std::vector<std::unique_ptr<BackendProcess>> procs;
         for (int i = 0; i < 3; ++i)
-            procs.push_back(std::make_unique<BackendProc>(pg.url("keys"), dataDir, std::vector<std::string>{"--threads", "2"},
+            procs.push_back(std::make_unique<BackendProcess>(pg.url("keys"), dataDir, std::vector<std::string>{"--threads", "2"},
                                                           tmp / ("keys-" + std::to_string(round) + "-" + std::to_string(i) + ".log")));
         for (auto& p : procs) p->launch(0);
         for (auto& p : procs) {

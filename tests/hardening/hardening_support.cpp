@@ -9,95 +9,19 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 namespace hardening {
-
-int envInt(const char* name, int fallback) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    return std::atoi(v);
-}
 
 std::string readFile(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
-}
-
-Child Child::spawn(const std::string& program, const std::vector<std::string>& args, const fs::path& outFile,
-                   const fs::path& errFile, const std::vector<std::string>& env) {
-    Child c;
-    c.m_pid = fork();
-    REQUIRE(c.m_pid >= 0);
-    if (c.m_pid == 0) {
-        const int in = open("/dev/null", O_RDONLY);
-        const int out = open(outFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        const int err = open(errFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (in < 0 || out < 0 || err < 0) _exit(126);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(err, 2);
-        testsupport::execProgram(program, args, env);
-    }
-    return c;
-}
-
-void Child::kill9() const {
-    if (m_pid > 0) ::kill(m_pid, SIGKILL);
-}
-
-int Child::wait() {
-    if (m_code) return *m_code;
-    int status = 0;
-    while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    m_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return *m_code;
-}
-
-std::optional<int> Child::poll() {
-    if (m_code) return m_code;
-    int status = 0;
-    if (waitpid(m_pid, &status, WNOHANG) != m_pid) return std::nullopt;
-    m_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return m_code;
-}
-
-BackendServer::BackendServer(const fs::path& dataDir, const fs::path& logDir) : m_dataDir(dataDir) {
-    fs::create_directories(logDir);
-    const auto out = logDir / "backend.stdout.log";
-    m_child = Child::spawn(KIOSK_BACKEND_PATH, {"serve", "--data-dir", dataDir.string(), "--listen", "127.0.0.1:0"}, out,
-                           logDir / "backend.stderr.log");
-    // "listening on 127.0.0.1:PORT key …" is its first line.
-    for (int i = 0; i < 1000 && m_port == 0; ++i) {
-        const std::string s = readFile(out);
-        const auto at = s.find("127.0.0.1:");
-        if (at != std::string::npos && s.find(' ', at) != std::string::npos) m_port = std::atoi(s.c_str() + at + 10);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        REQUIRE_FALSE(m_child.poll().has_value());
-    }
-    REQUIRE(m_port > 0);
-}
-
-BackendServer::~BackendServer() {
-    ::kill(m_child.pid(), SIGTERM);
-    m_child.wait();
-}
-
-bool BackendServer::alive() { return !m_child.poll().has_value(); }
-
-testsupport::ProcessResult BackendServer::cmd(std::vector<std::string> args) const {
-    args.push_back("--data-dir");
-    args.push_back(m_dataDir.string());
-    return testsupport::runProcess(KIOSK_BACKEND_PATH, args);
 }
 
 testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& dataDir, const fs::path& logFile,
@@ -112,12 +36,12 @@ testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& da
     return r;
 }
 
-void provisionKiosk(const fs::path& dataDir, BackendServer& backend, const std::string& printerUri,
+void provisionKiosk(const fs::path& dataDir, BackendProcess& backend, const std::string& printerUri,
                     const fs::path& logFile) {
     auto init = ctl({"init", "--kiosk-id", "7K3M", "--backend", backend.url(), "--printer", printerUri}, dataDir, logFile);
     INFO(init.err);
     REQUIRE(init.exitCode == 0);
-    auto token = backend.cmd({"issue-token", "--kiosk-id", "7K3M"});
+    auto token = backend.cli({"issue-token", "--kiosk-id", "7K3M"});
     REQUIRE(token.exitCode == 0);
     auto enrol = ctl({"enroll", "--token", token.out.substr(0, token.out.find('\n'))}, dataDir, logFile);
     INFO(enrol.err);

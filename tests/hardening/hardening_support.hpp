@@ -1,68 +1,33 @@
 #pragma once
-// Real processes for the hardening tests: kiosk-backend serve on a loopback port, kioskctl and
-// kiosk children that can be SIGKILLed, an Xvfb display, small tmpfs mounts. Every child's
-// stdout and stderr go to files under a log folder, so the privacy test can search them all.
+// Real processes for the hardening tests, besides kiosk-backend serve
+// (testsupport::BackendProcess) and children that can be SIGKILLed (testsupport::Child), both
+// in tests/support: kioskctl runs, an Xvfb display, small tmpfs mounts. Every child's stdout and
+// stderr go to files under a log folder, so the privacy test can search them all.
 #include <sys/types.h>
 
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "backend_process.hpp"
+#include "child.hpp"
 #include "run_process.hpp"
 #include "test_support.hpp"
 
 namespace hardening {
 
 namespace fs = std::filesystem;
-
-// Iteration counts: CI uses the fallback, docs/HARDENING.md lists the variables for long runs.
-int envInt(const char* name, int fallback);
-
-// A child process with stdout and stderr appended to files.
-class Child {
-public:
-    static Child spawn(const std::string& program, const std::vector<std::string>& args, const fs::path& outFile,
-                       const fs::path& errFile, const std::vector<std::string>& env = {});
-    void kill9() const;
-    // Exit code; -1 when a signal ended it. Waits.
-    int wait();
-    // Non-blocking: the exit code if it has ended.
-    std::optional<int> poll();
-    pid_t pid() const { return m_pid; }
-
-private:
-    pid_t m_pid = -1;
-    std::optional<int> m_code;
-};
-
-// kiosk-backend serve --listen 127.0.0.1:0 in its own data dir; stdout/stderr under `logDir`.
-class BackendServer {
-public:
-    BackendServer(const fs::path& dataDir, const fs::path& logDir);
-    ~BackendServer();
-    BackendServer(const BackendServer&) = delete;
-    BackendServer& operator=(const BackendServer&) = delete;
-    int port() const { return m_port; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-    const fs::path& dataDir() const { return m_dataDir; }
-    // kiosk-backend <args> --data-dir <dir>
-    testsupport::ProcessResult cmd(std::vector<std::string> args) const;
-    bool alive();
-
-private:
-    fs::path m_dataDir;
-    Child m_child;
-    int m_port = 0;
-};
+using testsupport::BackendProcess;
+using testsupport::Child;
+using testsupport::envInt;
 
 // Runs kioskctl with --data-dir; appends its stdout and stderr to `logFile` when given.
 testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& dataDir, const fs::path& logFile = {},
                                const std::string& input = {});
 
 // kioskctl init + a token from `backend` + kioskctl enroll. REQUIREs success.
-void provisionKiosk(const fs::path& dataDir, BackendServer& backend, const std::string& printerUri,
+void provisionKiosk(const fs::path& dataDir, testsupport::BackendProcess& backend, const std::string& printerUri,
                     const fs::path& logFile = {});
 
 // An Xvfb server on a free display (-displayfd), or none when Xvfb cannot start.

@@ -21,10 +21,11 @@ namespace {
 
 struct Setup {
     testsupport::TempDir tmp;
-    BackendServer backend{tmp / "backend", tmp / "logs"};
+    BackendProcess backend{{}, tmp / "backend", {}, tmp / "logs" / "backend.stderr.log", tmp / "logs" / "backend.stdout.log"};
     fs::path kioskDir = tmp / "kiosk";
     platform::keys::DeviceKey key = platform::keys::DeviceKey::generate();
     Setup() {
+        backend.start(0);
         provisionKiosk(kioskDir, backend, "none");
         auto k = platform::keys::DeviceKey::load(kioskDir / "device.key");
         REQUIRE(k);
@@ -51,7 +52,7 @@ struct Setup {
         auto h = c.Get("/api/v1/health");
         REQUIRE(h);
         CHECK(h->status == 200);
-        CHECK(backend.alive());
+        CHECK(backend.running());
     }
 };
 

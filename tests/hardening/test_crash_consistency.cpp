@@ -62,7 +62,8 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     std::mt19937 rng(static_cast<unsigned>(envInt("KIOSK_CRASH_SEED", 20261124)));
     testsupport::TempDir tmp;
     const fs::path logs = tmp / "logs";
-    BackendServer backend(tmp / "backend", logs);
+    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log", logs / "backend.stdout.log");
+    backend.start(0);
     const fs::path dir = tmp / "kiosk";
     const fs::path receipts = dir / "receipts";
     provisionKiosk(dir, backend, "png://" + receipts.string());
@@ -194,7 +195,7 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     CHECK(missing == 0);
     CHECK(mismatched == 0);
     CHECK(stored->size() == local->size());
-    auto audit = backend.cmd({"audit"});
+    auto audit = backend.cli({"audit"});
     INFO(audit.out);
     CHECK(audit.exitCode == 0);
     CHECK(killedSubmit + killedSync > rounds / 4);  // the kills did land mid-run

@@ -71,7 +71,8 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
     const fs::path logs = tmp / "logs";
     fs::create_directories(logs);
     const fs::path ctlLog = logs / "kioskctl.log";
-    BackendServer backend(tmp / "backend", logs);
+    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log", logs / "backend.stdout.log");
+    backend.start(0);
     const fs::path dir = tmp / "kiosk";
     fs::create_directories(tmp / "receipts");
     provisionKiosk(dir, backend, "png://" + (tmp / "receipts").string(), ctlLog);
@@ -110,7 +111,7 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
     auto synced = ctl({"sync", "--once"}, dir, ctlLog);
     INFO(synced.err);
     REQUIRE(synced.exitCode == 0);
-    REQUIRE(backend.cmd({"update", codes[0], "--status", "forwarded", "--agency", "Phòng Quản lý đô thị"}).exitCode == 0);
+    REQUIRE(backend.cli({"update", codes[0], "--status", "forwarded", "--agency", "Phòng Quản lý đô thị"}).exitCode == 0);
     REQUIRE(ctl({"sync", "--once"}, dir, ctlLog).exitCode == 0);
     for (const char* c : {"status", "list", "verify"}) CHECK(ctl({c}, dir, ctlLog).exitCode == 0);
 

@@ -3,12 +3,9 @@
 #include "pg_cluster.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -22,11 +19,6 @@
 #include "record/validation.hpp"
 
 namespace synctest {
-
-int envInt(const char* name, int fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? std::atoi(v) : fallback;
-}
 
 ksync::client::TransportOptions transportTo(const std::string& url) {
     ksync::client::TransportOptions o;
@@ -396,32 +388,6 @@ int FaultProxy::faultsOn(const std::string& path) const {
     std::lock_guard lock(m_mutex);
     auto it = m_faults.find(path);
     return it == m_faults.end() ? 0 : it->second;
-}
-
-// ---- Child -------------------------------------------------------------------------------------
-
-Child Child::spawn(const std::string& program, const std::vector<std::string>& args) {
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int devnull = ::open("/dev/null", O_RDWR);
-        dup2(devnull, 0);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        testsupport::execProgram(program, args);
-    }
-    return Child{pid};
-}
-
-void Child::kill9() {
-    if (pid > 0) ::kill(pid, SIGKILL);
-}
-
-int Child::wait() {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace synctest

@@ -1,7 +1,8 @@
 #pragma once
-// Real parts for the sync tests: a kiosk-backend (the real service and HTTP server) on a
-// loopback port, kiosk data directories with real SQLite files, a captive portal, a
-// fault-injecting TCP proxy, and child processes that can be SIGKILLed.
+// Real parts for the sync tests (client, app, cluster): the backend in this process (the real
+// service and HTTP server on a loopback port, its storage at hand for checks), kiosk data
+// directories with real SQLite files, a captive portal and a fault-injecting TCP proxy.
+// The backend as a program of its own is backend_process.hpp; child processes are child.hpp.
 #include <atomic>
 #include <map>
 #include <memory>
@@ -17,13 +18,14 @@
 #include "storage/open_storage.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
-#include "run_process.hpp"
+#include "child.hpp"
 #include "test_support.hpp"
 
 namespace synctest {
 
-// Iteration counts for soak runs: KIOSK_KILL_RUNS, KIOSK_SYNC_RECORDS, ... (see docs/SYNC.md).
-int envInt(const char* name, int fallback);
+// The shared helpers, for the sync tests that say `using namespace synctest`.
+using testsupport::Child;
+using testsupport::envInt;
 
 class Backend {
 public:
@@ -125,13 +127,5 @@ private:
 };
 
 ksync::client::TransportOptions transportTo(const std::string& url);
-
-// A child process that the test may SIGKILL; output goes to /dev/null.
-struct Child {
-    int pid = -1;
-    static Child spawn(const std::string& program, const std::vector<std::string>& args);
-    void kill9();
-    int wait();  // exit code, -1 when killed by a signal
-};
 
 }  // namespace synctest
