@@ -30,13 +30,15 @@ std::string tail(const std::string& text, std::size_t n = 2000) {
 
 }  // namespace
 
-BackendProcess::BackendProcess(std::string database, fs::path dataDir, std::vector<std::string> serveArgs,
-                               fs::path logFile, fs::path stdoutFile)
+BackendProcess::BackendProcess(std::string database, fs::path dataDir,
+                               std::vector<std::string> serveArgs, fs::path logFile,
+                               fs::path stdoutFile)
     : m_database(std::move(database)),
       m_dataDir(std::move(dataDir)),
       m_serveArgs(std::move(serveArgs)),
       m_logFile(std::move(logFile)),
-      m_stdoutFile(stdoutFile.empty() ? fs::path(m_logFile.string() + ".stdout") : std::move(stdoutFile)) {}
+      m_stdoutFile(stdoutFile.empty() ? fs::path(m_logFile.string() + ".stdout")
+                                      : std::move(stdoutFile)) {}
 
 BackendProcess::~BackendProcess() {
     try {
@@ -63,7 +65,8 @@ void BackendProcess::launch(int port) {
     if (m_child.running()) throw std::runtime_error("BackendProcess::launch: already running");
     const int p = port >= 0 ? port : m_port.load();
     std::vector<std::string> args = globalArgs();
-    for (const std::string& a : {std::string("serve"), std::string("--listen"), "127.0.0.1:" + std::to_string(p)})
+    for (const std::string& a :
+         {std::string("serve"), std::string("--listen"), "127.0.0.1:" + std::to_string(p)})
         args.push_back(a);
     args.insert(args.end(), m_serveArgs.begin(), m_serveArgs.end());
     if (!m_logFile.parent_path().empty()) fs::create_directories(m_logFile.parent_path());
@@ -97,7 +100,8 @@ void BackendProcess::awaitListening() {
     // "listening on 127.0.0.1:PORT key FINGERPRINT"
     const auto colon = line.find(':');
     const auto keyAt = line.find(" key ");
-    if (!line.starts_with("listening on ") || colon == std::string::npos || keyAt == std::string::npos) {
+    if (!line.starts_with("listening on ") || colon == std::string::npos ||
+        keyAt == std::string::npos) {
         m_child.kill9();
         m_pid = -1;
         throw std::runtime_error(std::string("kiosk-backend serve did not start (") +
@@ -119,15 +123,20 @@ void BackendProcess::stop() {
     if (m_child.running()) {
         ::kill(m_child.pid(), SIGTERM);
         const auto deadline = Clock::now() + std::chrono::seconds(10);
-        while (m_child.running() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        while (m_child.running() && Clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         m_child.kill9();
     }
     m_pid = -1;
 }
 
-bool BackendProcess::running() { return m_child.running(); }
+bool BackendProcess::running() {
+    return m_child.running();
+}
 
-std::string BackendProcess::log() const { return readFrom(m_logFile); }
+std::string BackendProcess::log() const {
+    return readFrom(m_logFile);
+}
 
 ProcessResult BackendProcess::cli(std::vector<std::string> args) const {
     std::vector<std::string> all = globalArgs();

@@ -32,8 +32,9 @@ namespace testsupport {
 
 class BackendProcess {
 public:
-    BackendProcess(std::string database, std::filesystem::path dataDir, std::vector<std::string> serveArgs,
-                   std::filesystem::path logFile, std::filesystem::path stdoutFile = {});
+    BackendProcess(std::string database, std::filesystem::path dataDir,
+                   std::vector<std::string> serveArgs, std::filesystem::path logFile,
+                   std::filesystem::path stdoutFile = {});
     ~BackendProcess();  // stop()
     BackendProcess(const BackendProcess&) = delete;
     BackendProcess& operator=(const BackendProcess&) = delete;
@@ -52,7 +53,9 @@ public:
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
     pid_t pid() const { return m_pid.load(); }
     int starts() const { return m_starts.load(); }
-    const std::string& fingerprint() const { return m_fingerprint; }  // the key it said it serves with
+    const std::string& fingerprint() const {
+        return m_fingerprint;
+    }  // the key it said it serves with
     const std::filesystem::path& dataDir() const { return m_dataDir; }
     std::string log() const;  // the whole stderr log so far
     const std::filesystem::path& logFile() const { return m_logFile; }

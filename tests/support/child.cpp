@@ -14,7 +14,9 @@ namespace testsupport {
 
 namespace {
 
-int exitCodeOf(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+int exitCodeOf(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 int openLog(const std::filesystem::path& file) {
     if (file.empty()) return -1;
@@ -25,8 +27,9 @@ int openLog(const std::filesystem::path& file) {
 
 }  // namespace
 
-Child Child::spawn(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& outFile,
-                   const std::filesystem::path& errFile, const std::vector<std::string>& env) {
+Child Child::spawn(const std::string& program, const std::vector<std::string>& args,
+                   const std::filesystem::path& outFile, const std::filesystem::path& errFile,
+                   const std::vector<std::string>& env) {
     const int outFd = openLog(outFile);
     int errFd = -1;
     try {
@@ -53,7 +56,9 @@ Child Child::spawn(const std::string& program, const std::vector<std::string>& a
     return c;
 }
 
-Child::Child(Child&& o) noexcept : m_pid(o.m_pid), m_status(o.m_status), m_reaped(o.m_reaped) { o.m_pid = -1; }
+Child::Child(Child&& o) noexcept : m_pid(o.m_pid), m_status(o.m_status), m_reaped(o.m_reaped) {
+    o.m_pid = -1;
+}
 
 Child& Child::operator=(Child&& o) noexcept {
     if (this != &o) {
@@ -66,7 +71,9 @@ Child& Child::operator=(Child&& o) noexcept {
     return *this;
 }
 
-Child::~Child() { kill9(); }
+Child::~Child() {
+    kill9();
+}
 
 std::optional<int> Child::poll() {
     if (m_pid > 0) {

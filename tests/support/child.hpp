@@ -29,7 +29,8 @@ public:
     // `outFile` / `errFile`: appended (created 0600); empty: /dev/null; the same file twice is
     // opened once. `env`: "NAME=value" added to the test's environment.
     static Child spawn(const std::string& program, const std::vector<std::string>& args,
-                       const std::filesystem::path& outFile = {}, const std::filesystem::path& errFile = {},
+                       const std::filesystem::path& outFile = {},
+                       const std::filesystem::path& errFile = {},
                        const std::vector<std::string>& env = {});
     Child(Child&& o) noexcept;
     Child& operator=(Child&& o) noexcept;  // kills and reaps the child this one held
@@ -40,8 +41,8 @@ public:
     // Non-blocking: the exit code once it has ended (-1: a signal ended it); it is reaped then.
     std::optional<int> poll();
     bool running() { return m_pid > 0 && !poll().has_value(); }
-    void kill9();  // SIGKILL, then reap; nothing when it has already ended
-    int wait();    // blocks; the exit code, -1 when a signal ended it
+    void kill9();                        // SIGKILL, then reap; nothing when it has already ended
+    int wait();                          // blocks; the exit code, -1 when a signal ended it
     pid_t pid() const { return m_pid; }  // -1 once reaped
 
 private:

@@ -20,11 +20,14 @@ bool skipsAreFailures() {
 }  // namespace
 
 void skipTest(const std::string& reason) {
-    if (skipsAreFailures()) FAIL("would skip, but KIOSK_NO_SKIP=1 says this machine must run it: " << reason);
+    if (skipsAreFailures())
+        FAIL("would skip, but KIOSK_NO_SKIP=1 says this machine must run it: " << reason);
     g_skipped = true;
     WARN("SKIPPED: " << reason);
 }
 
-bool anyTestSkipped() { return g_skipped; }
+bool anyTestSkipped() {
+    return g_skipped;
+}
 
 }  // namespace testsupport
