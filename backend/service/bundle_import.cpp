@@ -13,11 +13,8 @@ namespace {
 using proto::BundleError;
 using proto::BundleRefusal;
 
-std::unexpected<BundleError> refuse(BundleRefusal r, std::string detail) {
-    return std::unexpected(BundleError{r, std::move(detail)});
-}
 std::unexpected<BundleError> storageRefusal(const StorageError& e) {
-    return refuse(BundleRefusal::Io, "storage: " + e.detail);
+    return bundleRefused(BundleRefusal::Io, "storage: " + e.detail);
 }
 
 proto::StatusUpdateEntry entryOf(const StatusEvent& e) {
@@ -32,17 +29,17 @@ constexpr std::size_t kMaxStatusPages = 200;
 std::expected<BundleImport, BundleError> BackendService::importBundle(std::string_view file) {
     auto header = proto::peekBundleHeader(file);
     if (!header) return std::unexpected(header.error());
-    if (header->kind != proto::BundleKind::ToCity) return refuse(BundleRefusal::WrongKind, "a return bundle, not a kiosk's bundle");
+    if (header->kind != proto::BundleKind::ToCity) return bundleRefused(BundleRefusal::WrongKind, "a return bundle, not a kiosk's bundle");
     auto key = m_storage.kioskPublicKey(header->kioskId);
     if (!key) return storageRefusal(key.error());
-    if (!*key) return refuse(BundleRefusal::UnknownKiosk, "no enrolled kiosk " + header->kioskId);
+    if (!*key) return bundleRefused(BundleRefusal::UnknownKiosk, "no enrolled kiosk " + header->kioskId);
     auto body = proto::openBundle(file, **key);
     if (!body) return std::unexpected(body.error());
     auto j = nlohmann::json::parse(*body, nullptr, false);
     proto::ReceivedUpload received;
     auto bundle = proto::CityBundle::fromJson(j, &received);
-    if (!bundle) return refuse(BundleRefusal::BadBody, bundle.error());
-    if (bundle->kioskId != header->kioskId) return refuse(BundleRefusal::BadBody, "body names another kiosk");
+    if (!bundle) return bundleRefused(BundleRefusal::BadBody, bundle.error());
+    if (bundle->kioskId != header->kioskId) return bundleRefused(BundleRefusal::BadBody, "body names another kiosk");
 
     const std::int64_t nowMs = now();
     BundleImport out;

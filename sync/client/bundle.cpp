@@ -23,11 +23,8 @@ namespace {
 using proto::BundleError;
 using proto::BundleRefusal;
 
-std::unexpected<BundleError> refuse(BundleRefusal r, std::string detail) {
-    return std::unexpected(BundleError{r, std::move(detail)});
-}
 std::unexpected<BundleError> storeFailure(const store::StoreError& e) {
-    return refuse(BundleRefusal::Io, "kiosk database: " + e.detail);
+    return bundleRefused(BundleRefusal::Io, "kiosk database: " + e.detail);
 }
 
 std::int64_t wallMs() { return platform::clock::unixMillis(platform::clock::now()); }
@@ -43,13 +40,13 @@ struct Opened {
 
 std::expected<Opened, BundleError> openKiosk(const store::DataDir& dir) {
     auto settings = store::loadSettings(dir);
-    if (!settings) return refuse(BundleRefusal::Io, settings.error());
+    if (!settings) return bundleRefused(BundleRefusal::Io, settings.error());
     auto db = store::Store::open(dir.database(), store::Store::Open::ExistingOnly);
     if (!db) return storeFailure(db.error());
     auto key = db->state(store::kStateBackendKey);
     if (!key) return storeFailure(key.error());
     if (!*key || (*key)->empty())
-        return refuse(BundleRefusal::NotEnrolled, "the kiosk does not know the backend's key (kioskctl enroll or init --backend-key)");
+        return bundleRefused(BundleRefusal::NotEnrolled, "the kiosk does not know the backend's key (kioskctl enroll or init --backend-key)");
     return Opened{std::move(*settings), std::move(*db), **key};
 }
 
@@ -96,11 +93,11 @@ proto::HeartbeatRequest currentHeartbeat(store::Store& db, const std::string& ap
 std::expected<ExportReport, BundleError> exportBundle(const store::DataDir& dir, const std::string& toDir,
                                                       const ExportOptions& options) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(toDir, ec)) return refuse(BundleRefusal::Io, "no such directory: " + toDir);
+    if (!std::filesystem::is_directory(toDir, ec)) return bundleRefused(BundleRefusal::Io, "no such directory: " + toDir);
     auto k = openKiosk(dir);
     if (!k) return std::unexpected(k.error());
     auto key = platform::keys::DeviceKey::load(deviceKeyFile(dir));
-    if (!key) return refuse(BundleRefusal::NotEnrolled, "no device key");
+    if (!key) return bundleRefused(BundleRefusal::NotEnrolled, "no device key");
     const std::int64_t now = options.nowMs ? options.nowMs : wallMs();
     ExportReport report;
     // As before an upload: nothing leaves in plain form.
@@ -160,20 +157,20 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     auto header = proto::peekBundleHeader(*bytes);
     if (!header) return std::unexpected(header.error());
     if (header->kind != proto::BundleKind::ToKiosk)
-        return refuse(BundleRefusal::WrongKind, "a bundle for the city, not a return bundle");
+        return bundleRefused(BundleRefusal::WrongKind, "a bundle for the city, not a return bundle");
     auto k = openKiosk(dir);
     if (!k) return std::unexpected(k.error());
     if (header->kioskId != k->settings.kioskId)
-        return refuse(BundleRefusal::OtherKiosk, "for kiosk " + header->kioskId + ", this is " + k->settings.kioskId);
+        return bundleRefused(BundleRefusal::OtherKiosk, "for kiosk " + header->kioskId + ", this is " + k->settings.kioskId);
     auto body = proto::openBundle(*bytes, k->backendKey);
     if (!body) return std::unexpected(body.error());
     auto parsed = proto::parseMessage<proto::KioskBundle>(*body);
-    if (!parsed) return refuse(BundleRefusal::BadBody, parsed.error());
+    if (!parsed) return bundleRefused(BundleRefusal::BadBody, parsed.error());
     const proto::KioskBundle& b = *parsed;
-    if (b.kioskId != header->kioskId) return refuse(BundleRefusal::BadBody, "body names another kiosk");
+    if (b.kioskId != header->kioskId) return bundleRefused(BundleRefusal::BadBody, "body names another kiosk");
     if (auto last = k->db.state(kStateReturnIssuedMs); last && *last)
         if (auto lastMs = parseMs(**last); lastMs && b.issuedAtMs <= *lastMs)
-            return refuse(BundleRefusal::Replayed, "issued at " + std::to_string(b.issuedAtMs) +
+            return bundleRefused(BundleRefusal::Replayed, "issued at " + std::to_string(b.issuedAtMs) +
                                                        ", one issued at " + **last + " was already applied");
 
     // Acknowledge only what this kiosk really has queued under that sequence and id.
@@ -199,7 +196,7 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     ImportReport report;
     if (b.config) {
         if (auto valid = proto::parseBackendConfig(b.config->document); !valid)
-            return refuse(BundleRefusal::BadBody, "config: " + valid.error());
+            return bundleRefused(BundleRefusal::BadBody, "config: " + valid.error());
         // Taken only when newer than the one the kiosk has: a different document that the backend
         // served after the kiosk fetched its own (by link, or from an earlier return bundle).
         auto cached = k->db.config();
@@ -216,7 +213,7 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     auto applied = k->db.applyReturn(a);
     if (!applied) return storeFailure(applied.error());
     if (applied->nothingNew())
-        return refuse(BundleRefusal::Replayed, "every acknowledgement and status in it is already known");
+        return bundleRefused(BundleRefusal::Replayed, "every acknowledgement and status in it is already known");
     report.acknowledged = applied->acknowledged;
     report.quarantined = applied->quarantined;
     report.statusUpdates = applied->newStatuses;
@@ -229,9 +226,9 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
 
 std::expected<std::string, BundleError> findReturnBundle(const store::DataDir& dir, const std::string& fromDir) {
     auto settings = store::loadSettings(dir);
-    if (!settings) return refuse(BundleRefusal::Io, settings.error());
+    if (!settings) return bundleRefused(BundleRefusal::Io, settings.error());
     std::error_code ec;
-    if (!std::filesystem::is_directory(fromDir, ec)) return refuse(BundleRefusal::Io, "no such directory: " + fromDir);
+    if (!std::filesystem::is_directory(fromDir, ec)) return bundleRefused(BundleRefusal::Io, "no such directory: " + fromDir);
     const std::string prefix = settings->kioskId + "-";
     const std::string suffix = ".to-kiosk" + std::string(proto::kBundleExtension);
     std::string best;
@@ -239,7 +236,7 @@ std::expected<std::string, BundleError> findReturnBundle(const store::DataDir& d
         const std::string name = e.path().filename().string();
         if (name.starts_with(prefix) && name.ends_with(suffix) && name > best) best = name;
     }
-    if (best.empty()) return refuse(BundleRefusal::Io, "no return bundle for kiosk " + settings->kioskId + " in " + fromDir);
+    if (best.empty()) return bundleRefused(BundleRefusal::Io, "no return bundle for kiosk " + settings->kioskId + " in " + fromDir);
     return (std::filesystem::path(fromDir) / best).string();
 }
 

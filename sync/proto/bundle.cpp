@@ -25,9 +25,6 @@ namespace {
 constexpr std::string_view kSignaturePrefix = "\nsig:";
 constexpr std::string_view kSigningPrefix = "KSYNC1-BUNDLE\n";
 
-std::unexpected<BundleError> refuse(BundleRefusal r, std::string detail) {
-    return std::unexpected(BundleError{r, std::move(detail)});
-}
 
 std::string headerLine(const BundleHeader& h) {
     json j = {{"format", h.format},
@@ -44,15 +41,15 @@ std::string headerLine(const BundleHeader& h) {
 // The header's fields, their types checked. Format first: a newer format may change the rest.
 std::expected<BundleHeader, BundleError> parseHeader(std::string_view line) {
     auto j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return refuse(BundleRefusal::NotABundle, "header is not a JSON object");
+    if (j.is_discarded() || !j.is_object()) return bundleRefused(BundleRefusal::NotABundle, "header is not a JSON object");
     BundleHeader h;
     auto format = j.find("format");
-    if (format == j.end() || !format->is_number_integer()) return refuse(BundleRefusal::NotABundle, "header without format");
+    if (format == j.end() || !format->is_number_integer()) return bundleRefused(BundleRefusal::NotABundle, "header without format");
     h.format = format->get<int>();
     if (h.format > kBundleFormat)
-        return refuse(BundleRefusal::NewerFormat, "bundle format " + std::to_string(h.format) + ", this build reads " +
+        return bundleRefused(BundleRefusal::NewerFormat, "bundle format " + std::to_string(h.format) + ", this build reads " +
                                                       std::to_string(kBundleFormat));
-    if (h.format < 1) return refuse(BundleRefusal::NotABundle, "bad format");
+    if (h.format < 1) return bundleRefused(BundleRefusal::NotABundle, "bad format");
     auto text = [&](const char* key, std::string& out) {
         auto it = j.find(key);
         if (it == j.end() || !it->is_string()) return false;
@@ -70,10 +67,10 @@ std::expected<BundleHeader, BundleError> parseHeader(std::string_view line) {
     if (!text("kind", kind) || !text("kiosk_id", h.kioskId) || !text("bundle_id", h.bundleId) ||
         !count("created_at_ms", created) || !count("body_bytes", h.bodyBytes) || !count("plain_bytes", h.plainBytes) ||
         !text("body_sha256", h.bodySha256))
-        return refuse(BundleRefusal::NotABundle, "header field missing or of the wrong type");
+        return bundleRefused(BundleRefusal::NotABundle, "header field missing or of the wrong type");
     if (kind == "to_city") h.kind = BundleKind::ToCity;
     else if (kind == "to_kiosk") h.kind = BundleKind::ToKiosk;
-    else return refuse(BundleRefusal::NotABundle, "unknown bundle kind");
+    else return bundleRefused(BundleRefusal::NotABundle, "unknown bundle kind");
     h.createdAtMs = static_cast<std::int64_t>(created);
     return h;
 }
@@ -87,15 +84,15 @@ struct Layout {
 
 std::expected<Layout, BundleError> layout(std::string_view file) {
     if (file.size() < kBundleMagic.size()) {
-        if (kBundleMagic.starts_with(file) && !file.empty()) return refuse(BundleRefusal::Truncated, "shorter than the magic");
-        return refuse(BundleRefusal::NotABundle, "no bundle magic");
+        if (kBundleMagic.starts_with(file) && !file.empty()) return bundleRefused(BundleRefusal::Truncated, "shorter than the magic");
+        return bundleRefused(BundleRefusal::NotABundle, "no bundle magic");
     }
-    if (!file.starts_with(kBundleMagic)) return refuse(BundleRefusal::NotABundle, "no bundle magic");
+    if (!file.starts_with(kBundleMagic)) return bundleRefused(BundleRefusal::NotABundle, "no bundle magic");
     std::string_view rest = file.substr(kBundleMagic.size());
     const auto eol = rest.substr(0, kMaxBundleHeaderBytes + 1).find('\n');
     if (eol == std::string_view::npos) {
-        if (rest.size() <= kMaxBundleHeaderBytes) return refuse(BundleRefusal::Truncated, "header cut off");
-        return refuse(BundleRefusal::NotABundle, "header too long");
+        if (rest.size() <= kMaxBundleHeaderBytes) return bundleRefused(BundleRefusal::Truncated, "header cut off");
+        return bundleRefused(BundleRefusal::NotABundle, "header too long");
     }
     Layout l;
     l.headerLine = rest.substr(0, eol);
@@ -107,12 +104,12 @@ std::expected<Layout, BundleError> layout(std::string_view file) {
     constexpr std::size_t kSigChars = 88;
     const std::uint64_t expected = l.header.bodyBytes + kSignaturePrefix.size() + kSigChars + 1;
     if (rest.size() != expected)
-        return refuse(BundleRefusal::Truncated, "file is " + std::to_string(rest.size()) + " bytes after the header, " +
+        return bundleRefused(BundleRefusal::Truncated, "file is " + std::to_string(rest.size()) + " bytes after the header, " +
                                                     "the header says " + std::to_string(expected));
     l.body = rest.substr(0, l.header.bodyBytes);
     std::string_view trailer = rest.substr(l.header.bodyBytes);
     if (!trailer.starts_with(kSignaturePrefix) || trailer.back() != '\n')
-        return refuse(BundleRefusal::Tampered, "signature trailer damaged");
+        return bundleRefused(BundleRefusal::Tampered, "signature trailer damaged");
     l.signature = trailer.substr(kSignaturePrefix.size(), kSigChars);
     return l;
 }
@@ -179,16 +176,16 @@ std::expected<std::string, BundleError> openBundle(std::string_view file, std::s
     auto l = layout(file);
     if (!l) return std::unexpected(l.error());
     if (!platform::keys::DeviceKey::verifyBase64(signer, bundleSigningString(l->headerLine), l->signature))
-        return refuse(BundleRefusal::Tampered, "signature does not verify");
-    if (record::sha256Hex(l->body) != l->header.bodySha256) return refuse(BundleRefusal::Tampered, "body hash differs");
+        return bundleRefused(BundleRefusal::Tampered, "signature does not verify");
+    if (record::sha256Hex(l->body) != l->header.bodySha256) return bundleRefused(BundleRefusal::Tampered, "body hash differs");
     // Signed, but a signer (a stolen kiosk key) could still have packed a bomb: the declared
     // size is capped and the frame must not expand past it.
     if (l->header.plainBytes > kMaxBundlePlainBytes)
-        return refuse(BundleRefusal::TooLarge, "declares " + std::to_string(l->header.plainBytes) + " bytes");
+        return bundleRefused(BundleRefusal::TooLarge, "declares " + std::to_string(l->header.plainBytes) + " bytes");
     auto plain = decompressBody(l->body, static_cast<std::size_t>(l->header.plainBytes));
     if (!plain) {
-        if (plain.error() == "body_too_large") return refuse(BundleRefusal::TooLarge, "frame expands past its declared size");
-        return refuse(BundleRefusal::TooLarge, "frame does not decode to its declared size");
+        if (plain.error() == "body_too_large") return bundleRefused(BundleRefusal::TooLarge, "frame expands past its declared size");
+        return bundleRefused(BundleRefusal::TooLarge, "frame does not decode to its declared size");
     }
     if (header) *header = l->header;
     return std::move(*plain);
@@ -340,15 +337,15 @@ std::expected<std::string, BundleError> writeFileAtomically(const std::string& d
     namespace fs = std::filesystem;
     const fs::path target = fs::path(dir) / name;
     std::error_code ec;
-    if (fs::exists(target, ec)) return refuse(BundleRefusal::Io, "exists: " + target.string());
+    if (fs::exists(target, ec)) return bundleRefused(BundleRefusal::Io, "exists: " + target.string());
     std::string tmpl = (fs::path(dir) / ("." + name + ".XXXXXX.tmp")).string();
     const int fd = mkstemps(tmpl.data(), 4);
-    if (fd < 0) return refuse(BundleRefusal::Io, "cannot create a file in " + dir + ": " + std::strerror(errno));
+    if (fd < 0) return bundleRefused(BundleRefusal::Io, "cannot create a file in " + dir + ": " + std::strerror(errno));
     auto fail = [&](const std::string& what) {
         const int err = errno;
         ::close(fd);
         ::unlink(tmpl.c_str());
-        return refuse(BundleRefusal::Io, what + ": " + std::strerror(err));
+        return bundleRefused(BundleRefusal::Io, what + ": " + std::strerror(err));
     };
     std::size_t off = 0;
     while (off < bytes.size()) {
@@ -362,7 +359,7 @@ std::expected<std::string, BundleError> writeFileAtomically(const std::string& d
     if (::fsync(fd) != 0) return fail("fsync");
     if (::close(fd) != 0) {
         ::unlink(tmpl.c_str());
-        return refuse(BundleRefusal::Io, std::string("close: ") + std::strerror(errno));
+        return bundleRefused(BundleRefusal::Io, std::string("close: ") + std::strerror(errno));
     }
     // link() refuses an existing name (two exports in the same second never overwrite). A FAT
     // stick has no hard links: there rename() puts it in place (the name was checked above).
@@ -372,12 +369,12 @@ std::expected<std::string, BundleError> writeFileAtomically(const std::string& d
         if (::rename(tmpl.c_str(), target.c_str()) != 0) {
             const int err = errno;
             ::unlink(tmpl.c_str());
-            return refuse(BundleRefusal::Io, "cannot put the bundle in place: " + std::string(std::strerror(err)));
+            return bundleRefused(BundleRefusal::Io, "cannot put the bundle in place: " + std::string(std::strerror(err)));
         }
     } else {
         const int err = errno;
         ::unlink(tmpl.c_str());
-        return refuse(BundleRefusal::Io, "cannot put the bundle in place: " + std::string(std::strerror(err)));
+        return bundleRefused(BundleRefusal::Io, "cannot put the bundle in place: " + std::string(std::strerror(err)));
     }
     if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
         ::fsync(dfd);
@@ -388,14 +385,14 @@ std::expected<std::string, BundleError> writeFileAtomically(const std::string& d
 
 std::expected<std::string, BundleError> readWholeFile(const std::string& path, std::size_t maxBytes) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return refuse(BundleRefusal::Io, "cannot open " + path);
+    if (!in) return bundleRefused(BundleRefusal::Io, "cannot open " + path);
     std::string out;
     char buf[1 << 16];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         out.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (out.size() > maxBytes) return refuse(BundleRefusal::TooLarge, "file larger than " + std::to_string(maxBytes));
+        if (out.size() > maxBytes) return bundleRefused(BundleRefusal::TooLarge, "file larger than " + std::to_string(maxBytes));
     }
-    if (in.bad()) return refuse(BundleRefusal::Io, "read error on " + path);
+    if (in.bad()) return bundleRefused(BundleRefusal::Io, "read error on " + path);
     return out;
 }
 

@@ -72,6 +72,11 @@ struct BundleError {
     std::string detail;  // English, technical, no personal data
 };
 
+// The refusal as an error value (every reader and writer of bundles says no this way).
+inline std::unexpected<BundleError> bundleRefused(BundleRefusal r, std::string detail) {
+    return std::unexpected(BundleError{r, std::move(detail)});
+}
+
 struct BundleHeader {
     int format = kBundleFormat;
     BundleKind kind = BundleKind::ToCity;
