@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "client/sync_error.hpp"
+
 namespace kiosk::app {
 
 namespace {
@@ -15,6 +17,15 @@ std::string describeAgeVi(std::int64_t ms, bool vi) {
     if (h) out += std::to_string(h) + (vi ? " giờ " : " h ");
     if (!d) out += std::to_string(m) + (vi ? " phút" : " min");
     return out;
+}
+
+// The sync layer stores a code (sync_error.hpp); the panel words it in the language on screen.
+// Text that is not a code is a sentence an older version stored: shown as it is.
+void setLastError(ui::StaffInfo& info, const std::string& stored) {
+    const auto e = ksync::client::parseStoredError(stored);
+    info.lastErrorKey = e ? std::string(ksync::client::storedErrorMessageKey(e->code)) : std::string{};
+    info.lastErrorDetail = e ? e->detail : std::string{};
+    info.lastErrorText = e ? std::string{} : stored;
 }
 
 }  // namespace
@@ -47,7 +58,7 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
     m_staff.quarantined = s.quarantined;
     m_staff.oldestAge = s.oldestQueuedMs ? describeAgeVi(nowMs - *s.oldestQueuedMs, vi) : std::string{};
     m_staff.lastContact = s.lastContact;
-    m_staff.lastError = s.lastError;
+    setLastError(m_staff, s.lastError);
     m_staff.printerKey = s.printerKey;
     m_services.requestPrinterStatus();
 }

@@ -1,6 +1,7 @@
 // kioskctl status / verify / categories.
 #include <iostream>
 
+#include "client/sync_error.hpp"
 #include "clock/clock.hpp"
 #include "ctl/context.hpp"
 
@@ -24,7 +25,14 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
             return v->value_or("");
         };
         const std::string lastContact = state("last_contact");
-        const std::string lastError = state("last_error");
+        // The sync layer stores a code; it is worded here in this run's language. A sentence an
+        // older version stored (not a code) is shown as it is.
+        const std::string lastErrorStored = state("last_error");
+        const auto lastErrorCode = ksync::client::parseStoredError(lastErrorStored);
+        const std::string lastError =
+            lastErrorCode ? ctx.strings.format(ksync::client::storedErrorMessageKey(lastErrorCode->code),
+                                               {{"reason", lastErrorCode->detail}})
+                          : lastErrorStored;
         const bool sealing = !state(std::string(ksync::store::kStateBackendKey).c_str()).empty();
         const std::int64_t nowMs = platform::clock::unixMillis(platform::clock::now());
         std::optional<std::int64_t> oldestAgeMs;
@@ -43,7 +51,8 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
                            {"unsealed", *unsealed},
                            {"oldest_queued_age_s", oldestAgeMs ? nlohmann::json(*oldestAgeMs / 1000) : nlohmann::json()},
                            {"last_contact", lastContact.empty() ? nlohmann::json() : nlohmann::json(lastContact)},
-                           {"last_error", lastError.empty() ? nlohmann::json() : nlohmann::json(lastError)}});
+                           {"last_error", lastError.empty() ? nlohmann::json() : nlohmann::json(lastError)},
+                           {"last_error_code", lastErrorCode ? nlohmann::json(lastErrorCode->code) : nlohmann::json()}});
             return;
         }
         const bool vi = ctx.strings.language() == "vi";

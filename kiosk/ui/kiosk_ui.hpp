@@ -29,7 +29,12 @@ struct StaffInfo {
     long long quarantined = 0;
     std::string oldestAge;    // "3 giờ 5 phút" or ""
     std::string lastContact;  // time or ""
-    std::string lastError;    // in words, or ""
+    // The last sync error: a message key (sync.error.*, assets/strings), worded when drawn in
+    // the language on screen, with its detail for a {reason}; or, without a key, text that an
+    // older version stored in words (shown as it is). All empty: no error.
+    std::string lastErrorKey;
+    std::string lastErrorDetail;
+    std::string lastErrorText;
     std::string printerKey;   // printer.state.* or ""
 };
 

@@ -2,10 +2,11 @@
 
 #include <map>
 
+#include "client/sync_error.hpp"
+
 namespace ksync::client {
 
-AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply,
-                            const platform::text::Strings& strings) {
+AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply) {
     std::map<std::uint64_t, const proto::UploadException*> exceptions;
     for (const auto& e : reply.exceptions) exceptions[e.sequence] = &e;
     AckPlan plan;
@@ -17,13 +18,18 @@ AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::Recor
         } else if (ex == exceptions.end()) {
             plan.acknowledged.push_back(item.sequence);
         } else {
-            plan.quarantine.emplace_back(
-                item.sequence, ex->second->result == proto::ItemResult::Conflict
-                                   ? strings.get("sync.quarantine_conflict")
-                                   : strings.format("sync.quarantine_rejected", {{"reason", ex->second->reason}}));
+            const StoredError reason = ex->second->result == proto::ItemResult::Conflict
+                                           ? StoredError{std::string(kCodeRecordConflict), {}}
+                                           : StoredError{std::string(kCodeRecordRejected), ex->second->reason};
+            plan.quarantine.emplace_back(item.sequence, reason.text());
         }
     }
     return plan;
+}
+
+AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply,
+                            const platform::text::Strings&) {
+    return planAcknowledgement(sent, reply);
 }
 
 }  // namespace ksync::client

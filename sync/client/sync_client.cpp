@@ -18,7 +18,6 @@
 #include "proto/messages.hpp"
 #include "proto/payload_codec.hpp"
 #include "proto/protocol.hpp"
-#include "text/strings.hpp"
 
 namespace ksync::client {
 
@@ -69,7 +68,6 @@ struct SyncClient::Impl {
     std::optional<platform::keys::DeviceKey> key;
     std::optional<HttpTransport> transport;
     std::optional<proto::PayloadCodec> codec;
-    platform::text::Strings strings = platform::text::Strings::load("vi");
     std::string backendKey;  // pinned at init or learnt at enrolment
     bool enrolled = false;
     bool backendTakesZstd = false;  // its health reply lists "zstd" in accept_encoding
@@ -93,7 +91,6 @@ struct SyncClient::Impl {
     std::optional<SyncError> pullStatus(PassReport& report);
     std::optional<SyncError> pullConfig(PassReport& report);
     std::optional<SyncError> heartbeat();
-    std::string words(const SyncError& e) const { return strings.get(e.messageKey()); }
 };
 
 std::filesystem::path deviceKeyFile(const store::DataDir& dir) { return dir.root / "device.key"; }
@@ -302,7 +299,7 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
         const std::string body = proto::dumpMessage(request);
         auto giveBack = [&](const SyncError& e) {
             // Back in the queue, in order; the backend deduplicates if it did store them.
-            if (auto r = db->markRetry(seqs, words(e), wallMs()); !r) return storageError(r.error());
+            if (auto r = db->markRetry(seqs, e.stored().text(), wallMs()); !r) return storageError(r.error());
             return e;
         };
         // Compressed when the backend said it takes it (an older backend gets plain JSON).
@@ -319,11 +316,12 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
             const std::string code = errorCode(r->body);
             if (seqs.size() > 1) {
                 batchLimit = std::max<std::size_t>(1, seqs.size() / 2);
-                if (auto m = db->markRetry(seqs, words({SyncErrorKind::BadResponse, code, {}}), wallMs()); !m)
+                if (auto m = db->markRetry(seqs, SyncError{SyncErrorKind::BadResponse, code, {}}.stored().text(), wallMs()); !m)
                     return storageError(m.error());
                 continue;
             }
-            const std::string reason = strings.format("sync.quarantine_rejected", {{"reason", code.empty() ? std::to_string(r->status) : code}});
+            const std::string reason =
+                StoredError{std::string(kCodeRecordRejected), code.empty() ? std::to_string(r->status) : code}.text();
             if (auto q = db->quarantine(seqs.front(), reason); !q) return storageError(q.error());
             ++report.quarantined;
             continue;
@@ -335,7 +333,7 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
         std::vector<SentRecord> sent;
         sent.reserve(batch->size());
         for (const auto& item : *batch) sent.push_back({item.header.sequence, item.header.id});
-        const AckPlan plan = planAcknowledgement(sent, *reply, strings);
+        const AckPlan plan = planAcknowledgement(sent, *reply);
         for (const auto& [seq, reason] : plan.quarantine) {
             if (auto q = db->quarantine(seq, reason); !q) return storageError(q.error());
             ++report.quarantined;
@@ -345,7 +343,7 @@ std::optional<SyncError> SyncClient::Impl::upload(PassReport& report) {
         // The acknowledgement is durable before the next batch is claimed.
         if (auto m = db->markUploaded(acked, utcNow()); !m) return storageError(m.error());
         if (!retry.empty())
-            if (auto m = db->markRetry(retry, strings.get("sync.error.retry_later"), wallMs()); !m) return storageError(m.error());
+            if (auto m = db->markRetry(retry, std::string(kCodeRecordRetryLater), wallMs()); !m) return storageError(m.error());
         report.uploaded += acked.size();
         report.duplicates += reply->counts.duplicate;
         batchLimit = std::min(options.batchRecords, batchLimit * 2);
@@ -413,7 +411,7 @@ PassReport SyncClient::runPass() {
         report.error = std::move(e);
         m.lastPassFailed = report.error.has_value();
         if (report.error) {
-            m.db->setState(kStateLastError, m.words(*report.error));
+            m.db->setState(kStateLastError, report.error->stored().text());
             m.db->setState(kStateLastErrorAt, utcNow());
         } else {
             m.db->setState(kStateLastError, "");

@@ -73,7 +73,7 @@ public:
 
     // One pass: health (when due), upload until the queue is empty or an error, status pull,
     // config (when due) and heartbeat (when due). Records the outcome in sync_state
-    // (last_contact, last_error in Vietnamese words).
+    // (last_contact; last_error as a stored code, StoredError::text(), "" after a good pass).
     PassReport runPass();
 
     store::Store& store();

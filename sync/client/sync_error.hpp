@@ -1,7 +1,11 @@
 #pragma once
-// What went wrong in a sync pass, classified once at the network boundary.
-// messageKey() names a Vietnamese sentence in assets/strings (sync.error.*) for staff: words
-// only, never personal data. Pure; safe from any thread.
+// What went wrong in a sync pass, classified once at the network boundary, and the one way it
+// is written down: a stable code plus a technical detail, never words.
+//
+// The sync layer stores codes only (sync_state.last_error, outbox.last_error, the worker's
+// snapshot, the heartbeat). Words are made at the edge — the staff panel and kioskctl — from the
+// string tables in the chosen language: parseStoredError() reads a stored text back and
+// storedErrorMessageKey() names its sentence in assets/strings. Pure; safe from any thread.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +38,20 @@ enum class ErrorClass {
     Auth,       // the backend does not accept this kiosk (not enrolled, refused, key mismatch)
 };
 
+// What the sync layer writes into SQLite for an error: "<code>" or "<code>: <detail>".
+// The detail is technical (a curl message, the backend's error code), printable ASCII only and
+// at most 200 characters, so no personal data and no words of any language can be in it.
+struct StoredError {
+    std::string code;    // one of the codes below
+    std::string detail;  // may be empty
+    std::string text() const;  // the stored form
+};
+
+// Codes of one record's fate (outbox.last_error), besides the codes of the kinds.
+inline constexpr std::string_view kCodeRecordConflict = "record.conflict";      // same id, other content
+inline constexpr std::string_view kCodeRecordRejected = "record.rejected";      // detail: the backend's reason
+inline constexpr std::string_view kCodeRecordRetryLater = "record.retry_later"; // the backend kept it for later
+
 struct SyncError {
     SyncErrorKind kind = SyncErrorKind::Offline;
     std::string detail;                         // technical, English, no personal data (logs)
@@ -43,7 +61,23 @@ struct SyncError {
     // A Transient error that never reached the backend (no route, timeout, cut connection,
     // captive portal): probing again costs a SYN or a health GET. Always false for the others.
     bool linkDown() const;
+    // The stable code of the kind. Its first part follows the classification: network.* (a
+    // transient error with the link down), backend.* (transient, the backend answered or was
+    // reached), auth.* (class Auth), kiosk.* (class Permanent: a fix on the kiosk).
+    std::string_view code() const;
     std::string_view messageKey() const;  // sync.error.<kind>
+    StoredError stored() const;           // code() and the detail, ready for the database
 };
+
+// A stored text read back. nullopt when it does not start with a known code: a sentence that a
+// version before codes wrote (Vietnamese words). Callers show such text as it is; no migration
+// rewrites those rows — the next pass overwrites sync_state.last_error, and outbox rows keep
+// theirs until the record is acknowledged or fails again.
+std::optional<StoredError> parseStoredError(std::string_view text);
+// The message key in assets/strings for a known code ("" for an unknown one). The sentence may
+// hold a {reason} placeholder for the detail (record.rejected).
+std::string_view storedErrorMessageKey(std::string_view code);
+// The kind a code names, when it names one (not for the record.* codes).
+std::optional<SyncErrorKind> kindOfCode(std::string_view code);
 
 }  // namespace ksync::client

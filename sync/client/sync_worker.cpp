@@ -1,7 +1,6 @@
 #include "client/sync_worker.hpp"
 
 #include "clock/clock.hpp"
-#include "text/strings.hpp"
 
 namespace ksync::client {
 
@@ -80,7 +79,6 @@ std::int64_t retryDelayMs(Backoff& backoff, int failures, const SyncError& e) {
 
 void SyncWorker::run() {
     Backoff backoff(m_options.backoff);
-    const platform::text::Strings strings = platform::text::Strings::load("vi");
     std::optional<SyncClient> client;
     int failures = 0;
     while (true) {
@@ -106,7 +104,11 @@ void SyncWorker::run() {
         SyncSnapshot snap;
         snap.failuresInARow = report.error ? failures + 1 : 0;
         snap.linkUp = !report.error;
-        snap.lastError = report.error ? strings.get(report.error->messageKey()) : std::string{};
+        if (report.error) {
+            const StoredError e = report.error->stored();
+            snap.lastError = e.code;
+            snap.lastErrorDetail = e.detail;
+        }
         if (client) {
             snap.enrolled = client->enrolled();
             auto& st = client->store();

@@ -30,7 +30,8 @@ struct SyncSnapshot {
     bool enrolled = false;
     bool linkUp = false;              // the last pass reached the backend and finished
     std::string lastContact;          // RFC 3339 UTC, empty: never
-    std::string lastError;            // Vietnamese words, empty: none
+    std::string lastError;            // a stored error code (sync_error.hpp), empty: none
+    std::string lastErrorDetail;      // technical, no personal data
     std::int64_t queued = 0;          // records not yet acknowledged
     std::optional<std::int64_t> oldestQueuedAgeMs;
     std::int64_t quarantined = 0;     // need staff

@@ -65,6 +65,25 @@ void rawExec(const std::filesystem::path& file, const std::string& sql) {
     REQUIRE(rc == SQLITE_OK);
 }
 
+// The first column of the first row, as text ("" when there is none or it is NULL).
+std::string rawText(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+// What the sync layer stored for a record: a code and a detail, never words.
+std::string outboxError(Kiosk& k, std::uint64_t seq) {
+    return rawText(k.dir().database(), "SELECT last_error FROM outbox WHERE seq = " + std::to_string(seq));
+}
+
 }  // namespace
 
 TEST_CASE("2,000 records including every fixture reach the backend exactly once and byte-identical") {
@@ -119,7 +138,11 @@ TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an 
         REQUIRE(stats);
         CHECK(stats->queued == 5);
         CHECK(stats->uploaded == 0);
-        CHECK(kiosk.store().state("last_error").value().value_or("") == "Mạng yêu cầu đăng nhập (captive portal)");
+        const std::string stored = kiosk.store().state("last_error").value().value_or("");
+        const auto parsed = client::parseStoredError(stored);
+        INFO(stored);
+        REQUIRE(parsed);
+        CHECK(parsed->code == "network.captive_portal");
     }
     CHECK(backend.storage().recordCount().value() == 0);
 
@@ -156,6 +179,9 @@ TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an 
         auto stats = kiosk.store().outboxStats();
         REQUIRE(stats);
         CHECK(stats->queued == 3);  // back in the queue, not acknowledged
+        // Each with the code of what happened to its batch, not words.
+        const std::string given = rawText(kiosk.dir().database(), "SELECT last_error FROM outbox WHERE state = 'queued' LIMIT 1");
+        CHECK(given.starts_with("network.captive_portal: "));
         CHECK(stats->uploaded == static_cast<std::int64_t>(atBackend));
         CHECK(backend.storage().recordCount().value() == atBackend);
     }
@@ -242,6 +268,14 @@ TEST_CASE("a conflict and a permanently rejected record are quarantined while th
     auto q = kiosk.store().quarantined().value();
     REQUIRE(q.size() == 2);
     CHECK(q[0].seq + q[1].seq == 9);
+    // Stored as codes (the staff panel and kioskctl word them): the backend's reason kept as detail.
+    CHECK(outboxError(kiosk, 3) == "record.conflict");
+    const auto rejected = client::parseStoredError(outboxError(kiosk, 6));
+    INFO(outboxError(kiosk, 6));
+    REQUIRE(rejected);
+    CHECK(rejected->code == "record.rejected");
+    CHECK_FALSE(rejected->detail.empty());
+    CHECK(outboxError(kiosk, 1).empty());  // acknowledged: no error
     // Staff see it; the backend kept the conflicting copy aside, never overwrote.
     CHECK(backend.storage().recordById(r3.header.id).value()->header.hash == std::string(64, 'a'));
     CHECK(backend.storage().conflicts("7K3M").value().size() == 1);
@@ -431,5 +465,6 @@ TEST_CASE("a record sealed to another key is quarantined for staff, and the rest
     auto q = kiosk.store().quarantined().value();
     REQUIRE(q.size() == 1);
     CHECK(q[0].seq == 5);
+    CHECK(outboxError(kiosk, 5).starts_with("record.rejected: "));
     CHECK(backend.storage().recordCount().value() == 7);
 }

@@ -298,3 +298,27 @@ TEST_CASE("kioskctl init --backend-key seals content from then on, and refuses a
     // The same key again is fine (re-running provisioning is idempotent).
     CHECK(k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64()}).exitCode == 0);
 }
+
+TEST_CASE("kioskctl status words the stored sync error code in the language asked, and shows an older sentence as it is") {
+    Kiosk k;
+    const std::string db = (k.tmp.path() / "data" / "kiosk.db").string();
+    rawExec(db, "INSERT OR REPLACE INTO sync_state(key, value) VALUES ('last_error', 'network.timeout: curl 28')");
+    const auto vi = k.run({"status"});
+    REQUIRE(vi.exitCode == 0);
+    CHECK(vi.out.find("Lỗi gần nhất:      Máy chủ không trả lời kịp\n") != std::string::npos);
+    const auto en = k.run({"status", "--lang", "en"});
+    REQUIRE(en.exitCode == 0);
+    CHECK(en.out.find("Last error:        The server did not answer in time\n") != std::string::npos);
+    CHECK(en.out.find("network.timeout") == std::string::npos);
+    const auto json = nlohmann::json::parse(k.run({"status", "--json", "--lang", "en"}).out);
+    CHECK(json["last_error_code"] == "network.timeout");
+    CHECK(json["last_error"] == "The server did not answer in time");
+
+    // A database written before codes holds Vietnamese words: shown as stored, in either language.
+    rawExec(db, "UPDATE sync_state SET value = 'Mạng yêu cầu đăng nhập (captive portal)' WHERE key = 'last_error'");
+    CHECK(k.run({"status", "--lang", "en"}).out.find("Last error:        Mạng yêu cầu đăng nhập (captive portal)\n") !=
+          std::string::npos);
+    const auto old = nlohmann::json::parse(k.run({"status", "--json"}).out);
+    CHECK(old["last_error"] == "Mạng yêu cầu đăng nhập (captive portal)");
+    CHECK(old["last_error_code"].is_null());
+}

@@ -27,7 +27,9 @@ void staffPanel(KioskUi::Frame& f) {
     wrappedText(t.format("staff.quarantined", {{"count", std::to_string(info.quarantined)}}),
                 info.quarantined > 0 ? f.theme.palette().danger : 0);
     wrappedText(t.format("staff.last_sync", {{"when", info.lastContact.empty() ? t.get("ctl.never") : info.lastContact}}));
-    if (!info.lastError.empty()) wrappedText(t.format("staff.last_error", {{"error", info.lastError}}), f.theme.palette().warning);
+    const std::string error =
+        info.lastErrorKey.empty() ? info.lastErrorText : t.format(info.lastErrorKey, {{"reason", info.lastErrorDetail}});
+    if (!error.empty()) wrappedText(t.format("staff.last_error", {{"error", error}}), f.theme.palette().warning);
     if (!info.printerKey.empty()) wrappedText(t.format("staff.printer", {{"state", t.get(info.printerKey)}}));
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0, 16));
