@@ -65,6 +65,22 @@ std::unique_ptr<BackendStorage> openAt(const DatabaseUrl& url, OpenOptions optio
     return std::move(*s);
 }
 
+// The payload dictionaries: the shipped ones plus every zstd-dict-<name>.bin in
+// <data-dir>/dictionaries (where `train-dictionary --out` puts a new one). The config's
+// "payload_dictionary" then names it; kiosks get it in their next return bundle.
+std::shared_ptr<const ksync::proto::Dictionaries> dictionaries(const Where& w) {
+    const auto dir = std::filesystem::path(w.dataDir) / "dictionaries";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return ksync::proto::Dictionaries::shipped();
+    auto extra = ksync::proto::readDictionaryDir(dir.string());
+    if (!extra) throw Fail{kExitUsage, "dictionaries: " + extra.error()};
+    try {
+        return ksync::proto::Dictionaries::shippedWith(*extra);
+    } catch (const std::exception& e) {
+        throw Fail{kExitUsage, std::string("dictionaries: ") + e.what()};
+    }
+}
+
 // The storage that --database / --data-dir name.
 std::unique_ptr<BackendStorage> openWhere(const Where& w, OpenOptions options = {}) { return openAt(w.url(), options); }
 
@@ -100,7 +116,7 @@ void registerServe(CLI::App& app, Where& where) {
         std::filesystem::create_directories(where.dataDir, ec);
         auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
         if (!key) throw Fail{kExitStorage, key.error()};
-        BackendService service(*storage, *key, ksync::proto::Dictionaries::shipped());
+        BackendService service(*storage, *key, dictionaries(where));
         HttpServer server(service, o->threads, o->reusePort);
         auto port = server.bind(addr->first, addr->second);
         if (!port) throw Fail{kExitFailed, port.error()};
@@ -216,7 +232,7 @@ void registerImport(CLI::App& app, Where& where) {
         std::filesystem::create_directories(where.dataDir, ec);
         auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
         if (!key) throw Fail{kExitStorage, key.error()};
-        BackendService service(*storage, *key, ksync::proto::Dictionaries::shipped());
+        BackendService service(*storage, *key, dictionaries(where));
         const auto vi = platform::text::Strings::load("vi");
         int refused = 0;
         for (const auto& file : *files) {

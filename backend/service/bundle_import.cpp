@@ -97,6 +97,16 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
     auto config = currentConfig();
     if (!config) return storageRefusal(config.error());
     reply.config = proto::BundleConfig{config->version, config->etag, config->document};
+    // The dictionary the config names, when the kiosk does not list it (a kiosk that lists
+    // nothing is sent it anyway): a kiosk cut off for weeks gets it on the stick.
+    if (auto doc = nlohmann::json::parse(config->document, nullptr, false);
+        doc.is_object() && doc.contains("payload_dictionary") && doc["payload_dictionary"].is_string()) {
+        const std::string name = doc["payload_dictionary"].get<std::string>();
+        const auto& have = bundle->dictionaries;
+        const bool kioskHasIt = have && std::find(have->begin(), have->end(), name) != have->end();
+        if (!kioskHasIt)
+            if (auto bytes = m_dicts->bytesOf(name)) reply.dictionary = proto::BundleDictionary{name, std::move(*bytes)};
+    }
     reply.issuedAtMs = nowMs;
 
     out.counts = reply.upload.counts;
@@ -108,7 +118,8 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
     log("IMPORT bundle kiosk=" + out.kioskId + " records=" + std::to_string(out.records) +
         " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +
         " conflict=" + std::to_string(c.conflict) + " rejected=" + std::to_string(c.rejected) +
-        (altered ? " altered=" + std::to_string(altered) : "") + " updates=" + std::to_string(out.statusUpdates));
+        (altered ? " altered=" + std::to_string(altered) : "") + " updates=" + std::to_string(out.statusUpdates) +
+        (reply.dictionary ? " dictionary=" + reply.dictionary->name : ""));
     return out;
 }
 

@@ -64,7 +64,11 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
 }
 
 void KioskApp::frame(std::int64_t nowMs) {
-    for (auto& i : m_queue.drain()) apply(i, nowMs);
+    for (auto& i : m_queue.drain()) {
+        // A USB import that took a newer config: categories and messages change from now on.
+        if (auto* usb = std::get_if<core::intent::UsbDone>(&i); usb && usb->configTaken) m_services.reloadConfig();
+        apply(i, nowMs);
+    }
     for (auto& i : m_ui.takePending()) apply(i, nowMs);  // keys typed since the last frame
     if (ImGui::GetIO().MouseClicked[0]) apply(core::intent::Touch{}, nowMs);
     apply(core::intent::Tick{}, nowMs);

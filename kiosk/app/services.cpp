@@ -164,6 +164,10 @@ void Services::lookupStatus(const std::string& code) {
             timeline.push_back({u.status, u.note, u.agency, u.officer, u.expectedDate, u.updatedAt});
         }
     }
+    // Another kiosk's code, or one this kiosk has only heard of: the next USB bundle asks the
+    // backend for it (a commune without a link learns the status from the return bundle).
+    if (!m_store->findByCode(code).value_or(std::nullopt))
+        if (auto r = ksync::client::rememberAskedCode(*m_store, code); !r) log::warn("store", "asked code not kept: " + r.error().detail);
     if (found || m_settings.backendUrl.empty()) {
         m_queue.post(core::intent::StatusLoaded{found, std::move(timeline)});
         return;
@@ -247,7 +251,8 @@ void Services::usbImport() {
                                           {{"acked", std::to_string(r->acknowledged)},
                                            {"quarantined", std::to_string(r->quarantined)},
                                            {"updates", std::to_string(r->statusUpdates)},
-                                           {"queued", std::to_string(r->stillQueued)}}});
+                                           {"queued", std::to_string(r->stillQueued)}},
+                                          r->configTaken});
     });
 }
 

@@ -163,7 +163,12 @@ struct Printed {};
 struct PrintFailed { std::string messageKey; };
 struct StatusLoaded { bool found; std::vector<StatusEntry> timeline; };
 struct PinChecked { bool ok; };
-struct UsbDone { bool ok; std::string messageKey; std::vector<std::pair<std::string, std::string>> params; };
+struct UsbDone {
+    bool ok;
+    std::string messageKey;
+    std::vector<std::pair<std::string, std::string>> params;
+    bool configTaken = false;  // the return bundle brought a newer config: the app reloads it
+};
 }  // namespace intent
 
 using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, intent::Next, intent::PickCategory,

@@ -61,6 +61,18 @@ std::vector<std::string> askedCodes(store::Store& db) {
     return out;
 }
 
+}  // namespace
+
+store::Result<void> rememberAskedCode(store::Store& db, std::string_view code) {
+    auto codes = askedCodes(db);
+    std::erase(codes, std::string(code));
+    codes.emplace_back(code);
+    if (codes.size() > kMaxAskedCodes) codes.erase(codes.begin(), codes.end() - static_cast<std::ptrdiff_t>(kMaxAskedCodes));
+    return db.setState(kStateAskedCodes, nlohmann::json(codes).dump());
+}
+
+namespace {
+
 std::optional<std::int64_t> parseMs(std::string_view text) {
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -135,6 +147,7 @@ std::expected<ExportReport, BundleError> exportBundle(const store::DataDir& dir,
     if (auto cursor = k->db.state(store::kStateStatusCursor); cursor && *cursor) b.statusCursor = **cursor;
     if (auto cfg = k->db.config(); cfg && *cfg) b.configVersion = (*cfg)->version;
     b.askedCodes = askedCodes(k->db);
+    if (auto names = k->db.dictionaryNames(); names) b.dictionaries = std::move(*names);
 
     const std::string body = b.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const std::string file = proto::sealBundle(proto::BundleKind::ToCity, b.kioskId, now, body, *key);
@@ -208,6 +221,16 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
         }
         if (newer) a.config = store::CachedConfig{b.config->version, b.config->etag, b.config->document, utcAt(b.issuedAtMs)};
     }
+    if (b.dictionary) {
+        // Signed by the backend, but checked before it is kept: a dictionary zstd cannot load
+        // would make every later record fall back to plain zstd on this kiosk.
+        try {
+            proto::Dictionaries::fromBytes({{b.dictionary->name, b.dictionary->bytes}});
+        } catch (const std::runtime_error&) {
+            return bundleRefused(BundleRefusal::BadBody, "dictionary " + b.dictionary->name + " does not load");
+        }
+        a.dictionary = std::pair{b.dictionary->name, b.dictionary->bytes};
+    }
     a.state = {{std::string(kStateReturnIssuedMs), std::to_string(b.issuedAtMs)},
                {std::string(kStateLastImportAt), utcAt(wallMs())}};
     auto applied = k->db.applyReturn(a);
@@ -219,6 +242,7 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     report.statusUpdates = applied->newStatuses;
     report.configTaken = applied->configTaken;
     report.configVersion = applied->configTaken ? b.config->version : std::string{};
+    if (applied->dictionaryTaken) report.dictionary = b.dictionary->name;
     report.stillQueued = pending->size() - applied->acknowledged - applied->quarantined;
     report.inReplyTo = b.inReplyTo;
     return report;

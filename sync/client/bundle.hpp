@@ -41,8 +41,15 @@ struct ImportReport {
     std::size_t statusUpdates = 0;
     bool configTaken = false;
     std::string configVersion;
+    std::string dictionary;  // the payload dictionary installed, if any
     std::string inReplyTo;
 };
+
+// Notes that a resident looked up `code`, a code this kiosk does not know (another kiosk's): the
+// next to_city bundle asks the backend for its status, so the return bundle brings it back. The
+// newest kMaxAskedCodes are kept, each once; nothing else about the lookup is stored.
+inline constexpr std::size_t kMaxAskedCodes = 200;
+store::Result<void> rememberAskedCode(store::Store& db, std::string_view code);
 
 // Writes one to_city bundle into `toDir` (which must exist: the stick's mount point).
 std::expected<ExportReport, proto::BundleError> exportBundle(const store::DataDir& dir, const std::string& toDir,

@@ -196,7 +196,7 @@ std::expected<std::string, BundleError> openBundle(std::string_view file, std::s
 json CityBundle::toJson() const {
     json asked = json::array();
     for (const auto& c : askedCodes) asked.push_back(c);
-    return {{"protocol", kProtocolVersion},
+    json j = {{"protocol", kProtocolVersion},
             {"kiosk_id", kioskId},
             {"created_at", createdAt},
             {"manifest",
@@ -209,6 +209,8 @@ json CityBundle::toJson() const {
             {"status_cursor", statusCursor},
             {"config_version", configVersion},
             {"asked_codes", std::move(asked)}};
+    if (dictionaries) j["dictionaries"] = *dictionaries;
+    return j;
 }
 
 namespace {
@@ -259,6 +261,15 @@ std::expected<CityBundle, std::string> CityBundle::fromJson(const json& j, Recei
             b.askedCodes.push_back(c.get<std::string>());
         }
     }
+    if (auto d = j.find("dictionaries"); d != j.end()) {
+        if (!d->is_array()) return bad("dictionaries");
+        std::vector<std::string> names;
+        for (const auto& n : *d) {
+            if (!n.is_string()) return bad("dictionaries");
+            names.push_back(n.get<std::string>());
+        }
+        b.dictionaries = std::move(names);
+    }
     return b;
 }
 
@@ -276,6 +287,7 @@ json KioskBundle::toJson() const {
               {"status", status.toJson()},
               {"asked", askedReply.toJson()}};
     if (config) j["config"] = {{"version", config->version}, {"etag", config->etag}, {"document", config->document}};
+    if (dictionary) j["dictionary"] = {{"name", dictionary->name}, {"bytes_b64", platform::keys::base64Encode(dictionary->bytes)}};
     return j;
 }
 
@@ -315,6 +327,17 @@ std::expected<KioskBundle, std::string> KioskBundle::fromJson(const json& j) {
             !readText(*c, "document", cfg.document))
             return bad("config");
         b.config = std::move(cfg);
+    }
+    if (auto d = j.find("dictionary"); d != j.end() && !d->is_null()) {
+        BundleDictionary dict;
+        std::string b64;
+        if (!d->is_object() || !readText(*d, "name", dict.name) || !readText(*d, "bytes_b64", b64) ||
+            !isDictionaryName(dict.name))
+            return bad("dictionary");
+        auto raw = platform::keys::base64Decode(b64);
+        if (!raw || raw->empty()) return bad("dictionary");
+        dict.bytes = std::move(*raw);
+        b.dictionary = std::move(dict);
     }
     return b;
 }

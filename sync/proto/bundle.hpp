@@ -122,6 +122,9 @@ struct CityBundle {
     std::string statusCursor = "0";  // the kiosk's status cursor: updates after it come back
     std::string configVersion;       // the config the kiosk has ("" when none)
     std::vector<std::string> askedCodes;  // other kiosks' codes its residents looked up
+    // The payload dictionaries the kiosk has (shipped and installed). Absent in a bundle from a
+    // kiosk before this field: the backend then sends the configured dictionary anyway.
+    std::optional<std::vector<std::string>> dictionaries;
 
     nlohmann::json toJson() const;
     // Records are read as an upload is (RecordsUploadRequest::fromJson), without its 500 limit:
@@ -143,6 +146,14 @@ struct BundleConfig {
     bool operator==(const BundleConfig&) const = default;
 };
 
+// A payload dictionary (zstd, trained by `kiosk-backend train-dictionary`) travelling to a kiosk
+// that does not have the one its config names. On the wire: {"name", "bytes_b64"}.
+struct BundleDictionary {
+    std::string name;   // [a-z0-9._-], at most 32 characters (isDictionaryName)
+    std::string bytes;  // the raw dictionary
+    bool operator==(const BundleDictionary&) const = default;
+};
+
 // to_kiosk body.
 struct KioskBundle {
     std::string kioskId;
@@ -153,6 +164,7 @@ struct KioskBundle {
     StatusReply status;                     // updates for this kiosk's records after its cursor
     std::vector<StatusUpdateEntry> asked;   // updates for the asked codes
     std::optional<BundleConfig> config;
+    std::optional<BundleDictionary> dictionary;  // the one the config names, when the kiosk lacks it
 
     nlohmann::json toJson() const;
     static std::expected<KioskBundle, std::string> fromJson(const nlohmann::json& j);

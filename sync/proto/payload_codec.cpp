@@ -3,6 +3,9 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "proto/protocol.hpp"
@@ -14,6 +17,7 @@ namespace ksync::proto {
 constexpr std::string_view kShippedDictionaries[] = {"v1"};
 
 struct Dictionaries::Entry {
+    std::string raw;
     ZSTD_CDict* cdict = nullptr;
     ZSTD_DDict* ddict = nullptr;
     ~Entry() {
@@ -28,6 +32,7 @@ std::shared_ptr<const Dictionaries> Dictionaries::fromBytes(const std::map<std::
     std::shared_ptr<Dictionaries> d(new Dictionaries());
     for (const auto& [name, bytes] : dicts) {
         auto e = std::make_unique<Entry>();
+        e->raw = bytes;
         e->cdict = ZSTD_createCDict(bytes.data(), bytes.size(), kCompressionLevel);
         e->ddict = ZSTD_createDDict(bytes.data(), bytes.size());
         if (e->cdict == nullptr || e->ddict == nullptr) throw std::runtime_error("damaged zstd dictionary " + name);
@@ -36,18 +41,64 @@ std::shared_ptr<const Dictionaries> Dictionaries::fromBytes(const std::map<std::
     return d;
 }
 
+namespace {
+std::map<std::string, std::string> shippedBytes() {
+    std::map<std::string, std::string> dicts;
+    for (auto name : kShippedDictionaries) {
+        auto bytes = platform::assets::embedded("config/zstd-dict-" + std::string(name) + ".bin");
+        if (!bytes.empty()) dicts.emplace(std::string(name), std::string(bytes));
+    }
+    return dicts;
+}
+}  // namespace
+
 std::shared_ptr<const Dictionaries> Dictionaries::shipped() {
     // Built once per process: a level-19 CDict takes milliseconds to prepare.
-    static const std::shared_ptr<const Dictionaries> once = [] {
-        std::map<std::string, std::string> dicts;
-        for (auto name : kShippedDictionaries) {
-            auto bytes = platform::assets::embedded("config/zstd-dict-" + std::string(name) + ".bin");
-            if (!bytes.empty()) dicts.emplace(std::string(name), std::string(bytes));
-        }
-        return fromBytes(dicts);
-    }();
+    static const std::shared_ptr<const Dictionaries> once = fromBytes(shippedBytes());
     return once;
 }
+
+std::shared_ptr<const Dictionaries> Dictionaries::shippedWith(const std::map<std::string, std::string>& extra) {
+    if (extra.empty()) return shipped();
+    auto all = shippedBytes();
+    for (const auto& [name, bytes] : extra) all[name] = bytes;
+    return fromBytes(all);
+}
+
+std::optional<std::string> Dictionaries::bytesOf(std::string_view name) const {
+    auto it = m_entries.find(name);
+    if (it == m_entries.end()) return std::nullopt;
+    return it->second->raw;
+}
+
+bool isDictionaryName(std::string_view name) {
+    if (name.empty() || name.size() > 32 || name.front() == '.') return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+    return true;
+}
+
+std::expected<std::map<std::string, std::string>, std::string> readDictionaryDir(const std::string& dir) {
+    std::map<std::string, std::string> out;
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) return std::unexpected(dir + ": " + ec.message());
+    for (const auto& e : it) {
+        const std::string file = e.path().filename().string();
+        constexpr std::string_view prefix = "zstd-dict-", suffix = ".bin";
+        if (!file.starts_with(prefix) || !file.ends_with(suffix)) continue;
+        const std::string name = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+        if (!isDictionaryName(name)) return std::unexpected(file + ": not a dictionary name ([a-z0-9._-], at most 32)");
+        std::ifstream in(e.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) return std::unexpected(file + ": cannot be read");
+        if (ZDICT_getDictID(bytes.data(), bytes.size()) == 0) return std::unexpected(file + ": not a zstd dictionary");
+        out.emplace(name, std::move(bytes));
+    }
+    return out;
+}
+
+bool PayloadCodec::hasDictionary(std::string_view name) const { return m_dicts->has(name); }
 
 bool Dictionaries::has(std::string_view name) const { return m_entries.find(name) != m_entries.end(); }
 

@@ -88,7 +88,16 @@ constexpr std::string_view kV2 = R"sql(
 CREATE INDEX records_unsealed ON records (seq) WHERE content_format NOT LIKE 'sealed:%';
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
+// v3: payload dictionaries installed from a return bundle (USB), beside the shipped ones.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE payload_dictionaries (
+  name         TEXT PRIMARY KEY,
+  bytes        BLOB NOT NULL,
+  installed_at TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
 
 }  // namespace
 

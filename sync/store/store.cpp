@@ -166,7 +166,41 @@ std::string dictionaryName(const Db& db) {
 
 constexpr std::string_view kUnsealed = "content_format NOT LIKE 'sealed:%'";
 
+std::map<std::string, std::string> installedDictionaries(const Db& db) {
+    std::map<std::string, std::string> out;
+    Stmt s(db, "SELECT name, bytes FROM payload_dictionaries");
+    while (s.step()) out.emplace(s.text(0), s.blob(1));
+    return out;
+}
+
 }  // namespace
+
+proto::PayloadCodec& Store::Impl::payloadCodec(std::string_view wanted) {
+    if (codec && (wanted.empty() || codec->hasDictionary(wanted))) return *codec;
+    if (codec) {
+        Stmt s(db, "SELECT 1 FROM payload_dictionaries WHERE name = ?");
+        s.bind(1, wanted);
+        if (!s.step()) return *codec;  // not installed anywhere: plain zstd, as before
+    }
+    // A damaged row (written by hand) must not stop the kiosk from recording: shipped only.
+    std::shared_ptr<const proto::Dictionaries> dicts;
+    try {
+        dicts = proto::Dictionaries::shippedWith(installedDictionaries(db));
+    } catch (const std::runtime_error&) {
+        dicts = proto::Dictionaries::shipped();
+    }
+    codec.emplace(std::move(dicts));
+    return *codec;
+}
+
+Result<std::vector<std::string>> Store::dictionaryNames() {
+    return guarded([&] {
+        auto names = proto::Dictionaries::shipped()->names();
+        for (auto& [name, bytes] : installedDictionaries(m_impl->db))
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+        return names;
+    });
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -254,7 +288,7 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
         std::string format = "plain";
         std::string stored = record::encodeContent(r.content);
         if (auto key = sealingKey(db)) {
-            auto sealed = m_impl->payloadCodec().encodeSealed(stored, dictionaryName(db), *key);
+            auto sealed = m_impl->payloadCodec(dictionaryName(db)).encodeSealed(stored, dictionaryName(db), *key);
             format = std::move(sealed.format);
             stored = std::move(sealed.bytes);
         }
@@ -314,7 +348,7 @@ Result<std::size_t> Store::sealPlainRecords() {
             if (rows.empty()) break;
             Stmt up(db, "UPDATE records SET content_format = ?, content = ? WHERE seq = ? AND content_format = 'plain'");
             for (auto& [seq, plain] : rows) {
-                auto enc = m_impl->payloadCodec().encodeSealed(plain, dict, *key);
+                auto enc = m_impl->payloadCodec(dict).encodeSealed(plain, dict, *key);
                 up.reset();
                 up.bind(1, enc.format).bindBlob(2, enc.bytes).bind(3, seq).run();
                 ++sealed;

@@ -95,6 +95,7 @@ struct ReturnApply {
     std::vector<StatusUpdate> statuses;
     std::optional<std::string> statusCursor;  // set only when it moves forward
     std::optional<CachedConfig> config;       // replaces the cached config
+    std::optional<std::pair<std::string, std::string>> dictionary;  // name, bytes: installed
     std::vector<std::pair<std::string, std::string>> state;  // sync_state keys, written last
 };
 // What it changed; all zero (and nothing written) when the bundle brought nothing new.
@@ -104,7 +105,8 @@ struct ReturnApplied {
     std::size_t newStatuses = 0;
     bool cursorMoved = false;
     bool configTaken = false;
-    bool nothingNew() const { return !acknowledged && !quarantined && !newStatuses && !cursorMoved && !configTaken; }
+    bool dictionaryTaken = false;
+    bool nothingNew() const { return !acknowledged && !quarantined && !newStatuses && !cursorMoved && !configTaken && !dictionaryTaken; }
 };
 
 struct VerifyProblem {
@@ -148,6 +150,8 @@ public:
     Result<std::uint64_t> unsealedCount();
     // The payload dictionary the backend's config names ("v1" by default).
     Result<std::string> payloadDictionary();
+    // The payload dictionaries this kiosk can compress with: shipped, then installed.
+    Result<std::vector<std::string>> dictionaryNames();
     Result<std::optional<record::Record>> findByCode(std::string_view trackingCode);
     Result<std::optional<record::Record>> findBySeq(std::uint64_t seq);
     Result<std::optional<RecordSummary>> summaryByCode(std::string_view trackingCode);

@@ -89,6 +89,15 @@ Result<ReturnApplied> Store::applyReturn(const ReturnApply& a) {
             s.bind(1, a.config->version).bind(2, a.config->etag).bind(3, a.config->document).bind(4, a.config->fetchedAt).run();
             done.configTaken = true;
         }
+        if (a.dictionary) {
+            // Only when new or different: a dictionary's name is meant to name one set of bytes.
+            Stmt s(db,
+                   "INSERT INTO payload_dictionaries(name, bytes, installed_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT(name) DO UPDATE SET bytes = excluded.bytes, installed_at = excluded.installed_at "
+                   "WHERE payload_dictionaries.bytes <> excluded.bytes");
+            s.bind(1, a.dictionary->first).bindBlob(2, a.dictionary->second).bind(3, a.acknowledgedAt).run();
+            done.dictionaryTaken = db.changes() > 0;
+        }
         if (done.nothingNew()) return done;  // rolled back by the destructor: nothing written
         Stmt st(db, "INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         for (const auto& [key, value] : a.state) {
@@ -96,6 +105,7 @@ Result<ReturnApplied> Store::applyReturn(const ReturnApply& a) {
             st.reset();
         }
         tx.commit();
+        if (done.dictionaryTaken) m_impl->forgetCodec();
         return done;
     });
 }

@@ -27,10 +27,11 @@ struct Store::Impl {
     Db db;
     int schemaVersion = 0;
     std::optional<proto::PayloadCodec> codec;  // made on first use (sealing)
-    proto::PayloadCodec& payloadCodec() {
-        if (!codec) codec.emplace(proto::Dictionaries::shipped());
-        return *codec;
-    }
+    // The codec with the shipped dictionaries and those in payload_dictionaries. When `wanted`
+    // (the config's dictionary) is missing, the table is read again: another connection (a USB
+    // import) may have installed it since.
+    proto::PayloadCodec& payloadCodec(std::string_view wanted = {});
+    void forgetCodec() { codec.reset(); }
 };
 
 StoreError classify(const SqliteError& e);

@@ -395,3 +395,145 @@ TEST_CASE("export, the backend's import and the kiosk's import killed with SIGKI
     REQUIRE(verify);
     CHECK(verify->ok());
 }
+
+TEST_CASE("a payload dictionary trained at the city reaches a kiosk by stick; the kiosk's next records use it and "
+          "the backend opens them; a dictionary that does not load is refused whole") {
+    Backend b;
+    Kiosk k(b.url(), "7K3M");
+    k.enroll(b);
+    k.addRecords(3);
+    testsupport::TempDir usb;
+
+    // The operator trains "v2" with the real command into <data-dir>/dictionaries and names it.
+    const char* fixtures = std::getenv("KIOSK_FIXTURES_DIR");
+    REQUIRE(fixtures != nullptr);
+    const fs::path dictFile = b.dataDir() / "dictionaries" / "zstd-dict-v2.bin";
+    fs::create_directories(dictFile.parent_path());
+    auto trained = runProcess(KIOSK_BACKEND_PATH, {"train-dictionary", "--samples",
+                                                   std::string(fixtures) + "/seed_submissions.jsonl", "--out",
+                                                   dictFile.string(), "--size", "8192"});
+    INFO(trained.err);
+    REQUIRE(trained.exitCode == 0);
+    auto doc = nlohmann::json::parse(ksync::backend::defaultServedConfig());
+    doc["version"] = "2026-12-03.2";
+    doc["payload_dictionary"] = "v2";
+    REQUIRE(b.storage().setConfig(ksync::backend::makeConfigDocument(doc.dump())));
+
+    auto returnOf = [&](const std::string& file) {
+        auto r = backendImport(b, {file}, usb.path());
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        return bundlesIn(usb.path(), ".to-kiosk.ksb").back();
+    };
+    auto bodyOf = [&](const std::string& file) {
+        const std::string bytes = readFile(file);
+        auto key = platform::keys::DeviceKey::load(b.dataDir() / "backend.key");
+        REQUIRE(key);
+        auto body = proto::openBundle(bytes, key->publicKeyBase64());
+        REQUIRE(body);
+        auto parsed = proto::parseMessage<proto::KioskBundle>(*body);
+        REQUIRE(parsed);
+        return *parsed;
+    };
+
+    auto first = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(first);
+    const std::string firstReturn = returnOf(first->file);
+    const auto firstBody = bodyOf(firstReturn);
+    REQUIRE(firstBody.dictionary);
+    CHECK(firstBody.dictionary->name == "v2");
+    CHECK(firstBody.dictionary->bytes == readFile(dictFile.string()));
+
+    // Before the kiosk applies it, a copy signed by the backend but with bytes zstd cannot load
+    // is refused, and nothing of it (acknowledgements, config, dictionary) is applied.
+    {
+        auto key = platform::keys::DeviceKey::load(b.dataDir() / "backend.key");
+        REQUIRE(key);
+        auto broken = firstBody;
+        broken.dictionary->bytes = std::string("\x37\xa4\x30\xec", 4) + std::string(64, 'x');
+        const std::string file = proto::sealBundle(proto::BundleKind::ToKiosk, "7K3M", firstBody.issuedAtMs,
+                                                   proto::dumpMessage(broken), *key);
+        const auto before = snapshot(k, {});
+        auto refused = client::importBundle(k.dir(), (usb.path() / "broken.to-kiosk.ksb").string());
+        CHECK_FALSE(refused);  // no such file yet
+        writeFile(usb.path() / "broken.to-kiosk.ksb", file);
+        refused = client::importBundle(k.dir(), (usb.path() / "broken.to-kiosk.ksb").string());
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().refusal == proto::BundleRefusal::BadBody);
+        CHECK(snapshot(k, {}) == before);
+        CHECK(k.store().dictionaryNames().value() == std::vector<std::string>{"v1"});
+        fs::remove(usb.path() / "broken.to-kiosk.ksb");
+    }
+
+    auto applied = client::importBundle(k.dir(), firstReturn);
+    INFO((applied ? std::string() : applied.error().detail));
+    REQUIRE(applied);
+    CHECK(applied->dictionary == "v2");
+    CHECK(applied->configTaken);
+    CHECK(k.store().dictionaryNames().value() == std::vector<std::string>{"v1", "v2"});
+
+    // The kiosk's long-lived store (the app's connection, opened before the import) seals its
+    // next record with v2, and the backend, which has v2, stores it.
+    k.addRecords(1);
+    auto pending = k.store().unacknowledged();
+    REQUIRE(pending);
+    REQUIRE(pending->size() == 1);
+    CHECK(pending->front().contentFormat == "sealed:zstd-dict:v2");
+    auto second = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(second);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto imported = backendImport(b, {second->file}, usb.path());
+    INFO(imported.err);
+    REQUIRE(imported.exitCode == 0);
+    CHECK(imported.out.find("(1 mới, 0 đã có, 0 cần xem lại)") != std::string::npos);
+    CHECK(*b.storage().recordCount() == 4);
+    // The kiosk now lists v2: the next return bundle does not carry it again.
+    CHECK_FALSE(bodyOf(bundlesIn(usb.path(), ".to-kiosk.ksb").back()).dictionary);
+}
+
+TEST_CASE("codes a resident asked about at an offline kiosk travel in the bundle, and their status comes back") {
+    Backend b;
+    Kiosk k(b.url(), "7K3M");
+    k.enroll(b);
+    Kiosk other(b.url(), "4N8P");
+    other.enroll(b);
+    other.addRecords(2);
+    {
+        client::SyncClientOptions options;
+        options.transport = transportTo(b.url());
+        auto c = client::SyncClient::open(other.dir(), options);
+        REQUIRE(c);
+        REQUIRE(c->runPass().uploaded == 2);
+    }
+    const auto recent = other.store().listRecords(2);
+    REQUIRE(recent);
+    const std::string code = recent->front().trackingCode;
+    ksync::backend::StaffUpdate u{code, "answered", "UBND phường", "Trần Văn An", "", "Đã sửa cống"};
+    REQUIRE(ksync::backend::applyStaffUpdate(b.storage(), u, platform::clock::unixMillis(platform::clock::now())));
+
+    // The resident asks at 7K3M, which has no link: the code is remembered, once, newest last.
+    REQUIRE(client::rememberAskedCode(k.store(), code));
+    REQUIRE(client::rememberAskedCode(k.store(), "PAKN-ZZZZ-0000"));
+    REQUIRE(client::rememberAskedCode(k.store(), code));
+    CHECK(k.store().state(client::kStateAskedCodes).value().value() == nlohmann::json({"PAKN-ZZZZ-0000", code}).dump());
+    for (std::size_t i = 0; i < client::kMaxAskedCodes + 5; ++i)
+        REQUIRE(client::rememberAskedCode(k.store(), "X" + std::to_string(i)));
+    REQUIRE(client::rememberAskedCode(k.store(), code));
+    const auto kept = nlohmann::json::parse(k.store().state(client::kStateAskedCodes).value().value());
+    CHECK(kept.size() == client::kMaxAskedCodes);
+    CHECK(kept.back() == code);
+
+    testsupport::TempDir usb;
+    auto exported = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(exported);
+    auto r = backendImport(b, {exported->file}, usb.path());
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    auto applied = client::importBundle(k.dir(), bundlesIn(usb.path(), ".to-kiosk.ksb").back());
+    REQUIRE(applied);
+    auto latest = k.store().latestStatus(code);
+    REQUIRE(latest);
+    REQUIRE(*latest);
+    CHECK((*latest)->status == "answered");
+    CHECK((*latest)->officer == "Trần Văn An");
+}
