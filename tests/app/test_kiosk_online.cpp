@@ -1,5 +1,6 @@
 // Looking up a code that another kiosk issued: the kiosk asks the backend's public timeline.
 #include "kiosk_fixture.hpp"
+#include "client/bundle.hpp"
 #include "client/sync_client.hpp"
 #include "clock/clock.hpp"
 #include "service/backend_service.hpp"
@@ -66,4 +67,9 @@ TEST_CASE("an unknown code, or an unreachable backend, reads as not found and ne
     KioskFixture offline(ImVec2(1080.0f, 1920.0f), "http://127.0.0.1:9");  // nothing listens there
     lookUp(offline, unknown);
     CHECK(offline.state().tracking.messageKey == "track.not_found");
+    // The kiosk remembers the code it could not answer: its next USB bundle asks for it.
+    auto asked = offline.store().state(ksync::client::kStateAskedCodes);
+    REQUIRE(asked);
+    REQUIRE(*asked);
+    CHECK(**asked == nlohmann::json({unknown}).dump());
 }
