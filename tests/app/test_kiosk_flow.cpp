@@ -2,6 +2,8 @@
 #include "kiosk_fixture.hpp"
 
 #include "keys/device_key.hpp"
+#include "clock/clock.hpp"
+#include "proto/backend_config.hpp"
 #include "proto/bundle.hpp"
 
 using apptest::KioskFixture;
@@ -222,6 +224,31 @@ TEST_CASE("the staff panel exports to the USB stick and imports from it, with th
     waitUsb();
     CHECK_FALSE(k.state().staff.usbOk);
     CHECK(k.state().staff.usbMessageKey == "bundle.refused.io");
+
+    // The backend's return bundle with a newer config (a new category): applied, and the
+    // screens have the category at once, without a restart.
+    auto doc = nlohmann::json::parse(ksync::proto::defaultBackendConfigJson());
+    doc["version"] = "2026-12-03.9";
+    doc["categories"].push_back({{"code", "THUY_LOI"}, {"name_vi", "Thủy lợi nội đồng"}, {"name_en", "Irrigation"}});
+    ksync::proto::KioskBundle ret;
+    ret.kioskId = "7K3M";
+    ret.inReplyTo = "x";
+    ret.issuedAtMs = platform::clock::unixMillis(platform::clock::now());
+    ret.upload.kioskId = "7K3M";
+    ret.config = ksync::proto::BundleConfig{"2026-12-03.9", "\"e9\"", doc.dump()};
+    const std::string sealed = ksync::proto::sealBundle(ksync::proto::BundleKind::ToKiosk, "7K3M", ret.issuedAtMs,
+                                                        ksync::proto::dumpMessage(ret), backendKey);
+    REQUIRE(ksync::proto::writeFileAtomically((k.dir() / "usb").string(),
+                                              ksync::proto::bundleFileName(ksync::proto::BundleKind::ToKiosk, "7K3M",
+                                                                           ret.issuedAtMs),
+                                              sealed));
+    REQUIRE_FALSE(k.app().services().config().findCategory("THUY_LOI"));
+    k.tap("staff_usb_import");
+    waitUsb();
+    CHECK(k.state().staff.usbOk);
+    CHECK(k.state().staff.usbMessageKey == "bundle.imported_kiosk");
+    CHECK(k.app().services().config().version == "2026-12-03.9");
+    CHECK(k.app().services().config().findCategory("THUY_LOI"));
 }
 
 TEST_CASE("every screen can be drawn in landscape, large text and high contrast without losing a button") {
