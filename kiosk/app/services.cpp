@@ -93,15 +93,9 @@ void Services::run(const core::Effect& effect, const core::State& state) {
     else if (std::holds_alternative<fx::CallStaff>(effect)) log::info("kiosk", "resident asked for staff help");
 }
 
-void Services::storeRecord(const ksync::record::Draft& draft) {
-    auto valid = ksync::record::validateDraft(draft);
-    if (!valid) {  // the core validated it already; a mismatch is a bug, but lose nothing
-        log::error("store", "draft failed validation at store time");
-        m_queue.post(core::intent::StoreFailed{"store.io_error"});
-        return;
-    }
+void Services::storeRecord(const ksync::record::ValidDraft& draft) {
     const auto now = platform::clock::now();
-    auto rec = m_store->createRecord(*valid, m_settings.kioskId, platform::clock::formatUtc(now),
+    auto rec = m_store->createRecord(draft, m_settings.kioskId, platform::clock::formatUtc(now),
                                      platform::clock::isSystemClockSynchronised());
     if (!rec) {
         log::error("store", "record not stored: " + std::string(rec.error().messageKey()));

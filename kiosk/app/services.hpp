@@ -69,7 +69,7 @@ public:
 
 private:
     Services(const ServicesOptions& options, MainQueue& queue);
-    void storeRecord(const ksync::record::Draft& draft);
+    void storeRecord(const ksync::record::ValidDraft& draft);
     void printReceipt(const std::string& code);
     void lookupStatus(const std::string& code);
     void checkPin(const std::string& pin);

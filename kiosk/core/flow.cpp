@@ -165,7 +165,7 @@ struct FlowVisitor {
             return;
         }
         s.storing = true;
-        fx.push_back(effect::StoreRecord{f.draft()});
+        fx.push_back(effect::StoreRecord{std::move(*result)});
     }
     void operator()(const intent::Stored& i) {
         s.storing = false;

@@ -183,7 +183,7 @@ using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, i
 
 // ---- effects (for the app shell) ---------------------------------------------------------
 namespace effect {
-struct StoreRecord { record::Draft draft; };       // store durably, then answer Stored / StoreFailed
+struct StoreRecord { record::ValidDraft draft; };  // validated once, at Confirm; store durably, then Stored / StoreFailed
 struct PrintReceipt { std::string trackingCode; }; // answer Printed / PrintFailed
 struct Speak { std::string text; };                // text to read aloud (already resolved)
 struct SpeakKey { std::string key; };              // a string key to resolve and read

@@ -140,10 +140,12 @@ TEST_CASE("confirm asks to store the draft once, even when tapped twice") {
     d(intent::Confirm{});
     const auto* store = d.effect<effect::StoreRecord>();
     REQUIRE(store);
-    CHECK(store->draft.type == "PAKN");
+    // Validated once, here: the store takes this ValidDraft as it is.
+    CHECK(store->draft.type == ksync::record::RecordType::Pakn);
     CHECK(store->draft.category == "MOI_TRUONG");
-    CHECK(store->draft.anonymous);
-    CHECK(store->draft.channel == "kiosk");
+    CHECK_FALSE(store->draft.content.contact);
+    CHECK(store->draft.channel == ksync::record::Channel::Kiosk);
+    CHECK_FALSE(store->draft.content.body.empty());
     CHECK(d.s().storing);
     d(intent::Confirm{});
     CHECK(d.last.empty());
