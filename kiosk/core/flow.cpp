@@ -212,6 +212,9 @@ struct FlowVisitor {
         const std::string code = s.screen == Screen::Receipt && s.receipt ? s.receipt->trackingCode : s.tracking.code;
         if (!code.empty()) fx.push_back(effect::SpeakCode{code});
     }
+    void operator()(const intent::SpeakText& i) {
+        if (!i.text.empty()) fx.push_back(effect::Speak{i.text});
+    }
     void operator()(const intent::SetLanguage& i) {
         if (i.language == "vi" || i.language == "en") s.prefs.language = i.language;
     }
@@ -241,6 +244,7 @@ struct FlowVisitor {
         s.tracking.loading = false;
         s.tracking.found = i.found;
         s.tracking.timeline = i.timeline;
+        s.tracking.loadedAtMs = f.m_now;
         if (!i.found) s.tracking.messageKey = "track.not_found";
     }
     void operator()(const intent::Touch&) {}

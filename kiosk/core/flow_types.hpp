@@ -89,6 +89,7 @@ struct Tracking {
     bool loading = false;
     bool found = false;
     std::vector<StatusEntry> timeline;  // oldest first
+    std::int64_t loadedAtMs = 0;        // when the timeline came: its day is "today" for the deadline
 };
 
 struct Staff {
@@ -140,6 +141,7 @@ struct Done {};                                      // leave the receipt screen
 struct Reprint {};
 struct SpeakScreen {};                               // "Nghe hướng dẫn"
 struct SpeakCode {};                                 // "Nghe mã số"
+struct SpeakText { std::string text; };              // "Nghe" beside a part of the screen, already worded
 struct SetLanguage { std::string language; };
 struct SetTextSize { TextSize size; };
 struct ToggleContrast {};
@@ -174,7 +176,7 @@ struct UsbDone {
 using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, intent::Next, intent::PickCategory,
                             intent::SetText, intent::PickWard, intent::ChooseContact, intent::SetConsent,
                             intent::EditSection, intent::Confirm, intent::Done, intent::Reprint,
-                            intent::SpeakScreen, intent::SpeakCode, intent::SetLanguage, intent::SetTextSize,
+                            intent::SpeakScreen, intent::SpeakCode, intent::SpeakText, intent::SetLanguage, intent::SetTextSize,
                             intent::ToggleContrast, intent::ToggleSpeech, intent::CallStaff, intent::SubmitCode,
                             intent::CodeScanned, intent::Touch, intent::Tick, intent::OpenStaff, intent::SubmitPin,
                             intent::StaffToggleAssisted, intent::StaffExit, intent::StaffClose, intent::Stored,
