@@ -17,10 +17,9 @@ void registerIme(CLI::App& app, Context& ctx) {
     cmd->add_option("MODE", o->mode, "telex, vni, simple or off")->required();
     cmd->add_flag("--new-style", o->newStyle, "New tone placement (hoà, thuỷ) instead of the old (hòa, thủy)");
     cmd->callback([o, &ctx] {
-        (void)ctx;
         const int rc = input::runImeCli(o->mode, o->newStyle, std::cin, std::cout, std::cerr);
-        if (rc == 2) throw Failure{kExitUsage, "MODE must be telex, vni, simple or off"};
-        if (rc != 0) throw Failure{kExitFailed, "some lines were not valid UTF-8"};
+        if (rc == 2) throw Failure{kExitUsage, ctx.text("ctl.ime_mode_invalid")};
+        if (rc != 0) throw Failure{kExitFailed, ctx.text("ctl.ime_bad_utf8")};
     });
 }
 

@@ -35,9 +35,8 @@ void registerInit(CLI::App& app, Context& ctx) {
         if (!ksync::record::isValidKioskId(id)) throw Failure{kExitUsage, ctx.text("ctl.kiosk_id_invalid")};
         const DataDir dir = ctx.dir();
         if (auto existing = loadSettings(dir); existing && existing->kioskId != id && !o->force)
-            throw Failure{kExitFailed, "already initialised as kiosk " + existing->kioskId +
-                                           " — a kiosk's id must not change once it has records (use --force "
-                                           "only on a fresh directory)"};
+            throw Failure{kExitFailed, ctx.strings.format("ctl.already_initialised",
+                                                          {{"kiosk", existing->kioskId}})};
         KioskSettings s{id, o->centre, o->language, o->backend, o->printer, {}, {}};
         if (auto existing = loadSettings(dir)) {
             s.caBundle = existing->caBundle;
@@ -48,7 +47,10 @@ void registerInit(CLI::App& app, Context& ctx) {
             throw Failure{kExitUsage, ctx.text("ctl.backend_key_invalid")};
         std::error_code ec;
         std::filesystem::create_directories(dir.root, ec);
-        if (ec) throw Failure{kExitStorage, "cannot create " + dir.root.string() + ": " + ec.message()};
+        if (ec)
+            throw Failure{kExitStorage,
+                          ctx.strings.format("ctl.cannot_create_dir", {{"dir", dir.root.string()},
+                                                                       {"reason", ec.message()}})};
         auto store = Store::open(dir.database());
         if (!store) ctx.failStore(store.error());
         if (auto r = saveSettings(dir, s); !r) throw Failure{kExitStorage, r.error()};

@@ -68,7 +68,8 @@ void registerReceiptCmd(CLI::App& app, Context& ctx) {
         if (ext == ".png") bytes = print::encodePng(*raster);
         else if (ext == ".pdf") bytes = print::encodePdf(*raster, o->a4 ? print::PdfLayout::A4Form : print::PdfLayout::CentredSlip);
         else if (ext == ".bin") bytes = print::encodeEscPos(*raster, print::EscPosOptions{});
-        else throw Failure{kExitUsage, "--out must end in .bin, .png or .pdf"};
+        else
+            throw Failure{kExitUsage, ctx.text("ctl.receipt_out_ext")};
         if (auto w = print::writeFileAtomically(o->out, bytes); !w) throw Failure{kExitStorage, w.error().detail};
         if (ctx.json) ctx.printJson({{"tracking_code", receipt.trackingCode}, {"out", o->out}, {"bytes", bytes.size()}});
         else std::cout << o->out << "\n";

@@ -1,6 +1,7 @@
 // kioskctl list / show: what this kiosk holds.
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "ctl/context.hpp"
 #include "proto/protocol.hpp"
@@ -14,6 +15,11 @@ using ksync::record::Record;
 
 std::string statusText(const Context& ctx, const std::string& status) {
     return status.empty() ? std::string{} : ctx.text("status." + status);
+}
+
+// Characters as the validator counts them (code points), not bytes.
+std::size_t codePoints(std::string_view utf8) {
+    return displayWidth(utf8);
 }
 
 void registerList(CLI::App& app, Context& ctx) {
@@ -37,14 +43,67 @@ void registerList(CLI::App& app, Context& ctx) {
             ctx.printJson(arr);
             return;
         }
+        // The backend's latest status first when there is one, then the upload state.
         for (const auto& r : *rows) {
-            std::cout << std::setw(7) << r.seq << "  " << r.trackingCode << "  " << r.createdAt << "  "
-                      << std::left << std::setw(14) << r.category << std::right << "  "
-                      << ctx.text("status." + r.outboxState);
-            if (!r.backendStatus.empty()) std::cout << " · " << statusText(ctx, r.backendStatus);
-            std::cout << "\n";
+            std::cout << std::setw(7) << r.seq << "  " << r.trackingCode << "  " << r.createdAt
+                      << "  " << std::left << std::setw(14) << r.category << std::right << "  ";
+            if (!r.backendStatus.empty()) std::cout << statusText(ctx, r.backendStatus) << " · ";
+            std::cout << ctx.text("status." + r.outboxState) << "\n";
         }
     });
+}
+
+// The human-readable record: the backend's latest status first, then how far the upload got, then
+// what the kiosk knows of the record. Every label comes from the string tables of this run's
+// language; contact details are never printed (only whether there are any).
+void printShow(const Context& ctx, const std::string& canonical, const std::optional<Record>& rec,
+               const std::optional<ksync::store::StatusUpdate>& latest,
+               const std::vector<ksync::store::StatusUpdate>& history, const std::string& outbox,
+               const ksync::proto::BackendConfig& config) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.emplace_back(ctx.text("ctl.show.status"),
+                      latest ? ctx.strings.format("ctl.show.status_value",
+                                                  {{"status", statusText(ctx, latest->status)},
+                                                   {"time", latest->updatedAt}})
+                             : ctx.text("ctl.show.status_none"));
+    if (rec) {
+        const Record& r = *rec;
+        if (!outbox.empty())
+            rows.emplace_back(ctx.text("ctl.show.upload"), ctx.text("ctl.upload." + outbox));
+        rows.emplace_back(ctx.text("field.type"),
+                          ctx.text("type." + std::string(ksync::record::typeCode(r.header.type))));
+        rows.emplace_back(ctx.text("field.category"), ctx.categoryName(config, r.header.category));
+        if (r.sealed)
+            rows.emplace_back(ctx.text("field.body"), ctx.text("ctl.content_sealed"));
+        else
+            rows.emplace_back(ctx.text("field.title"), r.content.title);
+        std::string received =
+            ctx.strings.format("ctl.show.received_at_value", {{"time", r.header.createdAt}});
+        if (!r.header.clockSynced) received += " — " + ctx.text("ctl.show.clock_unsynced");
+        rows.emplace_back(ctx.text("ctl.show.received_at"), received);
+        std::string channel = ctx.text("ctl.show.channel." +
+                                       std::string(ksync::record::channelCode(r.header.channel)));
+        if (r.header.staffAssisted) channel += " (" + ctx.text("ctl.show.assisted") + ")";
+        rows.emplace_back(ctx.text("field.channel"), channel);
+        if (!r.sealed)
+            rows.emplace_back(
+                ctx.text("ctl.show.contact"),
+                ctx.text(r.content.contact ? "ctl.show.contact_given" : "ctl.show.contact_none"));
+    }
+    std::cout << canonical << "\n";
+    printRows(rows, "  ");
+    if (history.empty()) return;
+    std::cout << "  " << ctx.text("ctl.show.history") << ":\n";
+    for (const auto& u : history) {
+        std::cout << "    " << u.updatedAt << "  " << statusText(ctx, u.status) << "\n";
+        std::vector<std::pair<std::string, std::string>> details;
+        if (!u.agency.empty()) details.emplace_back(ctx.text("ctl.show.agency"), u.agency);
+        if (!u.officer.empty()) details.emplace_back(ctx.text("ctl.show.officer"), u.officer);
+        if (!u.expectedDate.empty())
+            details.emplace_back(ctx.text("ctl.show.expected"), u.expectedDate);
+        if (!u.note.empty()) details.emplace_back(ctx.text("ctl.show.note"), u.note);
+        printRows(details, "      ");
+    }
 }
 
 void registerShow(CLI::App& app, Context& ctx) {
@@ -69,15 +128,18 @@ void registerShow(CLI::App& app, Context& ctx) {
         auto summary = store.summaryByCode(canonical);
         if (!summary) ctx.failStore(summary.error());
         const std::string outbox = *summary ? (*summary)->outboxState : std::string{};
+        const auto config = ctx.backendConfig(store);
         if (ctx.json) {
             nlohmann::json j{{"tracking_code", canonical}};
             if (*rec) {
                 const Record& r = **rec;
                 j["header"] = ksync::proto::headerToJson(r.header);
+                j["category_name"] = ctx.categoryName(config, r.header.category);
                 j["sealed"] = r.sealed;
                 if (!r.sealed) {  // plain only on a kiosk that has no backend key yet
                     j["title"] = r.content.title;
-                    j["body_chars"] = r.content.body.size();
+                    j["body_chars"] = codePoints(r.content.body);
+                    j["body_bytes"] = r.content.body.size();
                     j["anonymous"] = !r.content.contact.has_value();
                 }
                 j["outbox"] = outbox;
@@ -92,31 +154,7 @@ void registerShow(CLI::App& app, Context& ctx) {
             ctx.printJson(j);
             return;
         }
-        std::cout << canonical << "\n";
-        if (*rec) {
-            const Record& r = **rec;
-            std::cout << "  " << ctx.text("status." + outbox) << "\n";
-            std::cout << "  " << ctx.text("field.type") << ": " << ctx.text("type." + std::string(ksync::record::typeCode(r.header.type))) << "\n"
-                      << "  " << ctx.text("field.category") << ": " << r.header.category << "\n";
-            if (r.sealed)
-                std::cout << "  " << ctx.text("field.body") << ": " << ctx.text("ctl.content_sealed") << "\n";
-            else
-                std::cout << "  " << ctx.text("field.title") << ": " << r.content.title << "\n";
-            std::cout << "  created: " << r.header.createdAt << (r.header.clockSynced ? "" : " (clock not synchronised)") << "\n"
-                      << "  channel: " << ksync::record::channelCode(r.header.channel)
-                      << (r.header.staffAssisted ? " (staff-assisted)" : "") << "\n";
-            if (!r.sealed)
-                std::cout << "  " << ctx.text("contact.title") << ": "
-                          << (r.content.contact ? ctx.text("contact.with") : ctx.text("review.anonymous")) << "\n";
-        }
-        for (const auto& u : *history) {
-            std::cout << "  " << u.updatedAt << "  " << statusText(ctx, u.status);
-            if (!u.agency.empty()) std::cout << " — " << u.agency;
-            if (!u.officer.empty()) std::cout << " (" << u.officer << ")";
-            if (!u.expectedDate.empty()) std::cout << " → " << u.expectedDate;
-            if (!u.note.empty()) std::cout << "\n      " << u.note;
-            std::cout << "\n";
-        }
+        printShow(ctx, canonical, *rec, *latest, *history, outbox, config);
     });
 }
 

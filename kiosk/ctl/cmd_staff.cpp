@@ -9,7 +9,7 @@ namespace kiosk::ctl {
 std::string hashStaffPin(const Context& ctx, const std::string& pin) {
     if (!platform::auth::isAcceptablePin(pin)) throw Failure{kExitUsage, ctx.text("ctl.pin_invalid")};
     auto hash = platform::auth::hashPin(pin);
-    if (!hash) throw Failure{kExitFailed, "could not hash the PIN (out of memory?)"};
+    if (!hash) throw Failure{kExitFailed, ctx.text("ctl.pin_hash_failed")};
     return *hash;
 }
 

@@ -55,24 +55,28 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
                            {"last_error_code", lastErrorCode ? nlohmann::json(lastErrorCode->code) : nlohmann::json()}});
             return;
         }
-        const bool vi = ctx.strings.language() == "vi";
-        std::cout << (vi ? "Ki-ốt " : "Kiosk ") << settings.kioskId << " — " << settings.centre << "\n"
-                  << (vi ? "  Thư mục dữ liệu:   " : "  Data directory:    ") << ctx.dir().root.string() << "\n"
-                  << (vi ? "  Máy chủ:           " : "  Backend:           ") << settings.backendUrl << "\n"
-                  << (vi ? "  Số hồ sơ:          " : "  Records:           ") << *count << "\n"
-                  << (vi ? "  Đang chờ gửi:      " : "  Waiting to send:   ") << stats->queued << "\n"
-                  << (vi ? "  Chờ lâu nhất:      " : "  Oldest waiting:    ")
-                  << (oldestAgeMs ? describeAge(ctx, *oldestAgeMs) : std::string("—")) << "\n"
-                  << (vi ? "  Đã gửi:            " : "  Sent:              ") << stats->uploaded << "\n"
-                  << (vi ? "  Cần cán bộ xem:    " : "  Needs staff:       ") << stats->quarantined << "\n"
-                  << (vi ? "  Niêm phong:        " : "  Sealing:           ")
-                  << (sealing ? ctx.strings.format("ctl.sealing_on", {{"count", std::to_string(*unsealed)}})
-                              : ctx.strings.format("ctl.sealing_off", {{"count", std::to_string(*unsealed)}}))
-                  << "\n"
-                  << (vi ? "  Liên lạc lần cuối: " : "  Last contact:      ")
-                  << (lastContact.empty() ? ctx.text("ctl.never") : lastContact) << "\n"
-                  << (vi ? "  Lỗi gần nhất:      " : "  Last error:        ") << (lastError.empty() ? "—" : lastError)
+        const std::vector<std::pair<std::string, std::string>> rows{
+            {ctx.text("ctl.status.data_dir"), ctx.dir().root.string()},
+            {ctx.text("ctl.status.backend"), settings.backendUrl},
+            {ctx.text("ctl.status.records"), std::to_string(*count)},
+            {ctx.text("ctl.status.queued"), std::to_string(stats->queued)},
+            {ctx.text("ctl.status.oldest"),
+             oldestAgeMs ? describeAge(ctx, *oldestAgeMs) : std::string("—")},
+            {ctx.text("ctl.status.uploaded"), std::to_string(stats->uploaded)},
+            {ctx.text("ctl.status.quarantined"), std::to_string(stats->quarantined)},
+            {ctx.text("ctl.status.sealing"),
+             ctx.strings.format(sealing ? "ctl.sealing_on" : "ctl.sealing_off",
+                                {{"count", std::to_string(*unsealed)}})},
+            {ctx.text("ctl.status.last_contact"),
+             lastContact.empty() ? ctx.text("ctl.never") : lastContact},
+            {ctx.text("ctl.status.last_error"), lastError.empty() ? std::string("—") : lastError},
+        };
+        std::cout << ctx.strings.format("ctl.status.kiosk",
+                                        {{"kiosk", settings.kioskId}, {"centre", settings.centre}})
                   << "\n";
+        // The value column where it has always been, in both languages (the longest Vietnamese
+        // label, "Liên lạc lần cuối:"), for whoever reads these lines with a script.
+        printRows(rows, "  ", 18);
     });
 }
 
@@ -90,7 +94,10 @@ void registerVerify(CLI::App& app, Context& ctx) {
         } else if (rep->ok()) {
             std::cout << ctx.strings.format("ctl.verify_ok", {{"count", std::to_string(rep->records)}}) << "\n";
         } else {
-            if (rep->integrity != "ok") std::cout << "integrity_check: " << rep->integrity << "\n";
+            if (rep->integrity != "ok")
+                std::cout << ctx.strings.format("ctl.verify_integrity",
+                                                {{"result", rep->integrity}})
+                          << "\n";
             for (const auto& p : rep->problems) std::cout << "  #" << p.seq << ": " << p.reason << "\n";
         }
         if (!rep->ok()) {

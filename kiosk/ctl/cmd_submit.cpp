@@ -53,13 +53,15 @@ void registerSubmit(CLI::App& app, Context& ctx) {
                 d.body = readAll(std::cin);
             } else {
                 std::ifstream in(o->bodyFile, std::ios::binary);
-                if (!in) throw Failure{kExitFailed, "cannot read " + o->bodyFile};
+                if (!in)
+                    throw Failure{kExitFailed, ctx.strings.format("ctl.cannot_read_file",
+                                                                  {{"file", o->bodyFile}})};
                 d.body = readAll(in);
             }
         }
         const bool anyContact = !d.name.empty() || !d.phone.empty() || !d.email.empty() || !d.contactAddress.empty();
         if (o->anonymous && anyContact)
-            throw Failure{kExitUsage, "--anonymous cannot be combined with --name/--phone/--email/--address"};
+            throw Failure{kExitUsage, ctx.text("ctl.anonymous_with_contact")};
         d.anonymous = !anyContact;
         const auto settings = ctx.settings();
         auto store = ctx.openStore();

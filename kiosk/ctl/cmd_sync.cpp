@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "client/sync_client.hpp"
+#include "client/sync_error.hpp"
 #include "client/sync_worker.hpp"
 #include "ctl/context.hpp"
 
@@ -11,11 +12,31 @@ namespace {
 
 using namespace ksync::client;
 
+int exitCodeOf(const SyncError& e) {
+    return e.kind == SyncErrorKind::Storage     ? kExitStorage
+           : e.kind == SyncErrorKind::BadConfig ? kExitNotReady
+                                                : kExitFailed;
+}
+
 [[noreturn]] void failSync(const Context& ctx, const SyncError& e) {
-    const int code = e.kind == SyncErrorKind::Storage ? kExitStorage
-                     : e.kind == SyncErrorKind::BadConfig ? kExitNotReady
-                                                          : kExitFailed;
-    throw Failure{code, ctx.strings.format("sync.once_failed", {{"error", ctx.text(e.messageKey())}}) + " (" + e.detail + ")"};
+    throw Failure{exitCodeOf(e),
+                  ctx.strings.format("sync.once_failed", {{"error", ctx.text(e.messageKey())}}) +
+                      " (" + e.detail + ")"};
+}
+
+// An enrolment that did not go through, in words for the operator who holds the token. The
+// backend's refusal code (bad_token, enrolled_with_another_key) arrives only in the technical
+// detail of an AuthRefused error ("403 bad_token"), so it is read from there; every other kind
+// is worded as the sync layer's error of that kind.
+[[noreturn]] void failEnroll(const Context& ctx, const SyncError& e) {
+    std::string reason = ctx.text(e.messageKey());
+    if (e.kind == SyncErrorKind::AuthRefused && e.detail.ends_with("bad_token"))
+        reason = ctx.text("ctl.enroll.bad_token");
+    else if (e.kind == SyncErrorKind::AuthRefused &&
+             e.detail.ends_with("enrolled_with_another_key"))
+        reason = ctx.text("ctl.enroll.other_key");
+    throw Failure{exitCodeOf(e), ctx.strings.format("ctl.enroll_failed", {{"reason", reason}}) +
+                                     " (" + e.detail + ")"};
 }
 
 void registerEnroll(CLI::App& app, Context& ctx) {
@@ -25,9 +46,9 @@ void registerEnroll(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, token] {
         ctx.settings();
         auto client = SyncClient::open(ctx.dir());
-        if (!client) failSync(ctx, client.error());
+        if (!client) failEnroll(ctx, client.error());
         auto fp = client->enroll(*token);
-        if (!fp) failSync(ctx, fp.error());
+        if (!fp) failEnroll(ctx, fp.error());
         if (ctx.json)
             ctx.printJson({{"kiosk_id", client->kioskId()}, {"enrolled", true}, {"backend_key_fingerprint", *fp}});
         else
@@ -90,8 +111,17 @@ void registerSyncCmd(CLI::App& app, Context& ctx) {
         SyncWorker worker(ctx.dir(), wo, [&ctx](const SyncEvent& e) {
             if (e.kind != SyncEvent::Kind::PassFinished) return;
             const auto& s = e.snapshot;
-            std::cout << (s.lastError.empty() ? "ok" : s.lastError) << " · " << ctx.text("status.queued") << ": " << s.queued
-                      << " · " << ctx.text("status.quarantined") << ": " << s.quarantined << " · +" << e.report.uploaded
+            // The worker gives a code; text that is not one is a sentence an older version stored.
+            const std::string_view key = storedErrorMessageKey(s.lastError);
+            const std::string result =
+                s.lastError.empty() ? ctx.text("ctl.sync.pass_ok")
+                : key.empty()       ? s.lastError
+                                    : ctx.strings.format(key, {{"reason", s.lastErrorDetail}});
+            std::cout << ctx.strings.format("ctl.sync.pass",
+                                            {{"result", result},
+                                             {"queued", std::to_string(s.queued)},
+                                             {"quarantined", std::to_string(s.quarantined)},
+                                             {"uploaded", std::to_string(e.report.uploaded)}})
                       << std::endl;
         });
         std::cout << ctx.strings.format("sync.running", {{"backend", settings.backendUrl}}) << std::endl;

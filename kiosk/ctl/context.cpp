@@ -1,5 +1,6 @@
 #include "ctl/context.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace kiosk::ctl {
@@ -48,27 +49,60 @@ BackendConfig Context::backendConfig(Store& store) const {
         if (auto parsed = parseBackendConfig((*cached)->document)) return *parsed;
     }
     auto fallback = parseBackendConfig(defaultBackendConfigJson());
-    if (!fallback) throw Failure{kExitFailed, "default config: " + fallback.error()};
+    if (!fallback)
+        throw Failure{kExitFailed,
+                      strings.format("ctl.default_config_invalid", {{"reason", fallback.error()}})};
     return *fallback;
+}
+
+std::string Context::categoryName(const BackendConfig& config, std::string_view code) const {
+    const bool en = strings.language() == "en";
+    auto nameIn = [&](const BackendConfig& c) -> std::optional<std::string> {
+        const auto* cat = c.findCategory(code);
+        if (!cat) return std::nullopt;
+        const std::string& name = en && !cat->nameEn.empty() ? cat->nameEn : cat->nameVi;
+        return name.empty() ? std::nullopt : std::optional<std::string>(name);
+    };
+    if (auto name = nameIn(config)) return *name;
+    if (auto shipped = parseBackendConfig(defaultBackendConfigJson()))
+        if (auto name = nameIn(*shipped)) return *name;
+    return std::string(code);
 }
 
 void Context::printJson(const nlohmann::json& j) const { std::cout << j.dump(2) << "\n"; }
 
 std::string describeAge(const Context& ctx, std::int64_t ms) {
     const std::int64_t minutes = ms / 60000;
-    const bool vi = ctx.strings.language() == "vi";
-    if (minutes < 1) return vi ? "dưới 1 phút" : "under a minute";
+    if (minutes < 1) return ctx.text("ctl.age.under_minute");
     const std::int64_t days = minutes / (60 * 24), hours = (minutes / 60) % 24, mins = minutes % 60;
     std::string out;
-    auto part = [&](std::int64_t n, const char* viUnit, const char* enUnit) {
+    auto part = [&](std::int64_t n, std::string_view key) {
         if (n == 0) return;
         if (!out.empty()) out += " ";
-        out += std::to_string(n) + " " + (vi ? viUnit : enUnit);
+        out += ctx.strings.format(key, {{"n", std::to_string(n)}});
     };
-    part(days, "ngày", days == 1 ? "day" : "days");
-    part(hours, "giờ", "h");
-    if (days == 0) part(mins, "phút", "min");
+    part(days, days == 1 ? "ctl.age.day" : "ctl.age.days");
+    part(hours, "ctl.age.hours");
+    if (days == 0) part(mins, "ctl.age.minutes");
     return out;
+}
+
+std::size_t displayWidth(std::string_view utf8) {
+    std::size_t n = 0;
+    for (char c : utf8)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;  // not a continuation byte
+    return n;
+}
+
+void printRows(const std::vector<std::pair<std::string, std::string>>& rows,
+               std::string_view indent, std::size_t minWidth) {
+    std::size_t width = minWidth;
+    for (const auto& row : rows) width = std::max(width, displayWidth(row.first) + 1);
+    for (const auto& [label, value] : rows) {
+        std::string padded = label + ":";
+        padded.append(width - displayWidth(padded), ' ');
+        std::cout << indent << padded << " " << value << "\n";
+    }
 }
 
 }  // namespace kiosk::ctl

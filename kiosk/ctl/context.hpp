@@ -3,8 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "proto/backend_config.hpp"
 #include "store/data_dir.hpp"
@@ -36,6 +40,11 @@ struct Context {
     ksync::store::KioskSettings settings() const;  // throws Failure when not initialised
     ksync::store::Store openStore() const;         // throws Failure
     ksync::proto::BackendConfig backendConfig(ksync::store::Store& store) const;
+    // A category's name in this run's language, as the kiosk's screens and receipts name it: from
+    // `config` (the cached one), else from the default categories shipped with the software (a
+    // record whose category a newer config retired), else the code itself.
+    std::string categoryName(const ksync::proto::BackendConfig& config,
+                             std::string_view code) const;
     [[noreturn]] void failStore(const ksync::store::StoreError& e) const;
     const std::string& text(std::string_view key) const { return strings.get(key); }
     void printJson(const nlohmann::json& j) const;
@@ -55,7 +64,15 @@ void registerBundle(CLI::App& app, Context& ctx);   // export, import (USB bundl
 // The Argon2id hash of a staff PIN; throws Failure for a PIN that is not 4-8 digits.
 std::string hashStaffPin(const Context& ctx, const std::string& pin);
 
-// "3 giờ 12 phút" / "3 h 12 min" for an age in milliseconds.
+// "3 giờ 12 phút" / "3 h 12 min" for an age in milliseconds (ctl.age.* in the string tables).
 std::string describeAge(const Context& ctx, std::int64_t ms);
+
+// Characters (code points) in UTF-8 text. The string tables are NFC, so that is one per letter,
+// diacritics included: what lines up labels on a terminal.
+std::size_t displayWidth(std::string_view utf8);
+// Prints "label: value" rows to stdout, each after `indent`, with the values lined up whatever
+// the language of the labels: "label:" padded to the longest, or to `minWidth` characters.
+void printRows(const std::vector<std::pair<std::string, std::string>>& rows,
+               std::string_view indent, std::size_t minWidth = 0);
 
 }  // namespace kiosk::ctl

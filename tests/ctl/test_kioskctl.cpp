@@ -3,13 +3,21 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "backend_process.hpp"
+#include "child.hpp"
 #include "keys/device_key.hpp"
+#include "proto/backend_config.hpp"
 #include "record/tracking_code.hpp"
 #include "run_process.hpp"
+#include "store/store.hpp"
 #include "test_support.hpp"
+#include "text/strings.hpp"
 
 using testsupport::ProcessResult;
 
@@ -38,6 +46,65 @@ struct Kiosk {
         return r.out.substr(0, r.out.size() - 1);
     }
 };
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (from < text.size()) {
+        const auto nl = text.find('\n', from);
+        out.push_back(text.substr(from, nl == std::string::npos ? std::string::npos : nl - from));
+        if (nl == std::string::npos) break;
+        from = nl + 1;
+    }
+    return out;
+}
+
+// The line of `out` that starts (after its indent) with `label` followed by ':', or "".
+std::string row(const std::string& out, const std::string& label) {
+    for (const auto& l : lines(out)) {
+        const auto start = l.find_first_not_of(' ');
+        if (start != std::string::npos && l.compare(start, label.size() + 1, label + ":") == 0)
+            return l;
+    }
+    return {};
+}
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// Every kioskctl label and wording of `prefixes` that differs between the two languages: none of
+// the other language's may be in `out` (a run speaks one language). `skipLine`: a line of data
+// (a resident's Vietnamese title) left out of the check.
+void checkOneLanguage(const std::string& out, const std::string& lang,
+                      std::vector<std::string> prefixes, const std::string& skipLine = {}) {
+    const auto own = platform::text::Strings::load(lang);
+    const auto other = platform::text::Strings::load(lang == "vi" ? "en" : "vi");
+    std::string checked;
+    for (const auto& l : lines(out))
+        if (skipLine.empty() || !has(l, skipLine)) checked += l + "\n";
+    for (const auto& [key, text] : other.all()) {
+        bool ours = false;
+        for (const auto& p : prefixes) ours = ours || key.starts_with(p);
+        if (!ours || text == own.get(key)) continue;
+        // A wording with placeholders: its first fixed part (long enough to mean something).
+        const std::string fixed = text.substr(0, text.find('{'));
+        if (fixed.size() < 4) continue;
+        INFO(lang << " output holds the other language's " << key << " \"" << fixed << "\":\n"
+                  << out);
+        CHECK_FALSE(has(checked, fixed));
+    }
+    // The English words the Vietnamese output used to carry.
+    if (lang == "vi")
+        for (const char* legacy :
+             {"created:", "channel:", "clock not synchronised", "staff-assisted", "staff_entry"}) {
+            INFO(out);
+            CHECK_FALSE(has(checked, legacy));
+        }
+}
+
+const std::vector<std::string> kShowWords = {"ctl.show.", "ctl.upload.", "field.", "type.",
+                                             "status."};
 
 void rawExec(const std::string& file, const std::string& sql) {
     sqlite3* db = nullptr;
@@ -321,4 +388,306 @@ TEST_CASE("kioskctl status words the stored sync error code in the language aske
     const auto old = nlohmann::json::parse(k.run({"status", "--json"}).out);
     CHECK(old["last_error"] == "Mạng yêu cầu đăng nhập (captive portal)");
     CHECK(old["last_error_code"].is_null());
+}
+
+TEST_CASE(
+    "kioskctl show speaks Vietnamese by default and English with --lang en, never both in one "
+    "run") {
+    Kiosk k;
+    const std::string title = "Đèn đường ở hẻm 45 bị hỏng đã hai tuần";
+    auto sub = k.run({"submit", "--category", "MOI_TRUONG", "--body",
+                      title + ". Buổi tối rất nguy hiểm.", "--staff-assisted"});
+    REQUIRE(sub.exitCode == 0);
+    const std::string code = sub.out.substr(0, sub.out.find('\n'));
+    const bool clockSynced =
+        nlohmann::json::parse(k.run({"show", code, "--json"}).out)["header"]["clock_synced"];
+
+    auto vi = k.run({"show", code});
+    REQUIRE(vi.exitCode == 0);
+    checkOneLanguage(vi.out, "vi", kShowWords, title);
+    CHECK(has(row(vi.out, "Loại"), "Phản ánh, kiến nghị"));
+    CHECK(has(row(vi.out, "Trích yếu"), title));
+    CHECK(has(row(vi.out, "Ki-ốt tiếp nhận lúc"), "giờ UTC theo đồng hồ ki-ốt"));
+    CHECK(has(row(vi.out, "Ki-ốt tiếp nhận lúc"), "đồng hồ ki-ốt chưa được đồng bộ") ==
+          !clockSynced);
+    CHECK(has(row(vi.out, "Kênh tiếp nhận"),
+              "cán bộ nhập từ đơn giấy hoặc điện thoại (có cán bộ hỗ trợ nhập)"));
+    CHECK(has(row(vi.out, "Thông tin liên hệ"), "gửi ẩn danh"));
+
+    auto en = k.run({"show", code, "--lang", "en"});
+    REQUIRE(en.exitCode == 0);
+    checkOneLanguage(en.out, "en", kShowWords, title);
+    CHECK(has(row(en.out, "Type"), "Complaint or recommendation"));
+    CHECK(has(row(en.out, "Received by the kiosk at"), "UTC, by the kiosk's clock"));
+    CHECK(has(row(en.out, "Received by the kiosk at"), "clock was not synchronised") ==
+          !clockSynced);
+    CHECK(has(row(en.out, "Channel"),
+              "keyed in by staff from paper or a phone call (entered with staff help)"));
+    CHECK(has(row(en.out, "Contact details"), "sent anonymously"));
+    // Outside the resident's title, nothing Vietnamese: only ASCII and the dash.
+    for (const auto& l : lines(en.out)) {
+        if (has(l, title)) continue;
+        std::string rest = l;
+        for (auto at = rest.find("—"); at != std::string::npos; at = rest.find("—"))
+            rest.erase(at, std::string("—").size());
+        INFO(l);
+        CHECK(std::all_of(rest.begin(), rest.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+    }
+
+    // Contact details stay out of show, as before: only whether there are any.
+    auto withContact =
+        k.run({"submit", "--category", "GIAO_THONG", "--body", "Ổ gà trên đường Lê Lợi.", "--name",
+               "Nguyễn Văn An", "--phone", "0912 345 678", "--consent"});
+    REQUIRE(withContact.exitCode == 0);
+    auto shown = k.run({"show", withContact.out.substr(0, withContact.out.find('\n'))});
+    CHECK(has(row(shown.out, "Thông tin liên hệ"), "có (không hiển thị ở đây)"));
+    CHECK_FALSE(has(shown.out, "Nguyễn Văn An"));
+    CHECK_FALSE(has(shown.out, "0912"));
+}
+
+TEST_CASE(
+    "kioskctl show names the category in the chosen language, from the cached config or else the "
+    "shipped defaults") {
+    Kiosk k;
+    const std::string environment = k.submit("Rác thải sinh hoạt để tràn ra vỉa hè trước chợ.");
+    auto traffic =
+        k.run({"submit", "--category", "GIAO_THONG", "--body", "Ổ gà trên đường Lê Lợi."});
+    REQUIRE(traffic.exitCode == 0);
+    const std::string trafficCode = traffic.out.substr(0, traffic.out.find('\n'));
+    CHECK(row(k.run({"show", environment}).out, "Lĩnh vực") ==
+          "  Lĩnh vực:            Môi trường, vệ sinh");
+    CHECK(has(row(k.run({"show", environment, "--lang", "en"}).out, "Category"),
+              "Environment and sanitation"));
+    CHECK_FALSE(has(k.run({"show", environment}).out, "MOI_TRUONG"));
+
+    // A newer config from the backend renames one category and retires the other.
+    auto doc = nlohmann::json::parse(ksync::proto::defaultBackendConfigJson());
+    doc["version"] = "test-renamed";
+    auto cats = nlohmann::json::array();
+    for (auto c : doc["categories"]) {
+        if (c["code"] == "MOI_TRUONG") continue;
+        if (c["code"] == "GIAO_THONG") {
+            c["name_vi"] = "Giao thông, đô thị";
+            c["name_en"] = "Traffic and urban works";
+        }
+        cats.push_back(c);
+    }
+    doc["categories"] = cats;
+    {
+        auto store =
+            ksync::store::Store::open(k.dir + "/kiosk.db", ksync::store::Store::Open::ExistingOnly);
+        REQUIRE(store);
+        REQUIRE(
+            store->saveConfig({"test-renamed", "\"1\"", doc.dump(), "2026-12-01T00:00:00.000Z"}));
+    }
+    CHECK(has(row(k.run({"show", trafficCode}).out, "Lĩnh vực"), "Giao thông, đô thị"));
+    CHECK(has(row(k.run({"show", trafficCode, "--lang", "en"}).out, "Category"),
+              "Traffic and urban works"));
+    // The retired category is named as the software shipped it.
+    CHECK(has(row(k.run({"show", environment}).out, "Lĩnh vực"), "Môi trường, vệ sinh"));
+    CHECK(nlohmann::json::parse(k.run({"show", environment, "--json"}).out)["category_name"] ==
+          "Môi trường, vệ sinh");
+}
+
+TEST_CASE("kioskctl show --json counts the body in characters, not bytes") {
+    Kiosk k;
+    const std::string code = k.submit("Đường ngập nước");  // 15 characters, 21 bytes
+    auto j = nlohmann::json::parse(k.run({"show", code, "--json"}).out);
+    CHECK(j["body_chars"] == 15);
+    CHECK(j["body_bytes"] == std::string("Đường ngập nước").size());
+}
+
+TEST_CASE(
+    "kioskctl show puts the backend's latest status first and the upload state on a line of its "
+    "own") {
+    testsupport::TempDir tmp;
+    const auto bdir = tmp.path() / "backend";
+    const std::string kdir = (tmp.path() / "kiosk").string();
+    testsupport::BackendProcess backend({}, bdir, {}, tmp.path() / "backend.log");
+    backend.start(0);
+    auto kctl = [&](std::vector<std::string> args) {
+        args.push_back("--data-dir");
+        args.push_back(kdir);
+        return ctl(args);
+    };
+    REQUIRE(kctl({"init", "--kiosk-id", "7K3M", "--backend", backend.url()}).exitCode == 0);
+    auto sub = kctl({"submit", "--category", "MOI_TRUONG", "--body",
+                     "Cống thoát nước trước nhà số 12 bị tắc nhiều ngày."});
+    REQUIRE(sub.exitCode == 0);
+    const std::string code = sub.out.substr(0, sub.out.find('\n'));
+
+    auto before = lines(kctl({"show", code}).out);
+    REQUIRE(before.size() > 3);
+    CHECK(before[0] == code);
+    CHECK(before[1] == "  Tình trạng xử lý:    chưa có cập nhật nào từ máy chủ");
+    CHECK(before[2] == "  Gửi lên máy chủ:     đang chờ gửi");
+
+    auto token = backend.cli({"issue-token", "--kiosk-id", "7K3M"});
+    REQUIRE(token.exitCode == 0);
+    auto enrolled = kctl({"enroll", "--token", token.out.substr(0, token.out.find('\n'))});
+    INFO(enrolled.err);
+    REQUIRE(enrolled.exitCode == 0);
+    REQUIRE(kctl({"sync", "--once"}).exitCode == 0);
+    auto sent = lines(kctl({"show", code}).out);
+    CHECK(sent[1] == "  Tình trạng xử lý:    chưa có cập nhật nào từ máy chủ");
+    CHECK(sent[2] == "  Gửi lên máy chủ:     đã gửi, máy chủ đã xác nhận");
+
+    // Staff forward it, the kiosk pulls; then they answer it, and the kiosk pulls again.
+    REQUIRE(backend
+                .cli({"update", code, "--status", "forwarded", "--agency",
+                      "Phòng Tài nguyên và Môi trường", "--officer", "Trần Thị Bình", "--expected",
+                      "2026-12-10"})
+                .exitCode == 0);
+    REQUIRE(kctl({"sync", "--once"}).exitCode == 0);
+    CHECK(has(lines(kctl({"show", code}).out)[1],
+              "Tình trạng xử lý:    Đã chuyển cơ quan xử lý (máy chủ cập nhật lúc "));
+    REQUIRE(
+        backend
+            .cli({"update", code, "--status", "answered", "--note", "Đã nạo vét cống ngày 05/12."})
+            .exitCode == 0);
+    REQUIRE(kctl({"sync", "--once"}).exitCode == 0);
+
+    auto vi = kctl({"show", code});
+    REQUIRE(vi.exitCode == 0);
+    auto viLines = lines(vi.out);
+    CHECK(has(viLines[1], "  Tình trạng xử lý:    Đã có trả lời (máy chủ cập nhật lúc "));
+    CHECK(viLines[2] == "  Gửi lên máy chủ:     đã gửi, máy chủ đã xác nhận");
+    CHECK(has(row(vi.out, "Lĩnh vực"), "Môi trường, vệ sinh"));
+    // The history, oldest first, with each field named.
+    const auto history = vi.out.find("  Quá trình xử lý (giờ UTC theo máy chủ):\n");
+    REQUIRE(history != std::string::npos);
+    const auto forwarded = vi.out.find("Đã chuyển cơ quan xử lý\n", history);
+    const auto answered = vi.out.find("Đã có trả lời\n", history);
+    CHECK(forwarded != std::string::npos);
+    CHECK(answered != std::string::npos);
+    CHECK(forwarded < answered);
+    CHECK(has(row(vi.out, "Cơ quan xử lý"), "Phòng Tài nguyên và Môi trường"));
+    CHECK(has(row(vi.out, "Người phụ trách"), "Trần Thị Bình"));
+    CHECK(has(row(vi.out, "Dự kiến trả lời"), "2026-12-10"));
+    CHECK(has(row(vi.out, "Ghi chú"), "Đã nạo vét cống ngày 05/12."));
+    checkOneLanguage(vi.out, "vi", kShowWords, "Cống thoát nước");
+
+    auto en = kctl({"show", code, "--lang", "en"});
+    auto enLines = lines(en.out);
+    CHECK(has(enLines[1], "  Handling status:          Answered (updated by the backend at "));
+    CHECK(enLines[2] == "  Upload to the backend:    sent, acknowledged by the backend");
+    CHECK(has(en.out, "  Handling history (UTC, by the backend's clock):\n"));
+    CHECK(has(row(en.out, "Agency"), "Phòng Tài nguyên và Môi trường"));
+    checkOneLanguage(en.out, "en", kShowWords, "Cống thoát nước");
+
+    // list: the latest status before the upload state too.
+    CHECK(has(kctl({"list"}).out, "Đã có trả lời · Đã gửi đến hệ thống"));
+}
+
+TEST_CASE("kioskctl enroll that fails says the enrolment failed and why, in the chosen language") {
+    testsupport::TempDir tmp;
+    const std::string kdir = (tmp.path() / "kiosk").string();
+    testsupport::BackendProcess backend({}, tmp.path() / "backend", {}, tmp.path() / "backend.log");
+    backend.start(0);
+    REQUIRE(ctl({"init", "--data-dir", kdir, "--kiosk-id", "7K3M", "--backend", backend.url()})
+                .exitCode == 0);
+
+    // A token the backend never issued.
+    auto bad = ctl({"enroll", "--token", "not-a-token", "--data-dir", kdir});
+    CHECK(bad.exitCode == 1);
+    CHECK(bad.err.starts_with(
+        "kioskctl: Đăng ký ki-ốt với máy chủ không thành công: mã đăng ký (token) không đúng"));
+    CHECK_FALSE(has(bad.err, "Đồng bộ"));
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    auto badEn = ctl({"enroll", "--token", "not-a-token", "--data-dir", kdir, "--lang", "en"});
+    CHECK(badEn.exitCode == 1);
+    CHECK(badEn.err.starts_with(
+        "kioskctl: Enrolling this kiosk with the backend failed: the enrolment token is wrong"));
+    CHECK_FALSE(has(badEn.err, "Sync"));
+
+    // Nothing listening on the backend's port any more.
+    backend.stop();
+    auto closed = ctl({"enroll", "--token", "not-a-token", "--data-dir", kdir});
+    CHECK(closed.exitCode == 1);
+    CHECK(closed.err.starts_with(
+        "kioskctl: Đăng ký ki-ốt với máy chủ không thành công: Không kết nối được máy chủ"));
+    CHECK_FALSE(has(closed.err, "Đồng bộ"));
+    auto closedEn = ctl({"enroll", "--token", "not-a-token", "--data-dir", kdir, "--lang", "en"});
+    CHECK(closedEn.err.starts_with(
+        "kioskctl: Enrolling this kiosk with the backend failed: Cannot reach the server"));
+    // Still not enrolled: status says sealing is off.
+    CHECK(nlohmann::json::parse(ctl({"status", "--json", "--data-dir", kdir}).out)["sealing"] ==
+          false);
+}
+
+TEST_CASE("kioskctl status speaks one language per run") {
+    Kiosk k;
+    k.submit("Cây xanh trên vỉa hè đường Hai Bà Trưng nghiêng, sắp đổ.");
+    auto vi = k.run({"status"});
+    REQUIRE(vi.exitCode == 0);
+    CHECK(vi.out.starts_with("Ki-ốt 7K3M — Phường Sài Gòn\n"));
+    CHECK(has(row(vi.out, "Đang chờ gửi"), "1"));
+    CHECK(has(row(vi.out, "Chờ lâu nhất"), "dưới 1 phút"));
+    checkOneLanguage(vi.out, "vi", {"ctl.status.", "ctl.age.", "ctl.never", "ctl.sealing_"},
+                     "Phường Sài Gòn");
+    auto en = k.run({"status", "--lang", "en"});
+    REQUIRE(en.exitCode == 0);
+    CHECK(en.out.starts_with("Kiosk 7K3M — Phường Sài Gòn\n"));
+    CHECK(has(row(en.out, "Waiting to send"), "1"));
+    CHECK(has(row(en.out, "Oldest waiting"), "under a minute"));
+    CHECK(has(row(en.out, "Last contact"), "never"));
+    checkOneLanguage(en.out, "en", {"ctl.status.", "ctl.age.", "ctl.never", "ctl.sealing_"},
+                     "Phường Sài Gòn");
+}
+
+TEST_CASE("kioskctl refuses a bad command in the chosen language") {
+    Kiosk k;
+    auto vi =
+        k.run({"submit", "--category", "KHAC", "--body", "Nội dung", "--anonymous", "--name", "A"});
+    CHECK(vi.exitCode == 2);
+    CHECK(has(vi.err, "Không dùng --anonymous cùng với"));
+    auto en = k.run({"submit", "--category", "KHAC", "--body", "Nội dung", "--anonymous", "--name",
+                     "A", "--lang", "en"});
+    CHECK(en.exitCode == 2);
+    CHECK(has(en.err, "--anonymous cannot be combined with"));
+    auto other = ctl({"init", "--data-dir", k.dir, "--kiosk-id", "K7AB"});
+    CHECK(other.exitCode == 1);
+    CHECK(has(other.err, "Thư mục đã được khởi tạo cho ki-ốt 7K3M"));
+    CHECK(has(ctl({"ime", "klingon"}).err, "MODE phải là telex, vni, simple hoặc off"));
+}
+
+TEST_CASE(
+    "kioskctl sync in the foreground words each pass's error in the chosen language, never as a "
+    "code") {
+    testsupport::TempDir tmp;
+    const std::string kdir = (tmp.path() / "kiosk").string();
+    // Port 9 (discard) on loopback: nothing listens, every pass fails to connect.
+    REQUIRE(
+        ctl({"init", "--data-dir", kdir, "--kiosk-id", "7K3M", "--backend", "http://127.0.0.1:9"})
+            .exitCode == 0);
+    REQUIRE(ctl({"submit", "--data-dir", kdir, "--category", "KHAC", "--body",
+                 "Đề nghị lắp thêm ghế chờ."})
+                .exitCode == 0);
+    for (const std::string lang : {"vi", "en"}) {
+        const auto out = tmp.path() / ("sync-" + lang + ".out");
+        auto child = testsupport::Child::spawn(
+            KIOSKCTL_PATH, {"sync", "--data-dir", kdir, "--poll-ms", "200", "--lang", lang}, out,
+            tmp.path() / "sync.err");
+        std::vector<std::string> got;
+        for (int i = 0; i < 300 && got.size() < 2; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            std::ifstream in(out);
+            got = lines(std::string(std::istreambuf_iterator<char>(in), {}));
+        }
+        ::kill(child.pid(), SIGTERM);
+        child.wait();
+        REQUIRE(got.size() >= 2);
+        INFO(got[1]);
+        CHECK_FALSE(has(got[1], "network."));
+        CHECK_FALSE(has(got[1], "auth."));
+        CHECK_FALSE(has(got[1], "ok ·"));
+        if (lang == "vi") {
+            CHECK(has(got[0], "Đang đồng bộ với http://127.0.0.1:9"));
+            CHECK(has(got[1], " · chờ gửi: 1 · cần cán bộ kiểm tra: 0 · vừa gửi: 0"));
+        } else {
+            CHECK(has(got[0], "Syncing with http://127.0.0.1:9"));
+            CHECK(has(got[1], " · waiting: 1 · needs staff: 0 · just sent: 0"));
+        }
+    }
 }
