@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "client/sync_error.hpp"
 
 namespace kiosk::app {
@@ -19,13 +21,13 @@ std::string describeAgeVi(std::int64_t ms, bool vi) {
     return out;
 }
 
-// The sync layer stores a code (sync_error.hpp); the panel words it in the language on screen.
+// The sync layer gives a code (sync_error.hpp); the panel words it in the language on screen.
 // Text that is not a code is a sentence an older version stored: shown as it is.
-void setLastError(ui::StaffInfo& info, const std::string& stored) {
-    const auto e = ksync::client::parseStoredError(stored);
-    info.lastErrorKey = e ? std::string(ksync::client::storedErrorMessageKey(e->code)) : std::string{};
-    info.lastErrorDetail = e ? e->detail : std::string{};
-    info.lastErrorText = e ? std::string{} : stored;
+void setLastError(ui::StaffInfo& info, const std::string& code, const std::string& detail) {
+    const std::string_view key = ksync::client::storedErrorMessageKey(code);
+    info.lastErrorKey = std::string(key);
+    info.lastErrorDetail = key.empty() ? std::string{} : detail;
+    info.lastErrorText = key.empty() ? code : std::string{};
 }
 
 }  // namespace
@@ -39,7 +41,11 @@ KioskApp::KioskApp(Services& services, MainQueue& queue, ui::Theme& theme, core:
       }()),
       m_ui(services.strings("vi"), services.strings("en"), theme) {}
 
-void KioskApp::apply(const core::Intent& intent, std::int64_t nowMs) { runEffects(m_flow.apply(intent, nowMs)); }
+void KioskApp::apply(const core::Intent& intent, std::int64_t nowMs) {
+    runEffects(m_flow.apply(intent, nowMs));
+    // A USB import changed the queue (an export did not, but the staff are looking at it).
+    if (std::holds_alternative<core::intent::UsbDone>(intent) && m_onSyncStateWanted) m_onSyncStateWanted();
+}
 
 void KioskApp::runEffects(const std::vector<core::Effect>& effects) {
     for (const auto& e : effects) {
@@ -49,18 +55,27 @@ void KioskApp::runEffects(const std::vector<core::Effect>& effects) {
     }
 }
 
+// The panel renders the last snapshot the sync worker posted; the UI thread reads no SQLite for
+// it. Only the printer, which reports nothing by itself, is asked every 2 s while it is shown.
 void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
-    if (m_flow.state().screen != core::Screen::StaffPanel || nowMs - m_staffRefreshedMs < 2000) return;
-    m_staffRefreshedMs = nowMs;
-    const StaffSnapshot s = m_services.staffSnapshot();
+    if (auto snapshot = m_queue.takeSyncSnapshot()) m_sync = std::move(*snapshot);
+    const bool onPanel = m_flow.state().screen == core::Screen::StaffPanel;
+    const bool opened = onPanel && !m_wasOnStaffPanel;
+    if (opened && m_onSyncStateWanted) m_onSyncStateWanted();
+    m_wasOnStaffPanel = onPanel;
+    if (!onPanel) return;
     const bool vi = m_flow.state().prefs.language != "en";
-    m_staff.queued = s.queued;
-    m_staff.quarantined = s.quarantined;
-    m_staff.oldestAge = s.oldestQueuedMs ? describeAgeVi(nowMs - *s.oldestQueuedMs, vi) : std::string{};
-    m_staff.lastContact = s.lastContact;
-    setLastError(m_staff, s.lastError);
-    m_staff.printerKey = s.printerKey;
-    m_services.requestPrinterStatus();
+    m_staff.queued = m_sync.queued;
+    m_staff.quarantined = m_sync.quarantined;
+    m_staff.oldestAge = m_sync.oldestQueuedMs ? describeAgeVi(std::max<std::int64_t>(0, nowMs - *m_sync.oldestQueuedMs), vi)
+                                              : std::string{};
+    m_staff.lastContact = m_sync.lastContact;
+    setLastError(m_staff, m_sync.lastError, m_sync.lastErrorDetail);
+    if (opened || nowMs - m_printerAskedMs >= 2000) {
+        m_printerAskedMs = nowMs;
+        m_staff.printerKey = m_services.lastPrinterKey();  // the answer to the previous request
+        m_services.requestPrinterStatus();
+    }
 }
 
 void KioskApp::frame(std::int64_t nowMs) {

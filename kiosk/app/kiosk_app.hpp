@@ -1,10 +1,12 @@
 #pragma once
 // KioskApp: one UI frame of the kiosk — results from other threads in, time passes, screens
 // drawn, intents applied to the flow core, effects handed to the services. Knows nothing of
-// GLFW or GL, so the headless UI tests drive exactly what the real window runs.
+// GLFW or GL, so the headless UI tests drive exactly what the real window runs. Sync state
+// arrives only as the worker's snapshot through the MainQueue (the staff panel shows the last).
 //
 // UI thread only.
 #include <cstdint>
+#include <functional>
 
 #include "app/main_queue.hpp"
 #include "app/services.hpp"
@@ -30,6 +32,9 @@ public:
     const core::State& state() const { return m_flow.state(); }
     ui::KioskUi& ui() { return m_ui; }
     Services& services() { return m_services; }
+    // Called when the staff panel opens and after a USB export or import: the sync worker
+    // re-reads the queue and posts a snapshot back (main.cpp: SyncWorker::refresh).
+    void setOnSyncStateWanted(std::function<void()> f) { m_onSyncStateWanted = std::move(f); }
 
 private:
     void runEffects(const std::vector<core::Effect>& effects);
@@ -40,7 +45,10 @@ private:
     core::Flow m_flow;
     ui::KioskUi m_ui;
     ui::StaffInfo m_staff;
-    std::int64_t m_staffRefreshedMs = 0;
+    ksync::client::SyncSnapshot m_sync;  // the last one posted through the MainQueue
+    bool m_wasOnStaffPanel = false;
+    std::int64_t m_printerAskedMs = 0;
+    std::function<void()> m_onSyncStateWanted;
     bool m_exit = false;
 };
 

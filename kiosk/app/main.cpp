@@ -200,21 +200,21 @@ int main(int argc, char** argv) {
     if (!fontsFound) std::cerr << "kiosk: Noto Sans not found; Vietnamese will not display\n";
     queue.setWaker(&app::Window::wake);
 
-    // The sync worker: its own thread and SQLite connection; a stored record wakes it.
+    // The sync worker: its own thread and SQLite connection; a stored record wakes it. Its
+    // snapshot reaches the staff panel through the queue (which wakes the loop). Without a
+    // backend it runs no pass but still keeps the panel's numbers (USB bundles).
     ksync::client::globalInit();
-    std::unique_ptr<ksync::client::SyncWorker> sync;
     std::atomic<bool> configChanged{false};
-    if (!(*services)->settings().backendUrl.empty()) {
-        ksync::client::SyncWorkerOptions so;
-        app::Services* svc = services->get();
-        so.client.printerState = [svc] { return svc->printerStateKey(); };
-        sync = std::make_unique<ksync::client::SyncWorker>(dir, so, [&configChanged](const ksync::client::SyncEvent& e) {
-            if (e.kind == ksync::client::SyncEvent::Kind::ConfigChanged) configChanged = true;
-            app::Window::wake();
-        });
-        (*services)->setOnRecordStored([w = sync.get()] { w->wake(); });
-        sync->start();
-    }
+    ksync::client::SyncWorkerOptions so;
+    app::Services* svc = services->get();
+    so.client.printerState = [svc] { return svc->printerStateKey(); };
+    so.runPasses = !(*services)->settings().backendUrl.empty();
+    auto sync = std::make_unique<ksync::client::SyncWorker>(dir, so, [&configChanged, &queue](const ksync::client::SyncEvent& e) {
+        if (e.kind == ksync::client::SyncEvent::Kind::ConfigChanged) configChanged = true;
+        queue.post(e.snapshot);
+    });
+    (*services)->setOnRecordStored([w = sync.get()] { w->wake(); });
+    sync->start();
     platform::log::info("kiosk", "started");
 
     if (!o.screenshots.empty()) {
@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
             (*window)->resize(land ? 1920 : 1080, land ? 1080 : 1920);
             for (auto size : {core::TextSize::Normal, core::TextSize::Large}) {
                 app::KioskApp pass(**services, queue, theme);
+                pass.setOnSyncStateWanted([w = sync.get()] { w->refresh(); });
                 appPtr = &pass;
                 const std::string prefix = std::string(land ? "landscape-" : "portrait-") +
                                            (size == core::TextSize::Normal ? "normal-" : "large-");
@@ -243,6 +244,7 @@ int main(int argc, char** argv) {
     }
 
     app::KioskApp kioskApp(**services, queue, theme);
+    kioskApp.setOnSyncStateWanted([w = sync.get()] { w->refresh(); });
     appPtr = &kioskApp;
     int rc = 0;
     if (o.demo) {
@@ -264,7 +266,7 @@ int main(int argc, char** argv) {
     } else {
         rc = runLoop(**window, kioskApp, theme, nullptr, {}, &configChanged);
     }
-    if (sync) sync->stop();
+    sync->stop();
     platform::log::info("kiosk", "exiting");
     return rc;
 }

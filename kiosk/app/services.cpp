@@ -259,18 +259,9 @@ std::string Services::printerStateKey() {
     return m_printerKey.empty() ? std::string("unknown") : m_printerKey;
 }
 
-StaffSnapshot Services::staffSnapshot() {
-    StaffSnapshot s;
-    if (auto st = m_store->outboxStats()) {
-        s.queued = st->queued;
-        s.quarantined = st->quarantined;
-        s.oldestQueuedMs = st->oldestQueuedMs;
-    }
-    if (auto v = m_store->state("last_contact"); v && *v) s.lastContact = **v;
-    if (auto v = m_store->state("last_error"); v && *v) s.lastError = **v;
+std::string Services::lastPrinterKey() {
     std::lock_guard lock(m_printerMutex);
-    s.printerKey = m_printerKey;
-    return s;
+    return m_printerKey;
 }
 
 }  // namespace kiosk::app

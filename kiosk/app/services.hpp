@@ -4,8 +4,9 @@
 // through the MainQueue. The UI thread calls run(); printing, speech and PIN checks happen on
 // their own threads and post their answers.
 //
-// Thread-safety: run(), staffInfo() and the accessors are UI-thread only. The worker threads
-// only touch the MainQueue and the printer-state snapshot (guarded by a mutex).
+// Thread-safety: run() and the accessors are UI-thread only (printerStateKey() and
+// lastPrinterKey(): any thread). The worker threads only touch the MainQueue and the
+// printer-state snapshot (guarded by a mutex).
 #include <expected>
 #include <functional>
 #include <map>
@@ -34,12 +35,6 @@ struct ServicesOptions {
     std::string speechWavPath;   // non-empty: speech goes to this WAV file instead of the device
 };
 
-struct StaffSnapshot {
-    long long queued = 0, quarantined = 0;
-    std::optional<long long> oldestQueuedMs;
-    std::string lastContact, lastError, printerKey;
-};
-
 class Services {
 public:
     // Opens the store, loads settings and config, starts the print queue and speech worker.
@@ -62,9 +57,10 @@ public:
     ksync::store::Store& store() { return *m_store; }
     // Re-reads the config cache (after sync brought a new one).
     void reloadConfig();
-    StaffSnapshot staffSnapshot();
-    // printer.state.* of the last status answer (any thread; for the sync heartbeat).
+    // printer.state.* of the last status answer (any thread; for the sync heartbeat), "unknown"
+    // before the first; lastPrinterKey() gives "" then (the staff panel hides the line).
     std::string printerStateKey();
+    std::string lastPrinterKey();
     void requestPrinterStatus();
 
 private:

@@ -13,6 +13,10 @@ void ItemProbe::record(std::string_view id) {
                                       Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
 }
 
+void ItemProbe::recordText(std::string_view text) {
+    if (t_probe != nullptr) t_probe->m_texts.emplace_back(text);
+}
+
 ItemProbe* ItemProbe::installed() {
     return t_probe;
 }

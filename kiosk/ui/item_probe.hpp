@@ -1,7 +1,8 @@
 #pragma once
 // A test hook: widgets report the screen rectangle of each interactive item under its stable
-// id, so headless UI tests can click "by id". Costs one pointer check per item when no probe
-// is installed (always, in the product).
+// id, so headless UI tests can click "by id", and the text lines they draw (wrappedText,
+// centredText), so tests can read a screen. Costs one pointer check per item when no probe is
+// installed (always, in the product).
 //
 // UI thread only. The installed probe is per thread (ImGui itself runs on one thread).
 #include <imgui.h>
@@ -9,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kiosk::ui {
 
@@ -21,16 +23,23 @@ public:
     };
     // Records the last item (ImGui::GetItemRectMin/Max) as `id` if a probe is installed.
     static void record(std::string_view id);
+    // Records a line of text as drawn, if a probe is installed.
+    static void recordText(std::string_view text);
     static ItemProbe* installed();
 
     void install();    // makes this the probe of the calling thread
     void uninstall();  // only if this one is installed
-    void clear() { m_items.clear(); }
+    void clear() {
+        m_items.clear();
+        m_texts.clear();
+    }
     const Rect* find(std::string_view id) const;
     const std::map<std::string, Rect, std::less<>>& items() const { return m_items; }
+    const std::vector<std::string>& texts() const { return m_texts; }  // in drawing order
 
 private:
     std::map<std::string, Rect, std::less<>> m_items;
+    std::vector<std::string> m_texts;
 };
 
 }  // namespace kiosk::ui

@@ -33,6 +33,16 @@ public:
     const kiosk::core::State& state() const { return m_app->state(); }
     kiosk::app::KioskApp& app() { return *m_app; }
     ksync::store::Store& store() { return m_services->store(); }
+    // What the sync worker would post (the fixture runs no worker: tests post snapshots).
+    kiosk::app::MainQueue& queue() { return m_queue; }
+    // The text lines of the last frame (ItemProbe::texts), one per line.
+    std::string text() const {
+        std::string out;
+        for (const auto& line : m_ui->probe().texts()) out += line + "\n";
+        return out;
+    }
+    std::int64_t now() const { return m_now; }
+    void advanceClock(std::int64_t ms) { m_now += ms; }
     const std::filesystem::path& dir() const { return m_tmp.path(); }
 
 private:

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <algorithm>
+#include <mutex>
 #include <set>
 #include <sqlite3.h>
 
@@ -381,6 +383,58 @@ TEST_CASE("a new record wakes the worker at once when the link is up") {
     CHECK(s.linkUp);
     CHECK(s.lastError.empty());
     CHECK_FALSE(s.lastContact.empty());
+    worker.stop();
+}
+
+TEST_CASE("a worker waiting out its backoff re-reads the queue when asked and publishes it, without a pass") {
+    Backend backend;
+    Kiosk kiosk(backend.url());
+    kiosk.enroll(backend);
+    kiosk.addRecords(3);
+    kiosk.setBackendUrl("http://127.0.0.1:1");  // nothing listens: every pass fails at once
+    client::SyncWorkerOptions o;
+    o.client.transport.connectTimeoutMs = 500;
+    o.backoff.baseMs = o.backoff.minDelayMs = o.backoff.linkDownCapMs = 60 * 60 * 1000;  // no second pass here
+    std::mutex m;
+    std::vector<client::SyncEvent> events;
+    client::SyncWorker worker(kiosk.dir(), o, [&](const client::SyncEvent& e) {
+        std::lock_guard lock(m);
+        events.push_back(e);
+    });
+    auto count = [&](client::SyncEvent::Kind kind) {
+        std::lock_guard lock(m);
+        return std::count_if(events.begin(), events.end(), [&](const auto& e) { return e.kind == kind; });
+    };
+    auto last = [&] {
+        std::lock_guard lock(m);
+        return events.back().snapshot;
+    };
+    auto waitUntil = [&](auto pred) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!pred() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return pred();
+    };
+    worker.start();
+    REQUIRE(waitUntil([&] { return count(client::SyncEvent::Kind::PassFinished) == 1; }));
+    // The start snapshot came first, from the store, before the pass.
+    CHECK(count(client::SyncEvent::Kind::Refreshed) == 1);
+    auto s = last();
+    CHECK(s.phase == client::SyncSnapshot::Phase::Waiting);
+    CHECK(s.lastError == "network.offline");  // a code, for the UI to word
+    CHECK(s.queued == 3);
+    REQUIRE(s.oldestQueuedMs);
+
+    kiosk.addRecords(2);
+    worker.wake();  // a new record: no pass while the backoff runs, but the numbers move
+    REQUIRE(waitUntil([&] { return count(client::SyncEvent::Kind::Refreshed) == 2; }));
+    CHECK(last().queued == 5);
+    CHECK(last().lastError == "network.offline");
+    rawExec(kiosk.dir().database(), "UPDATE outbox SET state = 'quarantined' WHERE seq = 1");
+    worker.refresh();
+    REQUIRE(waitUntil([&] { return count(client::SyncEvent::Kind::Refreshed) == 3; }));
+    CHECK(last().queued == 4);
+    CHECK(last().quarantined == 1);
+    CHECK(count(client::SyncEvent::Kind::PassFinished) == 1);
     worker.stop();
 }
 

@@ -69,6 +69,7 @@ void wrappedText(std::string_view text, ImU32 color) {
     ImGui::TextUnformatted(text.data(), text.data() + text.size());
     ImGui::PopTextWrapPos();
     if (color) ImGui::PopStyleColor();
+    ItemProbe::recordText(text);
 }
 
 void centredText(std::string_view text, ImFont* font, ImU32 color) {
@@ -82,6 +83,7 @@ void centredText(std::string_view text, ImFont* font, ImU32 color) {
     ImGui::PopTextWrapPos();
     if (color) ImGui::PopStyleColor();
     ImGui::PopFont();
+    ItemProbe::recordText(text);
 }
 
 }  // namespace kiosk::ui

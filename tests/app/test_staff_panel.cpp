@@ -1,0 +1,152 @@
+// The staff panel's sync state: it shows the last snapshot posted through the MainQueue (the
+// sync worker's channel), words its error code in the language on screen, and reads nothing
+// from the store by itself. Headless, through the real screens.
+#include <chrono>
+#include <thread>
+
+#include "client/sync_worker.hpp"
+#include "kiosk_fixture.hpp"
+#include "record/validation.hpp"
+
+using apptest::KioskFixture;
+using kiosk::core::Screen;
+namespace intent = kiosk::core::intent;
+
+namespace {
+
+void openStaffPanel(KioskFixture& k) {
+    k.app().ui().onStaffShortcut();
+    k.frame();
+    k.waitFor(Screen::StaffPin);
+    k.typeOnKeyboard("2468");
+    k.tap("staff_pin_ok");
+    for (int i = 0; i < 400 && k.state().screen != Screen::StaffPanel; ++i) {
+        k.frame();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(k.state().screen == Screen::StaffPanel);
+    k.frame();
+}
+
+bool shows(const KioskFixture& k, std::string_view line) {
+    const bool found = k.text().find(line) != std::string::npos;
+    if (!found) UNSCOPED_INFO("not on screen: " << line << "\n--- screen ---\n" << k.text());
+    return found;
+}
+
+void addRecord(KioskFixture& k) {
+    ksync::record::Draft d;
+    d.type = "PAKN";
+    d.category = "MOI_TRUONG";
+    d.body = "Đề nghị phường sửa đèn chiếu sáng hỏng ở đầu hẻm 12, buổi tối rất tối và nguy hiểm.";
+    auto v = ksync::record::validateDraft(d);
+    REQUIRE(v);
+    REQUIRE(k.store().createRecord(*v, "7K3M", "2026-05-01T08:00:00Z", false));
+}
+
+ksync::client::SyncSnapshot snapshot(long long queued, std::string error) {
+    ksync::client::SyncSnapshot s;
+    s.phase = ksync::client::SyncSnapshot::Phase::Waiting;
+    s.queued = queued;
+    s.quarantined = 2;
+    s.lastContact = "2026-05-01T08:00:00Z";
+    s.lastError = std::move(error);
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("the staff panel shows the snapshot posted through the main queue, its error code worded in Vietnamese and in English") {
+    KioskFixture k;
+    auto s = snapshot(7, "network.timeout");
+    s.oldestQueuedMs = k.now() - (3 * 60 + 5) * 60 * 1000;
+    k.queue().post(s);
+    openStaffPanel(k);
+    // The store holds no record: every number is the snapshot's.
+    CHECK(shows(k, "Hồ sơ chờ gửi: 7"));
+    CHECK(shows(k, "Chờ lâu nhất: 3 giờ 5 phút"));
+    CHECK(shows(k, "Cần cán bộ kiểm tra: 2"));
+    CHECK(shows(k, "Liên lạc máy chủ lần cuối: 2026-05-01T08:00:00Z"));
+    CHECK(shows(k, "Lỗi gần nhất: Máy chủ không trả lời kịp"));
+    CHECK_FALSE(shows(k, "network.timeout"));
+
+    k.app().apply(intent::SetLanguage{"en"}, k.now());
+    k.frame();
+    CHECK(shows(k, "Waiting to send: 7"));
+    CHECK(shows(k, "Oldest waiting: 3 h 5 min"));
+    CHECK(shows(k, "Needs staff attention: 2"));
+    CHECK(shows(k, "Last error: The server did not answer in time"));
+
+    // A code with a detail for its sentence, and a sentence an older version stored in words
+    // (sync_state.last_error before codes), which is shown as it is in either language.
+    s = snapshot(7, "record.rejected");
+    s.lastErrorDetail = "bad_content";
+    k.queue().post(s);
+    k.frame();
+    CHECK(shows(k, "Last error: The server rejected the record (code: bad_content)"));
+    k.queue().post(snapshot(7, "Mạng yêu cầu đăng nhập (captive portal)"));
+    k.frame();
+    CHECK(shows(k, "Last error: Mạng yêu cầu đăng nhập (captive portal)"));
+    k.app().apply(intent::SetLanguage{"vi"}, k.now());
+    k.frame();
+    CHECK(shows(k, "Lỗi gần nhất: Mạng yêu cầu đăng nhập (captive portal)"));
+}
+
+TEST_CASE("the staff panel changes only when a snapshot is posted: it does not poll the store") {
+    KioskFixture k;
+    std::int64_t asked = 0;
+    k.app().setOnSyncStateWanted([&] { ++asked; });
+    k.queue().post(snapshot(1, {}));
+    openStaffPanel(k);
+    CHECK(asked == 1);  // opening the panel asks the worker for a fresh snapshot, once
+    CHECK(shows(k, "Hồ sơ chờ gửi: 1"));
+    CHECK_FALSE(shows(k, "Lỗi gần nhất"));
+
+    // Records stored and time passing (50 s: many times the 2 s the panel used to re-read the
+    // store at, short of the idle timeout) change nothing on the panel by themselves.
+    addRecord(k);
+    addRecord(k);
+    addRecord(k);
+    for (int i = 0; i < 10; ++i) {
+        k.advanceClock(5000);
+        k.frame();
+    }
+    REQUIRE(k.state().screen == Screen::StaffPanel);
+    CHECK(shows(k, "Hồ sơ chờ gửi: 1"));
+    CHECK(asked == 1);
+
+    k.queue().post(snapshot(3, "auth.refused"));
+    k.frame();
+    CHECK(shows(k, "Hồ sơ chờ gửi: 3"));
+    CHECK(shows(k, "Lỗi gần nhất: Máy chủ từ chối xác thực ki-ốt"));
+    // Only the newest of snapshots posted between two frames is shown.
+    k.queue().post(snapshot(4, {}));
+    k.queue().post(snapshot(5, {}));
+    k.frame();
+    CHECK(shows(k, "Hồ sơ chờ gửi: 5"));
+    CHECK_FALSE(shows(k, "Lỗi gần nhất"));
+}
+
+TEST_CASE("the sync worker's snapshot reaches the staff panel through the main queue when a record wakes it") {
+    KioskFixture k;
+    ksync::store::DataDir dir;
+    dir.root = k.dir() / "data";
+    ksync::client::SyncWorkerOptions o;
+    o.runPasses = false;  // the fixture has no backend: the worker only keeps the queue's numbers
+    o.idlePollMs = 60 * 60 * 1000;
+    ksync::client::SyncWorker worker(dir, o, [&k](const ksync::client::SyncEvent& e) { k.queue().post(e.snapshot); });
+    k.app().setOnSyncStateWanted([&worker] { worker.refresh(); });
+    worker.start();
+    openStaffPanel(k);
+    CHECK(shows(k, "Hồ sơ chờ gửi: 0"));
+    addRecord(k);
+    addRecord(k);
+    worker.wake();  // what Services does after each stored record
+    for (int i = 0; i < 500 && !shows(k, "Hồ sơ chờ gửi: 2"); ++i) {
+        k.frame();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(shows(k, "Hồ sơ chờ gửi: 2"));
+    CHECK(shows(k, "Chờ lâu nhất:"));
+    worker.stop();
+}
