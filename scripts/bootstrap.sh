@@ -14,7 +14,7 @@ PACKAGES=(
   # the city backend on PostgreSQL (tests start a private cluster)
   postgresql-15 libpq-dev
   # tests and the demo on a machine without a display
-  catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool
+  catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool clang-format
   cups cups-bsd printer-driver-cups-pdf
   # fuzzing (scripts/fuzz.sh): clang 16 with libFuzzer; clang 14 cannot compile libstdc++'s <expected>
   clang-16 libclang-rt-16-dev
