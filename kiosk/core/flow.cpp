@@ -245,7 +245,8 @@ struct FlowVisitor {
         s.tracking.found = i.found;
         s.tracking.timeline = i.timeline;
         s.tracking.loadedAtMs = f.m_now;
-        if (!i.found) s.tracking.messageKey = "track.not_found";
+        if (i.busy) s.tracking.messageKey = "kiosk.busy";
+        else if (!i.found) s.tracking.messageKey = "track.not_found";
     }
     void operator()(const intent::Touch&) {}
     void operator()(const intent::Tick&) {
@@ -283,6 +284,10 @@ struct FlowVisitor {
     void operator()(const intent::PinChecked& i) {
         if (!s.staff.checking) return;
         s.staff.checking = false;
+        if (i.busy) {
+            s.staff.messageKey = "kiosk.busy";
+            return;
+        }
         if (i.ok) {
             s.staff.failures = 0;
             s.staff.messageKey.clear();

@@ -163,8 +163,15 @@ struct Stored { ReceiptInfo receipt; };
 struct StoreFailed { std::string messageKey; };
 struct Printed {};
 struct PrintFailed { std::string messageKey; };
-struct StatusLoaded { bool found; std::vector<StatusEntry> timeline; };
-struct PinChecked { bool ok; };
+struct StatusLoaded {
+    bool found;
+    std::vector<StatusEntry> timeline;
+    bool busy = false;  // not looked up: the kiosk's background worker was full (try again)
+};
+struct PinChecked {
+    bool ok;
+    bool busy = false;  // not checked (background worker full): not counted as a wrong PIN
+};
 struct UsbDone {
     bool ok;
     std::string messageKey;

@@ -108,6 +108,17 @@ TEST_CASE("tracking: an unknown code says it was not found") {
     CHECK(d.s().tracking.messageKey == "track.not_found");
 }
 
+TEST_CASE("tracking: a lookup the busy kiosk could not start says so, not 'not found'") {
+    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 9);
+    Driver d;
+    d(intent::OpenTracking{});
+    d(intent::SetText{FormField::TrackCode, code});
+    d(intent::SubmitCode{});
+    d(intent::StatusLoaded{false, {}, true});
+    CHECK(d.s().tracking.messageKey == "kiosk.busy");
+    CHECK_FALSE(d.s().tracking.loading);
+}
+
 TEST_CASE("a scanned receipt QR on the welcome screen opens its status") {
     const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 5);
     Driver d;
@@ -162,6 +173,23 @@ TEST_CASE("wrong PINs lock the panel for increasing periods") {
     d.now += 31'000;
     wrong();
     CHECK(d.s().staff.lockedUntilMs - d.now == 60'000);
+}
+
+TEST_CASE("a PIN the busy kiosk could not check is not counted as wrong") {
+    Driver d;
+    d(intent::OpenStaff{});
+    for (int i = 0; i < 5; ++i) {
+        d(intent::SetText{FormField::Pin, "1234"});
+        d(intent::SubmitPin{});
+        REQUIRE(d.effect<effect::CheckPin>());
+        d(intent::PinChecked{false, true});
+        CHECK(d.s().staff.messageKey == "kiosk.busy");
+    }
+    CHECK(d.s().staff.failures == 0);
+    CHECK(d.s().staff.lockedUntilMs == 0);
+    d(intent::SubmitPin{});
+    d(intent::PinChecked{true});
+    CHECK(d.s().screen == Screen::StaffPanel);
 }
 
 TEST_CASE("staff can reprint the last receipt, mark the next submission assisted and exit") {

@@ -58,7 +58,7 @@ void trackResult(KioskUi::Frame& f) {
         wrappedText(t.get("track.loading"));
     } else if (!tr.found) {
         ImGui::PushFont(f.theme.bodyBold());
-        wrappedText(t.get("track.not_found"), f.theme.palette().warning);
+        wrappedText(t.get(tr.messageKey.empty() ? "track.not_found" : tr.messageKey), f.theme.palette().warning);
         ImGui::PopFont();
     } else {
         // Newest first: what the person wants to know is at the top.

@@ -1,0 +1,86 @@
+#include "app/receipts.hpp"
+
+#include "app/receipt_builder.hpp"
+#include "log/log.hpp"
+
+namespace kiosk::app {
+
+namespace print = platform::print;
+namespace log = platform::log;
+
+ReceiptDesk::ReceiptDesk(ksync::store::Store& store, const ksync::store::KioskSettings& settings,
+                         const ksync::proto::BackendConfig& config, MainQueue& queue)
+    : m_store(store), m_settings(settings), m_config(config), m_queue(queue) {}
+
+ReceiptDesk::~ReceiptDesk() {
+    m_printQueue.reset();
+}
+
+std::expected<std::unique_ptr<ReceiptDesk>, std::string> ReceiptDesk::create(
+    const std::string& printerUri, const platform::text::Strings& vi, ksync::store::Store& store,
+    const ksync::store::KioskSettings& settings, const ksync::proto::BackendConfig& config,
+    MainQueue& queue) {
+    std::unique_ptr<ReceiptDesk> desk(new ReceiptDesk(store, settings, config, queue));
+    auto printer = print::makePrinter(printerUri);
+    if (!printer) return std::unexpected("printer: " + printer.error().detail);
+    auto renderer = print::ReceiptRenderer::create(vi);
+    if (!renderer) return std::unexpected("receipt renderer: " + renderer.error().detail);
+    ReceiptDesk* self = desk.get();
+    desk->m_printQueue = std::make_unique<print::PrintQueue>(
+        std::move(*printer), std::move(*renderer),
+        [self](const print::PrintEvent& e) { self->onPrintEvent(e); });
+    return desk;
+}
+
+void ReceiptDesk::remember(const print::Receipt& receipt) {
+    m_receipts[receipt.trackingCode] = receipt;
+}
+
+std::optional<print::Receipt> ReceiptDesk::receiptFor(const std::string& code) {
+    if (auto it = m_receipts.find(code); it != m_receipts.end()) return it->second;
+    auto rec = m_store.findByCode(code);
+    if (!rec || !*rec) return std::nullopt;
+    return print::makeReceipt(receiptInputFor(**rec, m_settings, m_config, "vi"));
+}
+
+void ReceiptDesk::print(const std::string& code) {
+    auto receipt = receiptFor(code);
+    if (!receipt) {
+        m_queue.post(core::intent::PrintFailed{"store.not_found"});
+        return;
+    }
+    m_printQueue->submit(*receipt);
+}
+
+void ReceiptDesk::onPrintEvent(const print::PrintEvent& e) {
+    using Kind = print::PrintEvent::Kind;
+    {
+        std::lock_guard lock(m_printerMutex);
+        m_printerKey = print::messageKey(e.status.state);
+    }
+    if (e.kind == Kind::Printed) {
+        log::info("print", "printed " + e.trackingCode);
+        m_queue.post(core::intent::Printed{});
+    } else if (e.kind == Kind::Failed) {
+        log::warn("print",
+                  "failed " + e.trackingCode + ": " + (e.error ? e.error->detail : std::string{}));
+        m_queue.post(core::intent::PrintFailed{e.error ? print::messageKey(*e.error)
+                                                       : std::string("printer.error.io")});
+    }
+}
+
+void ReceiptDesk::requestStatus() {
+    m_printQueue->requestStatus();
+}
+
+std::string ReceiptDesk::printerStateKey() {
+    std::lock_guard lock(m_printerMutex);
+    return m_printerKey.empty() ? std::string("unknown") : m_printerKey;
+}
+
+std::string ReceiptDesk::lastPrinterKey() {
+    std::lock_guard lock(m_printerMutex);
+    return m_printerKey;
+}
+
+}  // namespace kiosk::app
