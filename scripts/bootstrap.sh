@@ -11,6 +11,8 @@ PACKAGES=(
   libutf8proc-dev libzstd-dev libtomlplusplus-dev libcli11-dev libcpp-httplib-dev
   libqrencode-dev libstb-dev libespeak-ng-dev espeak-ng-data libcups2-dev libpcaudio-dev
   libimgui-dev libglfw3 libglfw3-dev libgl-dev
+  # the officers' console: HTML templates, and its browser tests (headless Chromium)
+  libkainjow-mustache-dev chromium chromium-driver python3-selenium
   # the city backend on PostgreSQL (tests start a private cluster)
   postgresql-15 libpq-dev
   # tests and the demo on a machine without a display

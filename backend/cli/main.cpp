@@ -1,6 +1,6 @@
 // kiosk-backend — the city backend. Commands (all take --data-dir and --database):
 //   serve, migrate, copy, import, public-key, issue-token, update, audit, kiosks, config,
-//   train-dictionary.
+//   train-dictionary, user.
 // See docs/SYNC.md and the README ("The city backend").
 #include <CLI/CLI.hpp>
 
@@ -9,7 +9,11 @@
 #include <iostream>
 #include <sstream>
 
+#include <termios.h>
+#include <unistd.h>
+
 #include "clock/clock.hpp"
+#include "console/console.hpp"
 #include "keys/device_key.hpp"
 #include "record/validation.hpp"
 #include "service/chain_audit.hpp"
@@ -95,6 +99,8 @@ void registerServe(CLI::App& app, Where& where) {
         int statementTimeoutMs = 5000;
         int poolWaitMs = 2000;
         bool reusePort = false;
+        std::vector<std::string> trustedProxies;
+        int idleMinutes = 30;
     };
     auto o = std::make_shared<Opts>();
     cmd->add_option("--listen", *listen, "HOST:PORT (port 0: any free port, printed on stdout)");
@@ -104,6 +110,9 @@ void registerServe(CLI::App& app, Where& where) {
     cmd->add_option("--pool-wait-ms", o->poolWaitMs, "How long a request waits for a free connection (then 503)");
     cmd->add_flag("--reuse-port", o->reusePort,
                   "Share HOST:PORT with other kiosk-backend processes (SO_REUSEPORT; with PostgreSQL)");
+    cmd->add_option("--trusted-proxy", o->trustedProxies,
+                    "Peer address of a TLS-terminating proxy whose X-Forwarded-Proto is believed (console cookies get Secure)");
+    cmd->add_option("--console-idle-minutes", o->idleMinutes, "Officers' console: sessions end after this idle time");
     cmd->callback([&where, listen, o] {
         auto addr = parseListen(*listen);
         if (!addr) throw Fail{kExitUsage, "--listen must be HOST:PORT"};
@@ -118,6 +127,16 @@ void registerServe(CLI::App& app, Where& where) {
         if (!key) throw Fail{kExitStorage, key.error()};
         BackendService service(*storage, *key, dictionaries(where));
         HttpServer server(service, o->threads, o->reusePort);
+        ConsoleOptions consoleOptions;
+        consoleOptions.trustedProxies = o->trustedProxies;
+        consoleOptions.idleTimeoutMs = std::int64_t{std::max(1, o->idleMinutes)} * 60 * 1000;
+        std::unique_ptr<Console> console;
+        try {
+            console = std::make_unique<Console>(*storage, service, consoleOptions);
+        } catch (const std::exception& e) {
+            throw Fail{kExitFailed, std::string("console: ") + e.what()};
+        }
+        server.setConsole([&console](const HttpRequestView& req) { return console->handle(req); });
         auto port = server.bind(addr->first, addr->second);
         if (!port) throw Fail{kExitFailed, port.error()};
         g_server = &server;
@@ -417,6 +436,67 @@ void registerTrain(CLI::App& app) {
     });
 }
 
+// The password for `user add` / `user passwd`: one line from stdin; on a terminal, asked for
+// twice without echo.
+std::string readPassword() {
+    const bool tty = isatty(STDIN_FILENO) != 0;
+    auto line = [tty](const char* prompt) {
+        termios old{};
+        if (tty) {
+            std::cerr << prompt << std::flush;
+            tcgetattr(STDIN_FILENO, &old);
+            termios quiet = old;
+            quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        }
+        std::string pw;
+        std::getline(std::cin, pw);
+        if (tty) {
+            tcsetattr(STDIN_FILENO, TCSANOW, &old);
+            std::cerr << "\n";
+        }
+        if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+        return pw;
+    };
+    std::string pw = line("Password: ");
+    if (tty && line("Again: ") != pw) throw Fail{kExitUsage, "the passwords differ"};
+    if (pw.empty()) throw Fail{kExitUsage, "no password on stdin"};
+    return pw;
+}
+
+void registerUser(CLI::App& app, Where& where) {
+    auto* cmd = app.add_subcommand("user", "Officers' console accounts (the password from stdin or a prompt)");
+    cmd->require_subcommand(1);
+    auto u = std::make_shared<ConsoleUser>();
+    auto* add = cmd->add_subcommand("add", "Create an account");
+    add->add_option("--name", u->name, "Login name")->required();
+    add->add_option("--role", u->role, "ward, agency, supervisor or admin")->required();
+    add->add_option("--ward", u->ward, "The ward code (ward officers)");
+    add->add_option("--agency", u->agency, "The agency (agency officers)");
+    add->callback([&where, u] {
+        auto storage = openWhere(where);
+        const std::string pw = readPassword();
+        if (auto r = addConsoleUser(*storage, *u, pw); !r) throw Fail{kExitFailed, r.error()};
+        std::cout << "user " << u->name << " added (" << u->role << ")\n";
+    });
+    auto name = std::make_shared<std::string>();
+    auto* passwd = cmd->add_subcommand("passwd", "Set a new password (ends the user's sessions, lifts a lock-out)");
+    passwd->add_option("--name", *name, "Login name")->required();
+    passwd->callback([&where, name] {
+        auto storage = openWhere(where);
+        const std::string pw = readPassword();
+        if (auto r = setConsolePassword(*storage, *name, pw); !r) throw Fail{kExitFailed, r.error()};
+        std::cout << "password of " << *name << " changed\n";
+    });
+    auto* disable = cmd->add_subcommand("disable", "Disable an account (ends its sessions)");
+    disable->add_option("--name", *name, "Login name")->required();
+    disable->callback([&where, name] {
+        auto storage = openWhere(where);
+        if (auto r = disableConsoleUser(*storage, *name); !r) throw Fail{kExitFailed, r.error()};
+        std::cout << "user " << *name << " disabled\n";
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -439,6 +519,7 @@ int main(int argc, char** argv) {
     registerKiosks(app, where);
     registerConfig(app, where);
     registerTrain(app);
+    registerUser(app, where);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -12,6 +12,7 @@ namespace ksync::backend {
 struct HttpServer::Impl {
     BackendService& service;
     httplib::Server server;
+    std::function<HttpReply(const HttpRequestView&)> console;
 };
 
 namespace {
@@ -21,6 +22,8 @@ HttpRequestView view(const httplib::Request& req) {
     v.method = req.method;
     v.path = req.path;
     v.body = req.body;
+    v.remoteAddr = req.remote_addr;
+    for (const auto& [k, val] : req.params) v.query.emplace(k, val);
     for (const auto& [k, val] : req.headers) {
         std::string key = k;
         std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -34,7 +37,9 @@ std::string errorBody(std::string code) { return proto::dumpMessage(proto::Error
 
 void send(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
-    for (const auto& [k, v] : r.headers) res.set_header(k.c_str(), v);
+    // Several cookies come as "Set-Cookie", "Set-Cookie#1", ... (one map key each).
+    for (const auto& [k, v] : r.headers)
+        res.set_header(k.starts_with("Set-Cookie#") ? "Set-Cookie" : k.c_str(), v);
     if (r.status == 304)
         res.body.clear();
     else
@@ -43,7 +48,7 @@ void send(httplib::Response& res, const HttpReply& r) {
 
 }  // namespace
 
-HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m_impl(new Impl{service, {}}) {
+HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m_impl(new Impl{service, {}, {}}) {
     auto& s = m_impl->server;
     // httplib 0.11's default socket options set SO_REUSEPORT, which lets a second process bind a
     // port that is already served, without a word. Sharing is asked for explicitly (--reuse-port).
@@ -104,6 +109,23 @@ HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m
     s.Get(R"(/api/v1/public/status/([^/]{1,80}))", [&svc](const httplib::Request& req, httplib::Response& res) {
         send(res, svc.publicStatus(req.matches[1]));
     });
+    // The officers' console (backend/console), when serve enabled it.
+    Impl* impl = m_impl.get();
+    auto console = [impl](const httplib::Request& req, httplib::Response& res) {
+        if (!impl->console) {
+            res.status = 404;
+            res.set_content(errorBody("not_found"), "application/json");
+            return;
+        }
+        auto v = view(req);
+        // Query parameters only: a form body is the console's to parse (CSRF lives there).
+        v.query.clear();
+        for (const auto& [k, val] : req.params)
+            if (req.method == "GET") v.query.emplace(k, val);
+        send(res, impl->console(v));
+    };
+    s.Get(R"(/console(/.*)?)", console);
+    s.Post(R"(/console(/.*)?)", console);
     // What httplib refuses by itself (no route, a body over the limit, an unreadable request)
     // gets a JSON error like every other refusal; replies that already have a body keep it.
     s.set_error_handler([&svc](const httplib::Request& req, httplib::Response& res) {
@@ -132,6 +154,10 @@ std::expected<int, std::string> HttpServer::bind(const std::string& host, int po
     }
     if (!m_impl->server.bind_to_port(host, port)) return std::unexpected("cannot bind " + host + ":" + std::to_string(port));
     return port;
+}
+
+void HttpServer::setConsole(std::function<HttpReply(const HttpRequestView&)> handler) {
+    m_impl->console = std::move(handler);
 }
 
 bool HttpServer::run() { return m_impl->server.listen_after_bind(); }

@@ -3,6 +3,7 @@
 // Thread-safety: bind() and run() from one thread; stop() from any thread. Requests are served
 // by a pool of worker threads.
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,8 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
+    // Serves /console and /console/... with `handler` (the officers' console); call before run().
+    void setConsole(std::function<HttpReply(const HttpRequestView&)> handler);
     // Binds host:port (port 0 picks a free port). Returns the bound port or a reason.
     std::expected<int, std::string> bind(const std::string& host, int port);
     // Serves until stop(). Returns false if the server could not run.

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "clock/clock.hpp"
+#include "service/case_index.hpp"
 #include "record/text.hpp"
 #include "record/tracking_code.hpp"
 #include "proto/backend_config.hpp"
@@ -249,6 +250,7 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
                                                               std::size_t& altered, std::int64_t nowMs) {
     proto::PayloadCodec codec(m_dicts);
     std::vector<IngestItem> items;
+    std::vector<record::Content> openedContent;  // parallel to items
     items.reserve(batch.items.size());
     proto::RecordsUploadReply reply;
     reply.kioskId = kioskId;
@@ -277,7 +279,8 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
             reject(item, content.error(), content.error() == "unknown_dictionary");
             continue;
         }
-        if (!record::decodeContent(*content)) {
+        auto opened = record::decodeContent(*content);
+        if (!opened) {
             reject(item, "bad_content", false);
             continue;
         }
@@ -289,10 +292,22 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
                     in.header.trackingCode == record::makeTrackingCode(in.header.type, in.header.kioskId,
                                                                        in.header.sequence);
         in.content = std::move(*content);
+        openedContent.push_back(std::move(*opened));
         items.push_back(std::move(in));
     }
     auto results = m_storage.ingest(items, nowMs);
     if (!results) return std::unexpected(results.error());
+    // The console's index (ward, deadline, folded search text) from the opened content; a
+    // duplicate is indexed again, so a batch whose index write failed heals on the retry.
+    {
+        const auto cfg = servedConfig();
+        std::vector<CaseIndex> index;
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if ((*results)[i].result != proto::ItemResult::Conflict)
+                index.push_back(makeCaseIndex(items[i].header, openedContent[i], cfg));
+        if (!index.empty())
+            if (auto indexed = m_storage.indexCases(index); !indexed) return std::unexpected(indexed.error());
+    }
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& r = (*results)[i];
         if (!items[i].intact) ++altered;
@@ -357,6 +372,12 @@ HttpReply BackendService::config(const HttpRequestView& req) {
         m_key.signBase64(proto::responseSigningString(auth->nonce, r.status, r.body));
     log("GET /api/v1/config " + std::to_string(r.status) + " kiosk=" + auth->kioskId);
     return r;
+}
+
+proto::BackendConfig BackendService::servedConfig() {
+    if (auto doc = currentConfig())
+        if (auto parsed = proto::parseBackendConfig(doc->document)) return *parsed;
+    return *proto::parseBackendConfig(proto::defaultBackendConfigJson());
 }
 
 Result<ConfigDocument> BackendService::currentConfig() {

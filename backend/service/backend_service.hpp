@@ -13,6 +13,7 @@
 #include <string>
 
 #include "keys/device_key.hpp"
+#include "proto/backend_config.hpp"
 #include "proto/bundle.hpp"
 #include "proto/payload_codec.hpp"
 #include "storage/backend_storage.hpp"
@@ -25,6 +26,8 @@ struct HttpRequestView {
     std::string path;
     std::map<std::string, std::string> headers;  // names lower case
     std::string body;
+    std::map<std::string, std::string> query;  // URL query parameters (decoded)
+    std::string remoteAddr;                    // the peer's address
     std::string header(const std::string& lowerName) const {
         auto it = headers.find(lowerName);
         return it == headers.end() ? std::string{} : it->second;
@@ -96,6 +99,9 @@ public:
     std::expected<BundleImport, proto::BundleError> importBundle(std::string_view file);
 
     const platform::keys::DeviceKey& key() const { return m_key; }
+    // The config document being served, parsed (the shipped default when none is set or it
+    // cannot be read): categories, wards, reply days, holidays.
+    proto::BackendConfig servedConfig();
     void log(const std::string& line) const;
 
 private:

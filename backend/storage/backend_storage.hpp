@@ -138,6 +138,74 @@ struct RequestFilter {
     std::size_t limit = 200;
 };
 
+
+// --- the officers' console (backend/console) ----------------------------------------------------
+// What the service derives from a record's opened content at ingest: the case's ward, its
+// reply deadline (YYYY-MM-DD) and the diacritics-folded search text (title, body, address).
+struct CaseIndex {
+    std::string recordId;
+    std::string ward;
+    std::string deadline;
+    std::string searchText;
+};
+
+struct ConsoleUser {
+    std::string name;          // login name, unique
+    std::string role;          // ward, agency, supervisor, admin
+    std::string ward, agency;  // scope of ward and agency officers
+    std::string passwordHash;  // crypto_pwhash_str (Argon2id)
+    bool disabled = false;
+    int failedLogins = 0;
+    std::int64_t lockedUntilMs = 0;
+    std::string createdAt;
+};
+
+struct ConsoleSession {
+    std::string tokenHash;  // SHA-256 hex of the cookie value
+    std::string userName;
+    std::string csrf;
+    std::int64_t createdMs = 0;
+    std::int64_t lastMs = 0;
+};
+
+// Who saw a resident's contact details (or otherwise opened personal data), for supervisors.
+struct AccessLogRow {
+    std::string userName;
+    std::string trackingCode;
+    std::string what;  // "contact"
+    std::string at;    // RFC 3339 UTC
+};
+
+// An internal note on a case (never published, never sent to kiosks).
+struct CaseNote {
+    std::string trackingCode;
+    std::string userName;
+    std::string note;
+    std::string at;
+};
+
+// The inbox query. Every value is bound as a parameter; empty means "any".
+struct CaseQuery {
+    std::string scopeWard, scopeAgency;  // role scope (a ward or agency officer)
+    std::string ward, category, type, status, kiosk, channel;
+    std::string createdFrom, createdTo;  // YYYY-MM-DD, local dates compared on created_at's prefix
+    std::vector<std::string> statusIn;   // the tab's statuses (empty: any)
+    bool openOnly = false;               // not answered, closed, rejected, duplicate
+    std::string deadlineFrom, deadlineTo;  // inclusive YYYY-MM-DD bounds on the deadline
+    std::string search;                  // already folded (foldForSearch)
+    // Keyset: rows after (afterDeadline, afterRid) in (deadline, rid) order.
+    bool hasCursor = false;
+    std::string afterDeadline;
+    std::int64_t afterRid = 0;
+    std::size_t limit = 50;
+};
+
+struct CaseRow {
+    std::int64_t rid = 0;
+    std::string trackingCode, kioskId, type, category, channel, createdAt, receivedAt;
+    std::string status, statusUpdated, ward, agency, deadline;
+};
+
 class BackendStorage {
 public:
     virtual ~BackendStorage() = default;
@@ -202,6 +270,28 @@ public:
                                         const std::vector<TokenRow>& staff) = 0;
     virtual Result<CopyProgress> copyProgress(const std::string& sourceId) = 0;
     virtual Result<void> copyIn(const CopyBatch& batch) = 0;
+    // --- the officers' console --------------------------------------------------------------
+    virtual Result<void> indexCases(std::span<const CaseIndex> items) = 0;
+    virtual Result<std::vector<CaseRow>> cases(const CaseQuery& q) = 0;
+    virtual Result<std::optional<CaseRow>> caseByCode(const std::string& trackingCode) = 0;
+    virtual Result<std::optional<StoredRecord>> recordByCode(const std::string& trackingCode) = 0;
+    virtual Result<bool> addConsoleUser(const ConsoleUser& u) = 0;  // false: the name is taken
+    virtual Result<std::optional<ConsoleUser>> consoleUser(const std::string& name) = 0;
+    virtual Result<std::vector<ConsoleUser>> consoleUsers() = 0;
+    // Replaces role, ward, agency, password hash and disabled of the user with this name.
+    virtual Result<bool> updateConsoleUser(const ConsoleUser& u) = 0;
+    // One login attempt, atomically: success clears the counter; a failure counts, and the
+    // `maxFailures`-th in a row locks the account until `lockUntilMs` (and restarts the count).
+    virtual Result<void> noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) = 0;
+    virtual Result<void> addConsoleSession(const ConsoleSession& s) = 0;
+    virtual Result<std::optional<ConsoleSession>> consoleSession(const std::string& tokenHash) = 0;
+    virtual Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) = 0;
+    virtual Result<void> deleteConsoleSession(const std::string& tokenHash) = 0;
+    virtual Result<void> deleteUserSessions(const std::string& userName) = 0;
+    virtual Result<void> addAccessLog(const AccessLogRow& row) = 0;
+    virtual Result<std::vector<AccessLogRow>> accessLog(std::size_t limit) = 0;  // newest first
+    virtual Result<void> addCaseNote(const CaseNote& n) = 0;
+    virtual Result<std::vector<CaseNote>> caseNotes(const std::string& trackingCode) = 0;  // oldest first
 };
 
 }  // namespace ksync::backend

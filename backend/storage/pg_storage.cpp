@@ -20,6 +20,7 @@
 
 #include "clock/clock.hpp"
 #include "record/record.hpp"
+#include "storage/case_sql.hpp"
 #include "storage/tokens.hpp"
 
 namespace ksync::backend {
@@ -133,7 +134,52 @@ CREATE INDEX records_created ON records (created_at);
 CREATE INDEX records_category_created ON records (category, created_at);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// 4: the officers' console (see sqlite_storage.cpp, migration 4).
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE records ADD COLUMN ward text NOT NULL DEFAULT '',
+  ADD COLUMN agency text NOT NULL DEFAULT '',
+  ADD COLUMN deadline text NOT NULL DEFAULT '',
+  ADD COLUMN search_text text NOT NULL DEFAULT '';
+CREATE INDEX records_deadline ON records (deadline, rid);
+CREATE INDEX records_ward_deadline ON records (ward, deadline, rid);
+CREATE INDEX records_agency_deadline ON records (agency, deadline, rid);
+CREATE TABLE console_users (
+  name            text PRIMARY KEY,
+  role            text NOT NULL,
+  ward            text NOT NULL DEFAULT '',
+  agency          text NOT NULL DEFAULT '',
+  password_hash   text NOT NULL,
+  disabled        boolean NOT NULL DEFAULT false,
+  failed_logins   integer NOT NULL DEFAULT 0,
+  locked_until_ms bigint NOT NULL DEFAULT 0,
+  created_at      text NOT NULL
+);
+CREATE TABLE console_sessions (
+  token_hash text PRIMARY KEY,
+  user_name  text NOT NULL,
+  csrf       text NOT NULL,
+  created_ms bigint NOT NULL,
+  last_ms    bigint NOT NULL
+);
+CREATE INDEX console_sessions_user ON console_sessions (user_name);
+CREATE TABLE console_access_log (
+  id            bigserial PRIMARY KEY,
+  user_name     text NOT NULL,
+  tracking_code text NOT NULL,
+  what          text NOT NULL,
+  at            text NOT NULL
+);
+CREATE TABLE case_notes (
+  id            bigserial PRIMARY KEY,
+  tracking_code text NOT NULL,
+  user_name     text NOT NULL,
+  note          text NOT NULL,
+  at            text NOT NULL
+);
+CREATE INDEX case_notes_code ON case_notes (tracking_code, id);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -836,8 +882,9 @@ Result<bool> PgStorage::addStatus(const StatusEvent& e) {
                "event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                Params{}.text(e.trackingCode).text(kiosk).text(e.status).text(e.note).text(e.agency).text(e.officer)
                    .text(e.expectedDate).text(e.updatedAt).text(e.uid.empty() ? record::newSaltHex() : e.uid));
-        c.exec("UPDATE records SET status = $1, status_updated = $2 WHERE tracking_code = $3",
-               Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode));
+        c.exec("UPDATE records SET status = $1, status_updated = $2, agency = CASE WHEN $4 <> '' THEN $4 ELSE agency END, "
+               "deadline = CASE WHEN $5 <> '' THEN $5 ELSE deadline END WHERE tracking_code = $3",
+               Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode).text(e.agency).text(e.expectedDate));
         tx.commit();
         return true;
     });
@@ -1070,6 +1117,206 @@ Result<void> PgStorage::copyIn(const CopyBatch& b) {
                "DO UPDATE SET record_cursor = excluded.record_cursor, event_cursor = excluded.event_cursor",
                Params{}.text(b.sourceId).int64(b.recordCursor).int64(b.eventCursor));
         tx.commit();
+    });
+}
+
+// ---- 7. the officers' console ---------------------------------------------------------------------
+
+namespace {
+
+CaseRow readCase(const PgResult& r, int i) {
+    CaseRow c;
+    c.rid = r.int64(i, 0);
+    c.trackingCode = r.text(i, 1);
+    c.kioskId = r.text(i, 2);
+    c.type = r.text(i, 3);
+    c.category = r.text(i, 4);
+    c.channel = r.text(i, 5);
+    c.createdAt = r.text(i, 6);
+    c.receivedAt = r.text(i, 7);
+    c.status = r.text(i, 8);
+    c.statusUpdated = r.text(i, 9);
+    c.ward = r.text(i, 10);
+    c.agency = r.text(i, 11);
+    c.deadline = r.text(i, 12);
+    return c;
+}
+
+constexpr std::string_view kUserColumns =
+    "name, role, ward, agency, password_hash, disabled, failed_logins, locked_until_ms, created_at";
+
+ConsoleUser readUser(const PgResult& r, int i) {
+    ConsoleUser u;
+    u.name = r.text(i, 0);
+    u.role = r.text(i, 1);
+    u.ward = r.text(i, 2);
+    u.agency = r.text(i, 3);
+    u.passwordHash = r.text(i, 4);
+    u.disabled = r.text(i, 5) == "t";
+    u.failedLogins = static_cast<int>(r.int64(i, 6));
+    u.lockedUntilMs = r.int64(i, 7);
+    u.createdAt = r.text(i, 8);
+    return u;
+}
+
+const char* pgBool(bool b) { return b ? "true" : "false"; }
+
+}  // namespace
+
+Result<void> PgStorage::indexCases(std::span<const CaseIndex> items) {
+    return m_impl->run([&](Conn& c) {
+        Tx tx(c);
+        for (const auto& it : items)
+            c.exec("UPDATE records SET ward = $1, search_text = $2, "
+                   "deadline = CASE WHEN deadline = '' THEN $3 ELSE deadline END WHERE id = $4",
+                   Params{}.text(it.ward).text(it.searchText).text(it.deadline).text(it.recordId));
+        tx.commit();
+    });
+}
+
+Result<std::vector<CaseRow>> PgStorage::cases(const CaseQuery& q) {
+    return m_impl->run([&](Conn& c) {
+        const auto built = buildCaseSql(q, [](int n) { return "$" + std::to_string(n); });
+        Params p;
+        for (const auto& v : built.params) p.text(v);
+        auto r = c.exec(built.sql, p);
+        std::vector<CaseRow> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back(readCase(r, i));
+        return out;
+    });
+}
+
+Result<std::optional<CaseRow>> PgStorage::caseByCode(const std::string& trackingCode) {
+    return m_impl->run([&](Conn& c) -> std::optional<CaseRow> {
+        auto r = c.exec("SELECT " + std::string(kCaseColumns) + " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+                        Params{}.text(trackingCode));
+        if (!r.rows()) return std::nullopt;
+        return readCase(r, 0);
+    });
+}
+
+Result<std::optional<StoredRecord>> PgStorage::recordByCode(const std::string& trackingCode) {
+    return m_impl->run([&](Conn& c) -> std::optional<StoredRecord> {
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) + " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+                        Params{}.text(trackingCode));
+        if (!r.rows()) return std::nullopt;
+        return readRecord(r, 0);
+    });
+}
+
+Result<bool> PgStorage::addConsoleUser(const ConsoleUser& u) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("INSERT INTO console_users (" + std::string(kUserColumns) +
+                            ") VALUES ($1,$2,$3,$4,$5,$6,0,0,$7) ON CONFLICT (name) DO NOTHING",
+                        Params{}.text(u.name).text(u.role).text(u.ward).text(u.agency).text(u.passwordHash)
+                            .text(pgBool(u.disabled)).text(u.createdAt.empty() ? nowUtc() : u.createdAt));
+        return r.affected() == 1;
+    });
+}
+
+Result<std::optional<ConsoleUser>> PgStorage::consoleUser(const std::string& name) {
+    return m_impl->run([&](Conn& c) -> std::optional<ConsoleUser> {
+        auto r = c.exec("SELECT " + std::string(kUserColumns) + " FROM console_users WHERE name = $1", Params{}.text(name));
+        if (!r.rows()) return std::nullopt;
+        return readUser(r, 0);
+    });
+}
+
+Result<std::vector<ConsoleUser>> PgStorage::consoleUsers() {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT " + std::string(kUserColumns) + " FROM console_users ORDER BY name");
+        std::vector<ConsoleUser> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back(readUser(r, i));
+        return out;
+    });
+}
+
+Result<bool> PgStorage::updateConsoleUser(const ConsoleUser& u) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("UPDATE console_users SET role = $1, ward = $2, agency = $3, password_hash = $4, disabled = $5, "
+                        "failed_logins = CASE WHEN $6 THEN failed_logins ELSE 0 END, "
+                        "locked_until_ms = CASE WHEN $7 THEN locked_until_ms ELSE 0 END WHERE name = $8",
+                        Params{}.text(u.role).text(u.ward).text(u.agency).text(u.passwordHash).text(pgBool(u.disabled))
+                            .text(pgBool(u.failedLogins > 0)).text(pgBool(u.lockedUntilMs > 0)).text(u.name));
+        return r.affected() == 1;
+    });
+}
+
+Result<void> PgStorage::noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) {
+    return m_impl->run([&](Conn& c) {
+        if (success) {
+            c.exec("UPDATE console_users SET failed_logins = 0 WHERE name = $1", Params{}.text(name));
+            return;
+        }
+        c.exec("UPDATE console_users SET "
+               "locked_until_ms = CASE WHEN failed_logins + 1 >= $1::integer THEN $2::bigint ELSE locked_until_ms END, "
+               "failed_logins = CASE WHEN failed_logins + 1 >= $1::integer THEN 0 ELSE failed_logins + 1 END "
+               "WHERE name = $3",
+               Params{}.int64(maxFailures).int64(lockUntilMs).text(name));
+    });
+}
+
+Result<void> PgStorage::addConsoleSession(const ConsoleSession& x) {
+    return m_impl->run([&](Conn& c) {
+        c.exec("INSERT INTO console_sessions (token_hash, user_name, csrf, created_ms, last_ms) VALUES ($1,$2,$3,$4,$5)",
+               Params{}.text(x.tokenHash).text(x.userName).text(x.csrf).int64(x.createdMs).int64(x.lastMs));
+    });
+}
+
+Result<std::optional<ConsoleSession>> PgStorage::consoleSession(const std::string& tokenHash) {
+    return m_impl->run([&](Conn& c) -> std::optional<ConsoleSession> {
+        auto r = c.exec("SELECT token_hash, user_name, csrf, created_ms, last_ms FROM console_sessions WHERE token_hash = $1",
+                        Params{}.text(tokenHash));
+        if (!r.rows()) return std::nullopt;
+        return ConsoleSession{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.int64(0, 3), r.int64(0, 4)};
+    });
+}
+
+Result<void> PgStorage::touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) {
+    return m_impl->run([&](Conn& c) {
+        c.exec("UPDATE console_sessions SET last_ms = $1 WHERE token_hash = $2", Params{}.int64(nowMs).text(tokenHash));
+    });
+}
+
+Result<void> PgStorage::deleteConsoleSession(const std::string& tokenHash) {
+    return m_impl->run([&](Conn& c) { c.exec("DELETE FROM console_sessions WHERE token_hash = $1", Params{}.text(tokenHash)); });
+}
+
+Result<void> PgStorage::deleteUserSessions(const std::string& userName) {
+    return m_impl->run([&](Conn& c) { c.exec("DELETE FROM console_sessions WHERE user_name = $1", Params{}.text(userName)); });
+}
+
+Result<void> PgStorage::addAccessLog(const AccessLogRow& row) {
+    return m_impl->run([&](Conn& c) {
+        c.exec("INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES ($1,$2,$3,$4)",
+               Params{}.text(row.userName).text(row.trackingCode).text(row.what).text(row.at.empty() ? nowUtc() : row.at));
+    });
+}
+
+Result<std::vector<AccessLogRow>> PgStorage::accessLog(std::size_t limit) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC LIMIT $1",
+                        Params{}.int64(static_cast<std::int64_t>(limit)));
+        std::vector<AccessLogRow> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+        return out;
+    });
+}
+
+Result<void> PgStorage::addCaseNote(const CaseNote& n) {
+    return m_impl->run([&](Conn& c) {
+        c.exec("INSERT INTO case_notes (tracking_code, user_name, note, at) VALUES ($1,$2,$3,$4)",
+               Params{}.text(n.trackingCode).text(n.userName).text(n.note).text(n.at.empty() ? nowUtc() : n.at));
+    });
+}
+
+Result<std::vector<CaseNote>> PgStorage::caseNotes(const std::string& trackingCode) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT tracking_code, user_name, note, at FROM case_notes WHERE tracking_code = $1 ORDER BY id",
+                        Params{}.text(trackingCode));
+        std::vector<CaseNote> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+        return out;
     });
 }
 

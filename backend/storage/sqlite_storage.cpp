@@ -8,6 +8,7 @@
 #include "clock/clock.hpp"
 #include "record/tracking_code.hpp"
 #include "sqlite/sqlite.hpp"
+#include "storage/case_sql.hpp"
 #include "storage/tokens.hpp"
 
 namespace ksync::backend {
@@ -131,7 +132,54 @@ CREATE INDEX records_created ON records (created_at);
 CREATE INDEX records_category_created ON records (category, created_at);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// 4: the officers' console — each case's ward, current agency, reply deadline and folded search
+// text (filled at ingest by the service), accounts, sessions, the access log of contact views,
+// internal notes.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE records ADD COLUMN ward TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN agency TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN deadline TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+CREATE INDEX records_deadline ON records (deadline, rid);
+CREATE INDEX records_ward_deadline ON records (ward, deadline, rid);
+CREATE INDEX records_agency_deadline ON records (agency, deadline, rid);
+CREATE TABLE console_users (
+  name            TEXT PRIMARY KEY,
+  role            TEXT NOT NULL,
+  ward            TEXT NOT NULL DEFAULT '',
+  agency          TEXT NOT NULL DEFAULT '',
+  password_hash   TEXT NOT NULL,
+  disabled        INTEGER NOT NULL DEFAULT 0,
+  failed_logins   INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms INTEGER NOT NULL DEFAULT 0,
+  created_at      TEXT NOT NULL
+);
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_name  TEXT NOT NULL,
+  csrf       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_ms    INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_user ON console_sessions (user_name);
+CREATE TABLE console_access_log (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_name     TEXT NOT NULL,
+  tracking_code TEXT NOT NULL,
+  what          TEXT NOT NULL,
+  at            TEXT NOT NULL
+);
+CREATE TABLE case_notes (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  tracking_code TEXT NOT NULL,
+  user_name     TEXT NOT NULL,
+  note          TEXT NOT NULL,
+  at            TEXT NOT NULL
+);
+CREATE INDEX case_notes_code ON case_notes (tracking_code, id);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -532,8 +580,10 @@ Result<bool> SqliteStorage::addStatus(const StatusEvent& e) {
         ins.bind(1, e.trackingCode).bind(2, kiosk).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
         ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt);
         ins.bind(9, e.uid.empty() ? record::newSaltHex() : e.uid).run();
-        Stmt upd(l.db(), "UPDATE records SET status = ?, status_updated = ? WHERE tracking_code = ?");
-        upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).run();
+        Stmt upd(l.db(),
+                 "UPDATE records SET status = ?1, status_updated = ?2, agency = CASE WHEN ?4 <> '' THEN ?4 ELSE agency END, "
+                 "deadline = CASE WHEN ?5 <> '' THEN ?5 ELSE deadline END WHERE tracking_code = ?3");
+        upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).bind(4, e.agency).bind(5, e.expectedDate).run();
         tx.commit();
         return true;
     });
@@ -797,6 +847,235 @@ Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
                   "event_cursor = excluded.event_cursor");
         prog.bind(1, b.sourceId).bind(2, b.recordCursor).bind(3, b.eventCursor).run();
         tx.commit();
+    });
+}
+
+// ---- the officers' console ------------------------------------------------------------------------
+
+namespace {
+
+CaseRow readCase(const Stmt& s) {
+    CaseRow c;
+    c.rid = s.int64(0);
+    c.trackingCode = s.text(1);
+    c.kioskId = s.text(2);
+    c.type = s.text(3);
+    c.category = s.text(4);
+    c.channel = s.text(5);
+    c.createdAt = s.text(6);
+    c.receivedAt = s.text(7);
+    c.status = s.text(8);
+    c.statusUpdated = s.text(9);
+    c.ward = s.text(10);
+    c.agency = s.text(11);
+    c.deadline = s.text(12);
+    return c;
+}
+
+constexpr std::string_view kUserColumns =
+    "name, role, ward, agency, password_hash, disabled, failed_logins, locked_until_ms, created_at";
+
+ConsoleUser readUser(const Stmt& s) {
+    ConsoleUser u;
+    u.name = s.text(0);
+    u.role = s.text(1);
+    u.ward = s.text(2);
+    u.agency = s.text(3);
+    u.passwordHash = s.text(4);
+    u.disabled = s.int64(5) != 0;
+    u.failedLogins = static_cast<int>(s.int64(6));
+    u.lockedUntilMs = s.int64(7);
+    u.createdAt = s.text(8);
+    return u;
+}
+
+}  // namespace
+
+Result<void> SqliteStorage::indexCases(std::span<const CaseIndex> items) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Transaction tx(l.db());
+        // A deadline already moved by an officer (forward, extend) is kept.
+        Stmt s(l.db(),
+               "UPDATE records SET ward = ?1, search_text = ?2, deadline = CASE WHEN deadline = '' THEN ?3 ELSE deadline END "
+               "WHERE id = ?4");
+        for (const auto& it : items) {
+            s.bind(1, it.ward).bind(2, it.searchText).bind(3, it.deadline).bind(4, it.recordId).run();
+            s.reset();
+        }
+        tx.commit();
+    });
+}
+
+Result<std::vector<CaseRow>> SqliteStorage::cases(const CaseQuery& q) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        const auto built = buildCaseSql(q, [](int n) { return "?" + std::to_string(n); });
+        Stmt s(l.db(), built.sql);
+        for (std::size_t i = 0; i < built.params.size(); ++i) s.bind(static_cast<int>(i + 1), built.params[i]);
+        std::vector<CaseRow> out;
+        while (s.step()) out.push_back(readCase(s));
+        return out;
+    });
+}
+
+Result<std::optional<CaseRow>> SqliteStorage::caseByCode(const std::string& trackingCode) {
+    return guarded([&]() -> std::optional<CaseRow> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) + " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        s.bind(1, trackingCode);
+        if (!s.step()) return std::nullopt;
+        return readCase(s);
+    });
+}
+
+Result<std::optional<StoredRecord>> SqliteStorage::recordByCode(const std::string& trackingCode) {
+    return guarded([&]() -> std::optional<StoredRecord> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) + " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        s.bind(1, trackingCode);
+        if (!s.step()) return std::nullopt;
+        return readRecord(s);
+    });
+}
+
+Result<bool> SqliteStorage::addConsoleUser(const ConsoleUser& u) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "INSERT INTO console_users (" + std::string(kUserColumns) +
+                           ") VALUES (?,?,?,?,?,?,0,0,?) ON CONFLICT(name) DO NOTHING");
+        s.bind(1, u.name).bind(2, u.role).bind(3, u.ward).bind(4, u.agency).bind(5, u.passwordHash);
+        s.bind(6, std::int64_t{u.disabled}).bind(7, u.createdAt.empty() ? nowUtc() : u.createdAt).run();
+        return l.db().changes() == 1;
+    });
+}
+
+Result<std::optional<ConsoleUser>> SqliteStorage::consoleUser(const std::string& name) {
+    return guarded([&]() -> std::optional<ConsoleUser> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kUserColumns) + " FROM console_users WHERE name = ?");
+        s.bind(1, name);
+        if (!s.step()) return std::nullopt;
+        return readUser(s);
+    });
+}
+
+Result<std::vector<ConsoleUser>> SqliteStorage::consoleUsers() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kUserColumns) + " FROM console_users ORDER BY name");
+        std::vector<ConsoleUser> out;
+        while (s.step()) out.push_back(readUser(s));
+        return out;
+    });
+}
+
+Result<bool> SqliteStorage::updateConsoleUser(const ConsoleUser& u) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(),
+               "UPDATE console_users SET role = ?, ward = ?, agency = ?, password_hash = ?, disabled = ?, "
+               "failed_logins = CASE WHEN ? THEN failed_logins ELSE 0 END, "
+               "locked_until_ms = CASE WHEN ? THEN locked_until_ms ELSE 0 END WHERE name = ?");
+        s.bind(1, u.role).bind(2, u.ward).bind(3, u.agency).bind(4, u.passwordHash).bind(5, std::int64_t{u.disabled});
+        s.bind(6, std::int64_t{u.failedLogins > 0}).bind(7, std::int64_t{u.lockedUntilMs > 0}).bind(8, u.name).run();
+        return l.db().changes() == 1;
+    });
+}
+
+Result<void> SqliteStorage::noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        if (success) {
+            Stmt s(l.db(), "UPDATE console_users SET failed_logins = 0 WHERE name = ?");
+            s.bind(1, name).run();
+            return;
+        }
+        Stmt s(l.db(),
+               "UPDATE console_users SET "
+               "locked_until_ms = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until_ms END, "
+               "failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END WHERE name = ?3");
+        s.bind(1, std::int64_t{maxFailures}).bind(2, lockUntilMs).bind(3, name).run();
+    });
+}
+
+Result<void> SqliteStorage::addConsoleSession(const ConsoleSession& x) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "INSERT INTO console_sessions (token_hash, user_name, csrf, created_ms, last_ms) VALUES (?,?,?,?,?)");
+        s.bind(1, x.tokenHash).bind(2, x.userName).bind(3, x.csrf).bind(4, x.createdMs).bind(5, x.lastMs).run();
+    });
+}
+
+Result<std::optional<ConsoleSession>> SqliteStorage::consoleSession(const std::string& tokenHash) {
+    return guarded([&]() -> std::optional<ConsoleSession> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT token_hash, user_name, csrf, created_ms, last_ms FROM console_sessions WHERE token_hash = ?");
+        s.bind(1, tokenHash);
+        if (!s.step()) return std::nullopt;
+        return ConsoleSession{s.text(0), s.text(1), s.text(2), s.int64(3), s.int64(4)};
+    });
+}
+
+Result<void> SqliteStorage::touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "UPDATE console_sessions SET last_ms = ? WHERE token_hash = ?");
+        s.bind(1, nowMs).bind(2, tokenHash).run();
+    });
+}
+
+Result<void> SqliteStorage::deleteConsoleSession(const std::string& tokenHash) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "DELETE FROM console_sessions WHERE token_hash = ?");
+        s.bind(1, tokenHash).run();
+    });
+}
+
+Result<void> SqliteStorage::deleteUserSessions(const std::string& userName) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "DELETE FROM console_sessions WHERE user_name = ?");
+        s.bind(1, userName).run();
+    });
+}
+
+Result<void> SqliteStorage::addAccessLog(const AccessLogRow& r) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES (?,?,?,?)");
+        s.bind(1, r.userName).bind(2, r.trackingCode).bind(3, r.what).bind(4, r.at.empty() ? nowUtc() : r.at).run();
+    });
+}
+
+Result<std::vector<AccessLogRow>> SqliteStorage::accessLog(std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC LIMIT ?");
+        s.bind(1, static_cast<std::int64_t>(limit));
+        std::vector<AccessLogRow> out;
+        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+        return out;
+    });
+}
+
+Result<void> SqliteStorage::addCaseNote(const CaseNote& n) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "INSERT INTO case_notes (tracking_code, user_name, note, at) VALUES (?,?,?,?)");
+        s.bind(1, n.trackingCode).bind(2, n.userName).bind(3, n.note).bind(4, n.at.empty() ? nowUtc() : n.at).run();
+    });
+}
+
+Result<std::vector<CaseNote>> SqliteStorage::caseNotes(const std::string& trackingCode) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT tracking_code, user_name, note, at FROM case_notes WHERE tracking_code = ? ORDER BY id");
+        s.bind(1, trackingCode);
+        std::vector<CaseNote> out;
+        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+        return out;
     });
 }
 

@@ -51,6 +51,24 @@ public:
                                 const std::vector<TokenRow>& staff) override;
     Result<CopyProgress> copyProgress(const std::string& sourceId) override;
     Result<void> copyIn(const CopyBatch& batch) override;
+    Result<void> indexCases(std::span<const CaseIndex> items) override;
+    Result<std::vector<CaseRow>> cases(const CaseQuery& q) override;
+    Result<std::optional<CaseRow>> caseByCode(const std::string& trackingCode) override;
+    Result<std::optional<StoredRecord>> recordByCode(const std::string& trackingCode) override;
+    Result<bool> addConsoleUser(const ConsoleUser& u) override;
+    Result<std::optional<ConsoleUser>> consoleUser(const std::string& name) override;
+    Result<std::vector<ConsoleUser>> consoleUsers() override;
+    Result<bool> updateConsoleUser(const ConsoleUser& u) override;
+    Result<void> noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) override;
+    Result<void> addConsoleSession(const ConsoleSession& s) override;
+    Result<std::optional<ConsoleSession>> consoleSession(const std::string& tokenHash) override;
+    Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) override;
+    Result<void> deleteConsoleSession(const std::string& tokenHash) override;
+    Result<void> deleteUserSessions(const std::string& userName) override;
+    Result<void> addAccessLog(const AccessLogRow& row) override;
+    Result<std::vector<AccessLogRow>> accessLog(std::size_t limit) override;
+    Result<void> addCaseNote(const CaseNote& n) override;
+    Result<std::vector<CaseNote>> caseNotes(const std::string& trackingCode) override;
 
     struct Impl;
 

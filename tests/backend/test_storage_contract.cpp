@@ -847,3 +847,195 @@ TEST_CASE("copyIdentities brings kiosks and tokens across once, and a copied tok
     CHECK(must(target->enrol(used, "7K3M", key, now), "retry with a copied used token") ==
           EnrolOutcome::Enrolled);
 }
+
+// ---- 7. the officers' console -----------------------------------------------------------------
+
+namespace {
+
+// n records of kiosk 7K3M indexed like the service does: ward W1 for even i, W2 for odd, the
+// deadline 2026-12-01 + (i % 5) days, the folded text "ngap nuoc hem i" for every third.
+std::vector<IngestItem> indexedChain(BackendStorage& s, int n) {
+    auto items = chain(n);
+    must(s.ingest(items, nowMs()), "ingest");
+    std::vector<CaseIndex> index;
+    for (int i = 0; i < n; ++i) {
+        CaseIndex x;
+        x.recordId = items[static_cast<std::size_t>(i)].header.id;
+        x.ward = i % 2 == 0 ? "W1" : "W2";
+        x.deadline = "2026-12-0" + std::to_string(1 + i % 5);
+        x.searchText = i % 3 == 0 ? "ngap nuoc hem " + std::to_string(i) : "rac thai " + std::to_string(i);
+        index.push_back(x);
+    }
+    must(s.indexCases(index), "indexCases");
+    return items;
+}
+
+}  // namespace
+
+TEST_CASE("console: cases are scoped, filtered, searched and paged by key in deadline order") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto items = indexedChain(*s, 23);
+    CaseQuery all;
+    all.limit = 500;
+    const auto every = must(s->cases(all), "cases");
+    REQUIRE(every.size() == 23);
+    for (std::size_t i = 1; i < every.size(); ++i)
+        CHECK((std::pair(every[i - 1].deadline, every[i - 1].rid) < std::pair(every[i].deadline, every[i].rid)));
+
+    // Keyset pages of 5 give every case once, in the same order.
+    std::vector<std::string> paged;
+    CaseQuery q;
+    q.limit = 5;
+    for (;;) {
+        const auto page = must(s->cases(q), "page");
+        for (const auto& c : page) paged.push_back(c.trackingCode);
+        if (page.size() < 5) break;
+        q.hasCursor = true;
+        q.afterDeadline = page.back().deadline;
+        q.afterRid = page.back().rid;
+    }
+    REQUIRE(paged.size() == every.size());
+    for (std::size_t i = 0; i < paged.size(); ++i) CHECK(paged[i] == every[i].trackingCode);
+
+    CaseQuery ward;
+    ward.scopeWard = "W1";
+    ward.limit = 500;
+    const auto w1 = must(s->cases(ward), "ward");
+    CHECK(w1.size() == 12);
+    for (const auto& c : w1) CHECK(c.ward == "W1");
+
+    CaseQuery search;
+    search.search = "ngap nuoc";
+    search.limit = 500;
+    CHECK(must(s->cases(search), "search").size() == 8);
+    search.search = "%";  // a LIKE wildcard is a literal character
+    CHECK(must(s->cases(search), "search %").empty());
+
+    CaseQuery window;
+    window.deadlineFrom = "2026-12-02";
+    window.deadlineTo = "2026-12-03";
+    window.limit = 500;
+    for (const auto& c : must(s->cases(window), "window")) CHECK((c.deadline == "2026-12-02" || c.deadline == "2026-12-03"));
+
+    // Hostile filter values are values: nothing matches, and every table is still there.
+    for (const char* evilText : {"' OR '1'='1", "x'); DROP TABLE records; --", "\" OR 1=1 --", "W1' --"}) {
+        const std::string evil = evilText;
+        CaseQuery h;
+        h.ward = evil;
+        h.category = evil;
+        h.search = evil;
+        h.limit = 500;
+        CHECK(must(s->cases(h), "hostile").empty());
+        CaseQuery k;
+        k.kiosk = evil;
+        k.status = evil;
+        k.statusIn = {evil};
+        CHECK(must(s->cases(k), "hostile 2").empty());
+    }
+    CHECK(must(s->recordCount(), "count") == 23);
+
+    // A status event moves the agency and the deadline; an agency officer then sees the case.
+    StatusEvent e = event(items[4].header.trackingCode, "forwarded", "2026-11-24T01:00:00.000Z");
+    e.agency = "Phòng TN&MT";
+    e.expectedDate = "2026-12-20";
+    REQUIRE(must(s->addStatus(e), "addStatus"));
+    const auto row = must(s->caseByCode(items[4].header.trackingCode), "caseByCode");
+    REQUIRE(row.has_value());
+    CHECK(row->agency == "Phòng TN&MT");
+    CHECK(row->deadline == "2026-12-20");
+    CHECK(row->status == "forwarded");
+    CaseQuery agency;
+    agency.scopeAgency = "Phòng TN&MT";
+    const auto mine = must(s->cases(agency), "agency");
+    REQUIRE(mine.size() == 1);
+    CHECK(mine[0].trackingCode == items[4].header.trackingCode);
+    CaseQuery open;
+    open.openOnly = true;
+    open.limit = 500;
+    CHECK(must(s->cases(open), "open").size() == 23);
+    StatusEvent answered = event(items[5].header.trackingCode, "answered", "2026-11-24T02:00:00.000Z");
+    REQUIRE(must(s->addStatus(answered), "answer"));
+    CHECK(must(s->cases(open), "open").size() == 22);
+    CaseQuery tab;
+    tab.statusIn = {""};
+    tab.limit = 500;
+    CHECK(must(s->cases(tab), "new").size() == 21);
+    // A later index write (a duplicate upload) keeps the deadline the officer set.
+    CaseIndex again{items[4].header.id, "W1", "2026-12-01", "ngap nuoc"};
+    must(s->indexCases(std::span(&again, 1)), "index again");
+    CHECK(must(s->caseByCode(items[4].header.trackingCode), "caseByCode")->deadline == "2026-12-20");
+    const auto rec = must(s->recordByCode(items[4].header.trackingCode), "recordByCode");
+    REQUIRE(rec.has_value());
+    CHECK(rec->header.id == items[4].header.id);
+    CHECK_FALSE(must(s->recordByCode("PAKN-0000-000000-0"), "unknown").has_value());
+}
+
+TEST_CASE("console: accounts, the lock-out counter, sessions, the access log and notes") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    ConsoleUser u;
+    u.name = "ward1";
+    u.role = "ward";
+    u.ward = "W1";
+    u.passwordHash = "$argon2id$fake";
+    CHECK(must(s->addConsoleUser(u), "add"));
+    CHECK_FALSE(must(s->addConsoleUser(u), "add twice"));
+    auto got = must(s->consoleUser("ward1"), "get");
+    REQUIRE(got.has_value());
+    CHECK(got->role == "ward");
+    CHECK(got->ward == "W1");
+    CHECK_FALSE(got->disabled);
+    CHECK_FALSE(must(s->consoleUser("nobody"), "get unknown").has_value());
+
+    // Four failures count, the fifth locks and restarts the count; a success clears it.
+    for (int i = 0; i < 4; ++i) must(s->noteLogin("ward1", false, 5, 1000), "fail");
+    got = must(s->consoleUser("ward1"), "get");
+    CHECK(got->failedLogins == 4);
+    CHECK(got->lockedUntilMs == 0);
+    must(s->noteLogin("ward1", false, 5, 12345), "fail 5");
+    got = must(s->consoleUser("ward1"), "get");
+    CHECK(got->failedLogins == 0);
+    CHECK(got->lockedUntilMs == 12345);
+    must(s->noteLogin("ward1", false, 5, 99999), "fail 6");
+    must(s->noteLogin("ward1", true, 5, 0), "ok");
+    got = must(s->consoleUser("ward1"), "get");
+    CHECK(got->failedLogins == 0);
+    CHECK(got->lockedUntilMs == 12345);
+    // A new password (zeros passed) lifts the lock; disabled sticks.
+    got->passwordHash = "$argon2id$other";
+    got->lockedUntilMs = 0;
+    got->disabled = true;
+    CHECK(must(s->updateConsoleUser(*got), "update"));
+    got = must(s->consoleUser("ward1"), "get");
+    CHECK(got->passwordHash == "$argon2id$other");
+    CHECK(got->lockedUntilMs == 0);
+    CHECK(got->disabled);
+    CHECK(must(s->consoleUsers(), "users").size() == 1);
+
+    must(s->addConsoleSession({"h1", "ward1", "csrf1", 100, 100}), "session");
+    must(s->addConsoleSession({"h2", "ward1", "csrf2", 100, 100}), "session 2");
+    auto sess = must(s->consoleSession("h1"), "get session");
+    REQUIRE(sess.has_value());
+    CHECK(sess->csrf == "csrf1");
+    must(s->touchConsoleSession("h1", 500), "touch");
+    CHECK(must(s->consoleSession("h1"), "get")->lastMs == 500);
+    must(s->deleteConsoleSession("h1"), "delete");
+    CHECK_FALSE(must(s->consoleSession("h1"), "gone").has_value());
+    must(s->deleteUserSessions("ward1"), "delete user's");
+    CHECK_FALSE(must(s->consoleSession("h2"), "gone 2").has_value());
+
+    must(s->addAccessLog({"sup", "PAKN-7K3M-000001-X", "contact", "2026-11-24T01:00:00.000Z"}), "log 1");
+    must(s->addAccessLog({"sup", "PAKN-7K3M-000002-X", "contact", "2026-11-24T02:00:00.000Z"}), "log 2");
+    const auto log = must(s->accessLog(10), "log");
+    REQUIRE(log.size() == 2);
+    CHECK(log[0].trackingCode == "PAKN-7K3M-000002-X");  // newest first
+    must(s->addCaseNote({"C1", "ward1", "first", {}}), "note");
+    must(s->addCaseNote({"C1", "ward1", "second", {}}), "note 2");
+    const auto notes = must(s->caseNotes("C1"), "notes");
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].note == "first");
+    CHECK(must(s->caseNotes("C2"), "none").empty());
+}

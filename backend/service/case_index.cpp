@@ -1,0 +1,31 @@
+#include "service/case_index.hpp"
+
+#include "calendar/working_days.hpp"
+#include "service/search_fold.hpp"
+
+namespace ksync::backend {
+
+std::string replyDeadline(const record::Header& h, const proto::BackendConfig& config) {
+    const auto day = calendar::localDateOf(h.createdAt);
+    if (!day) return {};
+    int days = 10;
+    if (auto it = config.replyDays.find(std::string(record::typeCode(h.type)));
+        it != config.replyDays.end())
+        days = it->second;
+    const auto cal = calendar::WorkingCalendar::fromIsoDates(config.holidays);
+    return calendar::formatIsoDate(cal.addWorkingDays(*day, days));
+}
+
+CaseIndex makeCaseIndex(const record::Header& h, const record::Content& c,
+                        const proto::BackendConfig& config) {
+    CaseIndex x;
+    x.recordId = h.id;
+    x.ward = c.location ? c.location->wardCode : std::string{};
+    x.deadline = replyDeadline(h, config);
+    std::string text = c.title + " " + c.body;
+    if (c.location) text += " " + c.location->address;
+    x.searchText = foldForSearch(text);
+    return x;
+}
+
+}  // namespace ksync::backend

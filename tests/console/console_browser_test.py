@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+"""The officers' console end to end, with real parts only.
+
+  console_browser_test.py KIOSK_BACKEND KIOSKCTL
+
+A real `kiosk-backend serve` (SQLite, its own temp dir), a real kiosk (`kioskctl init`,
+`enroll`, `submit`, `sync`), real HTTP on loopback (http.client) for the cookie flags, CSRF,
+cross-role 403, lock-out and SQL-looking filters, and headless Chromium through chromedriver
+(python3-selenium) for the officer's path: log in, find the case in the inbox (also searching
+without diacritics), forward it with a deadline, request information, answer. After each step
+`kioskctl sync` + `kioskctl show CODE --json`, the tracking page /t/CODE and Open311 show it.
+Hostile content (script tags, event handlers, javascript: links, entities, bidi overrides, a
+64,000-character line) is checked in the browser: shown as text, no alert, no injected element.
+
+Screenshots (login, inbox, case page) go to $KIOSK_SCREENSHOT_DIR when set.
+Exit 0: passed; 1: failed; 77: Chromium, chromedriver or selenium is missing (CI fails on that).
+"""
+import html
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+BACKEND, KIOSKCTL = sys.argv[1], sys.argv[2]
+SHOTS = os.environ.get("KIOSK_SCREENSHOT_DIR", "")
+PASSWORD = "mat-khau-dai-10"
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+except ImportError:
+    print("SKIP: python3-selenium is not installed (scripts/bootstrap.sh installs it)")
+    sys.exit(77)
+if not CHROMIUM or not CHROMEDRIVER:
+    print("SKIP: chromium and chromium-driver are needed (scripts/bootstrap.sh installs them)")
+    sys.exit(77)
+
+failures = []
+
+
+def check(cond, what):
+    if cond:
+        print("ok   " + what)
+    else:
+        print("FAIL " + what)
+        failures.append(what)
+
+
+def require(cond, what):
+    check(cond, what)
+    if not cond:
+        raise SystemExit(finish())
+
+
+def finish():
+    if failures:
+        print("%d check(s) failed:" % len(failures))
+        for f in failures:
+            print("  - " + f)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+tmp = tempfile.mkdtemp(prefix="console-test-")
+backend_dir = os.path.join(tmp, "backend")
+kiosk_dir = os.path.join(tmp, "kiosk")
+log_path = os.path.join(tmp, "backend.log")
+
+
+def backend_cli(*args, input=None):
+    return subprocess.run([BACKEND, "--data-dir", backend_dir, *args], input=input, capture_output=True,
+                          text=True, timeout=60)
+
+
+def ctl(*args, input=None):
+    r = subprocess.run([KIOSKCTL, *args, "--data-dir", kiosk_dir], input=input, capture_output=True, text=True,
+                       timeout=120)
+    return r
+
+
+# ---- the backend and a kiosk ------------------------------------------------------------------
+os.makedirs(backend_dir)
+log = open(log_path, "w")
+server = subprocess.Popen([BACKEND, "--data-dir", backend_dir, "serve", "--listen", "127.0.0.1:0",
+                           "--trusted-proxy", "127.0.0.1"], stdout=subprocess.PIPE, stderr=log, text=True)
+line = server.stdout.readline()
+m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+if not m:
+    print("backend did not start: " + line)
+    sys.exit(1)
+PORT = int(m.group(1))
+BASE = "http://127.0.0.1:%d" % PORT
+
+driver = None
+try:
+    token = backend_cli("issue-token", "--kiosk-id", "7K3M")
+    require(token.returncode == 0, "issue-token")
+    require(ctl("init", "--kiosk-id", "7K3M", "--centre", "Phường Sài Gòn", "--backend", BASE).returncode == 0,
+            "kioskctl init")
+    r = ctl("enroll", "--token", token.stdout.strip())
+    require(r.returncode == 0, "kioskctl enroll: " + r.stderr.strip())
+
+    def submit(*args, body_file=None):
+        extra = ["--body-file", "-"] if body_file is not None else []
+        r = ctl("submit", *args, *extra, input=body_file)
+        require(r.returncode == 0, "kioskctl submit: " + r.stderr.strip()[:300])
+        return r.stdout.strip().splitlines()[-1]
+
+    code = submit("--category", "MOI_TRUONG", "--ward", "26734", "--title", "Ngập nước đường Lê Lợi",
+                  "--body", "Đường Lê Lợi ngập nước sau mỗi trận mưa, xe máy chết máy.", "--location",
+                  "Số 12 Lê Lợi", "--name", "Nguyễn Văn An", "--phone", "0912345678", "--consent")
+    hostile_title = '<img src=x onerror="window.__pwned=1;alert(1)"> &amp; &lt;b&gt;'
+    long_line = "A" * 63000
+    hostile_body = ('<script>window.__pwned=1;alert("x")</script>\n<a href="javascript:alert(1)">bấm</a> '
+                    '<div onmouseover="alert(1)">x</div> &lt;i&gt; &#x3C;svg onload=alert(1)&#x3E; '
+                    '\u202Egnp.exe\u202C \u2066isolate\u2069\n' + long_line)
+    hostile = submit("--category", "MOI_TRUONG", "--ward", "26734", "--title", hostile_title, "--name",
+                     '<script>alert("ten")</script>', "--phone", "0987654321", "--address", "javascript:alert(1)",
+                     "--consent", body_file=hostile_body)
+    other_ward = submit("--category", "GIAO_THONG", "--ward", "26740", "--body", "Ổ gà trên đường Hai Bà Trưng.",
+                        "--anonymous")
+    r = ctl("sync", "--once")
+    require(r.returncode == 0, "kioskctl sync uploads the three records: " + r.stderr.strip()[:300])
+
+    # Accounts, the password on stdin.
+    for args in (["--name", "admin", "--role", "admin"], ["--name", "sup", "--role", "supervisor"],
+                 ["--name", "ward1", "--role", "ward", "--ward", "26734"],
+                 ["--name", "ward2", "--role", "ward", "--ward", "26740"],
+                 ["--name", "agency1", "--role", "agency", "--agency", "Phòng TN&MT"]):
+        r = backend_cli("user", "add", *args, input=PASSWORD + "\n")
+        require(r.returncode == 0, "user add " + args[1] + ": " + r.stderr.strip())
+    check(backend_cli("user", "add", "--name", "x", "--role", "ward", "--ward", "1", input="short\n").returncode != 0,
+          "user add refuses a short password")
+    check(backend_cli("user", "add", "--name", "ward1", "--role", "supervisor", input=PASSWORD + "\n").returncode != 0,
+          "user add refuses a name that exists")
+
+    # ---- HTTP: cookies, CSRF, roles, lock-out, filters -----------------------------------------
+    def request(method, path, body=None, cookies=None, headers=None, source=None):
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30,
+                                          source_address=(source, 0) if source else None)
+        h = dict(headers or {})
+        if cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
+        if body is not None:
+            body = urllib.parse.urlencode(body)
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=h)
+        res = conn.getresponse()
+        data = res.read().decode("utf-8", "replace")
+        set_cookies = res.headers.get_all("Set-Cookie") or []
+        conn.close()
+        return res.status, res.headers, data, set_cookies
+
+    def cookie_named(set_cookies, name):
+        for c in set_cookies:
+            if c.startswith(name + "="):
+                return c
+        return None
+
+    def login_http(name, password, headers=None, source=None):
+        st, _, page, sc = request("GET", "/console/login", headers=headers, source=source)
+        login_cookie = cookie_named(sc, "kc_login")
+        tok = login_cookie.split(";")[0].split("=", 1)[1]
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        st, hd, page, sc = request("POST", "/console/login", {"csrf": csrf, "name": name, "password": password},
+                                   cookies={"kc_login": tok}, headers=headers, source=source)
+        return st, hd, page, sc
+
+    def session_of(name):
+        st, hd, _, sc = login_http(name, PASSWORD)
+        c = cookie_named(sc, "kc_session")
+        require(st == 303 and c is not None, "login as " + name)
+        sess = c.split(";")[0].split("=", 1)[1]
+        _, _, page, _ = request("GET", "/console/inbox", cookies={"kc_session": sess})
+        m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+        return sess, m.group(1) if m else ""
+
+    st, _, page, sc = request("GET", "/console/login")
+    check(st == 200 and "Đăng nhập" in page, "the login page is Vietnamese")
+    lc = cookie_named(sc, "kc_login") or ""
+    check("HttpOnly" in lc and "SameSite=Strict" in lc and "Secure" not in lc,
+          "the login cookie: HttpOnly, SameSite=Strict, no Secure over plain HTTP")
+    _, _, _, sc = request("GET", "/console/login", headers={"X-Forwarded-Proto": "https"})
+    check("Secure" in (cookie_named(sc, "kc_login") or ""), "Secure when a trusted proxy says https")
+    _, _, _, sc = request("GET", "/console/login", headers={"X-Forwarded-Proto": "https"}, source="127.0.0.2")
+    check("Secure" not in (cookie_named(sc, "kc_login") or "x"),
+          "X-Forwarded-Proto from an untrusted address is not believed")
+    st, hd, _, sc = login_http("ward1", PASSWORD, headers={"X-Forwarded-Proto": "https"})
+    sc_session = cookie_named(sc, "kc_session") or ""
+    check(st == 303 and all(f in sc_session for f in ("HttpOnly", "SameSite=Strict", "Secure", "Path=/console")),
+          "the session cookie: HttpOnly, SameSite=Strict, Secure behind the TLS proxy")
+    st, hd, _, sc = login_http("ward1", PASSWORD)
+    sc_session = cookie_named(sc, "kc_session") or ""
+    check("HttpOnly" in sc_session and "SameSite=Strict" in sc_session, "the session cookie over plain HTTP")
+    check("script-src" not in (hd.get("Content-Security-Policy") or "") and
+          "default-src 'none'" in (hd.get("Content-Security-Policy") or ""), "a CSP that allows no script")
+
+    st, _, _, _ = request("POST", "/console/login", {"name": "ward1", "password": PASSWORD})
+    check(st == 403, "login without a CSRF token: 403")
+    st, _, _, _ = request("POST", "/console/login", {"csrf": "00" * 16, "name": "ward1", "password": PASSWORD},
+                          cookies={"kc_login": "11" * 16})
+    check(st == 403, "login with a forged CSRF token: 403")
+
+    w1, w1csrf = session_of("ward1")
+    check(len(w1csrf) == 64, "the inbox carries a CSRF token")
+    st, _, _, _ = request("POST", "/console/case/%s/action" % code, {"action": "acknowledge"}, cookies={"kc_session": w1})
+    check(st == 403, "an action without a CSRF token: 403")
+    st, _, _, _ = request("POST", "/console/case/%s/action" % code, {"action": "acknowledge", "csrf": "ab" * 32},
+                          cookies={"kc_session": w1})
+    check(st == 403, "an action with a forged CSRF token: 403")
+    w2, _ = session_of("ward2")
+    st, _, _, _ = request("POST", "/console/case/%s/action" % code, {"action": "acknowledge", "csrf": w1csrf},
+                          cookies={"kc_session": w2})
+    check(st == 403, "another session's CSRF token: 403")
+    st, _, _, _ = request("POST", "/console/case/%s/contact" % code, {"csrf": "ab" * 32}, cookies={"kc_session": w1})
+    check(st == 403, "show contact with a forged CSRF token: 403")
+    r = ctl("sync", "--once")
+    show = json.loads(ctl("show", code, "--json").stdout)
+    check(show["status"] == "", "refused actions changed nothing")
+
+    st, _, _, _ = request("GET", "/console/case/" + code, cookies={"kc_session": w2})
+    check(st == 403, "a ward officer opening another ward's case by URL: 403")
+    st, _, page, _ = request("GET", "/console/case/" + other_ward, cookies={"kc_session": w2})
+    check(st == 200 and other_ward in page, "a ward officer opens their own ward's case")
+    ag, _ = session_of("agency1")
+    st, _, _, _ = request("GET", "/console/case/" + code, cookies={"kc_session": ag})
+    check(st == 403, "an agency officer before the case is forwarded to them: 403")
+    adm, _ = session_of("admin")
+    st, _, _, _ = request("GET", "/console/case/" + code, cookies={"kc_session": adm})
+    check(st == 403, "an admin opening a case: 403")
+    st, _, _, _ = request("GET", "/console/users", cookies={"kc_session": w1})
+    check(st == 403, "a ward officer on the accounts page: 403")
+    st, _, _, _ = request("GET", "/console/access-log", cookies={"kc_session": w1})
+    check(st == 403, "a ward officer on the access log: 403")
+    st, _, _, _ = request("GET", "/console/inbox")
+    check(st == 303, "no session: the inbox sends to the login page")
+
+    def inbox(sess, **params):
+        st, _, page, _ = request("GET", "/console/inbox?" + urllib.parse.urlencode(params),
+                                 cookies={"kc_session": sess})
+        return st, page
+
+    st, page = inbox(w1, tab="new")
+    check(st == 200 and code in page and hostile in page and other_ward not in page,
+          "the ward officer's inbox: their ward's cases only")
+    sp, _ = session_of("sup")
+    st, page = inbox(sp, tab="new")
+    check(code in page and other_ward in page, "the supervisor sees every ward")
+    for q in ("ngap nuoc", "ngập nước", "NGẬP NƯỚC"):
+        st, page = inbox(w1, tab="all", q=q)
+        check(st == 200 and code in page and hostile not in page, "search %r finds the case" % q)
+    for evil in ("' OR '1'='1", "x'); DROP TABLE records; --", "%", "_"):
+        st, page = inbox(sp, tab="all", q=evil, ward=evil, category=evil, kiosk=evil, status=evil, type=evil)
+        check(st == 200 and code not in page, "filter values %r match nothing" % evil)
+    st, page = inbox(sp, tab="all")
+    check(code in page and other_ward in page, "every case is still there after hostile filters")
+    st, page = inbox(sp, tab="all", category="GIAO_THONG")
+    check(other_ward in page and code not in page, "the category filter")
+    st, page = inbox(sp, tab="all", ward="26740")
+    check(other_ward in page and code not in page, "the ward filter")
+
+    # Lock-out: five wrong passwords, then even the right one is refused for a while.
+    for i in range(5):
+        st, _, page, _ = login_http("ward2", "wrong-password-%d" % i)
+    check(st == 429 and "khóa" in page, "the fifth wrong password locks the account")
+    st, _, page, sc = login_http("ward2", PASSWORD)
+    check(st == 429 and cookie_named(sc, "kc_session") is None, "a locked account refuses the right password")
+    st, _, page, _ = login_http("nobody", "whatever-123")
+    check(st == 401 and "không đúng" in page, "an unknown name: the same wrong-password message")
+    r = backend_cli("user", "passwd", "--name", "ward2", input=PASSWORD + "\n")
+    check(r.returncode == 0, "user passwd")
+    st, _, _, sc = login_http("ward2", PASSWORD)
+    check(st == 303, "a new password lifts the lock-out")
+    r = backend_cli("user", "disable", "--name", "ward2")
+    check(r.returncode == 0, "user disable")
+    st, _, _, _ = request("GET", "/console/inbox", cookies={"kc_session": w2})
+    check(st == 303, "a disabled account's session ends")
+    st, _, _, _ = login_http("ward2", PASSWORD)
+    check(st == 401, "a disabled account cannot log in")
+
+    # ---- the browser ------------------------------------------------------------------------------
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1366,768",
+              "--lang=vi"):
+        opts.add_argument(a)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(60)
+
+    def shot(name):
+        if SHOTS:
+            os.makedirs(SHOTS, exist_ok=True)
+            driver.save_screenshot(os.path.join(SHOTS, name))
+
+    def no_alert(what):
+        try:
+            driver.switch_to.alert.dismiss()
+            check(False, "no alert on " + what)
+        except NoAlertPresentException:
+            check(True, "no alert on " + what)
+        check(driver.execute_script("return window.__pwned === undefined"), "no injected script ran on " + what)
+
+    def browser_login(name):
+        driver.delete_all_cookies()
+        driver.get(BASE + "/console/login")
+        driver.find_element(By.ID, "name").send_keys(name)
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        shot("console-login.png") if name == "ward1" else None
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+    def after_step(step, status, text_in_tracking=None, agency=None):
+        r = ctl("sync", "--once")
+        check(r.returncode == 0, step + ": kioskctl sync")
+        show = json.loads(ctl("show", code, "--json").stdout)
+        check(show["status"] == status, "%s: kioskctl show says %s (got %s)" % (step, status, show["status"]))
+        if agency:
+            check(show["history"][-1]["agency"] == agency, step + ": the kiosk knows the agency")
+        st, _, page, _ = request("GET", "/t/" + code)
+        check(st == 200 and (text_in_tracking is None or html.escape(text_in_tracking) in page),
+              step + ": the tracking page shows it")
+        st, _, body, _ = request("GET", "/open311/v2/requests/%s.json" % code)
+        o = json.loads(body)[0] if st == 200 else {}
+        return show, page, o
+
+    browser_login("ward1")
+    check(driver.current_url.endswith("/console/inbox"), "the browser logs in and lands on the inbox")
+    cookies = {c["name"]: c for c in driver.get_cookies()}
+    check(cookies.get("kc_session", {}).get("httpOnly") is True and cookies["kc_session"].get("sameSite") == "Strict",
+          "the browser holds the session cookie HttpOnly and SameSite=Strict")
+    check(driver.execute_script("return document.cookie").find("kc_session") < 0, "scripts cannot read the session cookie")
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.cases a.code")]
+    check(code in links and hostile in links, "the inbox lists both cases of the ward")
+    shot("console-inbox.png")
+    q = driver.find_element(By.NAME, "q")
+    q.send_keys("ngap nuoc")
+    q.submit()
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.cases a.code")]
+    check(links == [code], "searching 'ngap nuoc' in the browser finds the case")
+
+    # Hostile content: text, nothing runs, nothing injected.
+    driver.get(BASE + "/console/case/" + hostile)
+    no_alert("the hostile case page")
+    title = driver.find_element(By.ID, "case-title").text
+    check(title == hostile_title, "the hostile title is shown as the text it is")
+    body = driver.find_element(By.ID, "case-body")
+    check(driver.execute_script("return arguments[0].children.length", body) == 0,
+          "the hostile body made no element")
+    body_text = driver.execute_script("return arguments[0].textContent", body)
+    check("<script>" in body_text and 'href="javascript:alert(1)"' in body_text and "&lt;i&gt;" in body_text,
+          "script tags, javascript: links and entities are shown literally")
+    check("[U+202E]" in body_text and "\u202E" not in body_text, "bidi overrides are shown as visible marks")
+    check(long_line in body_text, "the 63,000-character line is there whole")
+    check(driver.execute_script("return document.querySelectorAll('main script, main img, main svg, main [onerror],"
+                                " main [onmouseover], main a[href^=javascript]').length") == 0,
+          "no script, img, svg, handler attribute or javascript: link in the page")
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    check(width <= 1366, "the long line wraps (page width %d)" % width)
+    contact = driver.find_element(By.CSS_SELECTOR, "dl.contact").text
+    check("0987654321" not in contact and "<script>" not in contact, "the sender is masked")
+    driver.find_element(By.ID, "show-contact").click()
+    no_alert("the shown contact")
+    contact = driver.find_element(By.CSS_SELECTOR, "dl.contact").text
+    check("0987654321" in contact and '<script>alert("ten")</script>' in contact and "javascript:alert(1)" in contact,
+          "show contact: the details appear, as text")
+
+    # The officer's path on the ordinary case.
+    driver.get(BASE + "/console/case/" + code)
+    no_alert("the case page")
+    check("Nguyễn Văn An" not in driver.page_source and "0912345678" not in driver.page_source,
+          "the case page masks the sender")
+    shot("console-case.png")
+    form = driver.find_element(By.ID, "form-forward")
+    form.find_element(By.NAME, "agency").send_keys("Phòng TN&MT")
+    form.find_element(By.NAME, "officer").send_keys("Trần Thị Bình")
+    days = form.find_element(By.NAME, "days")
+    days.clear()
+    days.send_keys("7")
+    driver.find_element(By.ID, "act-forward").click()
+    check(driver.current_url.endswith("/console/case/" + code), "forward returns to the case page")
+    show, page, o = after_step("forward", "forwarded", "Phòng TN&MT", agency="Phòng TN&MT")
+    check(show["history"][-1]["officer"] == "Trần Thị Bình" and len(show["history"][-1]["expected_date"]) == 10,
+          "forward: the kiosk knows the officer and the reply date")
+    check(o.get("agency_responsible") == "Phòng TN&MT" and o.get("expected_datetime"),
+          "forward: Open311 names the agency and the expected date")
+
+    # The agency officer now sees it, asks for information and answers.
+    browser_login("agency1")
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.cases a.code")]
+    driver.get(BASE + "/console/inbox?tab=open")
+    links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.cases a.code")]
+    check(links == [code], "the agency officer's inbox holds the forwarded case only")
+    driver.get(BASE + "/console/case/" + code)
+    need = "Xin gửi ảnh chụp đoạn đường bị ngập và giờ ngập."
+    driver.find_element(By.CSS_SELECTOR, "#form-needs-info textarea[name=note]").send_keys(need)
+    driver.find_element(By.ID, "act-needs-info").click()
+    show, page, o = after_step("request information", "needs_info", need)
+    check(show["history"][-1]["note"] == need, "request information: the kiosk has exactly what is needed")
+    st, page = inbox(sp, tab="waiting")
+    check(code in page, "the case is in the supervisor's 'waiting for resident' tab")
+
+    driver.get(BASE + "/console/case/" + code)
+    reply = "Đã nạo vét cống thoát nước đường Lê Lợi ngày 03/12."
+    internal = "NOI-BO: nhà thầu chậm hai ngày"
+    driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=reply]").send_keys(reply)
+    driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=internal]").send_keys(internal)
+    driver.find_element(By.ID, "act-answer").click()
+    check(internal in driver.page_source, "the internal note is on the case page")
+    show, page, o = after_step("answer", "answered", reply)
+    check(internal not in page and internal not in json.dumps(show, ensure_ascii=False) and
+          internal not in json.dumps(o, ensure_ascii=False),
+          "the internal note is not on the tracking page, the kiosk or Open311")
+    check(o.get("status") == "closed" and reply in (o.get("status_notes") or ""), "answer: Open311 closed with the reply")
+    st, page = inbox(sp, tab="answered")
+    check(code in page, "the case is in the 'answered' tab")
+
+    # The supervisor reads the access log; the server log has none of it.
+    st, _, page, _ = request("GET", "/console/access-log", cookies={"kc_session": sp})
+    check(st == 200 and hostile in page and "ward1" in page, "the access log names who saw which contact")
+    # English switch.
+    driver.get(BASE + "/console/lang?l=en")
+    check("Inbox" in driver.page_source and "Answered" in driver.page_source, "the English switch")
+    driver.get(BASE + "/console/lang?l=vi")
+    # Tablet width: the case page still fits.
+    driver.set_window_size(800, 1280)
+    driver.get(BASE + "/console/case/" + code)
+    check(driver.execute_script("return document.documentElement.scrollWidth") <= 800, "the case page fits a tablet")
+    st, _, _, _ = request("POST", "/console/logout", {"csrf": w1csrf}, cookies={"kc_session": w1})
+    st2, _, _, _ = request("GET", "/console/inbox", cookies={"kc_session": w1})
+    check(st == 303 and st2 == 303, "logout ends the session")
+finally:
+    if driver:
+        driver.quit()
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+server_log = open(log_path, encoding="utf-8", errors="replace").read()
+for needle in ("Nguyễn Văn An", "0912345678", "0987654321", "ngập nước", "Trần Thị Bình", "NOI-BO", "<script>"):
+    check(needle not in server_log, "the server log holds no %r" % needle)
+code_rc = finish()
+if code_rc == 0:
+    shutil.rmtree(tmp, ignore_errors=True)
+else:
+    print("kept " + tmp)
+sys.exit(code_rc)
