@@ -38,6 +38,8 @@ try:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:
     print("SKIP: python3-selenium is not installed (scripts/bootstrap.sh installs it)")
     sys.exit(77)
@@ -311,13 +313,20 @@ try:
             check(True, "no alert on " + what)
         check(driver.execute_script("return window.__pwned === undefined"), "no injected script ran on " + what)
 
+    def click_and_wait(element):
+        """Clicks a submit button and waits until the next page replaced this one."""
+        old = driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
     def browser_login(name):
         driver.delete_all_cookies()
         driver.get(BASE + "/console/login")
         driver.find_element(By.ID, "name").send_keys(name)
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         shot("console-login.png") if name == "ward1" else None
-        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        click_and_wait(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
     def after_step(step, status, text_in_tracking=None, agency=None):
         r = ctl("sync", "--once")
@@ -344,7 +353,7 @@ try:
     shot("console-inbox.png")
     q = driver.find_element(By.NAME, "q")
     q.send_keys("ngap nuoc")
-    q.submit()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
     links = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.cases a.code")]
     check(links == [code], "searching 'ngap nuoc' in the browser finds the case")
 
@@ -368,7 +377,7 @@ try:
     check(width <= 1366, "the long line wraps (page width %d)" % width)
     contact = driver.find_element(By.CSS_SELECTOR, "dl.contact").text
     check("0987654321" not in contact and "<script>" not in contact, "the sender is masked")
-    driver.find_element(By.ID, "show-contact").click()
+    click_and_wait(driver.find_element(By.ID, "show-contact"))
     no_alert("the shown contact")
     contact = driver.find_element(By.CSS_SELECTOR, "dl.contact").text
     check("0987654321" in contact and '<script>alert("ten")</script>' in contact and "javascript:alert(1)" in contact,
@@ -386,7 +395,7 @@ try:
     days = form.find_element(By.NAME, "days")
     days.clear()
     days.send_keys("7")
-    driver.find_element(By.ID, "act-forward").click()
+    click_and_wait(driver.find_element(By.ID, "act-forward"))
     check(driver.current_url.endswith("/console/case/" + code), "forward returns to the case page")
     show, page, o = after_step("forward", "forwarded", "Phòng TN&MT", agency="Phòng TN&MT")
     check(show["history"][-1]["officer"] == "Trần Thị Bình" and len(show["history"][-1]["expected_date"]) == 10,
@@ -403,7 +412,7 @@ try:
     driver.get(BASE + "/console/case/" + code)
     need = "Xin gửi ảnh chụp đoạn đường bị ngập và giờ ngập."
     driver.find_element(By.CSS_SELECTOR, "#form-needs-info textarea[name=note]").send_keys(need)
-    driver.find_element(By.ID, "act-needs-info").click()
+    click_and_wait(driver.find_element(By.ID, "act-needs-info"))
     show, page, o = after_step("request information", "needs_info", need)
     check(show["history"][-1]["note"] == need, "request information: the kiosk has exactly what is needed")
     st, page = inbox(sp, tab="waiting")
@@ -414,7 +423,7 @@ try:
     internal = "NOI-BO: nhà thầu chậm hai ngày"
     driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=reply]").send_keys(reply)
     driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=internal]").send_keys(internal)
-    driver.find_element(By.ID, "act-answer").click()
+    click_and_wait(driver.find_element(By.ID, "act-answer"))
     check(internal in driver.page_source, "the internal note is on the case page")
     show, page, o = after_step("answer", "answered", reply)
     check(internal not in page and internal not in json.dumps(show, ensure_ascii=False) and
