@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The officers' console end to end, with real parts only.
 
-  console_browser_test.py KIOSK_BACKEND KIOSKCTL
+  console_browser_test.py KIOSK_BACKEND KIOSKCTL [PG_CLUSTER_HOST]
+
+With PG_CLUSTER_HOST (tests/console/pg_cluster_host.cpp) the backend runs on a private
+PostgreSQL cluster instead of SQLite.
 
 A real `kiosk-backend serve` (SQLite, its own temp dir), a real kiosk (`kioskctl init`,
 `enroll`, `submit`, `sync`), real HTTP on loopback (http.client) for the cookie flags, CSRF,
@@ -28,6 +31,7 @@ import time
 import urllib.parse
 
 BACKEND, KIOSKCTL = sys.argv[1], sys.argv[2]
+PG_HOST = sys.argv[3] if len(sys.argv) > 3 else None
 SHOTS = os.environ.get("KIOSK_SCREENSHOT_DIR", "")
 PASSWORD = "mat-khau-dai-10"
 CHROMIUM = shutil.which("chromium")
@@ -80,8 +84,20 @@ kiosk_dir = os.path.join(tmp, "kiosk")
 log_path = os.path.join(tmp, "backend.log")
 
 
+DATABASE = []
+pg_host = None
+if PG_HOST:
+    pg_host = subprocess.Popen([PG_HOST], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    url = pg_host.stdout.readline().strip()
+    if not url.startswith("postgresql:"):
+        print("the PostgreSQL cluster did not start")
+        sys.exit(1)
+    DATABASE = ["--database", url]
+    print("database: a private PostgreSQL cluster")
+
+
 def backend_cli(*args, input=None):
-    return subprocess.run([BACKEND, "--data-dir", backend_dir, *args], input=input, capture_output=True,
+    return subprocess.run([BACKEND, "--data-dir", backend_dir, *DATABASE, *args], input=input, capture_output=True,
                           text=True, timeout=60)
 
 
@@ -94,7 +110,7 @@ def ctl(*args, input=None):
 # ---- the backend and a kiosk ------------------------------------------------------------------
 os.makedirs(backend_dir)
 log = open(log_path, "w")
-server = subprocess.Popen([BACKEND, "--data-dir", backend_dir, "serve", "--listen", "127.0.0.1:0",
+server = subprocess.Popen([BACKEND, "--data-dir", backend_dir, *DATABASE, "serve", "--listen", "127.0.0.1:0",
                            "--trusted-proxy", "127.0.0.1"], stdout=subprocess.PIPE, stderr=log, text=True)
 line = server.stdout.readline()
 m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
@@ -433,6 +449,53 @@ try:
     st, page = inbox(sp, tab="answered")
     check(code in page, "the case is in the 'answered' tab")
 
+    # The other actions, as forms posted over HTTP by the supervisor.
+    def act(sess, csrf, case, **fields):
+        fields["csrf"] = csrf
+        st, _, page, _ = request("POST", "/console/case/%s/action" % case, fields, cookies={"kc_session": sess})
+        return st, page
+
+    sp, spcsrf = session_of("sup")
+    st, page = act(sp, spcsrf, other_ward, action="forward", agency="", officer="x", days="3")
+    check(st == 400 and "Cần nhập cơ quan" in page, "forward without an agency: 400 with the reason")
+    st, page = act(sp, spcsrf, other_ward, action="needs_info", note="   ")
+    check(st == 400, "request information without saying what: 400")
+    st, page = act(sp, spcsrf, other_ward, action="extend", days="0", note="x")
+    check(st == 400, "extend by 0 working days: 400")
+    st, page = act(sp, spcsrf, other_ward, action="no_such_action")
+    check(st == 400, "an unknown action: 400")
+    before = json.loads(ctl("show", other_ward, "--json").stdout)
+    st, _ = act(sp, spcsrf, other_ward, action="acknowledge")
+    check(st == 303, "acknowledge")
+    reason = "Chờ kết quả khảo sát hiện trường."
+    st, _ = act(sp, spcsrf, other_ward, action="extend", days="5", note=reason)
+    check(st == 303, "extend the deadline")
+    ctl("sync", "--once")
+    shown = json.loads(ctl("show", other_ward, "--json").stdout)
+    hist = shown["history"]
+    check(len(hist) >= 2 and hist[-2]["status"] == "received" and hist[-1]["note"] == reason and
+          hist[-1]["expected_date"] > hist[-2]["expected_date"],
+          "extend: the kiosk sees the later date and why")
+    st, _, page, _ = request("GET", "/t/" + other_ward)
+    check(html.escape(reason) in page, "extend: the tracking page says why")
+    st, _ = act(sp, spcsrf, other_ward, action="reject", note="Không thuộc thẩm quyền của phường.")
+    st2, _ = act(sp, spcsrf, other_ward, action="reopen", note="Người dân cung cấp thêm thông tin.")
+    ctl("sync", "--once")
+    shown = json.loads(ctl("show", other_ward, "--json").stdout)
+    check(st == 303 and st2 == 303 and [h["status"] for h in shown["history"]][-2:] == ["rejected", "received"],
+          "reject, then reopen: the kiosk sees both")
+    st, _ = act(sp, spcsrf, hostile, action="duplicate", other="not-a-code")
+    check(st == 400, "duplicate of a malformed code: 400")
+    st, _ = act(sp, spcsrf, hostile, action="duplicate", other=code.lower())
+    check(st == 303, "mark as duplicate (the other code typed in lower case)")
+    ctl("sync", "--once")
+    check(json.loads(ctl("show", hostile, "--json").stdout)["status"] == "duplicate", "duplicate: the kiosk sees it")
+    _, _, page_dup, _ = request("GET", "/console/case/" + hostile, cookies={"kc_session": sp})
+    _, _, page_orig, _ = request("GET", "/console/case/" + code, cookies={"kc_session": sp})
+    check(code in page_dup and hostile in page_orig, "duplicate: each case page names the other")
+    st, _, body, _ = request("GET", "/open311/v2/requests/%s.json" % hostile)
+    check(st == 200 and json.loads(body)[0].get("status") == "closed", "duplicate: Open311 closed")
+
     # The supervisor reads the access log; the server log has none of it.
     st, _, page, _ = request("GET", "/console/access-log", cookies={"kc_session": sp})
     check(st == 200 and hostile in page and "ward1" in page, "the access log names who saw which contact")
@@ -456,6 +519,9 @@ finally:
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+    if pg_host:
+        pg_host.stdin.close()
+        pg_host.wait(timeout=60)
 
 server_log = open(log_path, encoding="utf-8", errors="replace").read()
 for needle in ("Nguyễn Văn An", "0912345678", "0987654321", "ngập nước", "Trần Thị Bình", "NOI-BO", "<script>"):
