@@ -75,6 +75,10 @@ public:
     const platform::text::Strings& strings(const core::State& s) const { return s.prefs.language == "en" ? m_en : m_vi; }
     bool& consentExpanded() { return m_consentExpanded; }
     bool& wardPickerOpen() { return m_wardPickerOpen; }
+    // The tracking story's scroll buttons: a pending scroll by this many pixels (applied in the
+    // next frame inside the scrolling region) and how far that region could scroll last frame.
+    float& storyScrollBy() { return m_storyScrollBy; }
+    float& storyScrollMax() { return m_storyScrollMax; }
 
 private:
     void syncFields(const core::State& s);
@@ -98,6 +102,8 @@ private:
     Keyboard m_keyboardEn;
     bool m_consentExpanded = false;
     bool m_wardPickerOpen = false;
+    float m_storyScrollBy = 0.0f;
+    float m_storyScrollMax = 0.0f;
     std::vector<core::Intent> m_pending;  // from physical input between frames
     std::string m_scanBuffer;             // scanner characters typed outside a field
 };

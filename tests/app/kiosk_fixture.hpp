@@ -21,6 +21,8 @@ public:
     // Taps the widget (three frames plus one to settle, then lets queued results arrive).
     void tap(std::string_view id);
     bool visible(std::string_view id) const { return m_ui->probe().find(id) != nullptr; }
+    // Where the widget was drawn in the last frame (nullptr: not drawn).
+    const kiosk::ui::ItemProbe::Rect* rect(std::string_view id) const { return m_ui->probe().find(id); }
     std::string drawnIds() const {
         std::string out;
         for (const auto& [id, _] : m_ui->probe().items()) out += id + " ";

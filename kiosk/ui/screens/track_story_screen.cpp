@@ -1,0 +1,171 @@
+// The tracking result: the case's story as core::wordStory words it — where it stands, the
+// deadline in working days, what the agency asks for, the answer in full — then every step on
+// a timeline, each part with its own *Nghe*. The region scrolls by dragging and by two big
+// buttons, since a touch screen has no wheel.
+#include <algorithm>
+
+#include "calendar/working_days.hpp"
+#include "core/tracking_words.hpp"
+#include "ui/item_probe.hpp"
+#include "ui/screens/screens.hpp"
+#include "ui/widgets/big_button.hpp"
+
+namespace kiosk::ui::screens {
+namespace {
+
+ImU32 toneColour(const Palette& p, core::Tone tone) {
+    switch (tone) {
+        case core::Tone::Good:
+            return p.success;
+        case core::Tone::Warning:
+            return p.warning;
+        case core::Tone::Danger:
+            return p.danger;
+        case core::Tone::Normal:
+            break;
+    }
+    return 0;  // the colour in use
+}
+
+core::StoryWords storyWords(const KioskUi::Frame& f) {
+    const auto& tr = f.s.tracking;
+    core::DeadlineRules rules;
+    if (const auto* c = f.data.config) {
+        rules.calendar = ksync::calendar::WorkingCalendar::fromIsoDates(c->holidays);
+        rules.replyDays = c->replyDays;
+    }
+    const auto story =
+        core::tellStory(tr.code, tr.timeline, rules, ksync::calendar::localDateAt(tr.loadedAtMs));
+    return core::wordStory(story, [&f](std::string_view key) { return f.t.get(key); });
+}
+
+bool listenButton(KioskUi::Frame& f, std::string_view id) {
+    const ImVec2 size(150.0f * f.theme.scale(), 72.0f * f.theme.scale());
+    return bigButton(f.theme, {f.t.get("track.listen")}, id, size, ButtonKind::Secondary,
+                     f.theme.bodyBold());
+}
+
+// One part: *Nghe* on the left, then the heading, its facts and its text in full. Returns the
+// rectangle drawn, for the timeline's marker.
+ItemProbe::Rect part(KioskUi::Frame& f, const core::StoryPart& p, ImFont* headingFont,
+                     float markerWidth = 0.0f) {
+    const Palette& pal = f.theme.palette();
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    if (listenButton(f, "track_listen_" + p.id)) f.emit(core::intent::SpeakText{p.spoken});
+    ImGui::SameLine(0.0f, ImGui::GetStyle().ItemSpacing.x + markerWidth);
+    ImGui::BeginGroup();
+    ImGui::PushFont(headingFont);
+    wrappedText(p.heading, toneColour(pal, p.tone));
+    ImGui::PopFont();
+    for (const auto& line : p.lines) wrappedText(line, pal.muted);
+    if (!p.body.empty()) wrappedText(p.body);
+    ImGui::EndGroup();
+    const ImVec2 end(ImGui::GetItemRectMax().x,
+                     std::max(ImGui::GetItemRectMax().y, start.y + 72.0f * f.theme.scale()));
+    ImGui::Dummy(ImVec2(0.0f, 18.0f * f.theme.scale()));
+    return {start, end};
+}
+
+// A dot per step (filled for the latest) joined by a line to the next one.
+void timeline(KioskUi::Frame& f, const std::vector<core::StoryPart>& steps) {
+    const Palette& pal = f.theme.palette();
+    const float s = f.theme.scale();
+    const float marker = 44.0f * s;
+    const float x = ImGui::GetCursorScreenPos().x + 150.0f * s + ImGui::GetStyle().ItemSpacing.x +
+                    marker * 0.5f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float previousY = -1.0f;
+    for (const auto& step : steps) {
+        const ItemProbe::Rect r = part(f, step, f.theme.bodyBold(), marker);
+        const float y = r.min.y + 22.0f * s;
+        if (previousY >= 0.0f) dl->AddLine(ImVec2(x, previousY), ImVec2(x, y), pal.muted, 4.0f * s);
+        const ImU32 tone = toneColour(pal, step.tone);
+        const ImU32 c = step.current ? pal.primary : tone ? tone : pal.text;
+        if (step.current)
+            dl->AddCircleFilled(ImVec2(x, y), 14.0f * s, c);
+        else
+            dl->AddCircle(ImVec2(x, y), 12.0f * s, c, 0, 4.0f * s);
+        previousY = y;
+    }
+}
+
+void story(KioskUi::Frame& f) {
+    const core::StoryWords w = storyWords(f);
+    const Palette& pal = f.theme.palette();
+    const core::StoryPart now{"now", w.headline, core::Tone::Normal, "",
+                              {},    "",         w.headlineSpoken,   true};
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.primary);
+    part(f, now, f.theme.heading());
+    ImGui::PopStyleColor();
+    for (const auto& p : w.summary) part(f, p, f.theme.heading());
+    ImGui::Separator();
+    ImGui::PushFont(f.theme.heading());
+    wrappedText(f.t.get("track.steps"));
+    ImGui::PopFont();
+    timeline(f, w.steps);
+}
+
+// The scrolling region: dragging moves it, and the scroll buttons' request lands here.
+void scrolling(KioskUi::Frame& f) {
+    float& by = f.ui.storyScrollBy();
+    if (by != 0.0f)
+        ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() + by, 0.0f, ImGui::GetScrollMaxY()));
+    by = 0.0f;
+    if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+        ImGui::IsMouseDragging(0, 8.0f))
+        ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y, 0.0f,
+                                     ImGui::GetScrollMaxY()));
+    f.ui.storyScrollMax() = ImGui::GetScrollMaxY();
+}
+
+void buttons(KioskUi::Frame& f, float page) {
+    namespace intent = core::intent;
+    const auto& t = f.t;
+    const bool scrolls = f.ui.storyScrollMax() > 0.0f;
+    const int n = scrolls ? 3 : 1;
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float w =
+        scrolls ? (avail - (n - 1) * gap) / n : std::min(avail, 520.0f * f.theme.scale());
+    const ImVec2 b(w, 110.0f * f.theme.scale());
+    if (scrolls) {
+        if (bigButton(f.theme, {t.get("track.scroll_up")}, "track_scroll_up", b))
+            f.ui.storyScrollBy() = -page;
+        ImGui::SameLine();
+        if (bigButton(f.theme, {t.get("track.scroll_down")}, "track_scroll_down", b))
+            f.ui.storyScrollBy() = page;
+        ImGui::SameLine();
+    } else {
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - w);
+    }
+    if (bigButton(f.theme, {t.get("done.finish") + " ›"}, "track_done", b, ButtonKind::Primary))
+        f.emit(intent::Done{});
+}
+
+}  // namespace
+
+void trackResult(KioskUi::Frame& f) {
+    const auto& t = f.t;
+    const auto& tr = f.s.tracking;
+    title(f, t.get("track.title"));
+    centredText(tr.code, f.theme.huge());
+    const float navH = 130.0f * f.theme.scale();
+    const float height = ImGui::GetContentRegionAvail().y - navH;
+    // A new code is a new region: it opens at the top.
+    ImGui::BeginChild(("###story_" + tr.code).c_str(), ImVec2(0, height), false);
+    scrolling(f);
+    if (tr.loading) {
+        wrappedText(t.get("track.loading"));
+    } else if (!tr.found) {
+        ImGui::PushFont(f.theme.bodyBold());
+        wrappedText(t.get(tr.messageKey.empty() ? "track.not_found" : tr.messageKey),
+                    f.theme.palette().warning);
+        ImGui::PopFont();
+    } else {
+        story(f);
+    }
+    ImGui::EndChild();
+    buttons(f, height * 0.8f);
+}
+
+}  // namespace kiosk::ui::screens
