@@ -18,6 +18,8 @@ PACKAGES=(
   # tests and the demo on a machine without a display
   catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool clang-format
   cups cups-bsd printer-driver-cups-pdf
+  # HTTPS tests (nginx terminating TLS on loopback, a private CA) and the packages (scripts/package.sh)
+  nginx-light openssl lintian dpkg-dev fakeroot
   # fuzzing (scripts/fuzz.sh): clang 16 with libFuzzer; clang 14 cannot compile libstdc++'s <expected>
   clang-16 libclang-rt-16-dev
 )

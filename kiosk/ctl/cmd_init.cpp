@@ -13,7 +13,7 @@ void registerInit(CLI::App& app, Context& ctx) {
     struct Opts {
         std::string kioskId, centre = "Trung tâm phục vụ hành chính công", backend = "http://127.0.0.1:8470",
                              printer = "none", language = "vi";
-        std::string staffPin, backendKey;
+        std::string staffPin, backendKey, caBundle, pinnedKey;
         bool force = false;
     };
     auto o = std::make_shared<Opts>();
@@ -27,6 +27,10 @@ void registerInit(CLI::App& app, Context& ctx) {
     cmd->add_option("--backend-key", o->backendKey,
                     "The backend's public key (kiosk-backend public-key): content is sealed to it from the "
                     "first record, and enrolment accepts no other server");
+    cmd->add_option("--ca-bundle", o->caBundle,
+                    "PEM file of the CA that signed the backend's TLS certificate: only it is trusted");
+    cmd->add_option("--pinned-key", o->pinnedKey,
+                    "Pin the TLS server's public key: sha256//<base64 of the SHA-256 of its DER key>");
     cmd->add_flag("--force", o->force, "Rewrite kiosk.toml of an initialised directory with another kiosk id");
     cmd->callback([&ctx, o] {
         using namespace ksync::store;
@@ -37,11 +41,25 @@ void registerInit(CLI::App& app, Context& ctx) {
         if (auto existing = loadSettings(dir); existing && existing->kioskId != id && !o->force)
             throw Failure{kExitFailed, ctx.strings.format("ctl.already_initialised",
                                                           {{"kiosk", existing->kioskId}})};
-        KioskSettings s{id, o->centre, o->language, o->backend, o->printer, {}, {}};
+        KioskSettings s;
+        s.kioskId = id;
+        s.centre = o->centre;
+        s.language = o->language;
+        s.backendUrl = o->backend;
+        s.printerUri = o->printer;
         if (auto existing = loadSettings(dir)) {
             s.caBundle = existing->caBundle;
             s.staffPinHash = existing->staffPinHash;
+            s.pinnedPublicKey = existing->pinnedPublicKey;
         }
+        if (!o->caBundle.empty()) s.caBundle = std::filesystem::absolute(o->caBundle).string();
+        if (!o->pinnedKey.empty()) {
+            if (!o->pinnedKey.starts_with("sha256//"))
+                throw Failure{kExitUsage, ctx.text("ctl.pinned_key_invalid")};
+            s.pinnedPublicKey = o->pinnedKey;
+        }
+        if (o->backend.starts_with("http://") && !ksync::client::isLoopbackUrl(o->backend))
+            throw Failure{kExitUsage, ctx.text("sync.error.plain_http")};
         if (!o->staffPin.empty()) s.staffPinHash = hashStaffPin(ctx, o->staffPin);
         if (!o->backendKey.empty() && !platform::keys::SealingKey::fromPublicKeyBase64(o->backendKey))
             throw Failure{kExitUsage, ctx.text("ctl.backend_key_invalid")};

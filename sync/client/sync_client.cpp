@@ -44,6 +44,12 @@ SyncError fromTransport(const TransportError& e) {
         case TransportErrorKind::Connect: return {SyncErrorKind::Offline, e.detail, {}};
         case TransportErrorKind::Timeout: return {SyncErrorKind::Timeout, e.detail, {}};
         case TransportErrorKind::Tls: return {SyncErrorKind::Tls, e.detail, {}};
+        case TransportErrorKind::TlsUntrusted: return {SyncErrorKind::TlsUntrusted, e.detail, {}};
+        case TransportErrorKind::TlsExpired: return {SyncErrorKind::TlsExpired, e.detail, {}};
+        case TransportErrorKind::TlsHostName: return {SyncErrorKind::TlsHostName, e.detail, {}};
+        case TransportErrorKind::TlsPin: return {SyncErrorKind::TlsPin, e.detail, {}};
+        case TransportErrorKind::TlsCaFile: return {SyncErrorKind::TlsCaFile, e.detail, {}};
+        case TransportErrorKind::PlainHttp: return {SyncErrorKind::PlainHttp, e.detail, {}};
         case TransportErrorKind::BadUrl: return {SyncErrorKind::BadConfig, e.detail, {}};
         case TransportErrorKind::TooLarge: return {SyncErrorKind::BadResponse, e.detail, {}};
         case TransportErrorKind::Interrupted:
@@ -109,6 +115,7 @@ std::expected<SyncClient, SyncError> SyncClient::open(const store::DataDir& dir,
     m.settings = *settings;
     if (options.transport.baseUrl.empty()) options.transport.baseUrl = m.settings.backendUrl;
     if (options.transport.caBundle.empty()) options.transport.caBundle = m.settings.caBundle;
+    if (options.transport.pinnedPublicKey.empty()) options.transport.pinnedPublicKey = m.settings.pinnedPublicKey;
     m.options = std::move(options);
     m.batchLimit = std::max<std::size_t>(1, m.options.batchRecords);
     auto transport = HttpTransport::create(m.options.transport);

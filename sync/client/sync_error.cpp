@@ -14,7 +14,7 @@ struct KindInfo {
 
 // The codes are stable: they are stored in kiosk databases and sent in heartbeats. Add, never
 // rename. The first part of each matches errorClass() and linkDown() (test_error_class.cpp).
-constexpr std::array<KindInfo, 14> kKinds{{
+constexpr std::array<KindInfo, 20> kKinds{{
     {SyncErrorKind::Offline, "network.offline", "sync.error.offline"},
     {SyncErrorKind::Timeout, "network.timeout", "sync.error.timeout"},
     {SyncErrorKind::Interrupted, "network.interrupted", "sync.error.interrupted"},
@@ -27,6 +27,12 @@ constexpr std::array<KindInfo, 14> kKinds{{
     {SyncErrorKind::AuthRefused, "auth.refused", "sync.error.auth_refused"},
     {SyncErrorKind::KeyMismatch, "auth.key_mismatch", "sync.error.key_mismatch"},
     {SyncErrorKind::Tls, "kiosk.tls", "sync.error.tls"},
+    {SyncErrorKind::TlsUntrusted, "kiosk.tls_untrusted", "sync.error.tls_untrusted"},
+    {SyncErrorKind::TlsExpired, "kiosk.tls_expired", "sync.error.tls_expired"},
+    {SyncErrorKind::TlsHostName, "kiosk.tls_hostname", "sync.error.tls_hostname"},
+    {SyncErrorKind::TlsPin, "kiosk.tls_pin", "sync.error.tls_pin"},
+    {SyncErrorKind::TlsCaFile, "kiosk.tls_ca_file", "sync.error.tls_ca_file"},
+    {SyncErrorKind::PlainHttp, "kiosk.plain_http", "sync.error.plain_http"},
     {SyncErrorKind::BadConfig, "kiosk.bad_config", "sync.error.bad_config"},
     {SyncErrorKind::Storage, "kiosk.storage", "sync.error.storage"},
 }};
@@ -67,6 +73,12 @@ std::string cleanDetail(std::string_view detail) {
 ErrorClass SyncError::errorClass() const {
     switch (kind) {
         case SyncErrorKind::Tls:
+        case SyncErrorKind::TlsUntrusted:
+        case SyncErrorKind::TlsExpired:
+        case SyncErrorKind::TlsHostName:
+        case SyncErrorKind::TlsPin:
+        case SyncErrorKind::TlsCaFile:
+        case SyncErrorKind::PlainHttp:
         case SyncErrorKind::BadConfig:
         case SyncErrorKind::Storage: return ErrorClass::Permanent;
         case SyncErrorKind::NotEnrolled:

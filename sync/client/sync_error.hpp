@@ -19,7 +19,13 @@ enum class SyncErrorKind {
     Interrupted,    // connection cut, truncated or garbage response
     CaptivePortal,  // something else answered for the backend (login page, redirect)
     BadResponse,    // an answer that is not a valid, signed backend response
-    Tls,            // certificate or TLS handshake refused
+    Tls,            // TLS handshake or certificate refused (none of the reasons below)
+    TlsUntrusted,   // the certificate's chain does not lead to the trusted (or configured) CA
+    TlsExpired,     // the certificate expired or is not valid yet
+    TlsHostName,    // the certificate is for another host name
+    TlsPin,         // the server's public key is not the one pinned in kiosk.toml
+    TlsCaFile,      // the CA file named in kiosk.toml cannot be read
+    PlainHttp,      // kiosk.toml names http:// for a host that is not loopback
     Busy,           // 429 / 503 from the backend
     ServerError,    // 5xx from the backend
     ClockSkew,      // our clock is too far from the backend's

@@ -27,6 +27,7 @@ std::expected<KioskSettings, std::string> loadSettings(const DataDir& dir) {
     s.language = t["kiosk"]["language"].value_or(std::string{"vi"});
     s.backendUrl = t["backend"]["url"].value_or(std::string{});
     s.caBundle = t["backend"]["ca_bundle"].value_or(std::string{});
+    s.pinnedPublicKey = t["backend"]["pinned_key"].value_or(std::string{});
     s.printerUri = t["printer"]["uri"].value_or(std::string{"none"});
     s.staffPinHash = t["staff"]["pin_hash"].value_or(std::string{});
     s.usbPath = t["usb"]["path"].value_or(std::string{"/media/kiosk-usb"});
@@ -36,7 +37,7 @@ std::expected<KioskSettings, std::string> loadSettings(const DataDir& dir) {
 std::expected<void, std::string> saveSettings(const DataDir& dir, const KioskSettings& s) {
     toml::table t{
         {"kiosk", toml::table{{"id", s.kioskId}, {"centre", s.centre}, {"language", s.language}}},
-        {"backend", toml::table{{"url", s.backendUrl}, {"ca_bundle", s.caBundle}}},
+        {"backend", toml::table{{"url", s.backendUrl}, {"ca_bundle", s.caBundle}, {"pinned_key", s.pinnedPublicKey}}},
         {"printer", toml::table{{"uri", s.printerUri}}},
         {"staff", toml::table{{"pin_hash", s.staffPinHash}}},
         {"usb", toml::table{{"path", s.usbPath}}},

@@ -14,9 +14,12 @@ struct KioskSettings {
     std::string language = "vi";
     std::string backendUrl;   // e.g. https://phananh.example.gov.vn or http://127.0.0.1:8470
     std::string printerUri = "none";
-    std::string caBundle;     // optional CA file for TLS
+    std::string caBundle;     // optional CA file for TLS: then only this CA is trusted
     std::string staffPinHash; // Argon2id hash of the staff PIN; empty: the staff panel stays shut
     std::string usbPath = "/media/kiosk-usb";  // where a staff member's USB stick is mounted ([usb] path)
+    // Optional pin of the TLS server's public key, as curl takes it: sha256//<base64>[;sha256//…]
+    // ([backend] pinned_key). With TLS terminated by nginx, that is nginx's certificate key.
+    std::string pinnedPublicKey;
 };
 
 struct DataDir {

@@ -2,11 +2,17 @@
 // sync worker's channel), words its error code in the language on screen, and reads nothing
 // from the store by itself. Headless, through the real screens.
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <thread>
 
+#include "backend_process.hpp"
 #include "client/sync_worker.hpp"
+#include "keys/device_key.hpp"
 #include "kiosk_fixture.hpp"
 #include "record/validation.hpp"
+#include "store/data_dir.hpp"
+#include "tls_proxy.hpp"
 
 using apptest::KioskFixture;
 using kiosk::core::Screen;
@@ -149,4 +155,70 @@ TEST_CASE("the sync worker's snapshot reaches the staff panel through the main q
     CHECK(shows(k, "Hồ sơ chờ gửi: 2"));
     CHECK(shows(k, "Chờ lâu nhất:"));
     worker.stop();
+}
+
+// HTTPS for real (tests/support/tls_proxy.hpp): the kiosk enrols through nginx with a good
+// certificate, then nginx serves an expired one. The real sync worker's pass is refused, and the
+// panel words the stored code in the language on screen.
+TEST_CASE("the staff panel words a refused TLS certificate from a real pass through nginx") {
+    testsupport::TempDir tmp;
+    testsupport::BackendProcess backend({}, tmp.path() / "backend", {}, tmp.path() / "backend.log");
+    backend.start(0);
+    testsupport::PrivateCa ca(tmp.path() / "ca", "Kiosk Test CA");
+    testsupport::TlsProxy nginx(tmp.path() / "nginx", backend.port(),
+                                {ca.issue("good", "localhost"),
+                                 ca.issue("expired", "localhost", testsupport::PrivateCa::Validity::Expired)});
+    if (!nginx.start()) return;
+    ksync::client::globalInit();
+
+    KioskFixture k({1080.0f, 1920.0f}, nginx.url(0));
+    ksync::store::DataDir dir{k.dir() / "data", {}};
+    auto settings = ksync::store::loadSettings(dir);
+    REQUIRE(settings);
+    settings->caBundle = ca.certFile().string();
+    REQUIRE(ksync::store::saveSettings(dir, *settings));
+    REQUIRE(platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir)));
+    {
+        auto client = ksync::client::SyncClient::open(dir);
+        REQUIRE(client);
+        auto token = backend.cli({"issue-token", "--kiosk-id", "7K3M"});
+        REQUIRE(token.exitCode == 0);
+        auto enrolled = client->enroll(token.out.substr(0, token.out.find('\n')));
+        INFO((enrolled ? std::string{} : enrolled.error().detail));
+        REQUIRE(enrolled);
+    }
+    settings->backendUrl = nginx.url(1);  // the expired certificate
+    REQUIRE(ksync::store::saveSettings(dir, *settings));
+    addRecord(k);
+
+    std::mutex m;
+    std::optional<ksync::client::SyncSnapshot> refused;
+    ksync::client::SyncWorkerOptions o;
+    o.idlePollMs = 60 * 60 * 1000;
+    ksync::client::SyncWorker worker(dir, o, [&](const ksync::client::SyncEvent& e) {
+        k.queue().post(e.snapshot);
+        std::lock_guard lock(m);
+        if (e.kind == ksync::client::SyncEvent::Kind::PassFinished && !e.snapshot.lastError.empty())
+            refused = e.snapshot;
+    });
+    worker.start();
+    for (int i = 0; i < 1000; ++i) {
+        {
+            std::lock_guard lock(m);
+            if (refused) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    worker.stop();
+    {
+        std::lock_guard lock(m);
+        REQUIRE(refused);
+        CHECK(refused->lastError == "kiosk.tls_expired");
+    }
+    openStaffPanel(k);
+    CHECK(shows(k, "Hồ sơ chờ gửi: 1"));
+    CHECK(shows(k, "Lỗi gần nhất: Chứng chỉ của máy chủ đã hết hạn hoặc chưa có hiệu lực (kiểm tra đồng hồ của ki-ốt): không kết nối"));
+    k.app().apply(intent::SetLanguage{"en"}, k.now());
+    k.frame();
+    CHECK(shows(k, "Last error: The server's certificate has expired or is not valid yet (check the kiosk's clock): not connecting"));
 }
