@@ -10,6 +10,7 @@
 
 #include "calendar/working_days.hpp"
 #include "clock/clock.hpp"
+#include "proto/messages.hpp"
 #include "record/record.hpp"
 #include "record/tracking_code.hpp"
 #include "service/chain_audit.hpp"
@@ -32,8 +33,8 @@ constexpr std::size_t kMaxField = 200;  // filters, names, codes
 constexpr std::size_t kMaxText = 8000;  // replies, notes, reasons
 constexpr std::size_t kMaxFormBytes = 64 * 1024;
 
-const char* const kTemplates[] = {"layout", "login",      "inbox",  "case",
-                                  "users",  "access_log", "message"};
+const char* const kTemplates[] = {"layout",     "login",   "inbox",     "case",  "users",
+                                  "access_log", "message", "templates", "kiosks"};
 
 // ---- small parsers ---------------------------------------------------------------------------
 
@@ -438,6 +439,9 @@ struct Console::Impl {
         if (path == "/console/inbox" && !post) return inbox(p, req.query);
         if (path == "/console/access-log" && !post) return accessLogPage(p);
         if (path == "/console/users") return post ? usersPost(p, form) : usersPage(p, "");
+        if (path == "/console/templates")
+            return post ? templatesPost(p, form) : templatesPage(p, req.query, "");
+        if (path == "/console/kiosks" && !post) return kiosksPage(p);
         const std::string casePrefix = "/console/case/";
         if (path.starts_with(casePrefix)) {
             std::string rest = path.substr(casePrefix.size());
@@ -446,7 +450,17 @@ struct Console::Impl {
                 action = rest.substr(slash + 1);
                 rest = rest.substr(0, slash);
             }
-            if (!post && action.empty()) return casePage(p, rest, false, "");
+            if (!post && action.empty()) {
+                std::int64_t tpl = 0;
+                if (auto it = req.query.find("tpl"); it != req.query.end()) {
+                    try {
+                        tpl = std::stoll(it->second);
+                    } catch (...) {
+                        tpl = 0;
+                    }
+                }
+                return casePage(p, rest, false, "", tpl);
+            }
             if (post && action == "contact") return casePage(p, rest, true, "");
             if (post && action == "action") return caseAction(p, rest, form);
         }
@@ -673,6 +687,8 @@ struct Console::Impl {
             statusList.push_back(x);
         }
         d.set("statuses", statusList);
+        d.set("ch_kiosk", cq.channel == "kiosk");
+        d.set("ch_staff", cq.channel == "staff_entry");
         d.set("type_pakn", cq.type == "PAKN");
         d.set("type_skgp", cq.type == "SKGP");
         if (rows->size() == kPageSize) {
@@ -697,7 +713,7 @@ struct Console::Impl {
     }
 
     HttpReply casePage(Page& p, const std::string& raw, bool showContact,
-                       const std::string& errorKey) {
+                       const std::string& errorKey, std::int64_t templateId = 0) {
         auto found = findCase(p, raw);
         if (!found) return found.error();
         const CaseRow& c = *found;
@@ -794,6 +810,19 @@ struct Console::Impl {
         d.set("notes", noteList);
         d.set("has_notes", !notes->empty());
         d.set("can_act", p.user->role != "admin");
+        // Reply templates of this category: links that fill the answer (no script needed).
+        auto replies = storage.replyTemplates(c.category);
+        if (!replies) return storageError(p, replies.error());
+        data tplList{data::type::list};
+        for (const auto& tp : *replies) {
+            data x;
+            x.set("id", std::to_string(tp.id));
+            x.set("title", tp.title);
+            tplList.push_back(x);
+            if (tp.id == templateId) d.set("reply_text", tp.body);
+        }
+        d.set("templates", tplList);
+        d.set("has_templates", !replies->empty());
         d.set("closed", isClosed(c.status));
         if (!errorKey.empty()) d.set("error", t(p, errorKey));
         if (showContact && content && content->contact) {
@@ -934,6 +963,134 @@ struct Console::Impl {
         d.set("t", stringsData(p));
         d.set("rows", list);
         return page(p, 200, t(p, "access_title"), render("access_log", d));
+    }
+
+    // --- reply templates (admins edit, everyone who acts reads) -------------------------------
+
+    HttpReply templatesPage(Page& p, const std::map<std::string, std::string>& query,
+                            const std::string& errorKey, int status = 200) {
+        if (p.user->role != "admin") return message(p, 403, "error_forbidden");
+        auto list = storage.replyTemplates("");
+        if (!list) return storageError(p, list.error());
+        const auto cfg = service.servedConfig();
+        const auto cats = categoryNames(cfg, p);
+        std::int64_t editId = 0;
+        if (auto it = query.find("edit"); it != query.end()) {
+            try {
+                editId = std::stoll(it->second);
+            } catch (...) {
+                editId = 0;
+            }
+        }
+        data rows{data::type::list};
+        const ReplyTemplate* editing = nullptr;
+        for (const auto& tp : *list) {
+            data x;
+            x.set("id", std::to_string(tp.id));
+            x.set("category",
+                  tp.category.empty()
+                      ? t(p, "templates_any")
+                      : (cats.contains(tp.category) ? cats.at(tp.category) : tp.category));
+            x.set("title", tp.title);
+            x.set("body", tp.body);
+            rows.push_back(x);
+            if (tp.id == editId) editing = &tp;
+        }
+        data catList{data::type::list};
+        for (const auto& c : cfg.categories) {
+            data x;
+            x.set("code", c.code);
+            x.set("name", cats.at(c.code));
+            x.set("selected", editing && editing->category == c.code);
+            catList.push_back(x);
+        }
+        data d;
+        d.set("t", stringsData(p));
+        d.set("rows", rows);
+        d.set("categories", catList);
+        d.set("csrf", p.session->csrf);
+        if (editing) {
+            d.set("edit_id", std::to_string(editing->id));
+            d.set("edit_title", editing->title);
+            d.set("edit_body", editing->body);
+        } else {
+            d.set("edit_id", "0");
+        }
+        if (!errorKey.empty()) d.set("error", t(p, errorKey));
+        return page(p, status, t(p, "templates_title"), render("templates", d));
+    }
+
+    HttpReply templatesPost(Page& p, const std::map<std::string, std::string>& form) {
+        if (p.user->role != "admin") return message(p, 403, "error_forbidden");
+        auto f = [&](const char* k, std::size_t max = kMaxField) {
+            return form.contains(k) ? clip(form.at(k), max) : std::string{};
+        };
+        std::int64_t id = 0;
+        try {
+            id = f("id").empty() ? 0 : std::stoll(f("id"));
+        } catch (...) {
+            return message(p, 400, "error_bad_action");
+        }
+        if (f("op") == "delete") {
+            if (auto r = storage.deleteReplyTemplate(id); !r) return storageError(p, r.error());
+            return redirect(p, "/console/templates");
+        }
+        ReplyTemplate tp{id, f("category"), f("title"), f("body", kMaxText), {}};
+        if (tp.title.empty() || tp.body.empty())
+            return templatesPage(p, {}, "error_needs_text", 400);
+        auto r = storage.putReplyTemplate(tp);
+        if (!r) return storageError(p, r.error());
+        if (!*r) return message(p, 404, "error_not_found");
+        return redirect(p, "/console/templates");
+    }
+
+    // --- the kiosk fleet (supervisors and admins) -----------------------------------------------
+
+    HttpReply kiosksPage(Page& p) {
+        if (p.user->role != "supervisor" && p.user->role != "admin")
+            return message(p, 403, "error_forbidden");
+        auto kiosks = storage.kiosks();
+        if (!kiosks) return storageError(p, kiosks.error());
+        const std::int64_t nowMs = now();
+        data rows{data::type::list};
+        for (const auto& k : *kiosks) {
+            data x;
+            x.set("id", k.kioskId);
+            x.set("enrolled", localTime(k.enrolledAt));
+            x.set("last_seen",
+                  k.lastSeenAt.empty() ? t(p, "kiosks_never") : localTime(k.lastSeenAt));
+            const auto seen = platform::clock::parseUtc(k.lastSeenAt);
+            const bool silent = !seen || nowMs - platform::clock::unixMillis(*seen) >
+                                             std::int64_t{24} * 3600 * 1000;
+            x.set("silent", silent);
+            if (!k.heartbeat.empty()) {
+                const auto j = nlohmann::json::parse(k.heartbeat, nullptr, false);
+                if (auto hb = j.is_discarded() ? std::unexpected(std::string("bad"))
+                                               : proto::HeartbeatRequest::fromJson(j)) {
+                    if (hb->queueDepth) x.set("queue", std::to_string(*hb->queueDepth));
+                    if (hb->oldestQueuedAgeS) {
+                        const auto sec = *hb->oldestQueuedAgeS;
+                        x.set("oldest", sec >= 3600 ? std::to_string(sec / 3600) + " h " +
+                                                          std::to_string(sec % 3600 / 60) + " min"
+                                                    : std::to_string(sec / 60) + " min");
+                    }
+                    if (hb->quarantined) x.set("quarantined", std::to_string(*hb->quarantined));
+                    if (hb->printer) {
+                        const auto& label = t(p, "printer_" + *hb->printer);
+                        x.set("printer", label.empty() ? *hb->printer : label);
+                        const auto& st = *hb->printer;
+                        x.set("printer_bad",
+                              st != "ready" && st != "unchecked" && st != "not_configured");
+                    }
+                    if (hb->appVersion) x.set("version", *hb->appVersion);
+                }
+            }
+            rows.push_back(x);
+        }
+        data d;
+        d.set("t", stringsData(p));
+        d.set("rows", rows);
+        return page(p, 200, t(p, "kiosks_title"), render("kiosks", d));
     }
 
     HttpReply usersPage(Page& p, const std::string& errorKey, int status = 200) {

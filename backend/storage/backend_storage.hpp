@@ -184,6 +184,15 @@ struct CaseNote {
     std::string at;
 };
 
+// A reply template (admins edit them; officers insert one into an answer). category "" = any.
+struct ReplyTemplate {
+    std::int64_t id = 0;  // 0: a new one
+    std::string category;
+    std::string title;
+    std::string body;
+    std::string updatedAt;
+};
+
 // The inbox query. Every value is bound as a parameter; empty means "any".
 struct CaseQuery {
     std::string scopeWard, scopeAgency;  // role scope (a ward or agency officer)
@@ -292,6 +301,12 @@ public:
     virtual Result<std::vector<AccessLogRow>> accessLog(std::size_t limit) = 0;  // newest first
     virtual Result<void> addCaseNote(const CaseNote& n) = 0;
     virtual Result<std::vector<CaseNote>> caseNotes(const std::string& trackingCode) = 0;  // oldest first
+    // Templates of `category` and those for any category ("" gives all), by title.
+    virtual Result<std::vector<ReplyTemplate>> replyTemplates(const std::string& category) = 0;
+    virtual Result<std::optional<ReplyTemplate>> replyTemplate(std::int64_t id) = 0;
+    // Inserts (id 0) or replaces (id > 0; false when there is no such template).
+    virtual Result<bool> putReplyTemplate(const ReplyTemplate& t) = 0;
+    virtual Result<void> deleteReplyTemplate(std::int64_t id) = 0;
 };
 
 }  // namespace ksync::backend

@@ -179,7 +179,19 @@ CREATE TABLE case_notes (
 CREATE INDEX case_notes_code ON case_notes (tracking_code, id);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// 5: reply templates per category for the console's answers.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE reply_templates (
+  id         bigserial PRIMARY KEY,
+  category   text NOT NULL,
+  title      text NOT NULL,
+  body       text NOT NULL,
+  updated_at text NOT NULL
+);
+CREATE INDEX reply_templates_category ON reply_templates (category, title);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -1318,6 +1330,43 @@ Result<std::vector<CaseNote>> PgStorage::caseNotes(const std::string& trackingCo
         for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
         return out;
     });
+}
+
+Result<std::vector<ReplyTemplate>> PgStorage::replyTemplates(const std::string& category) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT id, category, title, body, updated_at FROM reply_templates "
+                        "WHERE $1 = '' OR category = $1 OR category = '' ORDER BY title, id",
+                        Params{}.text(category));
+        std::vector<ReplyTemplate> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        return out;
+    });
+}
+
+Result<std::optional<ReplyTemplate>> PgStorage::replyTemplate(std::int64_t id) {
+    return m_impl->run([&](Conn& c) -> std::optional<ReplyTemplate> {
+        auto r = c.exec("SELECT id, category, title, body, updated_at FROM reply_templates WHERE id = $1",
+                        Params{}.int64(id));
+        if (!r.rows()) return std::nullopt;
+        return ReplyTemplate{r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
+    });
+}
+
+Result<bool> PgStorage::putReplyTemplate(const ReplyTemplate& t) {
+    return m_impl->run([&](Conn& c) {
+        if (t.id == 0) {
+            c.exec("INSERT INTO reply_templates (category, title, body, updated_at) VALUES ($1,$2,$3,$4)",
+                   Params{}.text(t.category).text(t.title).text(t.body).text(nowUtc()));
+            return true;
+        }
+        auto r = c.exec("UPDATE reply_templates SET category = $1, title = $2, body = $3, updated_at = $4 WHERE id = $5",
+                        Params{}.text(t.category).text(t.title).text(t.body).text(nowUtc()).int64(t.id));
+        return r.affected() == 1;
+    });
+}
+
+Result<void> PgStorage::deleteReplyTemplate(std::int64_t id) {
+    return m_impl->run([&](Conn& c) { c.exec("DELETE FROM reply_templates WHERE id = $1", Params{}.int64(id)); });
 }
 
 }  // namespace ksync::backend

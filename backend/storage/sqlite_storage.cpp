@@ -179,7 +179,19 @@ CREATE TABLE case_notes (
 CREATE INDEX case_notes_code ON case_notes (tracking_code, id);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// 5: reply templates per category for the console's answers.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE reply_templates (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  category   TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX reply_templates_category ON reply_templates (category, title);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -1076,6 +1088,51 @@ Result<std::vector<CaseNote>> SqliteStorage::caseNotes(const std::string& tracki
         std::vector<CaseNote> out;
         while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
         return out;
+    });
+}
+
+Result<std::vector<ReplyTemplate>> SqliteStorage::replyTemplates(const std::string& category) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(),
+               "SELECT id, category, title, body, updated_at FROM reply_templates "
+               "WHERE ?1 = '' OR category = ?1 OR category = '' ORDER BY title, id");
+        s.bind(1, category);
+        std::vector<ReplyTemplate> out;
+        while (s.step()) out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+        return out;
+    });
+}
+
+Result<std::optional<ReplyTemplate>> SqliteStorage::replyTemplate(std::int64_t id) {
+    return guarded([&]() -> std::optional<ReplyTemplate> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT id, category, title, body, updated_at FROM reply_templates WHERE id = ?");
+        s.bind(1, id);
+        if (!s.step()) return std::nullopt;
+        return ReplyTemplate{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+    });
+}
+
+Result<bool> SqliteStorage::putReplyTemplate(const ReplyTemplate& t) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        if (t.id == 0) {
+            Stmt s(l.db(), "INSERT INTO reply_templates (category, title, body, updated_at) VALUES (?,?,?,?)");
+            s.bind(1, t.category).bind(2, t.title).bind(3, t.body).bind(4, nowUtc()).run();
+            return true;
+        }
+        Stmt s(l.db(), "UPDATE reply_templates SET category = ?, title = ?, body = ?, updated_at = ? WHERE id = ?");
+        s.bind(1, t.category).bind(2, t.title).bind(3, t.body).bind(4, nowUtc()).bind(5, t.id).run();
+        return l.db().changes() == 1;
+    });
+}
+
+Result<void> SqliteStorage::deleteReplyTemplate(std::int64_t id) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "DELETE FROM reply_templates WHERE id = ?");
+        s.bind(1, id).run();
     });
 }
 

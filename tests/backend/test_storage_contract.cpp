@@ -1039,3 +1039,25 @@ TEST_CASE("console: accounts, the lock-out counter, sessions, the access log and
     CHECK(notes[0].note == "first");
     CHECK(must(s->caseNotes("C2"), "none").empty());
 }
+
+TEST_CASE("console: reply templates per category are added, replaced, listed and deleted") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    CHECK(must(s->putReplyTemplate({0, "MOI_TRUONG", "Thu gom rác", "Đã thu gom rác tại {dia_diem}.", {}}), "add"));
+    CHECK(must(s->putReplyTemplate({0, "", "Cảm ơn", "Cảm ơn ông/bà đã phản ánh.", {}}), "add any"));
+    CHECK(must(s->putReplyTemplate({0, "GIAO_THONG", "Sửa đường", "Đã sửa.", {}}), "add other"));
+    const auto env = must(s->replyTemplates("MOI_TRUONG"), "list");
+    REQUIRE(env.size() == 2);  // its own and the one for any category, by title
+    CHECK(env[0].title == "Cảm ơn");
+    CHECK(env[1].title == "Thu gom rác");
+    CHECK(must(s->replyTemplates(""), "all").size() == 3);
+    ReplyTemplate t = env[1];
+    t.body = "Đã thu gom xong.";
+    CHECK(must(s->putReplyTemplate(t), "replace"));
+    CHECK(must(s->replyTemplate(t.id), "get")->body == "Đã thu gom xong.");
+    CHECK_FALSE(must(s->putReplyTemplate({987654, "", "x", "y", {}}), "replace unknown"));
+    must(s->deleteReplyTemplate(t.id), "delete");
+    CHECK_FALSE(must(s->replyTemplate(t.id), "gone").has_value());
+    CHECK(must(s->replyTemplates("MOI_TRUONG"), "list").size() == 1);
+}

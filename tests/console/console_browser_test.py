@@ -39,10 +39,9 @@ CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if os.pa
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.common.exceptions import NoAlertPresentException, WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:
     print("SKIP: python3-selenium is not installed (scripts/bootstrap.sh installs it)")
@@ -257,6 +256,24 @@ try:
     adm, _ = session_of("admin")
     st, _, _, _ = request("GET", "/console/case/" + code, cookies={"kc_session": adm})
     check(st == 403, "an admin opening a case: 403")
+    # Reply templates: the admin adds them; a ward officer may not.
+    adm, admcsrf = session_of("admin")
+    tpl_body = '</textarea><script>window.__pwned=1;alert(1)</script> Đã xử lý xong, trân trọng.'
+    for cat, title, body in (("MOI_TRUONG", "Đã xử lý", tpl_body), ("GIAO_THONG", "Giao thông", "Đã sửa đường.")):
+        st, _, _, _ = request("POST", "/console/templates", {"csrf": admcsrf, "op": "save", "id": "0", "category": cat,
+                                                             "title": title, "body": body}, cookies={"kc_session": adm})
+        check(st == 303, "the admin adds the reply template " + title)
+    st, _, page, _ = request("GET", "/console/templates", cookies={"kc_session": adm})
+    tpl_id = re.search(r'Đã xử lý</td>.*?/console/templates\?edit=(\d+)', page, re.S).group(1)
+    st, _, _, _ = request("POST", "/console/templates", {"csrf": w1csrf, "op": "save", "id": "0", "title": "x",
+                                                         "body": "y"}, cookies={"kc_session": w1})
+    check(st == 403, "a ward officer cannot edit reply templates")
+    st, _, page, _ = request("GET", "/console/case/" + code, cookies={"kc_session": w1})
+    check("Đã xử lý" in page and "Giao thông" not in page, "the case page offers the templates of its category")
+    st, _, page, _ = request("GET", "/console/kiosks", cookies={"kc_session": adm})
+    check(st == 200 and "7K3M" in page, "the kiosk fleet page lists the kiosk")
+    st, _, _, _ = request("GET", "/console/kiosks", cookies={"kc_session": w1})
+    check(st == 403, "a ward officer on the kiosk fleet page: 403")
     st, _, _, _ = request("GET", "/console/users", cookies={"kc_session": w1})
     check(st == 403, "a ward officer on the accounts page: 403")
     st, _, _, _ = request("GET", "/console/access-log", cookies={"kc_session": w1})
@@ -331,10 +348,17 @@ try:
 
     def click_and_wait(element):
         """Clicks a submit button and waits until the next page replaced this one."""
-        old = driver.find_element(By.TAG_NAME, "html")
+        before = driver.execute_script("return performance.timeOrigin")
         element.click()
-        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
-        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+        def loaded(d):
+            try:
+                return (d.execute_script("return performance.timeOrigin") != before and
+                        d.execute_script("return document.readyState") == "complete")
+            except WebDriverException:  # between two documents
+                return False
+
+        WebDriverWait(driver, 30).until(loaded)
 
     def browser_login(name):
         driver.delete_all_cookies()
@@ -434,7 +458,11 @@ try:
     st, page = inbox(sp, tab="waiting")
     check(code in page, "the case is in the supervisor's 'waiting for resident' tab")
 
-    driver.get(BASE + "/console/case/" + code)
+    driver.get(BASE + "/console/case/%s?tpl=%s" % (code, tpl_id))
+    no_alert("a hostile reply template")
+    area = driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=reply]")
+    check(area.get_attribute("value") == tpl_body, "the template fills the answer as text")
+    area.clear()
     reply = "Đã nạo vét cống thoát nước đường Lê Lợi ngày 03/12."
     internal = "NOI-BO: nhà thầu chậm hai ngày"
     driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=reply]").send_keys(reply)
