@@ -89,6 +89,9 @@ void KioskApp::frame(std::int64_t nowMs) {
     apply(core::intent::Tick{}, nowMs);
     refreshStaffInfo(nowMs);
     ui::UiData data{&m_flow.state(), &m_services.config(), m_services.settings().centre, m_staff};
+    const auto& receipt = m_flow.state().receipt;
+    data.receiptSent = receipt && receipt->sequence > 0 && m_sync.acknowledged(receipt->sequence);
+    data.online = m_sync.linkUp;
     for (auto& i : m_ui.draw(data)) apply(i, nowMs);
 }
 

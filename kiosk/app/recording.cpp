@@ -21,7 +21,9 @@ void Recorder::store(const ksync::record::ValidDraft& draft) {
         platform::print::makeReceipt(receiptInputFor(*rec, m_settings, m_config, draft.language));
     m_receipts.remember(receipt);
     log::info("store", "stored " + rec->header.trackingCode);
-    m_queue.post(core::intent::Stored{receiptInfoFor(receipt)});
+    auto info = receiptInfoFor(receipt);
+    info.sequence = static_cast<std::int64_t>(rec->header.sequence);
+    m_queue.post(core::intent::Stored{std::move(info)});
     if (m_onStored) m_onStored();
 }
 

@@ -72,6 +72,7 @@ struct ReceiptInfo {
     std::string categoryName;
     std::string expectedReplyDate;  // dd/mm/yyyy
     std::string maskedContact;      // empty when anonymous
+    std::int64_t sequence = 0;      // the record's sequence in the kiosk's store (sent or not: the sync snapshot says)
 };
 
 enum class PrintState { Idle, Printing, Printed, Failed };

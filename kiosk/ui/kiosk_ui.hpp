@@ -44,6 +44,10 @@ struct UiData {
     const ksync::proto::BackendConfig* config = nullptr;
     std::string centreName;
     StaffInfo staff;
+    // From the sync worker's last snapshot: the backend has acknowledged the record on the
+    // receipt screen (only then does it say "sent"), and the last pass reached the backend.
+    bool receiptSent = false;
+    bool online = false;
 };
 
 class KioskUi {

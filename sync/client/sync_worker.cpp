@@ -99,6 +99,8 @@ void readQueue(store::Store& st, SyncSnapshot& snap) {
         snap.queued = stats->queued;
         snap.quarantined = stats->quarantined;
         snap.oldestQueuedMs = stats->oldestQueuedMs;
+        snap.oldestQueuedSeq = stats->oldestQueuedSeq;
+        snap.lastSeq = stats->lastSeq;
         snap.oldestQueuedAgeMs.reset();
         if (stats->oldestQueuedMs)
             snap.oldestQueuedAgeMs =

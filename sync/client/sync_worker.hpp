@@ -46,6 +46,11 @@ struct SyncSnapshot {
     std::optional<std::int64_t> oldestQueuedMs;     // unix ms when the oldest of them was made
     std::optional<std::int64_t> oldestQueuedAgeMs;  // its age when the snapshot was taken
     std::int64_t quarantined = 0;     // need staff
+    // Whether a record has reached the backend: the snapshot has seen it (lastSeq >= its
+    // sequence) and no older-or-equal one waits (oldestQueuedSeq > its sequence, or none waits).
+    std::optional<std::int64_t> oldestQueuedSeq;
+    std::int64_t lastSeq = 0;
+    bool acknowledged(std::int64_t seq) const { return lastSeq >= seq && (!oldestQueuedSeq || *oldestQueuedSeq > seq); }
     std::int64_t nextAttemptInMs = 0; // while Waiting
     int failuresInARow = 0;
 };

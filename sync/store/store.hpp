@@ -68,6 +68,8 @@ struct OutboxStats {
     std::int64_t uploaded = 0;
     std::int64_t quarantined = 0;
     std::optional<std::int64_t> oldestQueuedMs;  // unix ms when the oldest unsent record was made
+    std::optional<std::int64_t> oldestQueuedSeq;  // the sequence of the oldest unsent record
+    std::int64_t lastSeq = 0;                     // the newest record in the outbox (0: none)
 };
 
 struct StatusUpdate {

@@ -1,4 +1,6 @@
 // The outbox half of Store: what the sync worker claims, acknowledges and retries.
+#include <algorithm>
+
 #include "store/store.hpp"
 #include "store/store_impl.hpp"
 
@@ -94,15 +96,18 @@ Result<std::int64_t> Store::recoverSending() {
 
 Result<OutboxStats> Store::outboxStats() {
     return guarded([&] {
-        Stmt s(m_impl->db, "SELECT state, COUNT(*), MIN(created_ms) FROM outbox GROUP BY state");
+        Stmt s(m_impl->db, "SELECT state, COUNT(*), MIN(created_ms), MIN(seq), MAX(seq) FROM outbox GROUP BY state");
         OutboxStats st;
         while (s.step()) {
             const std::string state = s.text(0);
             const std::int64_t n = s.int64(1);
+            st.lastSeq = std::max(st.lastSeq, s.int64(4));
             if (state == "queued" || state == "sending") {
                 st.queued += n;
                 const std::int64_t oldest = s.int64(2);
                 if (!st.oldestQueuedMs || oldest < *st.oldestQueuedMs) st.oldestQueuedMs = oldest;
+                const std::int64_t seq = s.int64(3);
+                if (!st.oldestQueuedSeq || seq < *st.oldestQueuedSeq) st.oldestQueuedSeq = seq;
             } else if (state == "uploaded") {
                 st.uploaded = n;
             } else if (state == "quarantined") {

@@ -61,7 +61,7 @@ void contact(KioskUi::Frame& f) {
                   choice == ContactChoice::WithContact ? ButtonKind::Selected : ButtonKind::Secondary))
         f.emit(intent::ChooseContact{ContactChoice::WithContact});
     ImGui::SameLine();
-    if (bigButton(f.theme, {t.get("contact.anonymous")}, "contact_anonymous", ImVec2(slot, h),
+    if (bigButton(f.theme, {t.get("contact.anonymous"), t.get("contact.anonymous_hint")}, "contact_anonymous", ImVec2(slot, h),
                   choice == ContactChoice::Anonymous ? ButtonKind::Selected : ButtonKind::Secondary))
         f.emit(intent::ChooseContact{ContactChoice::Anonymous});
     if (!f.portrait) {

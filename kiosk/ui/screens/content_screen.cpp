@@ -40,9 +40,13 @@ namespace {
 
 void bodyLabel(KioskUi::Frame& f) {
     ImGui::TextUnformatted(f.t.get("content.body_label").c_str());
+    // The count only near the limit: before that it is noise.
+    const std::size_t count = ksync::record::countCodepoints(f.s.form.body);
+    const std::size_t max = ksync::record::kMaxBodyChars;
+    if (count * 10 < max * 9) return;
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", f.t.format("content.chars", {{"count", std::to_string(ksync::record::countCodepoints(f.s.form.body))},
-                                                           {"max", std::to_string(ksync::record::kMaxBodyChars)}}).c_str());
+    const std::string left = std::to_string(count < max ? max - count : 0);
+    ImGui::TextDisabled("%s", f.t.format("content.chars", {{"left", left}}).c_str());
 }
 
 void wardColumn(KioskUi::Frame& f, float w, float line) {

@@ -47,11 +47,26 @@ void buttons(KioskUi::Frame& f, float bottomY) {
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const ImVec2 b((avail - 2 * gap) / 3.0f, 110.0f * f.theme.scale());
     ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), bottomY - b.y));
-    if (bigButton(f.theme, {t.get("done.print")}, "done_print", b)) f.emit(intent::Reprint{});
+    // Printing starts by itself: once it has, the button prints again.
+    const bool printedOnce = f.s.print != core::PrintState::Idle;
+    if (bigButton(f.theme, {t.get(printedOnce ? "done.reprint" : "done.print")}, "done_print", b)) f.emit(intent::Reprint{});
     ImGui::SameLine();
     if (bigButton(f.theme, {t.get("done.listen")}, "done_listen", b)) f.emit(intent::SpeakCode{});
     ImGui::SameLine();
     if (bigButton(f.theme, {t.get("done.finish")}, "done_finish", b, ButtonKind::Primary)) f.emit(intent::Done{});
+}
+
+// "Sent" only once the backend has acknowledged the record; before that, "recorded", and
+// whether it is on its way or waits for the network.
+void heading(KioskUi::Frame& f) {
+    const auto& t = f.t;
+    const Palette& p = f.theme.palette();
+    if (f.data.receiptSent) {
+        centredText(t.get("done.title_sent"), f.theme.heading(), p.success);
+        return;
+    }
+    centredText(t.get("done.title_recorded"), f.theme.heading(), p.success);
+    centredText(t.get(f.data.online ? "done.sending" : "done.offline"), f.theme.bodyBold());
 }
 
 void details(KioskUi::Frame& f) {
@@ -79,7 +94,7 @@ void receipt(KioskUi::Frame& f) {
         const float top = ImGui::GetCursorPosY();
         ImGui::BeginChild("###receipt_left", ImVec2(ImGui::GetContentRegionAvail().x - qrCol - 24.0f, bottom - top), false,
                           ImGuiWindowFlags_NoBackground);
-        centredText(t.get("done.title"), f.theme.heading(), p.success);
+        heading(f);
         centredText(t.get("done.code_label"), f.theme.body(), p.muted);
         centredText(r.trackingCode, f.theme.huge());
         details(f);
@@ -94,7 +109,7 @@ void receipt(KioskUi::Frame& f) {
         ImGui::EndGroup();
         return;
     }
-    centredText(t.get("done.title"), f.theme.heading(), p.success);
+    heading(f);
     centredText(t.get("done.code_label"), f.theme.body(), p.muted);
     centredText(r.trackingCode, f.theme.huge());
     const float qrSide = std::min(ImGui::GetContentRegionAvail().x * 0.6f, 460.0f * f.theme.scale());

@@ -38,12 +38,12 @@ void review(KioskUi::Frame& f) {
     std::string categoryName = form.category;
     if (const auto* c = f.data.config->findCategory(form.category))
         categoryName = f.s.prefs.language == "en" ? c->nameEn : c->nameVi;
-    section(f, t.get("field.category"), core::Screen::Category, "review_edit_category");
-    row(f, "field.type", t.get("type." + form.type));
-    row(f, "field.category", categoryName);
+    section(f, t.get("review.what"), core::Screen::Category, "review_edit_category");
+    row(f, "review.kind", t.get("type." + form.type));
+    row(f, "review.what", categoryName);
 
     section(f, t.get("field.body"), core::Screen::Content, "review_edit_content");
-    row(f, "field.title", form.title);
+    row(f, "review.short_name", form.title);
     std::string body(ksync::record::prefixCodepoints(form.body, 600));
     if (body.size() < form.body.size()) body += " …";
     wrappedText(body);

@@ -15,6 +15,8 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const bool released = ImGui::InvisibleButton(imguiId.c_str(), size);
     ItemProbe::record(id);
+    ItemProbe::recordText(text.label);
+    if (!text.hint.empty()) ItemProbe::recordText(text.hint);
     const bool held = ImGui::IsItemActive();
 
     ImU32 fill = p.secondary, ink = p.secondaryText;
