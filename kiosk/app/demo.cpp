@@ -164,14 +164,19 @@ std::vector<DemoStep> trackingAndStaff(const std::string& code, const std::strin
     snap(8, "track-result");
     add(tap("track_done"));
     add(waitFor(Screen::Welcome));
+    add(tap("tb_help"));  // "Cần giúp đỡ?": the notice, and the call on the staff panel
+    add(frames(3));
+    snap(9, "help-call");
     add({DemoStep::Kind::StaffShortcut, {}});
     add(waitFor(Screen::StaffPin));
-    snap(9, "staff-pin");
-    add(type(pin));
+    add(type(pin.substr(0, 2)));
+    add(frames(2));
+    snap(10, "staff-pin");  // two dots
+    add(type(pin.substr(2)));
     add(enter());
     add(waitFor(Screen::StaffPanel));
     add(frames(150));  // the panel refreshes its figures every 2 s
-    snap(10, "staff-panel");
+    snap(11, "staff-panel");  // the verdict, with the help call
     return v;
 }
 

@@ -30,6 +30,31 @@ void setLastError(ui::StaffInfo& info, const std::string& code, const std::strin
     info.lastErrorText = key.empty() ? code : std::string{};
 }
 
+// The panel's first line: broken (residents cannot be served or records cannot leave), needs
+// attention (it works, but someone should look), or all well.
+void judge(ui::StaffInfo& info, const ksync::client::SyncSnapshot& sync, std::size_t helpCalls, std::int64_t nowMs) {
+    using V = ui::StaffInfo::Verdict;
+    std::vector<std::string> broken, attention;
+    const std::string& p = info.printerKey;
+    if (p == "printer.state.paper_out") broken.push_back("staff.reason.paper_out");
+    else if (p == "printer.state.cover_open" || p == "printer.state.offline" || p == "printer.state.no_answer" ||
+             p == "printer.state.invalid_reply" || p == "printer.state.unreachable")
+        broken.push_back("staff.reason.printer");
+    const std::string& e = info.lastErrorKey;
+    if (e == "sync.error.auth_refused" || e == "sync.error.key_mismatch" || e == "sync.error.bad_config" ||
+        e == "sync.error.storage" || e == "sync.error.not_enrolled")
+        broken.push_back("staff.reason.sync_broken");
+    if (helpCalls > 0) attention.push_back("staff.reason.help_call");
+    if (p == "printer.state.paper_near_end") attention.push_back("staff.reason.paper_low");
+    if (sync.oldestQueuedMs && nowMs - *sync.oldestQueuedMs > 24LL * 3600 * 1000)
+        attention.push_back("staff.reason.queue_old");
+    if (sync.lastContact.empty()) attention.push_back("staff.reason.never_synced");
+    if (sync.quarantined > 0) attention.push_back("staff.reason.quarantined");
+    info.verdict = !broken.empty() ? V::Broken : !attention.empty() ? V::NeedsAttention : V::AllWell;
+    info.reasons = std::move(broken);
+    info.reasons.insert(info.reasons.end(), attention.begin(), attention.end());
+}
+
 }  // namespace
 
 KioskApp::KioskApp(Services& services, MainQueue& queue, ui::Theme& theme, core::FlowConfig config)
@@ -76,6 +101,7 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
         m_staff.printerKey = m_services.lastPrinterKey();  // the answer to the previous request
         m_services.requestPrinterStatus();
     }
+    judge(m_staff, m_sync, m_flow.state().helpCalls.size(), nowMs);
 }
 
 void KioskApp::frame(std::int64_t nowMs) {

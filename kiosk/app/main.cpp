@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
     cli.add_option("--windowed", o.windowed, "A normal window of WxH (development), e.g. 1080x1920");
     cli.add_flag("--landscape", o.landscape, "With --demo/--screenshots/--windowed defaults: 1920x1080 instead of 1080x1920");
     cli.add_flag("--demo", o.demo, "Complete a sample submission through the real screens, then exit");
-    cli.add_option("--screenshots", o.screenshots, "Render every screen (both orientations, two text sizes) to PNGs in DIR");
+    cli.add_option("--screenshots", o.screenshots, "Render every screen (both orientations, three text sizes, normal and high contrast) to PNGs in DIR");
     cli.add_option("--printer", o.printer, "Printer URI for this run (overrides kiosk.toml)");
     cli.add_option("--speech-wav", o.speechWav, "Write speech to this WAV file instead of the audio device");
     cli.add_option("--kiosk-id", o.kioskId, "Kiosk id used when a new data directory is provisioned");
@@ -223,13 +223,19 @@ int main(int argc, char** argv) {
         int rc = 0;
         for (bool land : {false, true}) {
             (*window)->resize(land ? 1920 : 1080, land ? 1080 : 1920);
-            for (auto size : {core::TextSize::Normal, core::TextSize::Large}) {
+            for (auto size : {core::TextSize::Normal, core::TextSize::Large, core::TextSize::ExtraLarge})
+            for (bool contrast : {false, true}) {
                 app::KioskApp pass(**services, queue, theme);
                 pass.setOnSyncStateWanted([w = sync.get()] { w->refresh(); });
                 appPtr = &pass;
                 const std::string prefix = std::string(land ? "landscape-" : "portrait-") +
-                                           (size == core::TextSize::Normal ? "normal-" : "large-");
-                pass.apply(core::intent::SetTextSize{size}, platform::clock::unixMillis(platform::clock::now()));
+                                           (size == core::TextSize::Normal  ? "normal-"
+                                            : size == core::TextSize::Large ? "large-"
+                                                                            : "xlarge-") +
+                                           (contrast ? "contrast-" : "");
+                const auto now = platform::clock::unixMillis(platform::clock::now());
+                pass.apply(core::intent::SetTextSize{size}, now);
+                if (contrast) pass.apply(core::intent::ToggleContrast{}, now);
                 auto steps = app::sampleSubmission(true, prefix);
                 app::DemoDriver first(steps);
                 rc |= runLoop(**window, pass, theme, &first, out);

@@ -1,7 +1,9 @@
 #include "app/receipts.hpp"
 
 #include "app/receipt_builder.hpp"
+#include "clock/clock.hpp"
 #include "log/log.hpp"
+#include "record/tracking_code.hpp"
 
 namespace kiosk::app {
 
@@ -25,6 +27,7 @@ std::expected<std::unique_ptr<ReceiptDesk>, std::string> ReceiptDesk::create(
     if (!printer) return std::unexpected("printer: " + printer.error().detail);
     auto renderer = print::ReceiptRenderer::create(vi);
     if (!renderer) return std::unexpected("receipt renderer: " + renderer.error().detail);
+    desk->m_testLabel = vi.get("staff.test_slip");
     ReceiptDesk* self = desk.get();
     desk->m_printQueue = std::make_unique<print::PrintQueue>(
         std::move(*printer), std::move(*renderer),
@@ -50,6 +53,18 @@ void ReceiptDesk::print(const std::string& code) {
         return;
     }
     m_printQueue->submit(*receipt);
+}
+
+void ReceiptDesk::printTest() {
+    ksync::record::Record r;
+    r.header.type = ksync::record::RecordType::Pakn;
+    const std::string kiosk = ksync::record::isValidKioskId(m_settings.kioskId) ? m_settings.kioskId : std::string("0000");
+    // The last sequence a code can hold: no real receipt of this kiosk comes near it.
+    r.header.trackingCode = ksync::record::makeTrackingCode(r.header.type, kiosk, 999999);
+    r.header.createdAt = platform::clock::formatUtc(platform::clock::now());
+    auto in = receiptInputFor(r, m_settings, m_config, "vi");
+    in.category = m_testLabel;
+    m_printQueue->submit(print::makeReceipt(in));
 }
 
 void ReceiptDesk::onPrintEvent(const print::PrintEvent& e) {

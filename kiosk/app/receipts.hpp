@@ -35,6 +35,9 @@ public:
     void remember(const platform::print::Receipt& receipt);
     // Prints (or reprints) the receipt of `code`; the answer comes back as Printed/PrintFailed.
     void print(const std::string& code);
+    // A sample slip for the staff panel's test print (marked as not a real receipt); the
+    // answer comes back as Printed/PrintFailed.
+    void printTest();
     void requestStatus();
     // printer.state.* of the last status answer; "unknown" before the first.
     std::string printerStateKey();
@@ -52,6 +55,7 @@ private:
     const ksync::proto::BackendConfig& m_config;
     MainQueue& m_queue;
     std::map<std::string, platform::print::Receipt> m_receipts;  // masked receipts of this run
+    std::string m_testLabel;  // printed in place of the category on a test slip
     std::mutex m_printerMutex;
     std::string m_printerKey;
     // Last: destroyed first, so the print worker stops before the members it writes die.

@@ -102,8 +102,10 @@ void Services::run(const core::Effect& effect, const core::State& state) {
         m_usb->exportBundle();
     else if (std::holds_alternative<fx::UsbImport>(effect))
         m_usb->importBundle();
+    else if (std::holds_alternative<fx::PrintTest>(effect))
+        m_receipts->printTest();
     else if (std::holds_alternative<fx::CallStaff>(effect))
-        log::info("kiosk", "resident asked for staff help");
+        log::info("kiosk", "resident asked for staff help");  // the staff panel lists the call
 }
 
 void Services::speak(std::string text) {

@@ -224,9 +224,27 @@ struct FlowVisitor {
         s.prefs.speech = !s.prefs.speech;
         if (s.prefs.speech) fx.push_back(effect::SpeakKey{Flow::instructionKey(s.screen)});
     }
+    // "Cần giúp đỡ?" on any screen: said in words and aloud (whether speech is on or not), and
+    // one call per session waits on the staff panel.
     void operator()(const intent::CallStaff&) {
-        s.bannerKey = "welcome.staff_called";
-        fx.push_back(effect::CallStaff{});
+        if (s.screen == Screen::StaffPin || s.screen == Screen::StaffPanel) return;
+        if (!s.helpComing) {
+            s.helpCalls.push_back(HelpCall{f.m_now, s.screen});
+            fx.push_back(effect::CallStaff{});
+        }
+        s.helpComing = true;
+        fx.push_back(effect::SpeakKey{"help.coming_speech"});
+    }
+    void operator()(const intent::StaffHelpAnswered&) {
+        if (s.screen != Screen::StaffPanel) return;
+        s.helpCalls.clear();
+        s.helpComing = false;
+    }
+    void operator()(const intent::StaffTestPrint&) {
+        if (s.screen != Screen::StaffPanel || s.print == PrintState::Printing) return;
+        s.print = PrintState::Printing;
+        s.printMessageKey.clear();
+        fx.push_back(effect::PrintTest{});
     }
     void operator()(const intent::SubmitCode&) {
         if (s.screen != Screen::TrackEntry) return;
@@ -268,6 +286,7 @@ struct FlowVisitor {
         s.staffReturn = s.screen == Screen::Receipt ? Screen::Welcome : s.screen;
         s.staff.pin.clear();
         s.staff.messageKey.clear();
+        s.staff.exitAsked = false;
         f.go(Screen::StaffPin, fx);
     }
     void operator()(const intent::SubmitPin&) {
@@ -307,11 +326,18 @@ struct FlowVisitor {
     void operator()(const intent::StaffToggleAssisted&) {
         if (s.screen == Screen::StaffPanel) s.staff.assistedNext = !s.staff.assistedNext;
     }
+    // Leaving kiosk mode takes two taps: the question, then "Có, thoát".
     void operator()(const intent::StaffExit&) {
-        if (s.screen == Screen::StaffPanel) fx.push_back(effect::ExitApp{});
+        if (s.screen == Screen::StaffPanel) s.staff.exitAsked = true;
     }
+    void operator()(const intent::StaffExitConfirm&) {
+        if (s.screen == Screen::StaffPanel && s.staff.exitAsked) fx.push_back(effect::ExitApp{});
+    }
+    void operator()(const intent::StaffExitCancel&) { s.staff.exitAsked = false; }
     void operator()(const intent::StaffClose&) {
-        if (s.screen == Screen::StaffPanel) f.go(s.staffReturn, fx);
+        if (s.screen != Screen::StaffPanel) return;
+        s.staff.exitAsked = false;
+        f.go(s.staffReturn, fx);
     }
     // USB bundles: one at a time; the answer stays on the panel until the next one.
     void operator()(const intent::StaffUsbExport&) {
@@ -353,13 +379,15 @@ void Flow::go(Screen next, std::vector<Effect>& fx) {
 
 bool Flow::hasSessionData() const {
     return m_state.screen != Screen::Welcome || m_state.form != Form{} || m_state.prefs != Preferences{} ||
-           !m_state.bannerKey.empty();
+           !m_state.bannerKey.empty() || m_state.helpComing;
 }
 
 void Flow::resetSession(std::vector<Effect>& fx) {
     const std::string lastCode = m_state.lastReceiptCode;
     const Staff staff = m_state.staff;
+    std::vector<HelpCall> calls = std::move(m_state.helpCalls);
     m_state = State{};
+    m_state.helpCalls = std::move(calls);  // the staff member is still on the way
     m_state.lastReceiptCode = lastCode;
     m_state.staff.failures = staff.failures;  // a reset must not clear the PIN lock-out
     m_state.staff.lockedUntilMs = staff.lockedUntilMs;

@@ -104,6 +104,13 @@ struct Staff {
     bool usbOk = false;          // the last one went through
     std::string usbMessageKey;   // bundle.* words of its outcome ("" before any)
     std::vector<std::pair<std::string, std::string>> usbParams;  // for the words' {placeholders}
+    bool exitAsked = false;      // "Thoát chế độ ki-ốt" tapped once: the panel asks to confirm
+};
+
+// A resident pressed "Cần giúp đỡ?": shown on the staff panel until a staff member answers it.
+struct HelpCall {
+    std::int64_t atMs = 0;
+    Screen screen = Screen::Welcome;  // where the resident was
 };
 
 struct State {
@@ -123,6 +130,8 @@ struct State {
     bool idleWarning = false;  // the countdown overlay is up
     int idleSecondsLeft = 0;
     Screen staffReturn = Screen::Welcome;  // where the staff panel returns to
+    bool helpComing = false;               // this session called for help: every screen says so
+    std::vector<HelpCall> helpCalls;       // not yet answered; survive the session reset
 };
 
 // ---- intents (from screens, the app shell, and results of effects) -----------------------
@@ -159,6 +168,10 @@ struct StaffExit {};
 struct StaffClose {};
 struct StaffUsbExport {};
 struct StaffUsbImport {};
+struct StaffTestPrint {};
+struct StaffExitConfirm {};                          // "Có, thoát" after StaffExit asked
+struct StaffExitCancel {};
+struct StaffHelpAnswered {};                         // the staff member has come: the calls are cleared
 // results of effects
 struct Stored { ReceiptInfo receipt; };
 struct StoreFailed { std::string messageKey; };
@@ -189,7 +202,9 @@ using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, i
                             intent::CodeScanned, intent::Touch, intent::Tick, intent::OpenStaff, intent::SubmitPin,
                             intent::StaffToggleAssisted, intent::StaffExit, intent::StaffClose, intent::Stored,
                             intent::StoreFailed, intent::Printed, intent::PrintFailed, intent::StatusLoaded,
-                            intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone>;
+                            intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone,
+                            intent::StaffTestPrint, intent::StaffExitConfirm, intent::StaffExitCancel,
+                            intent::StaffHelpAnswered>;
 
 // ---- effects (for the app shell) ---------------------------------------------------------
 namespace effect {
@@ -205,10 +220,12 @@ struct ExitApp {};
 struct ResetInputs {};                             // the UI drops its text-field buffers
 struct UsbExport {};                               // write a USB bundle; answer UsbDone
 struct UsbImport {};                               // apply the stick's return bundle; answer UsbDone
+struct PrintTest {};                               // a sample slip; answer Printed / PrintFailed
 }  // namespace effect
 
 using Effect = std::variant<effect::StoreRecord, effect::PrintReceipt, effect::Speak, effect::SpeakKey,
                             effect::SpeakCode, effect::LookupStatus, effect::CheckPin, effect::CallStaff,
-                            effect::ExitApp, effect::ResetInputs, effect::UsbExport, effect::UsbImport>;
+                            effect::ExitApp, effect::ResetInputs, effect::UsbExport, effect::UsbImport,
+                            effect::PrintTest>;
 
 }  // namespace kiosk::core

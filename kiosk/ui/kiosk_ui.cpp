@@ -130,6 +130,7 @@ std::vector<core::Intent> KioskUi::draw(const UiData& data) {
     ImGui::Begin("###kiosk_root", nullptr, root);
     ImGui::PushFont(m_theme.body());
     drawToolbar(fr);
+    drawStepBar(fr);
     switch (s.screen) {
         case Screen::Welcome: screens::welcome(fr); break;
         case Screen::Category: screens::category(fr); break;
@@ -166,13 +167,14 @@ void KioskUi::drawToolbar(Frame& fr) {
     const std::string& contrast = t.get("toolbar.contrast");
     const std::string& speech = t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off");
     const std::string& listen = t.get("toolbar.listen");
-    // Six equal slots (the first stays empty on screens without Back) that always fit the
+    const std::string& help = t.get("toolbar.help");
+    // Seven equal slots (the first stays empty on screens without Back) that always fit the
     // width; labels wrap inside their buttons.
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const float w = (ImGui::GetContentRegionAvail().x - 5 * spacing) / 6.0f;
+    const float w = (ImGui::GetContentRegionAvail().x - 6 * spacing) / 7.0f;
     ImFont* font = m_theme.bodyBold();
     float h = 84.0f * m_theme.scale();  // tall enough for the longest label once wrapped
-    for (const std::string* label : {&back, &size, &lang, &contrast, &speech, &listen}) {
+    for (const std::string* label : {&back, &size, &lang, &contrast, &speech, &listen, &help}) {
         const float textH = font->CalcTextSizeA(font->FontSize, FLT_MAX, w - 40.0f * m_theme.scale(), label->c_str()).y;
         h = std::max(h, textH + 24.0f);
     }
@@ -201,7 +203,86 @@ void KioskUi::drawToolbar(Frame& fr) {
         fr.emit(intent::ToggleSpeech{});
     ImGui::SameLine();
     if (bigButton(m_theme, {listen}, "tb_listen", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::SpeakScreen{});
+    // "Cần giúp đỡ?" on every screen of the resident (the staff screens have the staff there).
+    const bool staffScreen = fr.s.screen == Screen::StaffPin || fr.s.screen == Screen::StaffPanel;
+    ImGui::SameLine();
+    if (staffScreen) {
+        ImGui::Dummy(ImVec2(w, h));
+    } else if (bigButton(m_theme, {help}, "tb_help", ImVec2(w, h), fr.s.helpComing ? ButtonKind::Selected : ButtonKind::Primary,
+                         font)) {
+        fr.emit(intent::CallStaff{});
+    }
     ImGui::Separator();
+    if (fr.s.helpComing && !staffScreen) drawHelpNotice(fr);
+}
+
+// The submission's steps: "Bước 2/5 — Nội dung" with five marks on the left, and the step's
+// forward button (Tiếp tục / Xác nhận gửi) on the right — always in this one place, as Back
+// is always the toolbar's first button.
+void KioskUi::drawStepBar(Frame& fr) {
+    const auto& s = fr.s;
+    int step = 0;
+    const char* nameKey = "";
+    switch (s.screen) {
+        case Screen::Category: step = 1, nameKey = "step.category"; break;
+        case Screen::Content: step = 2, nameKey = "step.content"; break;
+        case Screen::Contact: step = 3, nameKey = "step.contact"; break;
+        case Screen::Review: step = 4, nameKey = "step.review"; break;
+        case Screen::Receipt: step = 5, nameKey = "step.receipt"; break;
+        default: return;
+    }
+    constexpr int kSteps = 5;
+    const Palette& p = m_theme.palette();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float h = 96.0f * m_theme.scale();
+    const float buttonW = std::min(avail * 0.42f, 520.0f * m_theme.scale());
+    const float labelW = avail - buttonW - ImGui::GetStyle().ItemSpacing.x;
+    const std::string label = fr.t.format("nav.step", {{"step", std::to_string(step)}, {"total", std::to_string(kSteps)}}) +
+                              " — " + fr.t.get(nameKey);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::BeginGroup();
+    ImGui::PushFont(m_theme.heading());
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + labelW);
+    ImGui::TextUnformatted(label.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ItemProbe::recordText(label);
+    // Five marks: done and current filled, the rest outlined.
+    const float markH = 14.0f * m_theme.scale();
+    const float gap = 10.0f * m_theme.scale();
+    const float markW = std::min(90.0f * m_theme.scale(), (labelW - gap * (kSteps - 1)) / kSteps);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (int i = 0; i < kSteps; ++i) {
+        const ImVec2 a(at.x + static_cast<float>(i) * (markW + gap), at.y + 4.0f);
+        const ImVec2 b(a.x + markW, a.y + markH);
+        if (i < step) dl->AddRectFilled(a, b, p.primary, markH * 0.5f);
+        else dl->AddRect(a, b, p.border, markH * 0.5f, 0, 2.0f);
+    }
+    ImGui::Dummy(ImVec2(labelW, markH + 8.0f));
+    ImGui::EndGroup();
+    const float usedH = ImGui::GetCursorScreenPos().y - origin.y;
+    ImGui::SameLine();
+    const float bh = std::max(h, usedH - ImGui::GetStyle().ItemSpacing.y);
+    const ImVec2 b(buttonW, bh);
+    if (s.screen == Screen::Content || s.screen == Screen::Contact ||
+        (s.screen == Screen::Category && !s.form.category.empty())) {
+        if (bigButton(m_theme, {fr.t.get("nav.next") + " ›"}, "nav_next", b, ButtonKind::Primary)) fr.emit(intent::Next{});
+    } else if (s.screen == Screen::Review && !s.storing) {
+        if (bigButton(m_theme, {fr.t.get("nav.confirm") + " ›"}, "nav_confirm", b, ButtonKind::Primary))
+            fr.emit(intent::Confirm{});
+    } else {
+        ImGui::Dummy(b);
+    }
+}
+
+// After "Cần giúp đỡ?": the same words on every screen until the session ends.
+void KioskUi::drawHelpNotice(Frame& fr) {
+    colourBox(m_theme, m_theme.palette().warning, IM_COL32(0, 0, 0, 255), [&] {
+        ImGui::PushFont(m_theme.bodyBold());
+        wrappedText(fr.t.get("help.coming"));
+        ImGui::PopFont();
+    });
 }
 
 // ---- 4. overlays -------------------------------------------------------------------------------
@@ -275,10 +356,38 @@ void KioskUi::drawKeyboard(Frame& fr, float height) {
     ImGui::EndChild();
 }
 
+namespace {
+
+// A tracking code as the person types it on the code keypad: upper case, and the dashes placed
+// by themselves (PAKN-7K3M-000123-X: groups of 4, 4, 6 and 1). Text with anything else in it —
+// a scanner typing a whole URL — is left as it is (the parser reads it).
+std::string dashedCode(const std::string& typed) {
+    std::string plain;
+    for (char c : typed) {
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        if (!alnum && c != '-' && c != ' ') return typed;
+        if (alnum) plain.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    std::string out;
+    std::size_t at = 0;
+    for (std::size_t group : {4u, 4u, 6u}) {
+        if (plain.size() <= at + group) break;
+        out += plain.substr(at, group) + "-";
+        at += group;
+    }
+    return out + plain.substr(std::min(at, plain.size()));
+}
+
+}  // namespace
+
 void KioskUi::applyToFocused(const input::KeyIntent& k, std::vector<core::Intent>& out) {
     if (!m_hasFocus) return;
     TextField& fld = m_fields.at(m_focus);
-    const FieldEvent ev = fld.apply(k);
+    FieldEvent ev = fld.apply(k);
+    if (m_focus == FormField::TrackCode && ev.changed) {
+        const std::string shaped = dashedCode(fld.text());
+        if (shaped != fld.text()) fld.setText(shaped);
+    }
     if (ev.changed || k.kind == input::KeyIntent::Kind::ClearAll) out.push_back(intent::SetText{m_focus, fld.text()});
     if (!ev.submitted) return;
     switch (m_focus) {

@@ -36,6 +36,10 @@ struct StaffInfo {
     std::string lastErrorDetail;
     std::string lastErrorText;
     std::string printerKey;   // printer.state.* or ""
+    // The verdict the panel opens with, and why (staff.reason.* keys), worst first.
+    enum class Verdict { AllWell, NeedsAttention, Broken };
+    Verdict verdict = Verdict::AllWell;
+    std::vector<std::string> reasons;
 };
 
 // Everything a frame reads besides the flow state.
@@ -88,6 +92,8 @@ private:
     void syncFields(const core::State& s);
     void drawToolbar(Frame& fr);
     void drawIdleOverlay(Frame& fr);
+    void drawHelpNotice(Frame& fr);
+    void drawStepBar(Frame& fr);
     void drawStaffCorner(Frame& fr);
     void applyToFocused(const input::KeyIntent& k, std::vector<core::Intent>& out);
     float keyboardWidth(float avail) const;  // the phone keypad is narrower than the screen

@@ -23,6 +23,7 @@ public:
     bool visible(std::string_view id) const { return m_ui->probe().find(id) != nullptr; }
     // Where the widget was drawn in the last frame (nullptr: not drawn).
     const kiosk::ui::ItemProbe::Rect* rect(std::string_view id) const { return m_ui->probe().find(id); }
+    const kiosk::ui::ItemProbe& probe() const { return m_ui->probe(); }
     std::string drawnIds() const {
         std::string out;
         for (const auto& [id, _] : m_ui->probe().items()) out += id + " ";

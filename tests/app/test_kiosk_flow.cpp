@@ -168,6 +168,8 @@ TEST_CASE("the staff panel opens with the right PIN typed on the keypad and exit
     k.tap("staff_assisted");
     CHECK(k.state().staff.assistedNext);
     k.tap("staff_exit");
+    CHECK_FALSE(k.app().exitRequested());  // it asks first
+    k.tap("staff_exit_yes");
     CHECK(k.app().exitRequested());
 }
 

@@ -8,6 +8,7 @@
 
 #include "client/sync_client.hpp"
 #include "client/sync_worker.hpp"
+#include "keys/device_key.hpp"
 #include "kiosk_fixture.hpp"
 #include "sync_test_support.hpp"
 
@@ -86,6 +87,7 @@ TEST_CASE(
     ksync::store::DataDir dir;
     dir.root = k.dir() / "data";
     {
+        REQUIRE(platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir)));
         auto c = ksync::client::SyncClient::open(dir);
         REQUIRE(c);
         REQUIRE(c->enroll(backend.token("7K3M")));

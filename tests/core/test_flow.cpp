@@ -250,11 +250,56 @@ TEST_CASE("language, text size and contrast change on any screen") {
     CHECK(d.flow.draft().language == "en");
 }
 
-TEST_CASE("calling staff shows a message and notifies") {
+TEST_CASE("calling staff from any screen says so aloud, notifies once, and waits on the staff panel until answered") {
     Driver d;
+    d(intent::Start{"PAKN"});
+    d(intent::PickCategory{"MOI_TRUONG"});
+    REQUIRE(d.s().screen == Screen::Content);
     d(intent::CallStaff{});
     CHECK(d.effect<effect::CallStaff>());
-    CHECK(d.s().bannerKey == "welcome.staff_called");
+    REQUIRE(d.effect<effect::SpeakKey>());  // aloud even with speech off
+    CHECK(d.effect<effect::SpeakKey>()->key == "help.coming_speech");
+    CHECK(d.s().helpComing);
+    REQUIRE(d.s().helpCalls.size() == 1);
+    CHECK(d.s().helpCalls.front().screen == Screen::Content);
+    d(intent::CallStaff{});  // a second tap repeats the words, it does not call twice
+    CHECK_FALSE(d.effect<effect::CallStaff>());
+    CHECK(d.effect<effect::SpeakKey>());
+    CHECK(d.s().helpCalls.size() == 1);
+    // The session ends (the resident leaves): the call still waits for the staff.
+    d(intent::Back{});
+    d(intent::Back{});
+    d(intent::OpenStaff{});
+    d(intent::SubmitPin{});
+    d(intent::PinChecked{true});
+    REQUIRE(d.s().screen == Screen::StaffPanel);
+    CHECK(d.s().helpCalls.size() == 1);
+    d(intent::StaffHelpAnswered{});
+    CHECK(d.s().helpCalls.empty());
+    CHECK_FALSE(d.s().helpComing);
+}
+
+TEST_CASE("leaving kiosk mode asks first; a test print goes to the printer") {
+    Driver d;
+    d(intent::OpenStaff{});
+    d(intent::SubmitPin{});
+    d(intent::PinChecked{true});
+    REQUIRE(d.s().screen == Screen::StaffPanel);
+    d(intent::StaffExitConfirm{});  // no question asked yet: nothing
+    CHECK_FALSE(d.effect<effect::ExitApp>());
+    d(intent::StaffExit{});
+    CHECK_FALSE(d.effect<effect::ExitApp>());
+    CHECK(d.s().staff.exitAsked);
+    d(intent::StaffExitCancel{});
+    CHECK_FALSE(d.s().staff.exitAsked);
+    d(intent::StaffExitConfirm{});
+    CHECK_FALSE(d.effect<effect::ExitApp>());
+    d(intent::StaffExit{});
+    d(intent::StaffExitConfirm{});
+    CHECK(d.effect<effect::ExitApp>());
+    d(intent::StaffTestPrint{});
+    CHECK(d.effect<effect::PrintTest>());
+    CHECK(d.s().print == kiosk::core::PrintState::Printing);
 }
 
 TEST_CASE("confirming an invalid draft jumps to the first screen with a problem") {

@@ -207,6 +207,7 @@ TEST_CASE("staff can reprint the last receipt, mark the next submission assisted
     d(intent::StaffToggleAssisted{});
     CHECK(d.s().staff.assistedNext);
     d(intent::StaffExit{});
+    d(intent::StaffExitConfirm{});
     CHECK(d.effect<effect::ExitApp>());
     d(intent::StaffClose{});
     d.toReviewAnonymous();

@@ -12,16 +12,13 @@ void title(KioskUi::Frame& f, std::string_view text) {
 
 void banner(KioskUi::Frame& f) {
     if (f.s.bannerKey.empty()) return;
-    const bool info = f.s.bannerKey == "welcome.staff_called";
+    // Every banner is a problem to read (a help call has its own notice, kiosk_ui.cpp).
     const Palette& p = f.theme.palette();
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, info ? p.secondary : p.danger);
-    ImGui::PushStyleColor(ImGuiCol_Text, info ? p.secondaryText : p.primaryText);
-    ImGui::BeginChild("###banner", ImVec2(0, 0), true, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoScrollbar);
-    ImGui::PushFont(f.theme.bodyBold());
-    wrappedText(f.t.get(f.s.bannerKey));
-    ImGui::PopFont();
-    ImGui::EndChild();
-    ImGui::PopStyleColor(2);
+    colourBox(f.theme, p.danger, p.primaryText, [&] {
+        ImGui::PushFont(f.theme.bodyBold());
+        wrappedText(f.t.get(f.s.bannerKey));
+        ImGui::PopFont();
+    });
 }
 
 void fieldError(KioskUi::Frame& f, ksync::record::Field field) {

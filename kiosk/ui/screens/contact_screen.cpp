@@ -52,8 +52,7 @@ void contact(KioskUi::Frame& f) {
     title(f, t.get("contact.title"));
     const float width = ImGui::GetContentRegionAvail().x;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    // Landscape has little height: the Next button joins the row of the two choices.
-    const int slots = f.portrait ? 2 : 3;
+    const int slots = 2;  // Next is in the step bar (kiosk_ui.cpp), always in the same place
     const float slot = (width - spacing * static_cast<float>(slots - 1)) / static_cast<float>(slots);
     const float h = (f.portrait ? 150.0f : 110.0f) * f.theme.scale();
     const ContactChoice choice = f.s.form.contact;
@@ -64,15 +63,10 @@ void contact(KioskUi::Frame& f) {
     if (bigButton(f.theme, {t.get("contact.anonymous"), t.get("contact.anonymous_hint")}, "contact_anonymous", ImVec2(slot, h),
                   choice == ContactChoice::Anonymous ? ButtonKind::Selected : ButtonKind::Secondary))
         f.emit(intent::ChooseContact{ContactChoice::Anonymous});
-    if (!f.portrait) {
-        ImGui::SameLine();
-        if (bigButton(f.theme, {t.get("nav.next") + " ›"}, "nav_next", ImVec2(slot, h), ButtonKind::Primary))
-            f.emit(intent::Next{});
-    }
     banner(f);
 
     const float kb = f.ui.keyboardHeight(width);
-    const float navH = f.portrait ? 120.0f * f.theme.scale() : 0.0f;
+    const float navH = 0.0f;
     ImGui::BeginChild("###contact_body", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - kb - navH)), false);
     if (choice == ContactChoice::Anonymous) {
         ImGui::PushFont(f.theme.bodyBold());
@@ -82,7 +76,6 @@ void contact(KioskUi::Frame& f) {
         contactFields(f);
     }
     ImGui::EndChild();
-    if (f.portrait && nextButton(f, "nav.next", "nav_next")) f.emit(intent::Next{});
     f.ui.drawKeyboard(f, kb);
 }
 

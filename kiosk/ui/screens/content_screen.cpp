@@ -73,8 +73,8 @@ void titleColumn(KioskUi::Frame& f, float w, float line) {
     ImGui::EndGroup();
 }
 
-// Landscape has little height once the keyboard is up: no heading, and the title, place,
-// address and Next share one row under the body.
+// Landscape has little height once the keyboard is up: no heading, and the title, place and
+// address share one row under the body (Next is in the step bar).
 void contentLandscape(KioskUi::Frame& f) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float kb = f.ui.keyboardHeight(width);
@@ -85,18 +85,12 @@ void contentLandscape(KioskUi::Frame& f) {
     f.ui.drawField(f, core::FormField::Body, "field_body", ImVec2(width, bodyH));
     fieldError(f, ksync::record::Field::Body);
     const float sp = ImGui::GetStyle().ItemSpacing.x;
-    const float unit = (width - 3 * sp) / 20.0f;
+    const float unit = (width - 2 * sp) / 20.0f;
     titleColumn(f, unit * 8, line);
     ImGui::SameLine();
-    wardColumn(f, unit * 4, line);
+    wardColumn(f, unit * 6, line);
     ImGui::SameLine();
-    addressColumn(f, unit * 4, line);
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::Dummy(ImVec2(unit * 4, ImGui::GetTextLineHeight()));
-    if (bigButton(f.theme, {f.t.get("nav.next") + " ›"}, "nav_next", ImVec2(unit * 4, line), ButtonKind::Primary))
-        f.emit(core::intent::Next{});
-    ImGui::EndGroup();
+    addressColumn(f, unit * 6, line);
     f.ui.drawKeyboard(f, kb);
 }
 
@@ -118,8 +112,7 @@ void content(KioskUi::Frame& f) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float kb = f.ui.keyboardHeight(width);
     const float line = 76.0f * f.theme.scale();
-    const float navH = 110.0f * f.theme.scale();
-    const float fixed = line * 2 + navH + 4 * ImGui::GetTextLineHeightWithSpacing();
+    const float fixed = line * 2 + 4 * ImGui::GetTextLineHeightWithSpacing();
     const float bodyH = std::max(line * 1.5f, ImGui::GetContentRegionAvail().y - kb - fixed - 40.0f);
     bodyLabel(f);
     f.ui.drawField(f, FormField::Body, "field_body", ImVec2(width, bodyH));
@@ -129,7 +122,6 @@ void content(KioskUi::Frame& f) {
     wardColumn(f, half, line);
     ImGui::SameLine();
     addressColumn(f, half, line);
-    if (nextButton(f, "nav.next", "nav_next")) f.emit(core::intent::Next{});
     f.ui.drawKeyboard(f, kb);
 }
 

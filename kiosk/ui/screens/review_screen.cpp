@@ -33,8 +33,7 @@ void review(KioskUi::Frame& f) {
     const auto& form = f.s.form;
     title(f, t.get("review.title"));
     banner(f);
-    const float navH = 130.0f * f.theme.scale();
-    ImGui::BeginChild("###review_body", ImVec2(0, ImGui::GetContentRegionAvail().y - navH), false);
+    ImGui::BeginChild("###review_body", ImVec2(0, ImGui::GetContentRegionAvail().y), false);
     std::string categoryName = form.category;
     if (const auto* c = f.data.config->findCategory(form.category))
         categoryName = f.s.prefs.language == "en" ? c->nameEn : c->nameVi;
@@ -62,8 +61,7 @@ void review(KioskUi::Frame& f) {
         if (!form.contactAddress.empty()) row(f, "field.contact_address", form.contactAddress);
     }
     if (f.s.staff.assistedNext) wrappedText(t.get("review.assisted"), f.theme.palette().muted);
-    ImGui::EndChild();
-    if (!f.s.storing && nextButton(f, "nav.confirm", "nav_confirm")) f.emit(core::intent::Confirm{});
+    ImGui::EndChild();  // "Xác nhận gửi" is in the step bar (kiosk_ui.cpp)
 }
 
 }  // namespace kiosk::ui::screens

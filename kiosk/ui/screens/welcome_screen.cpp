@@ -24,9 +24,6 @@ void welcome(KioskUi::Frame& f) {
     if (bigButton(f.theme, {t.get("welcome.track"), t.get("welcome.track_hint")}, "welcome_track",
                   ImVec2(avail, 170.0f * f.theme.scale())))
         f.emit(intent::OpenTracking{});
-    ImGui::Dummy(ImVec2(0, 8.0f));
-    if (bigButton(f.theme, {t.get("welcome.call_staff")}, "welcome_call_staff", ImVec2(avail, 100.0f * f.theme.scale())))
-        f.emit(intent::CallStaff{});
     banner(f);
 }
 

@@ -1,6 +1,7 @@
 #include "ui/widgets/big_button.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include "ui/item_probe.hpp"
@@ -63,6 +64,29 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
                     text.hint.data() + text.hint.size(), wrap);
     }
     return released;
+}
+
+void colourBox(const Theme& theme, ImU32 fill, ImU32 ink, const std::function<void()>& content) {
+    const float pad = 16.0f * theme.scale();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + pad, p0.y + pad));
+    ImGui::BeginGroup();
+    ImGui::PushStyleColor(ImGuiCol_Text, ink);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - 2 * pad);
+    content();
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::EndGroup();
+    const ImVec2 p1(p0.x + width, ImGui::GetItemRectMax().y + pad);
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(p0, p1, fill, 12.0f * theme.scale());
+    dl->ChannelsMerge();
+    ImGui::SetCursorScreenPos(p0);
+    ImGui::Dummy(ImVec2(p1.x - p0.x, p1.y - p0.y));
 }
 
 void wrappedText(std::string_view text, ImU32 color) {

@@ -4,6 +4,7 @@
 // UI thread only.
 #include <imgui.h>
 
+#include <functional>
 #include <string_view>
 
 #include "ui/theme.hpp"
@@ -26,6 +27,9 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
 
 // Wrapped text in the current font and colour (or `color` when non-zero).
 void wrappedText(std::string_view text, ImU32 color = 0);
+// A filled box as wide as the available width around what `content` draws (text in `ink`,
+// wrapped inside). Drawn in the window itself, not a child window, so it never takes taps.
+void colourBox(const Theme& theme, ImU32 fill, ImU32 ink, const std::function<void()>& content);
 // Text centred in the available width.
 void centredText(std::string_view text, ImFont* font, ImU32 color = 0);
 

@@ -41,7 +41,7 @@ std::string upperCap(std::string_view cap) {
 
 LayoutKind Keyboard::currentLayout(const TextField& field) const {
     const LayoutKind own = field.layout();
-    if (own == LayoutKind::Phone || own == LayoutKind::Email || !m_layer) return own;
+    if (own == LayoutKind::Phone || own == LayoutKind::Email || own == LayoutKind::Code || !m_layer) return own;
     return *m_layer;
 }
 

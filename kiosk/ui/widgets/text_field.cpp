@@ -44,7 +44,7 @@ TextField TextField::email() {
 
 TextField TextField::code(std::size_t maxChars) {
     TextFieldConfig c;
-    c.layout = LayoutKind::Email;  // letters, digits and "-": everything a code has
+    c.layout = LayoutKind::Code;  // the code's own symbols; a scanner may still type a whole URL
     c.allowVietnamese = false;
     c.maxChars = maxChars;
     c.vietnameseOn = false;
@@ -53,7 +53,7 @@ TextField TextField::code(std::size_t maxChars) {
 
 bool TextField::inputMethodAvailable() const {
     return m_config.allowVietnamese && m_config.layout != LayoutKind::Phone &&
-           m_config.layout != LayoutKind::Email;
+           m_config.layout != LayoutKind::Email && m_config.layout != LayoutKind::Code;
 }
 
 void TextField::setVietnamese(bool on) {
@@ -78,7 +78,8 @@ FieldEvent TextField::apply(const KeyIntent& intent) {
         case KeyIntent::Kind::Char:
             if (intent.ch == U'\r' || intent.ch == U'\n')
                 return apply(KeyIntent::specialKey(SpecialKey::Enter));
-            if (m_config.layout == LayoutKind::Phone && !(intent.ch >= U'0' && intent.ch <= U'9')) {
+            if (m_config.layout == LayoutKind::Phone && !(intent.ch >= U'0' && intent.ch <= U'9') &&
+                !(intent.ch == U'+' && m_engine.text().empty())) {
                 ev.refused = true;
                 return ev;
             }
