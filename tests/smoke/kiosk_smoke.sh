@@ -70,6 +70,7 @@ centre staff_pin_ok >/dev/null
 xdotool type --delay 60 "1357"
 xdotool key Return
 click staff_exit
+click staff_exit_yes  # leaving kiosk mode asks first
 for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "the kiosk did not exit from the staff panel"
 wait "$pid"
