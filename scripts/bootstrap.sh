@@ -20,6 +20,8 @@ PACKAGES=(
   cups cups-bsd printer-driver-cups-pdf
   # HTTPS tests (nginx terminating TLS on loopback, a private CA) and the packages (scripts/package.sh)
   nginx-light openssl lintian dpkg-dev fakeroot
+  # the kiosk session at boot (kiosk.service: cage, GLFW through Xwayland)
+  cage xwayland
   # fuzzing (scripts/fuzz.sh): clang 16 with libFuzzer; clang 14 cannot compile libstdc++'s <expected>
   clang-16 libclang-rt-16-dev
 )
