@@ -11,6 +11,7 @@
 
 #include "app/demo.hpp"
 #include "app/kiosk_app.hpp"
+#include "app/watchdog.hpp"
 #include "app/window.hpp"
 #include "auth/staff_pin.hpp"
 #include "client/sync_client.hpp"
@@ -103,13 +104,18 @@ int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app:
             const std::filesystem::path& shotDir, std::atomic<bool>* configChanged = nullptr) {
     int busyFrames = 3;
     ProbeDump probe;
+    // systemd's watchdog (kiosk.service): pinged from this loop, which wakes at least every 5 s
+    // (more often when the watchdog's interval asks for it).
+    app::Watchdog watchdog = app::Watchdog::fromEnvironment();
     while (!kioskApp.exitRequested() && !window.closeRequested()) {
         if (!script) probe.beginFrame();
         if (configChanged && configChanged->exchange(false)) kioskApp.services().reloadConfig();
         // Scripts run at most at 60 frames a second: DemoDriver counts its waits in frames, and
         // a frame where nothing changed costs almost nothing now (partial redraw).
         if (script) window.waitEvents(1.0 / 60.0);
-        else window.waitEvents(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0);
+        else
+            window.waitEvents(
+                watchdog.boundWait(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0));
         window.beginFrame([&](ImGuiIO& io) {
             if (script) script->beforeNewFrame(io);
             if (io.MouseDown[0] || io.MouseReleased[0] || io.InputQueueCharacters.Size) busyFrames = 3;
@@ -119,6 +125,8 @@ int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app:
         if (script) shot = script->afterFrame(kioskApp);
         const std::filesystem::path shotPath = shot ? shotDir / *shot : std::filesystem::path{};
         window.endFrame(theme.palette().background, shot ? &shotPath : nullptr);
+        watchdog.ready();
+        watchdog.ping(platform::clock::unixMillis(platform::clock::now()));
         if (!script) probe.endFrame();
         if (busyFrames > 0) --busyFrames;
         if (script && script->done()) break;
