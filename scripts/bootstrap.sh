@@ -19,7 +19,7 @@ PACKAGES=(
   catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool clang-format
   cups cups-bsd printer-driver-cups-pdf
   # HTTPS tests (nginx terminating TLS on loopback, a private CA) and the packages (scripts/package.sh)
-  nginx-light openssl lintian dpkg-dev fakeroot
+  nginx-light openssl lintian dpkg-dev fakeroot debootstrap
   # the kiosk session at boot (kiosk.service: cage, GLFW through Xwayland)
   cage xwayland
   # fuzzing (scripts/fuzz.sh): clang 16 with libFuzzer; clang 14 cannot compile libstdc++'s <expected>

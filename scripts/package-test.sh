@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Installs both packages into a clean Debian 12 root (debootstrap, minbase) and runs them there:
+# provision and enrol a kiosk, submit and sync a record; upgrade both to a newer build (their
+# postinsts run the migrations) and check nothing was lost; remove (data stays), purge (gone).
+#
+# Usage (as root; downloads from deb.debian.org): scripts/package-test.sh [--root DIR] [--keep]
+#   --root DIR  where the Debian root goes (default: a temp dir; a DIR that already holds a
+#               debootstrapped root is reused, which saves the download)
+#   --keep      leave the root in place afterwards
+# There is no systemd in a chroot: the services are started by hand as their users, with the
+# units' command lines; the units themselves are checked by the deploy_units_verify CTest.
+set -euo pipefail
+root_src=$(cd "$(dirname "$0")/.." && pwd)
+chroot_dir=""
+keep=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --root) chroot_dir=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "package-test.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ $(id -u) -eq 0 ]] || { echo "package-test.sh: needs root (debootstrap, chroot)" >&2; exit 1; }
+command -v debootstrap >/dev/null || { echo "package-test.sh: apt-get install debootstrap" >&2; exit 1; }
+[[ -n "$chroot_dir" ]] || chroot_dir=$(mktemp -d /tmp/kiosk-pkgtest-XXXXXX)
+work=$(mktemp -d)
+R=$chroot_dir
+backend_pid=""
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "PACKAGE TEST FAILED: $*" >&2; exit 1; }
+in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root "$@"; }
+cleanup() {
+  [[ -n "$backend_pid" ]] && kill "$backend_pid" 2>/dev/null || true
+  for m in dev/pts dev proc; do mountpoint -q "$R/$m" && umount -l "$R/$m" || true; done
+  rm -rf "$work"
+  if [[ $keep -eq 0 ]]; then rm -rf "$R"; else echo "root kept in $R"; fi
+}
+trap cleanup EXIT
+
+step "packages: two builds, the second one newer"
+base=$(sed -n 's/^project(kiosk VERSION \([0-9.]*\).*/\1/p' "$root_src/CMakeLists.txt")
+"$root_src/scripts/package.sh" --out "$work/v1" --version "$base+pkgtest1" >/dev/null
+"$root_src/scripts/package.sh" --out "$work/v2" --version "$base+pkgtest2" >/dev/null
+
+step "a clean Debian 12 root in $R"
+if [[ ! -x "$R/usr/bin/apt-get" ]]; then
+  debootstrap --variant=minbase bookworm "$R" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 ||
+    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
+fi
+cp /etc/resolv.conf "$R/etc/resolv.conf"
+mount -t proc proc "$R/proc"
+mount --bind /dev "$R/dev"
+mount --bind /dev/pts "$R/dev/pts"
+mkdir -p "$R/pkgs"
+cp "$work"/v1/*.deb "$work"/v2/*.deb "$R/pkgs/"
+export DEBIAN_FRONTEND=noninteractive
+in_root apt-get update -q >"$work/apt.log" 2>&1 || { tail "$work/apt.log"; fail "apt-get update"; }
+
+step "install version 1 (dependencies from the archive)"
+in_root apt-get install -y -q --no-install-recommends "/pkgs/kiosk-backend_${base}+pkgtest1_amd64.deb" \
+  "/pkgs/kiosk_${base}+pkgtest1_amd64.deb" >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "install"; }
+in_root getent passwd kiosk >/dev/null || fail "no kiosk user"
+in_root getent passwd kiosk-backend >/dev/null || fail "no kiosk-backend user"
+[[ -d "$R/var/lib/kiosk" && -d "$R/var/lib/kiosk-backend" ]] || fail "no data directories"
+[[ -L "$R/etc/kiosk/kiosk.toml" ]] || fail "no /etc/kiosk/kiosk.toml link"
+[[ -L "$R/etc/systemd/system/timers.target.wants/kiosk-backup.timer" ]] || fail "backup timer not enabled"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+start_backend() {
+  chroot "$R" runuser -u kiosk-backend -- /usr/bin/kiosk-backend --data-dir /var/lib/kiosk-backend \
+    serve --listen "127.0.0.1:$port" >>"$work/backend.log" 2>&1 &
+  backend_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "listening on" "$work/backend.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$work/backend.log"; fail "the backend did not start"
+}
+stop_backend() { kill "$backend_pid"; wait "$backend_pid" 2>/dev/null || true; backend_pid=""; : >"$work/backend.log"; }
+kctl() { in_root runuser -u kiosk -- /usr/bin/kioskctl --data-dir /var/lib/kiosk "$@"; }
+bctl() { in_root runuser -u kiosk-backend -- /usr/bin/kiosk-backend --data-dir /var/lib/kiosk-backend "$@"; }
+
+step "provision, enrol, submit, sync"
+start_backend
+kctl init --kiosk-id 7K3M --backend "http://127.0.0.1:$port" --staff-pin 2468 >/dev/null
+token=$(bctl issue-token --kiosk-id 7K3M | head -n1)
+kctl enroll --token "$token" >/dev/null
+code1=$(kctl submit --category MOI_TRUONG --body "Cống thoát nước trước nhà số 12 bị tắc nhiều ngày." | head -n1)
+kctl sync --once >/dev/null
+kctl status --json | grep -q '"uploaded": 1' || fail "record 1 not uploaded: $(kctl status --json)"
+stop_backend
+
+step "upgrade both to version 2: migrations run, nothing lost"
+in_root apt-get install -y -q --no-install-recommends "/pkgs/kiosk-backend_${base}+pkgtest2_amd64.deb" \
+  "/pkgs/kiosk_${base}+pkgtest2_amd64.deb" >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "upgrade"; }
+[[ $(in_root dpkg-query -W -f='${Version}' kiosk) == "${base}+pkgtest2" ]] || fail "kiosk not upgraded"
+kctl verify >/dev/null || fail "kioskctl verify after the upgrade"
+kctl show "$code1" | grep -q "đã gửi, máy chủ đã xác nhận" || fail "record 1 lost its state"
+start_backend
+code2=$(kctl submit --category MOI_TRUONG --body "Đèn đường đầu hẻm 45 bị hỏng, buổi tối rất tối." | head -n1)
+kctl sync --once >/dev/null
+kctl status --json | grep -q '"uploaded": 2' || fail "record 2 not uploaded after the upgrade"
+bctl audit >/dev/null || fail "the backend's chain audit after the upgrade"
+stop_backend
+
+step "remove: the data stays"
+in_root apt-get remove -y -q kiosk kiosk-backend >>"$work/apt.log" 2>&1 || fail "remove"
+[[ -f "$R/var/lib/kiosk/kiosk.db" && -f "$R/var/lib/kiosk-backend/backend.db" ]] || fail "remove deleted data"
+[[ ! -e "$R/usr/bin/kiosk" ]] || fail "remove left the program"
+
+step "purge: the data goes"
+in_root apt-get purge -y -q kiosk kiosk-backend >>"$work/apt.log" 2>&1 || fail "purge"
+[[ ! -e "$R/var/lib/kiosk" && ! -e "$R/var/lib/kiosk-backend" ]] || fail "purge left data"
+echo
+echo "OK: installed, provisioned, enrolled, synced ($code1, $code2), upgraded, removed, purged"
