@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "calendar/working_days.hpp"
@@ -33,8 +34,8 @@ constexpr std::size_t kMaxField = 200;  // filters, names, codes
 constexpr std::size_t kMaxText = 8000;  // replies, notes, reasons
 constexpr std::size_t kMaxFormBytes = 64 * 1024;
 
-const char* const kTemplates[] = {"layout",     "login",   "inbox",     "case",  "users",
-                                  "access_log", "message", "templates", "kiosks"};
+const char* const kTemplates[] = {"layout",     "login",   "inbox",     "case",   "users",
+                                  "access_log", "message", "templates", "kiosks", "stats"};
 
 // ---- small parsers ---------------------------------------------------------------------------
 
@@ -200,6 +201,32 @@ std::string maskPhone(const std::string& phone) {
     return phone.substr(0, 2) + std::string(phone.size() - 4, '*') + phone.substr(phone.size() - 2);
 }
 
+// One CSV field: always quoted, quotes doubled; a leading = + - @ (a spreadsheet formula) is
+// prefixed with ' so that opening the file runs nothing.
+std::string csvField(const std::string& v) {
+    std::string out = "\"";
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) out += '\'';
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+struct StatGroup {
+    std::int64_t received = 0, answered = 0, onTime = 0, late = 0, open = 0, overdue = 0;
+    std::vector<int> days;  // working days from commit to answer, per answered case
+};
+
+std::string median(std::vector<int> v) {
+    if (v.empty()) return "";
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    if (n % 2 == 1) return std::to_string(v[n / 2]);
+    const int twice = v[n / 2 - 1] + v[n / 2];
+    return std::to_string(twice / 2) + (twice % 2 ? ",5" : "");
+}
+
 }  // namespace
 
 // ---- the console
@@ -221,6 +248,16 @@ struct Console::Impl {
         std::string sessionHash;
         std::vector<std::string> setCookies;
     };
+
+    // Public statistics, recomputed at most once a minute (a scan of every case).
+    struct Stats {
+        std::map<std::string, std::map<std::string, StatGroup>>
+            by;  // "ward"/"agency"/"month" -> key
+        std::int64_t computedMs = 0;
+        std::string computedAt;
+    };
+    std::mutex statsMutex;
+    std::shared_ptr<const Stats> stats;
 
     std::int64_t now() const {
         return options.nowMs ? options.nowMs()
@@ -382,6 +419,125 @@ struct Console::Impl {
         return false;
     }
 
+    // --- public statistics (/thong-ke, no login) -----------------------------------------------
+
+    std::expected<std::shared_ptr<const Stats>, StorageError> currentStats() {
+        const std::int64_t nowMs = now();
+        {
+            std::lock_guard lock(statsMutex);
+            if (stats && nowMs - stats->computedMs < 60 * 1000) return stats;
+        }
+        const auto cfg = service.servedConfig();
+        const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
+        const auto todayDate = today();
+        auto out = std::make_shared<Stats>();
+        std::int64_t after = 0;
+        for (;;) {
+            auto page = storage.casesAfter(after, 2000);
+            if (!page) return std::unexpected(page.error());
+            if (page->empty()) break;
+            after = page->back().rid;
+            for (const auto& c : *page) {
+                const auto created = calendar::localDateOf(c.createdAt);
+                const auto deadline = calendar::parseIsoDate(c.deadline);
+                const bool answered = c.status == "answered" || c.status == "closed";
+                const bool open = !isClosed(c.status);
+                std::optional<calendar::Date> answeredOn;
+                if (answered) answeredOn = calendar::localDateOf(c.statusUpdated);
+                const bool overdue = open && deadline && *deadline < todayDate;
+                const bool onTime =
+                    answered && answeredOn && deadline && !(*deadline < *answeredOn);
+                const bool lateAnswer =
+                    answered && answeredOn && deadline && *deadline < *answeredOn;
+                const std::string month =
+                    created ? calendar::formatIsoDate(*created).substr(0, 7) : std::string("?");
+                for (const auto& [dim, key] : {std::pair<std::string, std::string>{"ward", c.ward},
+                                               {"agency", c.agency},
+                                               {"month", month}}) {
+                    if (dim == "agency" && key.empty()) continue;  // never forwarded
+                    auto& g = out->by[dim][key];
+                    ++g.received;
+                    if (answered) ++g.answered;
+                    if (onTime) ++g.onTime;
+                    if (lateAnswer || overdue) ++g.late;
+                    if (open) ++g.open;
+                    if (overdue) ++g.overdue;
+                    if (answered && answeredOn && created)
+                        g.days.push_back(
+                            std::max(0, cal.workingDaysBetween(*created, *answeredOn)));
+                }
+            }
+        }
+        out->computedMs = nowMs;
+        out->computedAt =
+            localTime(platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs)));
+        std::lock_guard lock(statsMutex);
+        stats = out;
+        return stats;
+    }
+
+    HttpReply statsPage(Page& p, bool csv) {
+        auto st = currentStats();
+        if (!st) return storageError(p, st.error());
+        const auto cfg = service.servedConfig();
+        const auto wards = wardNames(cfg);
+        auto nameOf = [&](const std::string& dim, const std::string& key) {
+            if (dim == "ward")
+                return key.empty() ? t(p, "stats_no_ward")
+                                   : (wards.contains(key) ? wards.at(key) : key);
+            if (dim == "month")
+                return key.size() == 7 ? key.substr(5, 2) + "/" + key.substr(0, 4) : key;
+            return key;
+        };
+        if (csv) {
+            std::string body =
+                "dimension,key,name,received,answered,answered_on_time,late,open,overdue,median_"
+                "working_days\r\n";
+            for (const char* dim : {"ward", "agency", "month"}) {
+                auto it = (*st)->by.find(dim);
+                if (it == (*st)->by.end()) continue;
+                for (const auto& [key, g] : it->second)
+                    body += csvField(dim) + "," + csvField(key) + "," + csvField(nameOf(dim, key)) +
+                            "," + std::to_string(g.received) + "," + std::to_string(g.answered) +
+                            "," + std::to_string(g.onTime) + "," + std::to_string(g.late) + "," +
+                            std::to_string(g.open) + "," + std::to_string(g.overdue) + "," +
+                            csvField(median(g.days)) + "\r\n";
+            }
+            HttpReply r;
+            r.contentType = "text/csv; charset=utf-8";
+            r.headers["Content-Disposition"] = "attachment; filename=\"thong-ke.csv\"";
+            r.body = "\xEF\xBB\xBF" + body;  // a BOM, so that spreadsheets read UTF-8
+            return finish(std::move(r), p);
+        }
+        data d;
+        d.set("t", stringsData(p));
+        d.set("computed_at", (*st)->computedAt);
+        data tables{data::type::list};
+        for (const char* dim : {"ward", "agency", "month"}) {
+            data table;
+            table.set("title", t(p, std::string("stats_by_") + dim));
+            data rows{data::type::list};
+            if (auto it = (*st)->by.find(dim); it != (*st)->by.end()) {
+                for (const auto& [key, g] : it->second) {
+                    data x;
+                    x.set("name", nameOf(dim, key));
+                    x.set("received", std::to_string(g.received));
+                    x.set("answered", std::to_string(g.answered));
+                    x.set("on_time", std::to_string(g.onTime));
+                    x.set("late", std::to_string(g.late));
+                    x.set("open", std::to_string(g.open));
+                    x.set("overdue", std::to_string(g.overdue));
+                    x.set("median", median(g.days));
+                    rows.push_back(x);
+                }
+            }
+            table.set("rows", rows);
+            tables.push_back(table);
+        }
+        d.set("tables", tables);
+        return page(p, 200, t(p, "stats_title"), render("stats", d));
+    }
+
     // --- routes ---------------------------------------------------------------------------------
 
     HttpReply handle(const HttpRequestView& req) {
@@ -391,6 +547,13 @@ struct Console::Impl {
             return storageError(p, ctx.error());
         }
         Page& p = *ctx;
+        if (req.path == "/thong-ke" || req.path == "/thong-ke.csv") {
+            if (req.method != "GET") return message(p, 405, "error_method");
+            if (auto it = req.query.find("lang");
+                it != req.query.end() && (it->second == "en" || it->second == "vi"))
+                p.lang = it->second;
+            return statsPage(p, req.path == "/thong-ke.csv");
+        }
         std::string path = req.path;
         if (path == "/console") path = "/console/";
         const bool post = req.method == "POST";
@@ -1144,7 +1307,7 @@ struct Console::Impl {
 };
 
 Console::Console(BackendStorage& storage, BackendService& service, ConsoleOptions options)
-    : m_impl(new Impl{storage, service, std::move(options), {}, {}, {}}) {
+    : m_impl(new Impl{storage, service, std::move(options), {}, {}, {}, {}, {}}) {
     for (const char* name : kTemplates) {
         const std::string text =
             platform::assets::load(std::string("console/") + name + ".mustache");

@@ -125,6 +125,8 @@ HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m
         send(res, impl->console(v));
     };
     s.Get(R"(/console(/.*)?)", console);
+    s.Get("/thong-ke", console);  // public statistics (the console renders them)
+    s.Get("/thong-ke.csv", console);
     s.Post(R"(/console(/.*)?)", console);
     // What httplib refuses by itself (no route, a body over the limit, an unreadable request)
     // gets a JSON error like every other refusal; replies that already have a body keep it.

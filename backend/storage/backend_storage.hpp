@@ -301,6 +301,8 @@ public:
     virtual Result<std::vector<AccessLogRow>> accessLog(std::size_t limit) = 0;  // newest first
     virtual Result<void> addCaseNote(const CaseNote& n) = 0;
     virtual Result<std::vector<CaseNote>> caseNotes(const std::string& trackingCode) = 0;  // oldest first
+    // Every case after row `afterRid` in row order (statistics, export: a scan in pages).
+    virtual Result<std::vector<CaseRow>> casesAfter(std::int64_t afterRid, std::size_t limit) = 0;
     // Templates of `category` and those for any category ("" gives all), by title.
     virtual Result<std::vector<ReplyTemplate>> replyTemplates(const std::string& category) = 0;
     virtual Result<std::optional<ReplyTemplate>> replyTemplate(std::int64_t id) = 0;

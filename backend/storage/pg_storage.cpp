@@ -1369,4 +1369,14 @@ Result<void> PgStorage::deleteReplyTemplate(std::int64_t id) {
     return m_impl->run([&](Conn& c) { c.exec("DELETE FROM reply_templates WHERE id = $1", Params{}.int64(id)); });
 }
 
+Result<std::vector<CaseRow>> PgStorage::casesAfter(std::int64_t afterRid, std::size_t limit) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT " + std::string(kCaseColumns) + " FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
+                        Params{}.int64(afterRid).int64(static_cast<std::int64_t>(limit)));
+        std::vector<CaseRow> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back(readCase(r, i));
+        return out;
+    });
+}
+
 }  // namespace ksync::backend

@@ -79,6 +79,7 @@ public:
     Result<std::vector<AccessLogRow>> accessLog(std::size_t limit) override;
     Result<void> addCaseNote(const CaseNote& n) override;
     Result<std::vector<CaseNote>> caseNotes(const std::string& trackingCode) override;
+    Result<std::vector<CaseRow>> casesAfter(std::int64_t afterRid, std::size_t limit) override;
     Result<std::vector<ReplyTemplate>> replyTemplates(const std::string& category) override;
     Result<std::optional<ReplyTemplate>> replyTemplate(std::int64_t id) override;
     Result<bool> putReplyTemplate(const ReplyTemplate& t) override;

@@ -1136,4 +1136,15 @@ Result<void> SqliteStorage::deleteReplyTemplate(std::int64_t id) {
     });
 }
 
+Result<std::vector<CaseRow>> SqliteStorage::casesAfter(std::int64_t afterRid, std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) + " FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
+        s.bind(1, afterRid).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<CaseRow> out;
+        while (s.step()) out.push_back(readCase(s));
+        return out;
+    });
+}
+
 }  // namespace ksync::backend

@@ -935,6 +935,17 @@ TEST_CASE("console: cases are scoped, filtered, searched and paged by key in dea
         CHECK(must(s->cases(k), "hostile 2").empty());
     }
     CHECK(must(s->recordCount(), "count") == 23);
+    // The scan in row order, in pages.
+    std::vector<std::string> scanned;
+    std::int64_t after = 0;
+    for (;;) {
+        const auto page = must(s->casesAfter(after, 7), "casesAfter");
+        for (const auto& c : page) scanned.push_back(c.trackingCode);
+        if (page.empty()) break;
+        after = page.back().rid;
+    }
+    REQUIRE(scanned.size() == 23);
+    for (std::size_t i = 0; i < scanned.size(); ++i) CHECK(scanned[i] == items[i].header.trackingCode);
 
     // A status event moves the agency and the deadline; an agency officer then sees the case.
     StatusEvent e = event(items[4].header.trackingCode, "forwarded", "2026-11-24T01:00:00.000Z");

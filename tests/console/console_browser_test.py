@@ -524,9 +524,23 @@ try:
     st, _, body, _ = request("GET", "/open311/v2/requests/%s.json" % hostile)
     check(st == 200 and json.loads(body)[0].get("status") == "closed", "duplicate: Open311 closed")
 
+    # Public statistics (no login) and their CSV.
+    st, hd, page, _ = request("GET", "/thong-ke")
+    check(st == 200 and "Phường Sài Gòn" in page and "Phòng TN&amp;MT" in page, "/thong-ke: per ward and agency, no login")
+    check(code not in page and "Nguyễn" not in page, "/thong-ke shows no codes and no names")
+    st, hd, body, _ = request("GET", "/thong-ke.csv")
+    rows = {tuple(r.split('","')[0:2]) for r in body.replace('\ufeff', '').splitlines()}
+    check(st == 200 and hd.get("Content-Type", "").startswith("text/csv"), "/thong-ke.csv is CSV")
+    ward_row = [r for r in body.splitlines() if r.startswith('"ward","26734"')]
+    # 26734: the ordinary case (answered) and the hostile one (duplicate): 2 received, 1 answered.
+    check(len(ward_row) == 1 and ward_row[0].split(",")[3:5] == ["2", "1"], "the CSV counts the ward's cases")
+
     # The supervisor reads the access log; the server log has none of it.
     st, _, page, _ = request("GET", "/console/access-log", cookies={"kc_session": sp})
     check(st == 200 and hostile in page and "ward1" in page, "the access log names who saw which contact")
+    driver.get(BASE + "/thong-ke")
+    no_alert("the statistics page")
+    shot("console-stats.png")
     # English switch.
     driver.get(BASE + "/console/lang?l=en")
     check("Inbox" in driver.page_source and "Answered" in driver.page_source, "the English switch")
