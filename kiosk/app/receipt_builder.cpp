@@ -2,12 +2,30 @@
 
 #include <algorithm>
 
+#include "calendar/working_days.hpp"
 #include "clock/clock.hpp"
+#include "core/tracking_story.hpp"
 #include "print/local_date.hpp"
 
 namespace kiosk::app {
 
 namespace print = platform::print;
+
+namespace {
+
+// Local civil time in Vietnam (UTC+7, no daylight saving).
+print::LocalDateTime localDateTime(std::chrono::system_clock::time_point utc) {
+    const auto local = std::chrono::floor<std::chrono::seconds>(utc + std::chrono::hours(7));
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{local - day};
+    return print::LocalDateTime{print::LocalDate{static_cast<int>(ymd.year()), static_cast<int>(unsigned(ymd.month())),
+                                                 static_cast<int>(unsigned(ymd.day()))},
+                                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                                static_cast<int>(hms.seconds().count())};
+}
+
+}  // namespace
 
 std::string trackingUrl(const ksync::proto::BackendConfig& c, const std::string& trackingCode) {
     std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
@@ -31,16 +49,7 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync:
     in.trackingCode = r.header.trackingCode;
     in.trackingUrl = trackingUrl(c, r.header.trackingCode);
     in.shortUrl = shortUrl(c);
-    // Local civil time in Vietnam (UTC+7, no daylight saving).
-    const auto utc = platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now());
-    const auto local = std::chrono::floor<std::chrono::seconds>(utc + std::chrono::hours(7));
-    const auto day = std::chrono::floor<std::chrono::days>(local);
-    const std::chrono::year_month_day ymd{day};
-    const std::chrono::hh_mm_ss hms{local - day};
-    in.createdAt = print::LocalDateTime{print::LocalDate{static_cast<int>(ymd.year()), static_cast<int>(unsigned(ymd.month())),
-                                                         static_cast<int>(unsigned(ymd.day()))},
-                                        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                                        static_cast<int>(hms.seconds().count())};
+    in.createdAt = localDateTime(platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now()));
     const auto* cat = c.findCategory(r.header.category);
     in.category = cat ? (language == "en" ? cat->nameEn : cat->nameVi) : r.header.category;
     // A sealed record (a reprint after the kiosk restarted) no longer shows who sent it.
@@ -55,6 +64,27 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync:
     for (const auto& h : c.holidays)
         if (auto d = print::parseIsoDate(h)) in.holidays.push_back(*d);
     return in;
+}
+
+std::optional<print::AnswerSlip> answerSlipFor(const std::string& code, const std::vector<core::StatusEntry>& timeline,
+                                               const ksync::store::KioskSettings& s, const ksync::proto::BackendConfig& c,
+                                               std::chrono::system_clock::time_point printedAt) {
+    // Only which step is the answer matters here, not the deadline: the rules can stay empty.
+    const auto story = core::tellStory(code, timeline, {}, ksync::calendar::Date{});
+    if (!story.answer) return std::nullopt;
+    const core::StoryStep& step = story.steps[*story.answer];
+    print::AnswerSlip a;
+    a.centreName = s.centre;
+    a.typeCode = code.substr(0, code.find('-'));
+    a.trackingCode = code;
+    a.trackingUrl = trackingUrl(c, code);
+    a.shortUrl = shortUrl(c);
+    a.agency = step.agency;
+    a.officer = step.officer;
+    if (auto d = ksync::calendar::localDateOf(step.at)) a.answeredOn = print::LocalDate{d->year, d->month, d->day};
+    a.text = step.note;
+    a.printedAt = localDateTime(printedAt);
+    return a;
 }
 
 core::ReceiptInfo receiptInfoFor(const print::Receipt& receipt) {

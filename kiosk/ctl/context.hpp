@@ -57,6 +57,7 @@ void registerStatus(CLI::App& app, Context& ctx);   // status, backup, verify, c
 void registerCode(CLI::App& app, Context& ctx);     // code check
 void registerSync(CLI::App& app, Context& ctx);     // enroll, sync
 void registerReceipt(CLI::App& app, Context& ctx);  // receipt, print, printer-status, say
+void registerAnswer(CLI::App& app, Context& ctx);   // print-answer
 void registerStaff(CLI::App& app, Context& ctx);    // set-pin
 void registerIme(CLI::App& app, Context& ctx);      // ime
 void registerBundle(CLI::App& app, Context& ctx);   // export, import (USB bundles)

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     registerCode(app, ctx);
     registerSync(app, ctx);
     registerReceipt(app, ctx);
+    registerAnswer(app, ctx);
     registerStaff(app, ctx);
     registerIme(app, ctx);
     registerBundle(app, ctx);

@@ -58,7 +58,11 @@ public:
                                                                                      : PrintError::Kind::NotReady;
             return std::unexpected(PrintError{kind, report.statusBefore, report.statusBefore.detail});
         }
-        const std::vector<std::uint8_t> pdf = encodePdf(job.raster, m_config.pdfLayout);
+        // An A4 form longer than a page (a long answer) goes on as many pages as it needs.
+        const std::vector<std::uint8_t> pdf =
+            m_config.pdfLayout == PdfLayout::A4Form
+                ? encodePdfPages(splitIntoPages(job.raster, a4FormPageRows(job.raster.width())), m_config.pdfLayout)
+                : encodePdf(job.raster, m_config.pdfLayout);
         const char* tmpdir = std::getenv("TMPDIR");
         std::string path = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/kiosk-receipt-XXXXXX";
         const int fd = ::mkstemp(path.data());

@@ -44,26 +44,40 @@ std::vector<std::uint8_t> encodePng(const Bitmap& image) {
 }
 
 std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, double dotsPerMm) {
-    // Placement in points.
-    double w = image.width() / dotsPerMm * kPtPerMm;
-    double h = image.height() / dotsPerMm * kPtPerMm;
-    const double margin = (layout == PdfLayout::A4Form ? 20.0 : 15.0) * kPtPerMm;
-    if (layout == PdfLayout::A4Form && w > 0) {
-        const double scale = (kA4WidthPt - 2 * margin) / w;
-        w *= scale;
-        h *= scale;
-    }
-    if (h > kA4HeightPt - 2 * margin && h > 0) {
-        const double scale = (kA4HeightPt - 2 * margin) / h;
-        w *= scale;
-        h *= scale;
-    }
-    const double x = (kA4WidthPt - w) / 2;
-    const double y = kA4HeightPt - margin - h;
+    return encodePdfPages({image}, layout, dotsPerMm);
+}
 
-    const std::vector<std::uint8_t> bits = image.packRows(0, image.height());
-    const std::string content = "q " + fmt(w) + " 0 0 " + fmt(h) + " " + fmt(x) + " " + fmt(y) + " cm /Im0 Do Q\n";
+std::vector<Bitmap> splitIntoPages(const Bitmap& image, int pageRows) {
+    std::vector<Bitmap> pages;
+    if (pageRows <= 0 || image.height() <= pageRows) {
+        pages.push_back(image);
+        return pages;
+    }
+    auto blankRow = [&](int y) {
+        for (int x = 0; x < image.width(); ++x)
+            if (image.get(x, y)) return false;
+        return true;
+    };
+    int top = 0;
+    while (top < image.height()) {
+        int cut = std::min(image.height(), top + pageRows);
+        if (cut < image.height()) {
+            // Between two lines of text: the lowest blank row in the page's last quarter.
+            int y = cut;
+            while (y > top + pageRows * 3 / 4 && !blankRow(y)) --y;
+            if (y > top + pageRows * 3 / 4) cut = y;
+        }
+        Bitmap page(image.width(), cut - top);
+        for (int y = top; y < cut; ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (image.get(x, y)) page.set(x, y - top);
+        pages.push_back(std::move(page));
+        top = cut;
+    }
+    return pages;
+}
 
+std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLayout layout, double dotsPerMm) {
     std::vector<std::uint8_t> pdf;
     std::vector<size_t> offsets;
     auto object = [&](const std::string& body) {
@@ -72,18 +86,43 @@ std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, doubl
     };
     appendString(pdf, "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
     object("<< /Type /Catalog /Pages 2 0 R >>");
-    object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + fmt(kA4WidthPt) + " " + fmt(kA4HeightPt) +
-           "] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>");
-    // The image: 1 bit per dot, 1 = black, hence /Decode [1 0] on DeviceGray.
-    offsets.push_back(pdf.size());
-    appendString(pdf, "4 0 obj\n<< /Type /XObject /Subtype /Image /Width " + std::to_string(image.width()) +
-                          " /Height " + std::to_string(image.height()) +
-                          " /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0] /Interpolate false /Length " +
-                          std::to_string(bits.size()) + " >>\nstream\n");
-    pdf.insert(pdf.end(), bits.begin(), bits.end());
-    appendString(pdf, "\nendstream\nendobj\n");
-    object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
+    std::string kids;
+    for (size_t p = 0; p < pages.size(); ++p) kids += (p ? " " : "") + std::to_string(3 + 3 * p) + " 0 R";
+    object("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>");
+    for (size_t p = 0; p < pages.size(); ++p) {
+        const Bitmap& image = pages[p];
+        const size_t first = 3 + 3 * p;  // page, image, content
+        // Placement in points.
+        double w = image.width() / dotsPerMm * kPtPerMm;
+        double h = image.height() / dotsPerMm * kPtPerMm;
+        const double margin = (layout == PdfLayout::A4Form ? 20.0 : 15.0) * kPtPerMm;
+        if (layout == PdfLayout::A4Form && w > 0) {
+            const double scale = (kA4WidthPt - 2 * margin) / w;
+            w *= scale;
+            h *= scale;
+        }
+        if (h > kA4HeightPt - 2 * margin && h > 0) {
+            const double scale = (kA4HeightPt - 2 * margin) / h;
+            w *= scale;
+            h *= scale;
+        }
+        const double x = (kA4WidthPt - w) / 2;
+        const double y = kA4HeightPt - margin - h;
+        const std::vector<std::uint8_t> bits = image.packRows(0, image.height());
+        const std::string content = "q " + fmt(w) + " 0 0 " + fmt(h) + " " + fmt(x) + " " + fmt(y) + " cm /Im0 Do Q\n";
+        object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + fmt(kA4WidthPt) + " " + fmt(kA4HeightPt) +
+               "] /Resources << /XObject << /Im0 " + std::to_string(first + 1) + " 0 R >> >> /Contents " +
+               std::to_string(first + 2) + " 0 R >>");
+        // The image: 1 bit per dot, 1 = black, hence /Decode [1 0] on DeviceGray.
+        offsets.push_back(pdf.size());
+        appendString(pdf, std::to_string(first + 1) + " 0 obj\n<< /Type /XObject /Subtype /Image /Width " +
+                              std::to_string(image.width()) + " /Height " + std::to_string(image.height()) +
+                              " /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0] /Interpolate false /Length " +
+                              std::to_string(bits.size()) + " >>\nstream\n");
+        pdf.insert(pdf.end(), bits.begin(), bits.end());
+        appendString(pdf, "\nendstream\nendobj\n");
+        object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
+    }
 
     const size_t xref = pdf.size();
     std::string table = "xref\n0 " + std::to_string(offsets.size() + 1) + "\n0000000000 65535 f \n";

@@ -16,12 +16,17 @@ PrintQueue::~PrintQueue() {
     m_worker.join();
 }
 
-JobId PrintQueue::submit(Receipt receipt) {
+JobId PrintQueue::submit(Receipt receipt) { return enqueue(Task{0, std::move(receipt), std::nullopt}); }
+
+JobId PrintQueue::submit(AnswerSlip answer) { return enqueue(Task{0, std::nullopt, std::move(answer)}); }
+
+JobId PrintQueue::enqueue(Task task) {
     JobId id = 0;
     {
         std::lock_guard lock(m_mutex);
         id = m_nextId++;
-        m_tasks.push_back(Task{id, std::move(receipt)});
+        task.id = id;
+        m_tasks.push_back(std::move(task));
     }
     m_wake.notify_one();
     return id;
@@ -30,7 +35,7 @@ JobId PrintQueue::submit(Receipt receipt) {
 void PrintQueue::requestStatus() {
     {
         std::lock_guard lock(m_mutex);
-        m_tasks.push_back(Task{0, std::nullopt});
+        m_tasks.push_back(Task{0, std::nullopt, std::nullopt});
     }
     m_wake.notify_one();
 }
@@ -48,7 +53,7 @@ void PrintQueue::run() {
                 lock.unlock();
                 for (const Task& t : left) {
                     if (t.id == 0) continue;
-                    m_callback(PrintEvent{PrintEvent::Kind::Cancelled, t.id, t.receipt->trackingCode, {},
+                    m_callback(PrintEvent{PrintEvent::Kind::Cancelled, t.id, t.trackingCode(), {},
                                           std::nullopt, std::nullopt});
                 }
                 return;
@@ -67,15 +72,15 @@ void PrintQueue::process(const Task& task) {
         m_callback(e);
         return;
     }
-    const Receipt& receipt = *task.receipt;
-    PrintEvent e{PrintEvent::Kind::Failed, task.id, receipt.trackingCode, {}, std::nullopt, std::nullopt};
-    auto raster = m_renderer.render(receipt, m_printer->renderOptions());
+    PrintEvent e{PrintEvent::Kind::Failed, task.id, task.trackingCode(), {}, std::nullopt, std::nullopt};
+    auto raster = task.receipt ? m_renderer.render(*task.receipt, m_printer->renderOptions())
+                               : renderAnswerSlip(m_renderer, *task.answer, m_printer->renderOptions());
     if (!raster) {
         e.error = PrintError{PrintError::Kind::Render, {}, raster.error().detail};
         m_callback(e);
         return;
     }
-    auto result = m_printer->print(PrintJob{receipt.trackingCode, std::move(*raster)}, m_options.printTimeout);
+    auto result = m_printer->print(PrintJob{task.trackingCode(), std::move(*raster)}, m_options.printTimeout);
     if (result) {
         e.kind = PrintEvent::Kind::Printed;
         e.status = result->statusBefore;

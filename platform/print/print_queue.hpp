@@ -20,6 +20,7 @@
 #include <optional>
 #include <thread>
 
+#include "print/answer_slip.hpp"
 #include "print/printer.hpp"
 #include "print/receipt.hpp"
 #include "print/receipt_renderer.hpp"
@@ -63,6 +64,8 @@ public:
 
     // Queues a receipt to render and print; returns its id (never 0). Any thread.
     JobId submit(Receipt receipt);
+    // Queues the published answer of a case (*In kết quả*); events as for a receipt. Any thread.
+    JobId submit(AnswerSlip answer);
     // Queues a status check; the answer comes as a Status event. Any thread.
     void requestStatus();
 
@@ -70,7 +73,10 @@ private:
     struct Task {
         JobId id = 0;  // 0 = status check
         std::optional<Receipt> receipt;
+        std::optional<AnswerSlip> answer;  // instead of a receipt
+        const std::string& trackingCode() const { return receipt ? receipt->trackingCode : answer->trackingCode; }
     };
+    JobId enqueue(Task task);
     void run();
     void process(const Task& task);
 

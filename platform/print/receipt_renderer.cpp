@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "print/raster_layout.hpp"
 #include "qr/qr_code.hpp"
 
 namespace platform::print {
@@ -62,102 +63,6 @@ std::vector<std::string> greedyWrap(const Font& font, float px, std::string_view
     if (!line.empty()) lines.push_back(std::move(line));
     return lines;
 }
-
-// Lays out a receipt top to bottom on a tall canvas, then crops it.
-class Layout {
-public:
-    Layout(const ReceiptRenderer& r, const RenderOptions& o)
-        : m_r(r), m_o(o), m_canvas(o.widthDots, 6000), m_y(std::lround(12 * o.textScale)) {}
-
-    float px(float base) const { return base * m_o.textScale; }
-    int contentWidth() const { return m_o.widthDots - 2 * m_o.marginDots; }
-    int gap(float base) const { return static_cast<int>(std::lround(base * m_o.textScale)); }
-    void space(float base) { m_y += gap(base); }
-
-    void centred(const Font& font, float size, std::string_view text) {
-        for (const std::string& line : wrapText(font, size, text, contentWidth(), true)) {
-            const int w = font.textWidth(line, size);
-            const int x = (m_o.widthDots - w) / 2;
-            drawLine(font, size, x, line);
-        }
-    }
-
-    void left(const Font& font, float size, std::string_view text, int indent = 0) {
-        for (const std::string& line : wrapText(font, size, text, contentWidth() - indent)) {
-            drawLine(font, size, m_o.marginDots + indent, line);
-        }
-    }
-
-    // "Label: value" on one line when it fits; otherwise the label, then the value indented.
-    void field(std::string_view label, std::string_view value) {
-        const float size = px(23);
-        const std::string head = std::string(label) + ": ";
-        const int headWidth = m_r.regularFont().textWidth(head, size);
-        const int valueWidth = m_r.boldFont().textWidth(value, size);
-        if (headWidth + valueWidth <= contentWidth()) {
-            const int baseline = m_y + m_r.regularFont().ascent(size);
-            m_r.regularFont().draw(m_canvas, m_o.marginDots, baseline, head, size);
-            m_r.boldFont().draw(m_canvas, m_o.marginDots + headWidth, baseline, value, size);
-            m_y += m_r.regularFont().lineHeight(size);
-        } else {
-            left(m_r.regularFont(), size, std::string(label) + ":");
-            left(m_r.boldFont(), size, value, gap(24));
-        }
-        space(4);
-    }
-
-    void rule(bool dashed) {
-        const int thickness = std::max(2, gap(2));
-        for (int x = m_o.marginDots; x < m_o.widthDots - m_o.marginDots; ++x) {
-            if (dashed && (x / gap(8)) % 2 == 1) continue;
-            m_canvas.fillRect(x, m_y, 1, thickness);
-        }
-        m_y += thickness;
-    }
-
-    // The largest bold size (<= maxSize) at which `text` fits on one line.
-    void fitted(float maxSize, std::string_view text) {
-        float size = px(maxSize);
-        while (size > 12 && m_r.boldFont().textWidth(text, size) > contentWidth()) size -= 1;
-        centred(m_r.boldFont(), size, text);
-    }
-
-    std::expected<void, RenderError> qr(std::string_view url) {
-        auto code = platform::qr::encode(url, platform::qr::ErrorCorrection::Medium);
-        if (!code) {
-            return std::unexpected(RenderError{RenderError::Kind::QrUnencodable,
-                                               "receipt: tracking URL cannot be encoded as a QR code"});
-        }
-        const int modules = code->size() + 2 * kQuietZoneModules;
-        const int moduleDots = qrModuleDots(code->size(), m_o);
-        if (modules * moduleDots > m_o.widthDots) {
-            return std::unexpected(
-                RenderError{RenderError::Kind::QrTooWide, "receipt: QR code does not fit the paper width"});
-        }
-        auto drawn = drawQr(m_canvas, url, m_y, moduleDots);
-        if (!drawn) return std::unexpected(drawn.error());
-        m_y += *drawn;
-        return {};
-    }
-
-    Bitmap finish() {
-        m_y += gap(16);
-        m_canvas.resizeHeight(m_y);
-        return std::move(m_canvas);
-    }
-
-private:
-    void drawLine(const Font& font, float size, int x, const std::string& line) {
-        const int baseline = m_y + font.ascent(size);
-        font.draw(m_canvas, x, baseline, line, size);
-        m_y += font.lineHeight(size);
-    }
-
-    const ReceiptRenderer& m_r;
-    const RenderOptions& m_o;
-    Bitmap m_canvas;
-    int m_y;
-};
 
 }  // namespace
 
@@ -219,7 +124,7 @@ std::expected<ReceiptRenderer, FontError> ReceiptRenderer::create(platform::text
 
 std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r, const RenderOptions& options) const {
     const auto& s = m_strings;
-    Layout l(*this, options);
+    RasterLayout l(*this, options);
 
     l.centred(m_bold, l.px(22), r.centreName);
     l.space(8);
