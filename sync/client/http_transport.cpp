@@ -41,11 +41,13 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* user) {
     auto* sink = static_cast<Sink*>(user);
     const std::size_t bytes = size * n;
     std::string line(data, bytes);
-    if (line.starts_with("HTTP/")) sink->response->headers.clear();  // a new response (e.g. after 100)
+    if (line.starts_with("HTTP/"))
+        sink->response->headers.clear();  // a new response (e.g. after 100)
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         std::string value = line.substr(colon + 1);
         const auto b = value.find_first_not_of(" \t");
         const auto e = value.find_last_not_of(" \t\r\n");
@@ -58,18 +60,25 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* user) {
 TransportErrorKind classify(CURLcode rc) {
     switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY: return TransportErrorKind::Resolve;
-        case CURLE_COULDNT_CONNECT: return TransportErrorKind::Connect;
-        case CURLE_OPERATION_TIMEDOUT: return TransportErrorKind::Timeout;
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return TransportErrorKind::Resolve;
+        case CURLE_COULDNT_CONNECT:
+            return TransportErrorKind::Connect;
+        case CURLE_OPERATION_TIMEDOUT:
+            return TransportErrorKind::Timeout;
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:
-        case CURLE_SSL_ISSUER_ERROR: return TransportErrorKind::Tls;
-        case CURLE_SSL_CACERT_BADFILE: return TransportErrorKind::TlsCaFile;
-        case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return TransportErrorKind::TlsPin;
+        case CURLE_SSL_ISSUER_ERROR:
+            return TransportErrorKind::Tls;
+        case CURLE_SSL_CACERT_BADFILE:
+            return TransportErrorKind::TlsCaFile;
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return TransportErrorKind::TlsPin;
         case CURLE_URL_MALFORMAT:
-        case CURLE_UNSUPPORTED_PROTOCOL: return TransportErrorKind::BadUrl;
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return TransportErrorKind::BadUrl;
         case CURLE_RECV_ERROR:
         case CURLE_SEND_ERROR:
         case CURLE_PARTIAL_FILE:
@@ -77,8 +86,10 @@ TransportErrorKind classify(CURLcode rc) {
         case CURLE_WEIRD_SERVER_REPLY:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
-        case CURLE_BAD_CONTENT_ENCODING: return TransportErrorKind::Interrupted;
-        default: return TransportErrorKind::Other;
+        case CURLE_BAD_CONTENT_ENCODING:
+            return TransportErrorKind::Interrupted;
+        default:
+            return TransportErrorKind::Other;
     }
 }
 
@@ -99,9 +110,11 @@ TransportErrorKind classifyVerification(long verifyResult, const std::string& me
             return TransportErrorKind::TlsUntrusted;
         case 62:  // X509_V_ERR_HOSTNAME_MISMATCH
             return TransportErrorKind::TlsHostName;
-        default: break;
+        default:
+            break;
     }
-    if (message.find("host name") != std::string::npos || message.find("subject name") != std::string::npos)
+    if (message.find("host name") != std::string::npos ||
+        message.find("subject name") != std::string::npos)
         return TransportErrorKind::TlsHostName;
     return TransportErrorKind::Tls;
 }
@@ -130,7 +143,9 @@ bool congestionAllowed(const std::string& allowedFile, const std::string& name) 
     return false;
 }
 
-void globalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+void globalInit() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 bool isLoopbackUrl(const std::string& url) {
     CURLU* u = curl_url();
@@ -154,14 +169,17 @@ std::expected<HttpTransport, TransportError> HttpTransport::create(TransportOpti
     const bool https = url.starts_with("https://");
     const bool http = url.starts_with("http://");
     if (http && !isLoopbackUrl(url))
-        return std::unexpected(TransportError{
-            TransportErrorKind::PlainHttp, "plain http:// is allowed only to loopback; use https://: " + url});
+        return std::unexpected(
+            TransportError{TransportErrorKind::PlainHttp,
+                           "plain http:// is allowed only to loopback; use https://: " + url});
     if (!https && !http)
-        return std::unexpected(TransportError{TransportErrorKind::BadUrl, "backend URL must be https://: " + url});
+        return std::unexpected(
+            TransportError{TransportErrorKind::BadUrl, "backend URL must be https://: " + url});
     HttpTransport t;
     t.m_options = std::move(options);
     t.m_handle = std::make_unique<Handle>();
-    if (t.m_handle->curl == nullptr) return std::unexpected(TransportError{TransportErrorKind::Other, "curl_easy_init failed"});
+    if (t.m_handle->curl == nullptr)
+        return std::unexpected(TransportError{TransportErrorKind::Other, "curl_easy_init failed"});
     if (!t.m_options.congestion.empty() &&
         congestionAllowed(t.m_options.allowedCongestionFile, t.m_options.congestion))
         t.m_handle->congestion = t.m_options.congestion;
@@ -179,7 +197,8 @@ std::expected<HttpResponse, TransportError> HttpTransport::send(const HttpReques
     HttpResponse response;
     Sink sink{&response, m_options.maxResponseBytes};
     curl_slist* headers = nullptr;
-    for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    for (const auto& [k, v] : request.headers)
+        headers = curl_slist_append(headers, (k + ": " + v).c_str());
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip on slow links
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -187,7 +206,8 @@ std::expected<HttpResponse, TransportError> HttpTransport::send(const HttpReques
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!m_options.caBundle.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, m_options.caBundle.c_str());
+    if (!m_options.caBundle.empty())
+        curl_easy_setopt(c, CURLOPT_CAINFO, m_options.caBundle.c_str());
     if (!m_options.pinnedPublicKey.empty())
         curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, m_options.pinnedPublicKey.c_str());
     char errorBuffer[CURL_ERROR_SIZE] = {};
@@ -208,15 +228,18 @@ std::expected<HttpResponse, TransportError> HttpTransport::send(const HttpReques
     if (request.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.body.size()));
     } else if (request.method != "GET") {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
     const CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
-    if (sink.tooLarge) return std::unexpected(TransportError{TransportErrorKind::TooLarge, "response too large"});
+    if (sink.tooLarge)
+        return std::unexpected(TransportError{TransportErrorKind::TooLarge, "response too large"});
     if (rc != CURLE_OK) {
-        std::string detail = errorBuffer[0] != '\0' ? std::string(errorBuffer) : curl_easy_strerror(rc);
+        std::string detail =
+            errorBuffer[0] != '\0' ? std::string(errorBuffer) : curl_easy_strerror(rc);
         TransportErrorKind kind = classify(rc);
         if (rc == CURLE_PEER_FAILED_VERIFICATION) {
             long verify = 0;
@@ -235,7 +258,8 @@ std::expected<HttpResponse, TransportError> HttpTransport::send(const HttpReques
 
 std::string HttpTransport::lastCongestion() const {
     curl_socket_t fd = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(m_handle->curl, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
+    if (curl_easy_getinfo(m_handle->curl, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+        fd == CURL_SOCKET_BAD)
         return {};
     char name[32] = {};
     socklen_t len = sizeof name;

@@ -26,19 +26,19 @@
 namespace ksync::client {
 
 enum class TransportErrorKind {
-    BadUrl,       // not a URL curl takes
-    PlainHttp,    // http:// to a host that is not loopback (only https:// is allowed there)
-    Resolve,      // DNS
-    Connect,      // refused, unreachable
-    Timeout,      // connect, total or stall timeout
-    Tls,          // TLS handshake or certificate failure not named below
-    TlsUntrusted, // the chain does not lead to a trusted CA (wrong or self-made CA)
-    TlsExpired,   // the certificate expired or is not valid yet (or the kiosk clock is wrong)
-    TlsHostName,  // the certificate is not for this host name
-    TlsPin,       // the server's public key is not the pinned one
-    TlsCaFile,    // the configured CA file cannot be read
-    Interrupted,  // reset, truncated, or not HTTP at all
-    TooLarge,     // response bigger than the limit
+    BadUrl,        // not a URL curl takes
+    PlainHttp,     // http:// to a host that is not loopback (only https:// is allowed there)
+    Resolve,       // DNS
+    Connect,       // refused, unreachable
+    Timeout,       // connect, total or stall timeout
+    Tls,           // TLS handshake or certificate failure not named below
+    TlsUntrusted,  // the chain does not lead to a trusted CA (wrong or self-made CA)
+    TlsExpired,    // the certificate expired or is not valid yet (or the kiosk clock is wrong)
+    TlsHostName,   // the certificate is not for this host name
+    TlsPin,        // the server's public key is not the pinned one
+    TlsCaFile,     // the configured CA file cannot be read
+    Interrupted,   // reset, truncated, or not HTTP at all
+    TooLarge,      // response bigger than the limit
     Other,
 };
 
