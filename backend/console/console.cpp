@@ -600,6 +600,7 @@ struct Console::Impl {
         if (path == "/console/" && !post)
             return redirect(p, p.user->role == "admin" ? "/console/users" : "/console/inbox");
         if (path == "/console/inbox" && !post) return inbox(p, req.query);
+        if (path == "/console/export.csv" && !post) return inbox(p, req.query, true);
         if (path == "/console/access-log" && !post) return accessLogPage(p);
         if (path == "/console/users") return post ? usersPost(p, form) : usersPage(p, "");
         if (path == "/console/templates")
@@ -725,8 +726,10 @@ struct Console::Impl {
         return {};
     }
 
-    HttpReply inbox(Page& p, const std::map<std::string, std::string>& query) {
+    HttpReply inbox(Page& p, const std::map<std::string, std::string>& query,
+                    bool exportCsv = false) {
         if (p.user->role == "admin") return message(p, 403, "error_forbidden");
+        if (exportCsv && p.user->role != "supervisor") return message(p, 403, "error_forbidden");
         auto q = [&](const char* k) {
             return query.contains(k) ? clip(query.at(k), kMaxField) : std::string{};
         };
@@ -776,6 +779,7 @@ struct Console::Impl {
                 cq.hasCursor = false;
             }
         }
+        if (exportCsv) return exportCases(p, cq, cfg);
         cq.limit = kPageSize;
         auto rows = storage.cases(cq);
         if (!rows) return storageError(p, rows.error());
@@ -859,7 +863,44 @@ struct Console::Impl {
             d.set("next", "/console/inbox?tab=" + tab + keep + "&after=" +
                               urlEncode(last.deadline + "~" + std::to_string(last.rid)));
         }
+        d.set("can_export", p.user->role == "supervisor");
+        d.set("export", "/console/export.csv?tab=" + tab + keep);
         return page(p, 200, t(p, "inbox_title"), render("inbox", d));
+    }
+
+    // Supervisors: the inbox's selection as CSV (no contact details), read in keyset pages; the
+    // export is written to the access log.
+    HttpReply exportCases(Page& p, CaseQuery cq, const proto::BackendConfig& cfg) {
+        const auto cats = categoryNames(cfg, p);
+        const auto wards = wardNames(cfg);
+        std::string body =
+            "\xEF\xBB\xBF"
+            "code,type,category,ward,kiosk,channel,created_at,received_at,deadline,status,"
+            "agency\r\n";
+        cq.limit = 500;
+        for (;;) {
+            auto rows = storage.cases(cq);
+            if (!rows) return storageError(p, rows.error());
+            for (const auto& c : *rows)
+                body += csvField(c.trackingCode) + "," + csvField(c.type) + "," +
+                        csvField(cats.contains(c.category) ? cats.at(c.category) : c.category) +
+                        "," + csvField(wards.contains(c.ward) ? wards.at(c.ward) : c.ward) + "," +
+                        csvField(c.kioskId) + "," + csvField(c.channel) + "," +
+                        csvField(c.createdAt) + "," + csvField(c.receivedAt) + "," +
+                        csvField(c.deadline) + "," + csvField(c.status) + "," + csvField(c.agency) +
+                        "\r\n";
+            if (rows->size() < cq.limit) break;
+            cq.hasCursor = true;
+            cq.afterDeadline = rows->back().deadline;
+            cq.afterRid = rows->back().rid;
+        }
+        if (auto a = storage.addAccessLog({p.user->name, "*", "export", {}}); !a)
+            return storageError(p, a.error());
+        HttpReply r;
+        r.contentType = "text/csv; charset=utf-8";
+        r.headers["Content-Disposition"] = "attachment; filename=\"ho-so.csv\"";
+        r.body = std::move(body);
+        return finish(std::move(r), p);
     }
 
     // --- case page

@@ -524,6 +524,17 @@ try:
     st, _, body, _ = request("GET", "/open311/v2/requests/%s.json" % hostile)
     check(st == 200 and json.loads(body)[0].get("status") == "closed", "duplicate: Open311 closed")
 
+    # Supervisors export the inbox's selection as CSV (no contact), logged; others may not.
+    st, hd, body, _ = request("GET", "/console/export.csv?tab=all&ward=26734", cookies={"kc_session": sp})
+    check(st == 200 and hd.get("Content-Type", "").startswith("text/csv") and code in body and hostile in body and
+          other_ward not in body, "the supervisor exports the filtered cases as CSV")
+    check("0912345678" not in body and "Nguyễn" not in body and "<script>" not in body,
+          "the export holds no contact details and no content")
+    st, _, _, _ = request("GET", "/console/export.csv?tab=all", cookies={"kc_session": w1})
+    check(st == 403, "a ward officer cannot export")
+    st, _, page, _ = request("GET", "/console/access-log", cookies={"kc_session": sp})
+    check("Xuất danh sách hồ sơ" in page, "the export is in the access log")
+
     # Public statistics (no login) and their CSV.
     st, hd, page, _ = request("GET", "/thong-ke")
     check(st == 200 and "Phường Sài Gòn" in page and "Phòng TN&amp;MT" in page, "/thong-ke: per ward and agency, no login")
