@@ -67,6 +67,15 @@ void ReceiptDesk::printTest() {
     m_printQueue->submit(print::makeReceipt(in));
 }
 
+void ReceiptDesk::printAnswer(const std::string& code, const std::vector<core::StatusEntry>& timeline) {
+    auto slip = answerSlipFor(code, timeline, m_settings, m_config, std::chrono::system_clock::now());
+    if (!slip) {
+        m_queue.post(core::intent::PrintFailed{"track.no_answer"});
+        return;
+    }
+    m_printQueue->submit(std::move(*slip));
+}
+
 void ReceiptDesk::onPrintEvent(const print::PrintEvent& e) {
     using Kind = print::PrintEvent::Kind;
     {

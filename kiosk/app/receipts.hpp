@@ -35,6 +35,8 @@ public:
     void remember(const platform::print::Receipt& receipt);
     // Prints (or reprints) the receipt of `code`; the answer comes back as Printed/PrintFailed.
     void print(const std::string& code);
+    // Prints the published answer in `timeline` (*In kết quả*); PrintFailed when there is none.
+    void printAnswer(const std::string& code, const std::vector<core::StatusEntry>& timeline);
     // A sample slip for the staff panel's test print (marked as not a real receipt); the
     // answer comes back as Printed/PrintFailed.
     void printTest();

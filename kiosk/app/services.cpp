@@ -88,6 +88,8 @@ void Services::run(const core::Effect& effect, const core::State& state) {
         m_recorder->store(e->draft);
     else if (auto* p = std::get_if<fx::PrintReceipt>(&effect))
         m_receipts->print(p->trackingCode);
+    else if (auto* a = std::get_if<fx::PrintAnswer>(&effect))
+        m_receipts->printAnswer(a->trackingCode, a->timeline);
     else if (auto* sp = std::get_if<fx::Speak>(&effect))
         speak(sp->text);
     else if (auto* k = std::get_if<fx::SpeakKey>(&effect))

@@ -194,6 +194,12 @@ struct FlowVisitor {
         s.print = PrintState::Failed;
         s.printMessageKey = i.messageKey;
     }
+    void operator()(const intent::PrintAnswer&) {
+        if (s.screen != Screen::TrackResult || !s.tracking.found || s.print == PrintState::Printing) return;
+        s.print = PrintState::Printing;
+        s.printMessageKey.clear();
+        fx.push_back(effect::PrintAnswer{s.tracking.code, s.tracking.timeline});
+    }
     void operator()(const intent::Reprint&) {
         const std::string code = s.screen == Screen::Receipt && s.receipt ? s.receipt->trackingCode
                                  : s.screen == Screen::StaffPanel         ? s.lastReceiptCode

@@ -149,6 +149,7 @@ struct EditSection { Screen screen; };               // from the review screen
 struct Confirm {};
 struct Done {};                                      // leave the receipt screen
 struct Reprint {};
+struct PrintAnswer {};                              // tracking: "In kết quả"
 struct SpeakScreen {};                               // "Nghe hướng dẫn"
 struct SpeakCode {};                                 // "Nghe mã số"
 struct SpeakText { std::string text; };              // "Nghe" beside a part of the screen, already worded
@@ -196,7 +197,7 @@ struct UsbDone {
 
 using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, intent::Next, intent::PickCategory,
                             intent::SetText, intent::PickWard, intent::ChooseContact, intent::SetConsent,
-                            intent::EditSection, intent::Confirm, intent::Done, intent::Reprint,
+                            intent::EditSection, intent::Confirm, intent::Done, intent::Reprint, intent::PrintAnswer,
                             intent::SpeakScreen, intent::SpeakCode, intent::SpeakText, intent::SetLanguage, intent::SetTextSize,
                             intent::ToggleContrast, intent::ToggleSpeech, intent::CallStaff, intent::SubmitCode,
                             intent::CodeScanned, intent::Touch, intent::Tick, intent::OpenStaff, intent::SubmitPin,
@@ -210,6 +211,8 @@ using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, i
 namespace effect {
 struct StoreRecord { record::ValidDraft draft; };  // validated once, at Confirm; store durably, then Stored / StoreFailed
 struct PrintReceipt { std::string trackingCode; }; // answer Printed / PrintFailed
+// The published answer of the case on screen; answer Printed / PrintFailed.
+struct PrintAnswer { std::string trackingCode; std::vector<StatusEntry> timeline; };
 struct Speak { std::string text; };                // text to read aloud (already resolved)
 struct SpeakKey { std::string key; };              // a string key to resolve and read
 struct SpeakCode { std::string trackingCode; };    // spelled out character by character
@@ -223,7 +226,7 @@ struct UsbImport {};                               // apply the stick's return b
 struct PrintTest {};                               // a sample slip; answer Printed / PrintFailed
 }  // namespace effect
 
-using Effect = std::variant<effect::StoreRecord, effect::PrintReceipt, effect::Speak, effect::SpeakKey,
+using Effect = std::variant<effect::StoreRecord, effect::PrintReceipt, effect::PrintAnswer, effect::Speak, effect::SpeakKey,
                             effect::SpeakCode, effect::LookupStatus, effect::CheckPin, effect::CallStaff,
                             effect::ExitApp, effect::ResetInputs, effect::UsbExport, effect::UsbImport,
                             effect::PrintTest>;

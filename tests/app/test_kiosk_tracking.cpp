@@ -113,6 +113,7 @@ TEST_CASE(
                                "track_listen_step3", "track_done"})
             CHECK(k.visible(id));
         CHECK_FALSE(k.visible("track_listen_answer"));
+        CHECK_FALSE(k.visible("track_print_answer"));
         k.tap("track_listen_request");
         CHECK(spoke(k));
         k.tap("track_done");
@@ -160,5 +161,21 @@ TEST_CASE("a long published answer is shown in full and the story scrolls with i
         CHECK(k.rect("track_listen_now")->min.y == Approx(top));
         k.tap("track_listen_answer");
         CHECK(spoke(k));
+        // In kết quả: the answer slip reaches the kiosk's printer (a PNG directory here).
+        const auto printed = [&] {
+            int n = 0;
+            for (const auto& e : std::filesystem::directory_iterator(k.dir() / "data" / "receipts"))
+                n += e.is_regular_file();
+            return n;
+        };
+        const int before = printed();
+        REQUIRE(k.visible("track_print_answer"));
+        k.tap("track_print_answer");
+        for (int i = 0; i < 300 && k.state().print != kiosk::core::PrintState::Printed; ++i) {
+            k.frame();
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        CHECK(k.state().print == kiosk::core::PrintState::Printed);
+        CHECK(printed() == before + 1);
     }
 }

@@ -180,3 +180,24 @@ TEST_CASE("nghe beside a part of the tracking screen reads exactly that text alo
     d(intent::SpeakText{""});
     CHECK(d.last.empty());
 }
+
+TEST_CASE("in ket qua asks for the answer of the case on screen once, and only for a found case") {
+    flowtest::Driver d;
+    d(intent::PrintAnswer{});
+    CHECK(d.last.empty());  // not on the tracking screen
+    d(intent::CodeScanned{ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 123)});
+    d(intent::PrintAnswer{});
+    CHECK(d.last.empty());  // still loading
+    auto t = receivedAndForwarded();
+    t.push_back(at("answered", "2026-12-18T08:00:00.000Z", "Đã sửa xong.", "Phòng Quản lý đô thị", "Lê Văn Cường"));
+    d(intent::StatusLoaded{true, t});
+    d(intent::PrintAnswer{});
+    REQUIRE(d.effect<effect::PrintAnswer>());
+    CHECK(d.effect<effect::PrintAnswer>()->trackingCode == d.s().tracking.code);
+    CHECK(d.effect<effect::PrintAnswer>()->timeline.size() == t.size());
+    CHECK(d.s().print == PrintState::Printing);
+    d(intent::PrintAnswer{});
+    CHECK(d.last.empty());  // one at a time
+    d(intent::Printed{});
+    CHECK(d.s().print == PrintState::Printed);
+}

@@ -89,9 +89,28 @@ void timeline(KioskUi::Frame& f, const std::vector<core::StoryPart>& steps) {
     }
 }
 
-void story(KioskUi::Frame& f) {
-    const core::StoryWords w = storyWords(f);
+// What the printer did with *In kết quả* ("" before it was asked).
+std::string printLine(const KioskUi::Frame& f) {
+    switch (f.s.print) {
+        case core::PrintState::Printing:
+            return f.t.get("done.printing");
+        case core::PrintState::Printed:
+            return f.t.get("done.printed");
+        case core::PrintState::Failed:
+            return f.t.get("track.print_failed") + " " + f.t.get(f.s.printMessageKey);
+        case core::PrintState::Idle:
+            break;
+    }
+    return {};
+}
+
+void story(KioskUi::Frame& f, const core::StoryWords& w) {
     const Palette& pal = f.theme.palette();
+    if (const std::string line = printLine(f); !line.empty()) {
+        ImGui::PushFont(f.theme.bodyBold());
+        wrappedText(line, f.s.print == core::PrintState::Failed ? pal.danger : pal.text);
+        ImGui::PopFont();
+    }
     const core::StoryPart now{"now", w.headline, core::Tone::Normal, "",
                               {},    "",         w.headlineSpoken,   true};
     ImGui::PushStyleColor(ImGuiCol_Text, pal.primary);
@@ -118,15 +137,14 @@ void scrolling(KioskUi::Frame& f) {
     f.ui.storyScrollMax() = ImGui::GetScrollMaxY();
 }
 
-void buttons(KioskUi::Frame& f, float page) {
+void buttons(KioskUi::Frame& f, float page, bool answered) {
     namespace intent = core::intent;
     const auto& t = f.t;
     const bool scrolls = f.ui.storyScrollMax() > 0.0f;
-    const int n = scrolls ? 3 : 1;
+    const int n = (scrolls ? 3 : 1) + (answered ? 1 : 0);
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float w =
-        scrolls ? (avail - (n - 1) * gap) / n : std::min(avail, 520.0f * f.theme.scale());
+    const float w = n > 1 ? (avail - (n - 1) * gap) / n : std::min(avail, 520.0f * f.theme.scale());
     const ImVec2 b(w, 110.0f * f.theme.scale());
     if (scrolls) {
         if (bigButton(f.theme, {t.get("track.scroll_up")}, "track_scroll_up", b))
@@ -135,8 +153,13 @@ void buttons(KioskUi::Frame& f, float page) {
         if (bigButton(f.theme, {t.get("track.scroll_down")}, "track_scroll_down", b))
             f.ui.storyScrollBy() = page;
         ImGui::SameLine();
-    } else {
+    } else if (n == 1) {
         ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - w);
+    }
+    if (answered) {
+        if (bigButton(f.theme, {t.get("track.print_answer")}, "track_print_answer", b))
+            f.emit(intent::PrintAnswer{});
+        ImGui::SameLine();
     }
     if (bigButton(f.theme, {t.get("done.finish") + " ›"}, "track_done", b, ButtonKind::Primary))
         f.emit(intent::Done{});
@@ -154,6 +177,7 @@ void trackResult(KioskUi::Frame& f) {
     // A new code is a new region: it opens at the top.
     ImGui::BeginChild(("###story_" + tr.code).c_str(), ImVec2(0, height), false);
     scrolling(f);
+    const core::StoryWords w = tr.found && !tr.loading ? storyWords(f) : core::StoryWords{};
     if (tr.loading) {
         wrappedText(t.get("track.loading"));
     } else if (!tr.found) {
@@ -162,10 +186,10 @@ void trackResult(KioskUi::Frame& f) {
                     f.theme.palette().warning);
         ImGui::PopFont();
     } else {
-        story(f);
+        story(f, w);
     }
     ImGui::EndChild();
-    buttons(f, height * 0.8f);
+    buttons(f, height * 0.8f, w.answered);
 }
 
 }  // namespace kiosk::ui::screens
