@@ -168,44 +168,71 @@ void KioskUi::drawToolbar(Frame& fr) {
     const std::string& speech = t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off");
     const std::string& listen = t.get("toolbar.listen");
     const std::string& help = t.get("toolbar.help");
-    // Seven equal slots (the first stays empty on screens without Back) that always fit the
-    // width; labels wrap inside their buttons.
+    const bool staffScreen = fr.s.screen == Screen::StaffPin || fr.s.screen == Screen::StaffPanel;
+    // Seven equal slots (Back's stays empty where there is no Back; Help's on the staff's own
+    // screens). As many in a row as fit without breaking a word of any label at this text size:
+    // one row normally, two or three at the large sizes in portrait. Labels wrap between words.
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const float w = (ImGui::GetContentRegionAvail().x - 6 * spacing) / 7.0f;
+    const float avail = ImGui::GetContentRegionAvail().x;
     ImFont* font = m_theme.bodyBold();
+    const float pad = 40.0f * m_theme.scale();  // bigButton's padding, both sides
+    const std::string* labels[] = {&back, &lang, &size, &contrast, &speech, &listen, &help};
+    auto widest = [&](const std::string& text) {
+        float most = 0.0f;
+        std::size_t at = 0;
+        while (at <= text.size()) {
+            std::size_t end = text.find(' ', at);
+            if (end == std::string::npos) end = text.size();
+            most = std::max(most, font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, text.data() + at, text.data() + end).x);
+            at = end + 1;
+        }
+        return most;
+    };
+    float word = 0.0f;
+    for (const std::string* label : labels) word = std::max(word, widest(*label));
+    int perRow = 7;
+    while (perRow > 2 && (avail - static_cast<float>(perRow - 1) * spacing) / static_cast<float>(perRow) - pad < word + 1.0f)
+        --perRow;
+    const float w = (avail - static_cast<float>(perRow - 1) * spacing) / static_cast<float>(perRow);
     float h = 84.0f * m_theme.scale();  // tall enough for the longest label once wrapped
-    for (const std::string* label : {&back, &size, &lang, &contrast, &speech, &listen, &help}) {
-        const float textH = font->CalcTextSizeA(font->FontSize, FLT_MAX, w - 40.0f * m_theme.scale(), label->c_str()).y;
-        h = std::max(h, textH + 24.0f);
+    for (const std::string* label : labels) {
+        const float textH = font->CalcTextSizeA(font->FontSize, FLT_MAX, w - pad, label->c_str()).y;
+        h = std::max(h, textH + 24.0f * m_theme.scale());
     }
+    int slot = 0;
+    auto place = [&] {
+        if (slot > 0 && slot % perRow != 0) ImGui::SameLine();
+        else if (slot > 0) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + corner);
+        ++slot;
+    };
+    place();
     if (hasBack) {
         if (bigButton(m_theme, {back}, "nav_back", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::Back{});
     } else {
         ImGui::Dummy(ImVec2(w, h));
     }
-    ImGui::SameLine();
+    place();
     if (bigButton(m_theme, {lang}, "tb_language", ImVec2(w, h), ButtonKind::Secondary, font))
         fr.emit(intent::SetLanguage{fr.s.prefs.language == "vi" ? "en" : "vi"});
-    ImGui::SameLine();
+    place();
     if (bigButton(m_theme, {size}, "tb_text_size", ImVec2(w, h), ButtonKind::Secondary, font)) {
         const auto next = fr.s.prefs.textSize == core::TextSize::Normal  ? core::TextSize::Large
                           : fr.s.prefs.textSize == core::TextSize::Large ? core::TextSize::ExtraLarge
                                                                          : core::TextSize::Normal;
         fr.emit(intent::SetTextSize{next});
     }
-    ImGui::SameLine();
+    place();
     if (bigButton(m_theme, {contrast}, "tb_contrast", ImVec2(w, h),
                   fr.s.prefs.highContrast ? ButtonKind::Selected : ButtonKind::Secondary, font))
         fr.emit(intent::ToggleContrast{});
-    ImGui::SameLine();
+    place();
     if (bigButton(m_theme, {speech}, "tb_speech", ImVec2(w, h),
                   fr.s.prefs.speech ? ButtonKind::Selected : ButtonKind::Secondary, font))
         fr.emit(intent::ToggleSpeech{});
-    ImGui::SameLine();
+    place();
     if (bigButton(m_theme, {listen}, "tb_listen", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::SpeakScreen{});
     // "Cần giúp đỡ?" on every screen of the resident (the staff screens have the staff there).
-    const bool staffScreen = fr.s.screen == Screen::StaffPin || fr.s.screen == Screen::StaffPanel;
-    ImGui::SameLine();
+    place();
     if (staffScreen) {
         ImGui::Dummy(ImVec2(w, h));
     } else if (bigButton(m_theme, {help}, "tb_help", ImVec2(w, h), fr.s.helpComing ? ButtonKind::Selected : ButtonKind::Primary,

@@ -13,6 +13,18 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
     size.y = std::max(size.y, kMinTouchPx);
     size.x = std::max(size.x, kMinTouchPx);
     const std::string imguiId = "###" + std::string(id);
+    // Reflow, not clip: a button grows taller when its wrapped label and hint need it.
+    {
+        ImFont* lf = font ? font : theme.heading();
+        ImFont* hf = theme.body();
+        const float padX = 20.0f * theme.scale();
+        const float boxW = text.check >= 0 ? std::min(44.0f * theme.scale(), size.y - 16.0f) + padX : 0.0f;
+        const float room = size.x - 2 * padX - boxW;
+        float need = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, room, text.label.data(), text.label.data() + text.label.size()).y;
+        if (!text.hint.empty())
+            need += 8.0f + hf->CalcTextSizeA(hf->FontSize, FLT_MAX, room, text.hint.data(), text.hint.data() + text.hint.size()).y;
+        size.y = std::max(size.y, need + 24.0f * theme.scale());
+    }
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const bool released = ImGui::InvisibleButton(imguiId.c_str(), size);
     ItemProbe::record(id);
@@ -56,12 +68,19 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         hintSize = hintFont->CalcTextSizeA(hintFont->FontSize, FLT_MAX, wrap, text.hint.data(), text.hint.data() + text.hint.size());
     const float gap = text.hint.empty() ? 0.0f : 8.0f;
     float y = pos.y + (size.y - labelSize.y - gap - hintSize.y) * 0.5f;
-    dl->AddText(labelFont, labelFont->FontSize, ImVec2(pos.x + left + (size.x - left - labelSize.x) * 0.5f, y), ink,
-                text.label.data(), text.label.data() + text.label.size(), wrap);
+    const ImVec2 labelAt(pos.x + left + (size.x - left - labelSize.x) * 0.5f, y);
+    dl->AddText(labelFont, labelFont->FontSize, labelAt, ink, text.label.data(), text.label.data() + text.label.size(), wrap);
+    const ItemProbe::Rect button{pos, max};
+    if (ItemProbe::installed())
+        ItemProbe::recordTextBox(text.label, {labelAt, ImVec2(labelAt.x + labelSize.x, labelAt.y + labelSize.y)}, button,
+                                 ItemProbe::hasWordWiderThan(labelFont, labelFont->FontSize, text.label, wrap));
     if (!text.hint.empty()) {
         y += labelSize.y + gap;
-        dl->AddText(hintFont, hintFont->FontSize, ImVec2(pos.x + (size.x - hintSize.x) * 0.5f, y), ink, text.hint.data(),
-                    text.hint.data() + text.hint.size(), wrap);
+        const ImVec2 hintAt(pos.x + (size.x - hintSize.x) * 0.5f, y);
+        dl->AddText(hintFont, hintFont->FontSize, hintAt, ink, text.hint.data(), text.hint.data() + text.hint.size(), wrap);
+        if (ItemProbe::installed())
+            ItemProbe::recordTextBox(text.hint, {hintAt, ImVec2(hintAt.x + hintSize.x, hintAt.y + hintSize.y)}, button,
+                                     ItemProbe::hasWordWiderThan(hintFont, hintFont->FontSize, text.hint, wrap));
     }
     return released;
 }
@@ -89,13 +108,28 @@ void colourBox(const Theme& theme, ImU32 fill, ImU32 ink, const std::function<vo
     ImGui::Dummy(ImVec2(p1.x - p0.x, p1.y - p0.y));
 }
 
+namespace {
+
+// A line of running text for the layout check: where it went, the screen it must stay on, and
+// whether its wrapping had to break a word.
+void recordRunningText(std::string_view text, float room) {
+    if (!ItemProbe::installed()) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ItemProbe::recordTextBox(text, {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}, {ImVec2(0, 0), display},
+                             ItemProbe::hasWordWiderThan(ImGui::GetFont(), ImGui::GetFontSize(), text, room));
+}
+
+}  // namespace
+
 void wrappedText(std::string_view text, ImU32 color) {
     if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
+    const float room = ImGui::GetContentRegionAvail().x;
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(text.data(), text.data() + text.size());
     ImGui::PopTextWrapPos();
     if (color) ImGui::PopStyleColor();
     ItemProbe::recordText(text);
+    recordRunningText(text, room);
 }
 
 void centredText(std::string_view text, ImFont* font, ImU32 color) {
@@ -108,6 +142,7 @@ void centredText(std::string_view text, ImFont* font, ImU32 color) {
     ImGui::TextUnformatted(text.data(), text.data() + text.size());
     ImGui::PopTextWrapPos();
     if (color) ImGui::PopStyleColor();
+    recordRunningText(text, avail);
     ImGui::PopFont();
     ItemProbe::recordText(text);
 }

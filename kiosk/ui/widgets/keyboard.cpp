@@ -147,15 +147,32 @@ bool Keyboard::drawKey(const KeySpec& key, ImVec2 size, std::string_view caption
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(min, max, fill, 10.0f);
     ImFont* font = ImGui::GetFont();
-    const float big = ImGui::GetFontSize() * (subCaption.empty() ? 1.0f : 1.2f);
-    const float small = ImGui::GetFontSize() * 0.7f;
+    float big = ImGui::GetFontSize() * (subCaption.empty() ? 1.0f : 1.2f);
+    float small = ImGui::GetFontSize() * 0.7f;
+    // A label never spills out of its key: a word too wide for the key ("Xuống dòng" on a
+    // narrow key at the largest size) is drawn smaller until it fits.
+    {
+        const float roomX = size.x - 8.0f;
+        const float roomY = size.y - 4.0f;
+        const float w = font->CalcTextSizeA(big, FLT_MAX, 0.0f, caption.data(), caption.data() + caption.size()).x;
+        const float hNeed = big + (subCaption.empty() ? 0.0f : small);
+        const float fit = std::min({1.0f, w > 0.0f ? roomX / w : 1.0f, roomY / hNeed});
+        if (!subCaption.empty()) {
+            const float sw = font->CalcTextSizeA(small, FLT_MAX, 0.0f, subCaption.data(), subCaption.data() + subCaption.size()).x;
+            small *= std::min(fit, sw > 0.0f ? roomX / sw : 1.0f);
+        }
+        big *= fit;
+        if (subCaption.empty()) small *= fit;
+    }
     const ImU32 textColor = ImGui::GetColorU32(enabled ? ImGuiCol_Text : ImGuiCol_TextDisabled);
     const char* c0 = caption.data();
     const char* c1 = c0 + caption.size();
     const ImVec2 capSize = font->CalcTextSizeA(big, size.x, 0.0f, c0, c1);
     const float subHeight = subCaption.empty() ? 0.0f : small;
     const float y = min.y + (size.y - capSize.y - subHeight) * 0.5f;
-    dl->AddText(font, big, ImVec2(min.x + (size.x - capSize.x) * 0.5f, y), textColor, c0, c1);
+    const ImVec2 capAt(min.x + (size.x - capSize.x) * 0.5f, y);
+    dl->AddText(font, big, capAt, textColor, c0, c1);
+    ItemProbe::recordTextBox(caption, {capAt, ImVec2(capAt.x + capSize.x, capAt.y + capSize.y)}, {min, max}, false);
     if (!subCaption.empty()) {
         const char* s0 = subCaption.data();
         const char* s1 = s0 + subCaption.size();
