@@ -1,6 +1,6 @@
 // kiosk-backend — the city backend. Commands (all take --data-dir and --database):
 //   serve, migrate, copy, import, public-key, issue-token, update, audit, kiosks, config,
-//   train-dictionary, user.
+//   train-dictionary, user, ratings.
 // See docs/SYNC.md and the README ("The city backend").
 #include <CLI/CLI.hpp>
 
@@ -497,6 +497,39 @@ void registerUser(CLI::App& app, Where& where) {
     });
 }
 
+// Issue #14: the residents' ratings, all cases or one (with its status timeline).
+void registerRatings(CLI::App& app, Where& where) {
+    auto* cmd = app.add_subcommand("ratings", "Residents' ratings: counts over all cases, or one case's rating");
+    auto code = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("CODE", *code, "Only this case");
+    cmd->add_flag("--json", *json, "Machine-readable output");
+    cmd->callback([&where, code, json] {
+        auto storage = openWhere(where);
+        nlohmann::json out = nlohmann::json::object();
+        if (!code->empty()) {
+            auto parsed = ksync::record::parseTrackingCode(*code);
+            if (!parsed) throw Fail{kExitFailed, "not a valid tracking code"};
+            auto r = storage->caseRating(parsed->text());
+            if (!r) throw Fail{kExitStorage, r.error().detail};
+            out["tracking_code"] = parsed->text();
+            out["rating"] = *r ? nlohmann::json((*r)->rating) : nlohmann::json(nullptr);
+            out["reopen"] = *r && (*r)->reopen;
+            out["rated_at"] = *r ? (*r)->ratedAt : "";
+            if (!*json)
+                std::cout << parsed->text() << " " << (*r ? (*r)->rating + ((*r)->reopen ? " reopen" : "") : "-") << "\n";
+        } else {
+            auto counts = storage->ratingCounts();
+            if (!counts) throw Fail{kExitStorage, counts.error().detail};
+            for (const auto& [k, n] : *counts) {
+                out[k] = n;
+                if (!*json) std::cout << k << " " << n << "\n";
+            }
+        }
+        if (*json) std::cout << out.dump() << "\n";
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -516,6 +549,7 @@ int main(int argc, char** argv) {
     registerIssueToken(app, where);
     registerUpdate(app, where);
     registerAudit(app, where);
+    registerRatings(app, where);
     registerKiosks(app, where);
     registerConfig(app, where);
     registerTrain(app);

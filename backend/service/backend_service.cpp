@@ -16,6 +16,7 @@
 #include "record/tracking_code.hpp"
 #include "proto/backend_config.hpp"
 #include "proto/messages.hpp"
+#include "service/case_additions.hpp"
 #include "text/assets.hpp"
 
 namespace ksync::backend {
@@ -254,6 +255,7 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
     items.reserve(batch.items.size());
     proto::RecordsUploadReply reply;
     reply.kioskId = kioskId;
+    std::map<std::string, std::string> batchCases;  // code -> proof verifier, cases of this batch
     auto reject = [&](const proto::UploadItem& item, const std::string& reason, bool retry) {
         reply.exceptions.push_back({item.sequence, item.id, proto::ItemResult::Rejected, reason, retry});
         ++reply.counts.rejected;
@@ -286,6 +288,16 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
         }
         IngestItem in;
         in.header = std::move(w.header);
+        // Issue #14: a supplement or rating must prove it holds its case's receipt; refused ones
+        // are not stored (the kiosk quarantines them for staff).
+        auto refusal = prepareAddition(m_storage, *opened, in, batchCases, nowMs);
+        if (!refusal) return std::unexpected(refusal.error());
+        if (*refusal) {
+            reject(item, (*refusal)->reason, (*refusal)->retry);
+            continue;
+        }
+        if (opened->kind == record::RecordKind::Case && !opened->proofVerifier.empty())
+            batchCases[in.header.trackingCode] = opened->proofVerifier;
         in.payloadFormat = std::move(w.payloadFormat);
         in.intact = record::headerHash(in.header) == in.header.hash &&
                     record::sha256Hex(*content) == in.header.contentDigest &&

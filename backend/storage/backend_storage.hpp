@@ -29,12 +29,40 @@ struct StorageError {
 template <class T>
 using Result = std::expected<T, StorageError>;
 
+struct StatusEvent {
+    std::int64_t eventId = 0;  // this database's order (the kiosks' pull cursor)
+    std::string uid;           // globally unique (random hex); kept by `copy`, so copies are idempotent
+    std::string kioskId;       // the kiosk that made the record (filled in by the storage)
+    std::string trackingCode;
+    std::string status;
+    std::string note;
+    std::string agency;
+    std::string officer;
+    std::string expectedDate;  // YYYY-MM-DD or empty
+    std::string updatedAt;     // RFC 3339 UTC
+};
+
+// A resident's rating of a case's answer (issue #14): one row per case, the latest by the
+// kiosk's time replacing earlier ones. The comment and reopen reason stay in the rating record's
+// content; this row is what is counted.
+struct CaseRating {
+    std::string trackingCode;  // the case
+    std::string rating;        // record::kRating*
+    bool reopen = false;
+    std::string ratedAt;       // the rating record's created_at (kiosk clock)
+    std::string recordId;      // the rating record
+};
+
 // One record to store. The HTTP layer has decoded the payload and checked the hashes.
 struct IngestItem {
     record::Header header;
     std::string payloadFormat;  // as received
     std::string content;        // canonical content bytes (decoded payload)
     bool intact = true;         // false: the hash or content digest does not match (kept, flagged by audit)
+    // Written in the same transaction, only when this item is newly created (issue #14): a
+    // supplement's status event on its case, a rating's row (replacing an older one).
+    std::optional<StatusEvent> caseEvent = std::nullopt;
+    std::optional<CaseRating> caseRating = std::nullopt;
 };
 
 struct IngestResult {
@@ -50,18 +78,6 @@ struct StoredRecord {
     bool intact = true;
 };
 
-struct StatusEvent {
-    std::int64_t eventId = 0;  // this database's order (the kiosks' pull cursor)
-    std::string uid;           // globally unique (random hex); kept by `copy`, so copies are idempotent
-    std::string kioskId;       // the kiosk that made the record (filled in by the storage)
-    std::string trackingCode;
-    std::string status;
-    std::string note;
-    std::string agency;
-    std::string officer;
-    std::string expectedDate;  // YYYY-MM-DD or empty
-    std::string updatedAt;     // RFC 3339 UTC
-};
 
 // What the public page and Open311 may show: no content, no contact.
 struct PublicRecord {
@@ -254,8 +270,18 @@ public:
     // Events of this kiosk's records after `cursor` (an event id), oldest first.
     virtual Result<std::vector<StatusEvent>> statusSince(const std::string& kioskId, std::int64_t cursor,
                                                          std::size_t limit) = 0;
+    // Supplements and ratings (category "supplement" / "rating") are not cases: publicRecord and
+    // publicRecords never return them.
     virtual Result<std::optional<PublicRecord>> publicRecord(const std::string& trackingCode) = 0;
     virtual Result<std::vector<PublicRecord>> publicRecords(const RequestFilter& f) = 0;
+
+    // --- issue #14: cases, supplements, ratings -------------------------------------------
+    // The case (not a supplement or rating) with this canonical code, content included.
+    virtual Result<std::optional<StoredRecord>> caseRecordByCode(const std::string& trackingCode) = 0;
+    virtual Result<std::optional<CaseRating>> caseRating(const std::string& trackingCode) = 0;
+    // How many cases have each rating now (key record::kRating*), and how many ask to reopen
+    // (key "reopen").
+    virtual Result<std::vector<std::pair<std::string, std::int64_t>>> ratingCounts() = 0;
 
     // --- config -----------------------------------------------------------------------------
     virtual Result<std::optional<ConfigDocument>> config() = 0;

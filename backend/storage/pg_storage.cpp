@@ -191,7 +191,19 @@ CREATE TABLE reply_templates (
 CREATE INDEX reply_templates_category ON reply_templates (category, title);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// 6 (issue #14): the residents' ratings, one row per case (the latest by the kiosk's clock),
+// as in SQLite's migration 6.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE case_ratings (
+  tracking_code text PRIMARY KEY,
+  rating        text NOT NULL,
+  reopen        integer NOT NULL,
+  rated_at      text NOT NULL,
+  record_id     text NOT NULL
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -802,6 +814,27 @@ void insertConflict(Conn& c, const ConflictRow& k) {
 
 }  // namespace
 
+namespace {
+
+// A status event for the case with this code, inside the caller's transaction, which holds the
+// event lock; false when there is no such case.
+bool insertEvent(Conn& c, const StatusEvent& e) {
+    auto f = c.exec("SELECT kiosk_id FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+                    Params{}.text(e.trackingCode));
+    if (!f.rows()) return false;
+    const std::string kiosk = f.text(0, 0);
+    c.exec("INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, updated_at, "
+           "event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+           Params{}.text(e.trackingCode).text(kiosk).text(e.status).text(e.note).text(e.agency).text(e.officer)
+               .text(e.expectedDate).text(e.updatedAt).text(e.uid.empty() ? record::newSaltHex() : e.uid));
+    c.exec("UPDATE records SET status = $1, status_updated = $2, agency = CASE WHEN $4 <> '' THEN $4 ELSE agency END, "
+           "deadline = CASE WHEN $5 <> '' THEN $5 ELSE deadline END WHERE tracking_code = $3",
+           Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode).text(e.agency).text(e.expectedDate));
+    return true;
+}
+
+}  // namespace
+
 Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> items, std::int64_t nowMs) {
     return m_impl->run([&](Conn& c) {
         const std::string at = utcOf(nowMs);
@@ -814,6 +847,23 @@ Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> 
             return std::tuple<const record::Header&, const std::string&, const std::string&, bool, const std::string&>(
                 it.header, it.payloadFormat, it.content, it.intact, at);
         });
+        // Issue #14: what a new supplement or rating changes on its case, in this transaction.
+        bool locked = false;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (!created[i]) continue;
+            if (const auto& e = items[i].caseEvent) {
+                if (!locked) c.exec("SELECT pg_advisory_xact_lock($1)", Params{}.int64(kEventLock));
+                locked = true;
+                insertEvent(c, *e);
+            }
+            if (const auto& r = items[i].caseRating)
+                c.exec("INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, record_id) "
+                       "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (tracking_code) DO UPDATE SET rating = excluded.rating, "
+                       "reopen = excluded.reopen, rated_at = excluded.rated_at, record_id = excluded.record_id "
+                       "WHERE (excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, case_ratings.record_id)",
+                       Params{}.text(r->trackingCode).text(r->rating).int64(r->reopen ? 1 : 0).text(r->ratedAt)
+                           .text(r->recordId));
+        }
         std::vector<std::string> others;
         for (std::size_t i = 0; i < items.size(); ++i)
             if (!created[i]) others.push_back(items[i].header.id);
@@ -886,19 +936,39 @@ Result<bool> PgStorage::addStatus(const StatusEvent& e) {
         // event N-1 that committed after its pull. Status updates are officers' actions (few per
         // second), so one lock for all of them costs nothing.
         c.exec("SELECT pg_advisory_xact_lock($1)", Params{}.int64(kEventLock));
-        auto f = c.exec("SELECT kiosk_id FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
-                        Params{}.text(e.trackingCode));
-        if (!f.rows()) return false;
-        const std::string kiosk = f.text(0, 0);
-        c.exec("INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, updated_at, "
-               "event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-               Params{}.text(e.trackingCode).text(kiosk).text(e.status).text(e.note).text(e.agency).text(e.officer)
-                   .text(e.expectedDate).text(e.updatedAt).text(e.uid.empty() ? record::newSaltHex() : e.uid));
-        c.exec("UPDATE records SET status = $1, status_updated = $2, agency = CASE WHEN $4 <> '' THEN $4 ELSE agency END, "
-               "deadline = CASE WHEN $5 <> '' THEN $5 ELSE deadline END WHERE tracking_code = $3",
-               Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode).text(e.agency).text(e.expectedDate));
+        if (!insertEvent(c, e)) return false;
         tx.commit();
         return true;
+    });
+}
+
+Result<std::optional<StoredRecord>> PgStorage::caseRecordByCode(const std::string& trackingCode) {
+    return m_impl->run([&](Conn& c) -> std::optional<StoredRecord> {
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) +
+                            " FROM records WHERE tracking_code = $1 AND category NOT IN ('supplement', 'rating') "
+                            "ORDER BY rid LIMIT 1",
+                        Params{}.text(trackingCode));
+        if (!r.rows()) return std::nullopt;
+        return readRecord(r, 0);
+    });
+}
+
+Result<std::optional<CaseRating>> PgStorage::caseRating(const std::string& trackingCode) {
+    return m_impl->run([&](Conn& c) -> std::optional<CaseRating> {
+        auto r = c.exec("SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE tracking_code = $1",
+                        Params{}.text(trackingCode));
+        if (!r.rows()) return std::nullopt;
+        return CaseRating{r.text(0, 0), r.text(0, 1), r.int64(0, 2) != 0, r.text(0, 3), r.text(0, 4)};
+    });
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> PgStorage::ratingCounts() {
+    return m_impl->run([](Conn& c) {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        auto r = c.exec("SELECT rating, count(*) FROM case_ratings GROUP BY rating ORDER BY rating");
+        for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.int64(i, 1));
+        out.emplace_back("reopen", c.exec("SELECT count(*) FROM case_ratings WHERE reopen = 1").int64(0, 0));
+        return out;
     });
 }
 
@@ -948,7 +1018,7 @@ void attachEvents(Conn& c, std::vector<PublicRecord>& records) {
 
 Result<std::optional<PublicRecord>> PgStorage::publicRecord(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<PublicRecord> {
-        auto r = c.exec("SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+        auto r = c.exec("SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = $1 AND category NOT IN ('supplement', 'rating') ORDER BY rid LIMIT 1",
                         Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
         std::vector<PublicRecord> one{readPublic(r, 0)};
@@ -960,7 +1030,8 @@ Result<std::optional<PublicRecord>> PgStorage::publicRecord(const std::string& t
 Result<std::vector<PublicRecord>> PgStorage::publicRecords(const RequestFilter& f) {
     return m_impl->run([&](Conn& c) {
         // Values are always parameters; only fixed SQL fragments are chosen here.
-        std::string sql = "SELECT " + std::string(kPublicColumns) + " FROM records WHERE true";
+        std::string sql = "SELECT " + std::string(kPublicColumns) +
+                          " FROM records WHERE category NOT IN ('supplement', 'rating')";
         Params p;
         int n = 0;
         auto param = [&](const std::string& v) {

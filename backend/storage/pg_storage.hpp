@@ -50,6 +50,9 @@ public:
                                                  std::size_t limit) override;
     Result<std::optional<PublicRecord>> publicRecord(const std::string& trackingCode) override;
     Result<std::vector<PublicRecord>> publicRecords(const RequestFilter& f) override;
+    Result<std::optional<StoredRecord>> caseRecordByCode(const std::string& trackingCode) override;
+    Result<std::optional<CaseRating>> caseRating(const std::string& trackingCode) override;
+    Result<std::vector<std::pair<std::string, std::int64_t>>> ratingCounts() override;
     Result<std::optional<ConfigDocument>> config() override;
     Result<void> setConfig(const ConfigDocument& c) override;
     Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) override;

@@ -191,7 +191,20 @@ CREATE TABLE reply_templates (
 CREATE INDEX reply_templates_category ON reply_templates (category, title);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// 6 (issue #14): the residents' ratings, one row per case (the latest by the kiosk's clock).
+// Supplements and ratings are records too (category 'supplement' / 'rating'); their link to
+// the case is in their content.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE case_ratings (
+  tracking_code TEXT PRIMARY KEY,
+  rating        TEXT NOT NULL,
+  reopen        INTEGER NOT NULL,
+  rated_at      TEXT NOT NULL,
+  record_id     TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -483,6 +496,39 @@ Result<bool> SqliteStorage::useNonce(const std::string& kioskId, const std::stri
     });
 }
 
+namespace {
+
+// A status event for the case with this code, inside the caller's transaction; false when
+// there is no such case.
+bool insertEvent(Db& db, const StatusEvent& e) {
+    Stmt find(db, "SELECT kiosk_id FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+    find.bind(1, e.trackingCode);
+    if (!find.step()) return false;
+    const std::string kiosk = find.text(0);
+    Stmt ins(db,
+             "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
+             "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, e.trackingCode).bind(2, kiosk).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
+    ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt);
+    ins.bind(9, e.uid.empty() ? record::newSaltHex() : e.uid).run();
+    Stmt upd(db,
+             "UPDATE records SET status = ?1, status_updated = ?2, agency = CASE WHEN ?4 <> '' THEN ?4 ELSE agency END, "
+             "deadline = CASE WHEN ?5 <> '' THEN ?5 ELSE deadline END WHERE tracking_code = ?3");
+    upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).bind(4, e.agency).bind(5, e.expectedDate).run();
+    return true;
+}
+
+void upsertRating(Db& db, const CaseRating& r) {
+    Stmt s(db,
+           "INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, record_id) VALUES (?,?,?,?,?) "
+           "ON CONFLICT(tracking_code) DO UPDATE SET rating = excluded.rating, reopen = excluded.reopen, "
+           "rated_at = excluded.rated_at, record_id = excluded.record_id "
+           "WHERE (excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, case_ratings.record_id)");
+    s.bind(1, r.trackingCode).bind(2, r.rating).bind(3, std::int64_t{r.reopen}).bind(4, r.ratedAt).bind(5, r.recordId).run();
+}
+
+}  // namespace
+
 Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestItem> items, std::int64_t nowMs) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
@@ -506,6 +552,8 @@ Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestIt
             ins.reset();
             if (db.changes() == 1) {
                 out.push_back({proto::ItemResult::Created, {}});
+                if (it.caseEvent) insertEvent(db, *it.caseEvent);
+                if (it.caseRating) upsertRating(db, *it.caseRating);
                 continue;
             }
             existing.bind(1, h.id);
@@ -582,22 +630,44 @@ Result<bool> SqliteStorage::addStatus(const StatusEvent& e) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Transaction tx(l.db());
-        Stmt find(l.db(), "SELECT kiosk_id FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
-        find.bind(1, e.trackingCode);
-        if (!find.step()) return false;
-        const std::string kiosk = find.text(0);
-        Stmt ins(l.db(),
-                 "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
-                 "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?)");
-        ins.bind(1, e.trackingCode).bind(2, kiosk).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
-        ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt);
-        ins.bind(9, e.uid.empty() ? record::newSaltHex() : e.uid).run();
-        Stmt upd(l.db(),
-                 "UPDATE records SET status = ?1, status_updated = ?2, agency = CASE WHEN ?4 <> '' THEN ?4 ELSE agency END, "
-                 "deadline = CASE WHEN ?5 <> '' THEN ?5 ELSE deadline END WHERE tracking_code = ?3");
-        upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).bind(4, e.agency).bind(5, e.expectedDate).run();
+        if (!insertEvent(l.db(), e)) return false;
         tx.commit();
         return true;
+    });
+}
+
+Result<std::optional<StoredRecord>> SqliteStorage::caseRecordByCode(const std::string& trackingCode) {
+    return guarded([&]() -> std::optional<StoredRecord> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
+                           " FROM records WHERE tracking_code = ? AND category NOT IN ('supplement', 'rating') "
+                           "ORDER BY rid LIMIT 1");
+        s.bind(1, trackingCode);
+        if (!s.step()) return std::nullopt;
+        return readRecord(s);
+    });
+}
+
+Result<std::optional<CaseRating>> SqliteStorage::caseRating(const std::string& trackingCode) {
+    return guarded([&]() -> std::optional<CaseRating> {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE tracking_code = ?");
+        s.bind(1, trackingCode);
+        if (!s.step()) return std::nullopt;
+        return CaseRating{s.text(0), s.text(1), s.int64(2) != 0, s.text(3), s.text(4)};
+    });
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteStorage::ratingCounts() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        Stmt s(l.db(), "SELECT rating, COUNT(*) FROM case_ratings GROUP BY rating ORDER BY rating");
+        while (s.step()) out.emplace_back(s.text(0), s.int64(1));
+        Stmt r(l.db(), "SELECT COUNT(*) FROM case_ratings WHERE reopen = 1");
+        r.step();
+        out.emplace_back("reopen", r.int64(0));
+        return out;
     });
 }
 
@@ -637,7 +707,7 @@ constexpr std::string_view kPublicColumns = "tracking_code, kiosk_id, type, cate
 Result<std::optional<PublicRecord>> SqliteStorage::publicRecord(const std::string& trackingCode) {
     return guarded([&]() -> std::optional<PublicRecord> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        Stmt s(l.db(), "SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = ? AND category NOT IN ('supplement', 'rating') ORDER BY rid LIMIT 1");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
         return readPublic(l.db(), s);
@@ -647,7 +717,8 @@ Result<std::optional<PublicRecord>> SqliteStorage::publicRecord(const std::strin
 Result<std::vector<PublicRecord>> SqliteStorage::publicRecords(const RequestFilter& f) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        std::string sql = "SELECT " + std::string(kPublicColumns) + " FROM records WHERE 1=1";
+        std::string sql = "SELECT " + std::string(kPublicColumns) +
+                          " FROM records WHERE category NOT IN ('supplement', 'rating')";
         if (!f.serviceCode.empty()) sql += " AND category = ?1";
         if (f.status == "closed") sql += " AND status IN ('answered','closed','rejected','duplicate')";
         if (f.status == "open") sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";

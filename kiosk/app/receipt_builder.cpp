@@ -6,6 +6,7 @@
 #include "clock/clock.hpp"
 #include "core/tracking_story.hpp"
 #include "print/local_date.hpp"
+#include "record/receipt_proof.hpp"
 
 namespace kiosk::app {
 
@@ -47,7 +48,10 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync:
     in.centreName = s.centre;
     in.typeCode = std::string(ksync::record::typeCode(r.header.type));
     in.trackingCode = r.header.trackingCode;
-    in.trackingUrl = trackingUrl(c, r.header.trackingCode);
+    // The one place the QR payload is made (record/receipt_proof.hpp): the URL, and the secret
+    // after '#' when the record was just made (a reprint no longer knows it).
+    in.trackingUrl = ksync::record::receiptQrPayload(trackingUrl(c, r.header.trackingCode), r.receiptSecret);
+    if (!r.receiptSecret.empty()) in.secretText = ksync::record::formatSecret(r.receiptSecret);
     in.shortUrl = shortUrl(c);
     in.createdAt = localDateTime(platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now()));
     const auto* cat = c.findCategory(r.header.category);
@@ -91,6 +95,7 @@ core::ReceiptInfo receiptInfoFor(const print::Receipt& receipt) {
     core::ReceiptInfo info;
     info.trackingCode = receipt.trackingCode;
     info.trackingUrl = receipt.trackingUrl;
+    info.secretText = receipt.secretText;
     info.type = receipt.typeCode;
     info.createdAtLocal = print::formatDateTimeVi(receipt.createdAt);
     info.categoryName = receipt.category;

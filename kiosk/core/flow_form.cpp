@@ -20,7 +20,14 @@ Screen screenOf(record::Field f) {
         case Field::ContactAddress:
         case Field::Consent: return Screen::Contact;
         case Field::Channel:
-        case Field::Language: return Screen::Review;
+        case Field::Language:
+        // Supplements and ratings (issue #14) have their own screens; the submission's form
+        // never reports these fields.
+        case Field::ParentCode:
+        case Field::Secret:
+        case Field::Rating:
+        case Field::Comment:
+        case Field::ReopenReason: return Screen::Review;
     }
     return Screen::Review;
 }

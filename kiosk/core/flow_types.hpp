@@ -66,13 +66,14 @@ struct FieldMessage {
 // What the receipt screen shows; filled by the app shell once the record is stored.
 struct ReceiptInfo {
     std::string trackingCode;
-    std::string trackingUrl;
+    std::string trackingUrl;  // the QR payload: URL, and "#SECRET" on a new receipt
     std::string type;  // "PAKN" / "SKGP"
     std::string createdAtLocal;
     std::string categoryName;
     std::string expectedReplyDate;  // dd/mm/yyyy
     std::string maskedContact;      // empty when anonymous
     std::int64_t sequence = 0;      // the record's sequence in the kiosk's store (sent or not: the sync snapshot says)
+    std::string secretText = {};    // "K3M7-X9QA-RT5PW" on a new receipt (issue #14), else ""
 };
 
 enum class PrintState { Idle, Printing, Printed, Failed };

@@ -5,6 +5,7 @@
 
 #include "clock/clock.hpp"
 #include "ctl/context.hpp"
+#include "record/receipt_proof.hpp"
 #include "record/validation.hpp"
 
 namespace kiosk::ctl {
@@ -93,9 +94,15 @@ void registerSubmit(CLI::App& app, Context& ctx) {
                            {"id", rec->header.id},
                            {"sequence", rec->header.sequence},
                            {"hash", rec->header.hash},
-                           {"title", rec->content.title}});
+                           {"title", rec->content.title},
+                           {"secret", record::formatSecret(rec->receiptSecret)}});
         } else {
-            std::cout << rec->header.trackingCode << "\n";
+            // The code on the first line (scripts read it); the receipt's secret, which the
+            // resident needs to add information or rate the answer, on the second. It is shown
+            // once: nothing keeps it.
+            std::cout << rec->header.trackingCode << "\n"
+                      << ctx.strings.format("ctl.submit_secret", {{"secret", record::formatSecret(rec->receiptSecret)}})
+                      << "\n";
         }
     });
 }

@@ -61,6 +61,7 @@ void registerAnswer(CLI::App& app, Context& ctx);   // print-answer
 void registerStaff(CLI::App& app, Context& ctx);    // set-pin
 void registerIme(CLI::App& app, Context& ctx);      // ime
 void registerBundle(CLI::App& app, Context& ctx);   // export, import (USB bundles)
+void registerResident(CLI::App& app, Context& ctx); // supplement, rate (issue #14)
 
 // The Argon2id hash of a staff PIN; throws Failure for a PIN that is not 4-8 digits.
 std::string hashStaffPin(const Context& ctx, const std::string& pin);

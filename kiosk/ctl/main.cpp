@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     registerStaff(app, ctx);
     registerIme(app, ctx);
     registerBundle(app, ctx);
+    registerResident(app, ctx);
 
     try {
         app.parse(argc, argv);

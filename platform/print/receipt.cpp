@@ -11,6 +11,7 @@ Receipt makeReceipt(const ReceiptInput& in) {
     r.typeCode = in.typeCode;
     r.trackingCode = in.trackingCode;
     r.trackingUrl = in.trackingUrl;
+    r.secretText = in.secretText;
     r.shortUrl = toNfc(in.shortUrl);
     r.createdAt = in.createdAt;
     r.category = toNfc(in.category);

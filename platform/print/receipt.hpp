@@ -16,6 +16,8 @@ struct ReceiptInput {
     std::string typeCode;      // "PAKN" or "SKGP"
     std::string trackingCode;  // "PAKN-7K3M-000123-X"
     std::string trackingUrl;   // "HTTPS://TRA.CUU.GOV.VN/T/PAKN-7K3M-000123-X" (goes in the QR)
+                               // with "#SECRET" after it on new receipts (sync receipt_proof.hpp)
+    std::string secretText;    // "K3M7-X9QA-RT5PW": the receipt secret as printed; "" for none
     std::string shortUrl;      // "tra.cuu.gov.vn" (printed as text)
     LocalDateTime createdAt;   // local time of the kiosk
     std::string category;      // display name, "Môi trường, vệ sinh"
@@ -37,6 +39,7 @@ struct Receipt {
     std::string typeCode;
     std::string trackingCode;
     std::string trackingUrl;
+    std::string secretText;
     std::string shortUrl;
     LocalDateTime createdAt;
     std::string category;

@@ -134,6 +134,12 @@ std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r, con
     l.space(14);
     l.centred(m_regular, l.px(22), s.get("receipt.code_label"));
     l.fitted(54, r.trackingCode);
+    if (!r.secretText.empty()) {
+        // The proof of holding this receipt (issue #14): typed to add information or rate.
+        l.centred(m_regular, l.px(22), s.get("receipt.secret_label"));
+        l.centred(m_bold, l.px(32), r.secretText);
+        l.centred(m_regular, l.px(19), s.get("receipt.secret_note"));
+    }
     l.space(12);
     l.rule(true);
     l.space(12);

@@ -275,6 +275,12 @@ std::optional<SyncError> SyncClient::Impl::health() {
     if (!reply) return SyncError{SyncErrorKind::BadResponse, "health reply: " + reply.error(), {}};
     clockOffsetMs = reply->timeMs - wallMs();
     backendTakesZstd = reply->acceptsEncoding(proto::kBodyEncodingZstd);
+    // Version negotiation: this kiosk's records need protocol 2 (docs/PROTOCOL.md "Versions").
+    if (reply->protocol < proto::kMinBackendProtocol)
+        return SyncError{SyncErrorKind::BackendTooOld,
+                         "backend protocol " + std::to_string(reply->protocol) + ", kiosk needs " +
+                             std::to_string(proto::kMinBackendProtocol),
+                         {}};
     return std::nullopt;
 }
 

@@ -14,7 +14,7 @@ struct KindInfo {
 
 // The codes are stable: they are stored in kiosk databases and sent in heartbeats. Add, never
 // rename. The first part of each matches errorClass() and linkDown() (test_error_class.cpp).
-constexpr std::array<KindInfo, 20> kKinds{{
+constexpr std::array<KindInfo, 21> kKinds{{
     {SyncErrorKind::Offline, "network.offline", "sync.error.offline"},
     {SyncErrorKind::Timeout, "network.timeout", "sync.error.timeout"},
     {SyncErrorKind::Interrupted, "network.interrupted", "sync.error.interrupted"},
@@ -35,6 +35,7 @@ constexpr std::array<KindInfo, 20> kKinds{{
     {SyncErrorKind::PlainHttp, "kiosk.plain_http", "sync.error.plain_http"},
     {SyncErrorKind::BadConfig, "kiosk.bad_config", "sync.error.bad_config"},
     {SyncErrorKind::Storage, "kiosk.storage", "sync.error.storage"},
+    {SyncErrorKind::BackendTooOld, "backend.protocol_too_old", "sync.error.protocol_too_old"},
 }};
 
 struct RecordCodeInfo {

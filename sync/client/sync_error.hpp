@@ -34,6 +34,7 @@ enum class SyncErrorKind {
     KeyMismatch,    // the server's key is not the one pinned at `kioskctl init --backend-key`
     BadConfig,      // kiosk.toml: bad backend URL and the like
     Storage,        // the local database failed
+    BackendTooOld,  // the backend speaks an older protocol than this kiosk's records need
 };
 
 // The one classification of a sync error, made here from its kind, for whoever decides what to

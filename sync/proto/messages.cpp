@@ -150,6 +150,8 @@ std::expected<HealthReply, std::string> HealthReply::fromJson(const json& j) {
     HealthReply m;
     Reader r(j);
     r.protocol();
+    m.protocol = 1;
+    if (auto p = j.find("protocol"); p != j.end() && p->is_number_integer()) m.protocol = p->get<int>();
     r.text("service", m.service);
     r.integer("time_ms", m.timeMs);
     r.text("time", m.time);

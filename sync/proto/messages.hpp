@@ -68,6 +68,7 @@ struct HealthReply {
     std::string time;  // RFC 3339 UTC, the same instant as timeMs
     std::string backendPublicKey;  // base64 Ed25519
     std::vector<std::string> acceptEncoding;  // request body encodings, e.g. "zstd"
+    int protocol = kProtocolVersion;  // on read: the reply's "protocol" (1 when absent, as v1 sent it always)
 
     bool acceptsEncoding(std::string_view encoding) const;
     nlohmann::json toJson() const;

@@ -12,7 +12,13 @@
 
 namespace ksync::proto {
 
-inline constexpr int kProtocolVersion = 1;
+// Protocol versions (docs/PROTOCOL.md, "Versions"). 2 (issue #14): record content may carry
+// the fields of supplements, ratings and receipt proofs (record.hpp); every reply says 2. A
+// backend on 2 takes everything a kiosk on 1 sends. A kiosk on 2 uploads only to a backend whose
+// health reply says 2 or more (an older backend would refuse its content), and otherwise fails
+// the pass with backend.protocol_too_old, keeping every record queued.
+inline constexpr int kProtocolVersion = 2;
+inline constexpr int kMinBackendProtocol = 2;
 
 // Paths.
 inline constexpr std::string_view kPathHealth = "/api/v1/health";

@@ -30,6 +30,15 @@ enum ContentTag : unsigned char {
     kConsentVersion = 11,
     kHasLocation = 12,
     kHasContact = 13,
+    // Issue #14: written only when set (kind other than case, a non-empty string, reopen).
+    kKind = 14,
+    kParentCode = 15,
+    kProof = 16,
+    kProofVerifier = 17,
+    kRating = 18,
+    kReopen = 19,
+    kReopenReason = 20,
+    kLastContentTag = kReopenReason,
 };
 
 enum HeaderTag : unsigned char {
@@ -63,6 +72,25 @@ std::string_view flag(bool b) { return b ? "1" : "0"; }
 
 }  // namespace
 
+std::string_view kindCode(RecordKind k) {
+    switch (k) {
+        case RecordKind::Case: return "case";
+        case RecordKind::Supplement: return "supplement";
+        case RecordKind::Rating: return "rating";
+    }
+    return "case";
+}
+
+std::optional<RecordKind> parseKind(std::string_view s) {
+    for (auto k : {RecordKind::Case, RecordKind::Supplement, RecordKind::Rating})
+        if (kindCode(k) == s) return k;
+    return std::nullopt;
+}
+
+bool isRatingCode(std::string_view s) {
+    return s == kRatingSatisfied || s == kRatingAcceptable || s == kRatingUnsatisfied;
+}
+
 std::string_view channelCode(Channel c) { return c == Channel::Kiosk ? "kiosk" : "staff_entry"; }
 
 std::optional<Channel> parseChannel(std::string_view s) {
@@ -91,6 +119,13 @@ std::string encodeContent(const Content& c) {
     put(out, kConsentVersion, c.consentVersion);
     put(out, kHasLocation, flag(c.location.has_value()));
     put(out, kHasContact, flag(c.contact.has_value()));
+    if (c.kind != RecordKind::Case) put(out, kKind, kindCode(c.kind));
+    if (!c.parentCode.empty()) put(out, kParentCode, c.parentCode);
+    if (!c.proof.empty()) put(out, kProof, c.proof);
+    if (!c.proofVerifier.empty()) put(out, kProofVerifier, c.proofVerifier);
+    if (!c.rating.empty()) put(out, kRating, c.rating);
+    if (c.reopen) put(out, kReopen, "1");
+    if (!c.reopenReason.empty()) put(out, kReopenReason, c.reopenReason);
     return out;
 }
 
@@ -101,7 +136,7 @@ std::optional<Content> decodeContent(std::string_view bytes, DecodeError* why) {
     };
     if (bytes.substr(0, kContentMagic.size()) != kContentMagic) return fail(DecodeError::BadMagic);
     bytes.remove_prefix(kContentMagic.size());
-    std::array<std::optional<std::string_view>, 14> fields{};
+    std::array<std::optional<std::string_view>, kLastContentTag + 1> fields{};
     int lastTag = 0;
     while (!bytes.empty()) {
         if (bytes.size() < 5) return fail(DecodeError::Truncated);
@@ -113,7 +148,7 @@ std::optional<Content> decodeContent(std::string_view bytes, DecodeError* why) {
         bytes.remove_prefix(5);
         if (n > bytes.size()) return fail(DecodeError::Truncated);
         if (tag <= lastTag) return fail(DecodeError::BadOrder);
-        if (tag < kSalt || tag > kHasContact) return fail(DecodeError::UnknownTag);
+        if (tag < kSalt || tag > kLastContentTag) return fail(DecodeError::UnknownTag);
         const std::string_view value = bytes.substr(0, n);
         if (!isValidUtf8(value)) return fail(DecodeError::BadValue);
         fields[static_cast<size_t>(tag)] = value;
@@ -143,6 +178,22 @@ std::optional<Content> decodeContent(std::string_view bytes, DecodeError* why) {
         c.contact = Contact{get(kContactName), get(kContactPhone), get(kContactEmail), get(kContactAddress)};
     c.consent = get(kConsent) == "1";
     c.consentVersion = get(kConsentVersion);
+    // The optional fields of issue #14: present only when set, so an empty one is not canonical.
+    for (int tag : {kKind, kParentCode, kProof, kProofVerifier, kRating, kReopenReason})
+        if (fields[static_cast<size_t>(tag)] && fields[static_cast<size_t>(tag)]->empty())
+            return fail(DecodeError::BadValue);
+    if (fields[kKind]) {
+        auto kind = parseKind(get(kKind));
+        if (!kind || *kind == RecordKind::Case) return fail(DecodeError::BadValue);
+        c.kind = *kind;
+    }
+    if (fields[kReopen] && get(kReopen) != "1") return fail(DecodeError::BadValue);
+    c.parentCode = get(kParentCode);
+    c.proof = get(kProof);
+    c.proofVerifier = get(kProofVerifier);
+    c.rating = get(kRating);
+    c.reopen = fields[kReopen].has_value();
+    c.reopenReason = get(kReopenReason);
     return c;
 }
 

@@ -38,6 +38,20 @@ struct Contact {
     bool operator==(const Contact&) const = default;
 };
 
+// What a record is (issue #14): a new case, or information added later to a case, or the
+// resident's rating of its answer. Supplements and ratings name their case (`parentCode`) and
+// carry the receipt's secret (`proof`) inside the content, so both travel sealed to the backend
+// key and only the backend (which checks the proof) learns which case they belong to.
+enum class RecordKind { Case, Supplement, Rating };
+std::string_view kindCode(RecordKind k);  // "case" / "supplement" / "rating"
+std::optional<RecordKind> parseKind(std::string_view s);
+
+// The three answers to "Bạn có hài lòng với kết quả giải quyết?".
+inline constexpr std::string_view kRatingSatisfied = "hai_long";
+inline constexpr std::string_view kRatingAcceptable = "tam_chap_nhan";
+inline constexpr std::string_view kRatingUnsatisfied = "chua_hai_long";
+bool isRatingCode(std::string_view s);
+
 struct Content {
     std::string salt;  // 32 hex chars, random per record
     std::string title;
@@ -46,6 +60,15 @@ struct Content {
     std::optional<Contact> contact;  // nullopt: anonymous
     bool consent = false;            // to personal-data processing (required with a contact)
     std::string consentVersion;      // which consent text was shown
+    // Issue #14; each is encoded only when set, so a case's bytes without them are the bytes an
+    // older kiosk wrote.
+    RecordKind kind = RecordKind::Case;
+    std::string parentCode = {};     // supplement, rating: the case's canonical tracking code
+    std::string proof = {};          // supplement, rating: the receipt's secret (compact), as typed
+    std::string proofVerifier = {};  // case: makeVerifier(secret) (receipt_proof.hpp); "" on old records
+    std::string rating = {};         // rating: kRating*; the comment, if any, is `body`
+    bool reopen = false;        // rating: the resident asks for the case to be reopened
+    std::string reopenReason = {};   // rating with reopen: why
     bool operator==(const Content&) const = default;
 };
 
@@ -71,6 +94,9 @@ struct Record {
     Header header;
     Content content;     // empty when `sealed` (read back from a kiosk database)
     bool sealed = false; // the content is sealed to the backend's key: only the backend reads it
+    // A new case's receipt secret, in memory only: set by the store's createRecord for the
+    // receipt, never written anywhere (the store keeps the verifier).
+    std::string receiptSecret = {};
     bool operator==(const Record&) const = default;
 };
 

@@ -1,5 +1,7 @@
 #include "record/tracking_code.hpp"
 
+#include "record/receipt_proof.hpp"
+
 #include <cassert>
 #include <cstdio>
 
@@ -16,9 +18,9 @@ int symbolValue(char c) {
 
 int weightAt(size_t i) { return static_cast<int>(i % 30) + 1; }
 
-// Maps what people (and scanners) type onto the code alphabet; returns 0 for characters that
-// are simply dropped (separators) and -1 for characters codes never contain.
-int normaliseChar(unsigned char c) {
+}  // namespace
+
+int normaliseCodeChar(unsigned char c) {
     if (c == '-' || c == ' ' || c == '.' || c == '_') return 0;
     if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
     switch (c) {
@@ -31,6 +33,8 @@ int normaliseChar(unsigned char c) {
     }
     return symbolValue(static_cast<char>(c)) >= 0 ? c : -1;
 }
+
+namespace {
 
 // One UTF-8 character starting at s[i], for error messages.
 std::string charAt(std::string_view s, size_t i) {
@@ -100,6 +104,10 @@ std::string_view CodeParseError::messageKey() const {
 }
 
 std::expected<TrackingCode, CodeParseError> parseTrackingCode(std::string_view input) {
+    // A receipt's QR may carry the proof after '#' (receipt_proof.hpp): the code is before it.
+    // Only a real secret is cut off; any other '#' stays a character codes never contain.
+    if (auto hash = input.rfind('#'); hash != std::string_view::npos && parseSecret(input.substr(hash + 1)))
+        input = input.substr(0, hash);
     // A scanned QR gives the whole URL: keep what follows the last '/'.
     if (auto slash = input.rfind('/'); slash != std::string_view::npos) input = input.substr(slash + 1);
     while (!input.empty() && (input.front() == ' ' || input.front() == '\t' || input.front() == '\n' ||
@@ -112,7 +120,7 @@ std::expected<TrackingCode, CodeParseError> parseTrackingCode(std::string_view i
 
     std::string s;
     for (size_t i = 0; i < input.size(); ++i) {
-        int c = normaliseChar(static_cast<unsigned char>(input[i]));
+        int c = normaliseCodeChar(static_cast<unsigned char>(input[i]));
         if (c == 0) continue;
         if (c < 0) return std::unexpected(CodeParseError{CodeError::BadChar, charAt(input, i)});
         s.push_back(static_cast<char>(c));

@@ -27,6 +27,11 @@ std::string_view typeCode(RecordType t);  // "PAKN" / "SKGP"
 // The type for its code ("PAKN" / "SKGP"); nullopt for anything else, like parseChannel.
 std::optional<RecordType> parseRecordType(std::string_view code);
 
+// Maps what people (and scanners) type onto kCodeAlphabet: case-insensitive, O read as 0, I and
+// L as 1, Z as 2, U as V; 0 for separators that are dropped (- space . _), -1 for characters
+// codes never contain.
+int normaliseCodeChar(unsigned char c);
+
 // True when `id` is kKioskIdLength symbols of kCodeAlphabet (upper case).
 bool isValidKioskId(std::string_view id);
 
@@ -63,7 +68,8 @@ struct CodeParseError {
 
 // Forgiving parser for what a person types or a scanner reads: case-insensitive; dashes,
 // spaces and dots optional; O read as 0, I and L as 1, Z as 2, U as V; a full tracking URL
-// (".../T/<code>") is accepted too. Rejects a wrong check character.
+// (".../T/<code>") is accepted too, and so is a receipt QR payload with the proof after '#'
+// (receipt_proof.hpp; the proof, when it is a well-formed secret, is ignored here). Rejects a wrong check character.
 std::expected<TrackingCode, CodeParseError> parseTrackingCode(std::string_view input);
 
 }  // namespace ksync::record

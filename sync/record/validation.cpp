@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "record/receipt_proof.hpp"
 #include "record/text.hpp"
 
 namespace ksync::record {
@@ -36,6 +37,11 @@ std::string_view fieldKey(Field f) {
         case Field::Consent: return "field.consent";
         case Field::Channel: return "field.channel";
         case Field::Language: return "field.language";
+        case Field::ParentCode: return "field.parent_code";
+        case Field::Secret: return "field.secret";
+        case Field::Rating: return "field.rating";
+        case Field::Comment: return "field.comment";
+        case Field::ReopenReason: return "field.reopen_reason";
     }
     return "field.body";
 }
@@ -168,6 +174,74 @@ std::expected<ValidDraft, std::vector<FieldError>> validateDraft(const Draft& d)
     }
     c.consentVersion = take(cleanField(d.consentVersion, Field::Consent, kMaxCodeChars));
 
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+    return v;
+}
+
+namespace {
+
+// The fields supplements and ratings share: the case's code, the proof, channel and language.
+void takeCommon(ValidDraft& v, std::vector<FieldError>& errors, std::string_view parentCode, std::string_view secret,
+                std::string_view channel, bool staffAssisted, std::string_view language, RecordKind kind) {
+    v.content.kind = kind;
+    v.category = std::string(kindCode(kind));
+    auto scanned = parseReceiptPayload(parentCode);
+    if (scanned) {
+        v.type = scanned->code.type;
+        v.content.parentCode = scanned->code.text();
+    } else {
+        errors.push_back(err(Field::ParentCode, std::string(scanned.error().messageKey())));
+    }
+    std::string trimmed(secret);
+    std::erase_if(trimmed, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    if (!trimmed.empty()) {
+        if (auto s = parseSecret(trimmed)) v.content.proof = *s;
+        else errors.push_back(err(Field::Secret, "validation.secret_invalid"));
+    } else if (scanned && scanned->secret) {
+        v.content.proof = *scanned->secret;
+    } else {
+        errors.push_back(err(Field::Secret, "validation.secret_required"));
+    }
+    if (auto c = parseChannel(channel)) v.channel = *c;
+    else errors.push_back(err(Field::Channel, "validation.channel_invalid"));
+    v.staffAssisted = staffAssisted;
+    if (language == "vi" || language == "en") v.language = std::string(language);
+    else errors.push_back(err(Field::Language, "validation.language_invalid"));
+}
+
+}  // namespace
+
+std::expected<ValidDraft, std::vector<FieldError>> validateSupplement(const SupplementDraft& d) {
+    std::vector<FieldError> errors;
+    ValidDraft v;
+    takeCommon(v, errors, d.parentCode, d.secret, d.channel, d.staffAssisted, d.language, RecordKind::Supplement);
+    auto body = cleanField(d.body, Field::Body, kMaxBodyChars, Lines::Multi);
+    if (!body) errors.push_back(std::move(body.error()));
+    else if (body->empty()) errors.push_back(err(Field::Body, "validation.body_required"));
+    else {
+        v.content.body = std::move(*body);
+        v.content.title = suggestTitle(v.content.body);
+    }
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+    return v;
+}
+
+std::expected<ValidDraft, std::vector<FieldError>> validateRating(const RatingDraft& d) {
+    std::vector<FieldError> errors;
+    ValidDraft v;
+    takeCommon(v, errors, d.parentCode, d.secret, d.channel, d.staffAssisted, d.language, RecordKind::Rating);
+    if (isRatingCode(d.rating)) v.content.rating = d.rating;
+    else errors.push_back(err(Field::Rating, "validation.rating_invalid"));
+    if (auto c = cleanField(d.comment, Field::Comment, kMaxCommentChars, Lines::Multi)) v.content.body = std::move(*c);
+    else errors.push_back(std::move(c.error()));
+    if (d.reopen) {
+        if (d.rating != kRatingUnsatisfied) errors.push_back(err(Field::Rating, "validation.reopen_needs_unsatisfied"));
+        auto reason = cleanField(d.reopenReason, Field::ReopenReason, kMaxCommentChars, Lines::Multi);
+        if (!reason) errors.push_back(std::move(reason.error()));
+        else if (reason->empty()) errors.push_back(err(Field::ReopenReason, "validation.reason_required"));
+        else v.content.reopenReason = std::move(*reason);
+        v.content.reopen = true;
+    }
     if (!errors.empty()) return std::unexpected(std::move(errors));
     return v;
 }

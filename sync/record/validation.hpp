@@ -44,6 +44,7 @@ struct Draft {
 enum class Field {
     Type, Category, Title, Body, Ward, LocationAddress,
     Name, Phone, Email, ContactAddress, Consent, Channel, Language,
+    ParentCode, Secret, Rating, Comment, ReopenReason,  // supplements and ratings (issue #14)
 };
 std::string_view fieldKey(Field f);  // key of the field's label in assets/strings (field.*)
 
@@ -67,6 +68,41 @@ struct ValidDraft {
 
 // All problems at once (one per field at most), so a screen can mark every field.
 std::expected<ValidDraft, std::vector<FieldError>> validateDraft(const Draft& d);
+
+inline constexpr std::size_t kMaxCommentChars = 2000;  // a rating's comment and reopen reason
+
+// Information added later to a case (Bổ sung thông tin): the case's code and receipt secret as
+// typed or scanned, and the text, checked exactly as a submission's body.
+struct SupplementDraft {
+    std::string parentCode;  // any form parseTrackingCode takes (also the whole QR payload)
+    std::string secret;      // any form parseSecret takes; empty: taken from a QR payload in parentCode
+    std::string body;
+    std::string channel = "kiosk";
+    bool staffAssisted = false;
+    std::string language = "vi";
+};
+
+// The resident's rating of the answer: one of kRating*, an optional comment, and with
+// chua_hai_long optionally a request to reopen the case with its reason.
+struct RatingDraft {
+    std::string parentCode;
+    std::string secret;
+    std::string rating;
+    std::string comment;
+    bool reopen = false;
+    std::string reopenReason;
+    std::string channel = "kiosk";
+    bool staffAssisted = false;
+    std::string language = "vi";
+};
+
+// ValidDraft for a supplement or rating: type from the case's code, category "supplement" or
+// "rating", content.kind / parentCode (canonical) / proof (compact) set. A missing or malformed
+// secret is refused here (validation.secret_required / validation.secret_invalid): a code alone
+// never makes a supplement. Whether the secret is the right one is for the kiosk that made the
+// case (Store::checkProof) and the backend.
+std::expected<ValidDraft, std::vector<FieldError>> validateSupplement(const SupplementDraft& d);
+std::expected<ValidDraft, std::vector<FieldError>> validateRating(const RatingDraft& d);
 
 // Single-field checks, for validating while the person types.
 // Phone: digits with optional spaces, dots, dashes or brackets; 0xxxxxxxxx (10 digits, mobile)

@@ -97,7 +97,15 @@ CREATE TABLE payload_dictionaries (
 );
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
+// v4 (issue #14): the verifier of a case's receipt secret (receipt_proof.hpp; empty for records
+// made before secrets, and for supplements and ratings), and the case a supplement or rating
+// belongs to. Plain on the kiosk: the content holding both is sealed to the backend.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE records ADD COLUMN proof_verifier TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN parent_code TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kV1, kV2, kV3, kV4};
 
 }  // namespace
 

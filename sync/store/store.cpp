@@ -8,6 +8,7 @@
 
 #include "clock/clock.hpp"
 #include "keys/device_key.hpp"
+#include "record/receipt_proof.hpp"
 #include "record/text.hpp"
 #include "store/migrations.hpp"
 #include "store/store_impl.hpp"
@@ -284,6 +285,12 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
         h.prevHash = prevHash;
         r.content = draft.content;
         r.content.salt = record::newSaltHex();
+        // A new case gets its receipt secret here; only the verifier is kept (in the sealed
+        // content for the backend, in proof_verifier for this kiosk's own check).
+        if (r.content.kind == record::RecordKind::Case) {
+            r.receiptSecret = record::newReceiptSecret();
+            r.content.proofVerifier = record::makeVerifier(r.receiptSecret);
+        }
         record::seal(r);
         std::string format = "plain";
         std::string stored = record::encodeContent(r.content);
@@ -314,6 +321,10 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
             .bind(15, format)
             .bindBlob(16, stored)
             .run();
+        {
+            Stmt extra(db, "UPDATE records SET proof_verifier = ?, parent_code = ? WHERE seq = ?");
+            extra.bind(1, r.content.proofVerifier).bind(2, r.content.parentCode).bind(3, static_cast<std::int64_t>(seq)).run();
+        }
         Stmt out(db, "INSERT INTO outbox(seq, state, created_ms) VALUES (?, 'queued', ?)");
         out.bind(1, static_cast<std::int64_t>(seq)).bind(2, platform::clock::unixMillis(platform::clock::now())).run();
         setMeta(db, "last_seq", std::to_string(seq));
@@ -385,6 +396,37 @@ Result<std::uint64_t> Store::unsealedCount() {
 
 Result<std::string> Store::payloadDictionary() {
     return guarded([&] { return dictionaryName(m_impl->db); });
+}
+
+std::string_view proofCheckCode(ProofCheck c) {
+    switch (c) {
+        case ProofCheck::Match: return "match";
+        case ProofCheck::Mismatch: return "mismatch";
+        case ProofCheck::OldReceipt: return "old_receipt";
+        case ProofCheck::NotHere: return "not_here";
+    }
+    return "not_here";
+}
+
+Result<ProofCheck> Store::checkProof(std::string_view trackingCode, std::string_view secret) {
+    return guarded([&]() -> Result<ProofCheck> {
+        Stmt s(m_impl->db,
+               "SELECT proof_verifier FROM records WHERE tracking_code = ? AND category NOT IN ('supplement', 'rating')");
+        s.bind(1, trackingCode);
+        if (!s.step()) return ProofCheck::NotHere;
+        const std::string verifier = s.text(0);
+        if (verifier.empty()) return ProofCheck::OldReceipt;
+        return record::checkVerifier(verifier, secret) ? ProofCheck::Match : ProofCheck::Mismatch;
+    });
+}
+
+Result<std::optional<std::string>> Store::parentCodeOf(std::uint64_t seq) {
+    return guarded([&]() -> Result<std::optional<std::string>> {
+        Stmt s(m_impl->db, "SELECT parent_code FROM records WHERE seq = ?");
+        s.bind(1, static_cast<std::int64_t>(seq));
+        if (!s.step() || s.text(0).empty()) return std::optional<std::string>{};
+        return std::optional<std::string>(s.text(0));
+    });
 }
 
 Result<std::optional<Record>> Store::findByCode(std::string_view trackingCode) {

@@ -123,6 +123,11 @@ struct VerifyReport {
     bool ok() const { return integrity == "ok" && problems.empty(); }
 };
 
+// What this kiosk can say about a receipt secret (issue #14). Only the kiosk that made the case
+// knows its verifier; any other kiosk says NotHere and leaves the check to the backend.
+enum class ProofCheck { Match, Mismatch, OldReceipt, NotHere };
+std::string_view proofCheckCode(ProofCheck c);  // "match" / "mismatch" / "old_receipt" / "not_here"
+
 class Store {
 public:
     enum class Open { CreateOrMigrate, ExistingOnly };
@@ -154,6 +159,12 @@ public:
     Result<std::string> payloadDictionary();
     // The payload dictionaries this kiosk can compress with: shipped, then installed.
     Result<std::vector<std::string>> dictionaryNames();
+    // A case's code and a secret against the verifier this kiosk kept when it made the case
+    // (schema v4). Supplements and ratings are never cases to check against.
+    Result<ProofCheck> checkProof(std::string_view trackingCode, std::string_view secret);
+    // The case a supplement or rating belongs to (kept in plain on this kiosk: the content
+    // itself is sealed); nullopt for a case.
+    Result<std::optional<std::string>> parentCodeOf(std::uint64_t seq);
     Result<std::optional<record::Record>> findByCode(std::string_view trackingCode);
     Result<std::optional<record::Record>> findBySeq(std::uint64_t seq);
     Result<std::optional<RecordSummary>> summaryByCode(std::string_view trackingCode);

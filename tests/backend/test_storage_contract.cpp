@@ -1071,4 +1071,55 @@ TEST_CASE("console: reply templates per category are added, replaced, listed and
     must(s->deleteReplyTemplate(t.id), "delete");
     CHECK_FALSE(must(s->replyTemplate(t.id), "gone").has_value());
     CHECK(must(s->replyTemplates("MOI_TRUONG"), "list").size() == 1);
+
+// ---- 7. issue #14: supplements and ratings ---------------------------------------------------
+
+TEST_CASE("a new supplement's event and a rating are written with the record, once; later ratings replace earlier ones") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    // Record 1 is a case; 2 a supplement of it; 3 and 4 ratings (4 made earlier by the kiosk clock).
+    auto items = chain(4, "7K3M", [](int i, record::Header& h, record::Content& c) {
+        if (i == 1) h.category = "supplement";
+        if (i >= 2) h.category = "rating";
+        if (i == 3) h.createdAt = "2026-11-23T04:00:00.000Z";
+        if (i >= 1) c.kind = i == 1 ? record::RecordKind::Supplement : record::RecordKind::Rating;
+    });
+    const std::string code = items[0].header.trackingCode;
+    must(s->ingest(std::span(items).first(1), nowMs()), "ingest case");
+    StatusEvent back = event(code, "forwarded", "2026-11-25T01:00:00.000Z");
+    back.agency = "Phòng TN&MT";
+    back.note = "Người dân đã bổ sung thông tin";
+    items[1].caseEvent = back;
+    items[2].caseRating = CaseRating{code, "hai_long", false, items[2].header.createdAt, items[2].header.id};
+    items[3].caseRating = CaseRating{code, "chua_hai_long", true, items[3].header.createdAt, items[3].header.id};
+    const auto first = must(s->ingest(std::span(items).subspan(1), nowMs()), "ingest additions");
+    for (const auto& r : first) CHECK(r.result == proto::ItemResult::Created);
+    // Again (a lost reply): duplicates, and nothing is written twice.
+    const auto again = must(s->ingest(std::span(items).subspan(1), nowMs()), "ingest again");
+    for (const auto& r : again) CHECK(r.result == proto::ItemResult::Duplicate);
+
+    const auto p = must(s->publicRecord(code), "publicRecord");
+    REQUIRE(p);
+    REQUIRE(p->events.size() == 1);
+    CHECK(p->events[0].status == "forwarded");
+    CHECK(p->events[0].agency == back.agency);
+    CHECK(p->events[0].kioskId == "7K3M");
+    // The later rating by the kiosk's clock stays, whatever order they arrived in.
+    const auto rating = must(s->caseRating(code), "caseRating");
+    REQUIRE(rating);
+    CHECK(rating->rating == "hai_long");
+    CHECK_FALSE(rating->reopen);
+    CHECK(rating->recordId == items[2].header.id);
+    const auto counts = must(s->ratingCounts(), "ratingCounts");
+    CHECK(counts == std::vector<std::pair<std::string, std::int64_t>>{{"hai_long", 1}, {"reopen", 0}});
+    // Supplements and ratings are not cases: not public, not found as a case's record.
+    CHECK_FALSE(must(s->publicRecord(items[1].header.trackingCode), "publicRecord supplement").has_value());
+    CHECK_FALSE(must(s->caseRecordByCode(items[2].header.trackingCode), "caseRecordByCode rating").has_value());
+    const auto c = must(s->caseRecordByCode(code), "caseRecordByCode");
+    REQUIRE(c);
+    CHECK(c->header.id == items[0].header.id);
+    CHECK(c->content == items[0].content);
+    for (const auto& r : must(s->publicRecords(where()), "publicRecords")) CHECK(r.trackingCode == code);
+    CHECK_FALSE(must(s->caseRating(record::makeTrackingCode(record::RecordType::Pakn, "7K3M", 999)), "none"));
 }

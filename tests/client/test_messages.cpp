@@ -128,19 +128,19 @@ TEST_CASE("an upload request carries its records in order and each one survives 
 
 TEST_CASE("replies keep the field names and types of docs/PROTOCOL.md") {
     const json health = proto::HealthReply{"kiosk-backend", 5, "t", "k", {"zstd"}}.toJson();
-    CHECK(health == json::parse(R"({"protocol":1,"service":"kiosk-backend","time_ms":5,"time":"t",
+    CHECK(health == json::parse(R"({"protocol":2,"service":"kiosk-backend","time_ms":5,"time":"t",
                                     "backend_public_key":"k","accept_encoding":["zstd"]})"));
     proto::RecordsUploadReply upload{"7K3M", 116, {98, 0, 1, 1}, {}};
     upload.exceptions.push_back({23, "x", proto::ItemResult::Conflict, "same_id_different_hash", false});
-    CHECK(upload.toJson() == json::parse(R"({"protocol":1,"kiosk_id":"7K3M","stored_through":116,
+    CHECK(upload.toJson() == json::parse(R"({"protocol":2,"kiosk_id":"7K3M","stored_through":116,
         "counts":{"created":98,"duplicate":0,"conflict":1,"rejected":1},
         "exceptions":[{"sequence":23,"id":"x","result":"conflict","reason":"same_id_different_hash","retry":false}]})"));
     CHECK(proto::StatusReply{{}, "0", false}.toJson() ==
-          json::parse(R"({"protocol":1,"updates":[],"cursor":"0","more":false})"));
+          json::parse(R"({"protocol":2,"updates":[],"cursor":"0","more":false})"));
     CHECK(proto::ErrorReply{"stale_timestamp", 7, {}}.toJson() ==
-          json::parse(R"({"protocol":1,"error":"stale_timestamp","server_time_ms":7})"));
-    CHECK(proto::ErrorReply{"refused", {}, "why"}.toJson() == json::parse(R"({"protocol":1,"error":"refused","reason":"why"})"));
-    CHECK(proto::HeartbeatReply{9}.toJson() == json::parse(R"({"protocol":1,"time_ms":9})"));
+          json::parse(R"({"protocol":2,"error":"stale_timestamp","server_time_ms":7})"));
+    CHECK(proto::ErrorReply{"refused", {}, "why"}.toJson() == json::parse(R"({"protocol":2,"error":"refused","reason":"why"})"));
+    CHECK(proto::HeartbeatReply{9}.toJson() == json::parse(R"({"protocol":2,"time_ms":9})"));
     CHECK(proto::StatusRequest{"0"}.toJson() == json::parse(R"({"since":"0"})"));
     // A heartbeat sends only what it has.
     proto::HeartbeatRequest beat;
