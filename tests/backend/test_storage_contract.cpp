@@ -1071,6 +1071,7 @@ TEST_CASE("console: reply templates per category are added, replaced, listed and
     must(s->deleteReplyTemplate(t.id), "delete");
     CHECK_FALSE(must(s->replyTemplate(t.id), "gone").has_value());
     CHECK(must(s->replyTemplates("MOI_TRUONG"), "list").size() == 1);
+}
 
 // ---- 7. issue #14: supplements and ratings ---------------------------------------------------
 
