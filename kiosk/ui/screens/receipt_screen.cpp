@@ -112,7 +112,13 @@ void receipt(KioskUi::Frame& f) {
     heading(f);
     centredText(t.get("done.code_label"), f.theme.body(), p.muted);
     centredText(r.trackingCode, f.theme.huge());
-    const float qrSide = std::min(ImGui::GetContentRegionAvail().x * 0.6f, 460.0f * f.theme.scale());
+    // The QR shares the height with the caption, three lines of details and the buttons: at the
+    // largest text size it shrinks (to no less than a phone still reads) so the buttons stay on
+    // the screen.
+    const float line = f.theme.bodyBold()->FontSize * 1.6f;
+    const float below = 5.0f * line + 110.0f * f.theme.scale() + 4.0f * ImGui::GetStyle().ItemSpacing.y;
+    const float qrSide = std::max(240.0f, std::min({ImGui::GetContentRegionAvail().x * 0.6f, 460.0f * f.theme.scale(),
+                                                    bottom - ImGui::GetCursorPosY() - below}));
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - qrSide) * 0.5f);
     drawQr(r.trackingUrl, qrSide);
     centredText(t.get("done.qr_caption"), f.theme.body(), p.muted);
