@@ -112,8 +112,15 @@ BackendGroup startBackends(const BackendSpec& spec) {
         const auto out = spec.logDir / ("backend-" + std::to_string(i) + ".out");
         const auto log = spec.logDir / ("backend-" + std::to_string(i) + ".log");
         std::filesystem::remove(out);
-        std::vector<std::string> args{spec.bin, "--data-dir", spec.dataDir.string(), "--database", spec.database, "serve",
-                                      "--listen", "127.0.0.1:" + std::to_string(wanted), "--threads",
+        std::vector<std::string> args{spec.bin,
+                                      "--data-dir",
+                                      spec.dataDir.string(),
+                                      "--database",
+                                      spec.database,
+                                      "serve",
+                                      "--listen",
+                                      "127.0.0.1:" + std::to_string(wanted),
+                                      "--threads",
                                       std::to_string(spec.threads)};
         if (spec.pool > 0) args.insert(args.end(), {"--pool", std::to_string(spec.pool)});
         if (shared) args.push_back("--reuse-port");
@@ -173,7 +180,8 @@ namespace {
 PGconn* pgConnect(const std::string& uri) {
     PGconn* c = PQconnectdb(uri.c_str());
     if (PQstatus(c) != CONNECTION_OK) die("PostgreSQL: " + std::string(PQerrorMessage(c)));
-    PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
+    PQsetNoticeProcessor(
+        c, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
     return c;
 }
 
@@ -183,7 +191,8 @@ void pgExec(const std::string& uri, const std::string& sql) {
     PGconn* c = pgConnect(uri);
     PGresult* r = PQexec(c, sql.c_str());
     const auto st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
     PQclear(r);
     PQfinish(c);
 }
@@ -191,11 +200,13 @@ void pgExec(const std::string& uri, const std::string& sql) {
 std::vector<std::vector<std::string>> pgQuery(const std::string& uri, const std::string& sql) {
     PGconn* c = pgConnect(uri);
     PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
     std::vector<std::vector<std::string>> rows;
     for (int i = 0; i < PQntuples(r); ++i) {
         std::vector<std::string> row;
-        for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j), std::size_t(PQgetlength(r, i, j)));
+        for (int j = 0; j < PQnfields(r); ++j)
+            row.emplace_back(PQgetvalue(r, i, j), std::size_t(PQgetlength(r, i, j)));
         rows.push_back(std::move(row));
     }
     PQclear(r);
@@ -220,7 +231,8 @@ size_t collectHeader(char* p, size_t size, size_t n, void* s) {
         if (match) {
             auto v = line.substr(kName.size());
             while (!v.empty() && (v.front() == ' ')) v.remove_prefix(1);
-            while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+            while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
+                v.remove_suffix(1);
             *static_cast<std::string*>(s) = std::string(v);
         }
     }
@@ -233,9 +245,12 @@ HttpClient::HttpClient() : m_curl(curl_easy_init()) {
     if (!m_curl) die("curl_easy_init");
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(m_curl));
+}
 
-HttpClient::Reply HttpClient::perform(const std::string& url, void* headers, const std::string* body) {
+HttpClient::Reply HttpClient::perform(const std::string& url, void* headers,
+                                      const std::string* body) {
     CURL* h = static_cast<CURL*>(m_curl);
     Reply r;
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -262,13 +277,18 @@ HttpClient::Reply HttpClient::perform(const std::string& url, void* headers, con
     return r;
 }
 
-HttpClient::Reply HttpClient::get(const std::string& url) { return perform(url, nullptr, nullptr); }
+HttpClient::Reply HttpClient::get(const std::string& url) {
+    return perform(url, nullptr, nullptr);
+}
 
-HttpClient::Reply HttpClient::signedPost(const std::string& baseUrl, std::string_view path, const std::string& kioskId,
-                                         const platform::keys::DeviceKey& key, const std::string& body, bool zstd,
+HttpClient::Reply HttpClient::signedPost(const std::string& baseUrl, std::string_view path,
+                                         const std::string& kioskId,
+                                         const platform::keys::DeviceKey& key,
+                                         const std::string& body, bool zstd,
                                          std::string* nonceOut) {
     const std::string nonce = ksync::proto::newNonce(), ts = std::to_string(wallMs());
-    const std::string sig = key.signBase64(ksync::proto::requestSigningString("POST", path, kioskId, ts, nonce, body));
+    const std::string sig =
+        key.signBase64(ksync::proto::requestSigningString("POST", path, kioskId, ts, nonce, body));
     curl_slist* hdrs = nullptr;
     hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
     if (zstd) hdrs = curl_slist_append(hdrs, "Content-Encoding: zstd");

@@ -22,7 +22,8 @@ namespace bench {
 // fails, with its output.
 std::string runOut(const std::string& cmd);
 
-// From /proc/PID: CPU seconds (user + system), VmHWM and VmRSS in KiB. Zeros when the process is gone.
+// From /proc/PID: CPU seconds (user + system), VmHWM and VmRSS in KiB. Zeros when the process is
+// gone.
 struct ProcStats {
     double cpuS = 0;
     long hwmKb = 0;

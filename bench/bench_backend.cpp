@@ -18,9 +18,11 @@
 //
 // Usage:
 //   bench_backend ingest --fixtures DIR --work DIR --backend-bin PATH --pg URI [--pg-data DIR]
-//       [--configs sqlite,pg1,pg3] [--kiosks 8] [--records-per-kiosk 2500] [--repeats 3] [--threads 8]
+//       [--configs sqlite,pg1,pg3] [--kiosks 8] [--records-per-kiosk 2500] [--repeats 3] [--threads
+//       8]
 //       [--out results.json]
-//   bench_backend latency --backend-bin PATH --database URI --manifest FILE --work DIR [--pg-data DIR]
+//   bench_backend latency --backend-bin PATH --database URI --manifest FILE --work DIR [--pg-data
+//   DIR]
 //       [--processes 1] [--threads 8] [--requests 1000] [--max-seconds 20] [--concurrency 1,8]
 //       [--label pg1] [--out results.json]
 #include <signal.h>
@@ -61,7 +63,8 @@ std::vector<std::string> splitList(const std::string& s) {
     std::size_t at = 0;
     while (at <= s.size()) {
         const auto comma = s.find(',', at);
-        const std::string item = s.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        const std::string item =
+            s.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
         if (!item.empty()) out.push_back(item);
         if (comma == std::string::npos) break;
         at = comma + 1;
@@ -73,7 +76,8 @@ std::vector<std::string> splitList(const std::string& s) {
 double selfCpu() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 // The first three fields of /proc/loadavg: how busy the shared machine was.
@@ -144,7 +148,8 @@ int ingestMain(int argc, char** argv) {
     if (nKiosks < 1 || nKiosks > 26) die("--kiosks 1..26");
     ksync::client::globalInit();
     fs::remove_all(work);
-    const fs::path backendDir = work / "backend-data";  // one key for every run: the kiosks seal to it once
+    const fs::path backendDir =
+        work / "backend-data";  // one key for every run: the kiosks seal to it once
     runOut(bin + " --data-dir " + backendDir.string() + " public-key");
     const pid_t postmaster = pgData.empty() ? 0 : postmasterPid(pgData / "data");
 
@@ -161,8 +166,8 @@ int ingestMain(int argc, char** argv) {
         if (!key) die("kiosk key");
         K.key.emplace(std::move(*key));
     }
-    std::cout << "backend ingest: " << nKiosks << " kiosk stores of " << perKiosk << " records filled in "
-              << msSince(tFill) / 1000 << " s" << std::endl;
+    std::cout << "backend ingest: " << nKiosks << " kiosk stores of " << perKiosk
+              << " records filled in " << msSince(tFill) / 1000 << " s" << std::endl;
 
     ksync::proto::PayloadCodec codec(ksync::proto::Dictionaries::shipped());
     const ksync::client::SyncClientOptions product;  // the batch limits the product uses
@@ -182,9 +187,11 @@ int ingestMain(int argc, char** argv) {
                 fs::create_directories(runDir);
                 database = "sqlite:" + (runDir / "backend.db").string();
             }
-            const std::string cli = bin + " --data-dir " + backendDir.string() + " --database '" + database + "'";
+            const std::string cli =
+                bin + " --data-dir " + backendDir.string() + " --database '" + database + "'";
             runOut(cli + " migrate");
-            BackendGroup g = startBackends({bin, backendDir, database, cfg.processes, threads, 0, runDir / "logs"});
+            BackendGroup g = startBackends(
+                {bin, backendDir, database, cfg.processes, threads, 0, runDir / "logs"});
             for (auto& K : kiosks) {
                 const std::string token = runOut(cli + " issue-token --kiosk-id " + K.id);
                 setBackendUrl(K.dir, g.url);
@@ -203,12 +210,14 @@ int ingestMain(int argc, char** argv) {
                         if (!items || items->empty()) break;
                         json records = json::array();
                         for (const auto& it : *items) {
-                            if (it.contentFormat == ksync::proto::kFormatPlain) die("a record was not sealed at enrolment");
-                            records.push_back(ksync::proto::toWire({it.header, it.contentFormat, it.content}));
+                            if (it.contentFormat == ksync::proto::kFormatPlain)
+                                die("a record was not sealed at enrolment");
+                            records.push_back(
+                                ksync::proto::toWire({it.header, it.contentFormat, it.content}));
                         }
                         K.records += items->size();
-                        K.bodies.push_back(
-                            ksync::proto::compressBody(json{{"kiosk_id", K.id}, {"records", std::move(records)}}.dump()));
+                        K.bodies.push_back(ksync::proto::compressBody(
+                            json{{"kiosk_id", K.id}, {"records", std::move(records)}}.dump()));
                     }
                 }
             }
@@ -228,7 +237,8 @@ int ingestMain(int argc, char** argv) {
                     HttpClient http;
                     std::vector<double> mine;
                     for (const auto& body : kiosks[k].bodies) {
-                        auto r = http.signedPost(g.url, ksync::proto::kPathRecords, kiosks[k].id, *kiosks[k].key, body, true);
+                        auto r = http.signedPost(g.url, ksync::proto::kPathRecords, kiosks[k].id,
+                                                 *kiosks[k].key, body, true);
                         mine.push_back(r.ms);
                         auto j = json::parse(r.body, nullptr, false);
                         if (r.ok && r.status == 200 && j.is_object() && j.contains("counts"))
@@ -243,7 +253,8 @@ int ingestMain(int argc, char** argv) {
             for (auto& t : senders) t.join();
             const double s = msSince(t0) / 1000;
             std::size_t total = 0, fails = 0, sent = 0;
-            for (std::size_t k = 0; k < kiosks.size(); ++k) total += created[k], fails += failed[k], sent += kiosks[k].records;
+            for (std::size_t k = 0; k < kiosks.size(); ++k)
+                total += created[k], fails += failed[k], sent += kiosks[k].records;
             json run{{"config", cfg.name},
                      {"repeat", rep},
                      {"processes", cfg.processes},
@@ -263,7 +274,8 @@ int ingestMain(int argc, char** argv) {
             for (std::size_t i = 0; i < run["backend"].size(); ++i) {
                 std::ifstream log(runDir / "logs" / ("backend-" + std::to_string(i) + ".log"));
                 std::size_t n = 0;
-                for (std::string line; std::getline(log, line);) n += line.find("POST /api/v1/records 200") != std::string::npos;
+                for (std::string line; std::getline(log, line);)
+                    n += line.find("POST /api/v1/records 200") != std::string::npos;
                 run["backend"][i]["batches_served"] = n;
             }
             if (cfg.pg) {
@@ -273,10 +285,16 @@ int ingestMain(int argc, char** argv) {
             }
             double backendCpu = 0;
             long hwm = 0;
-            for (const auto& p : run["backend"]) backendCpu += p["cpu_s"].get<double>(), hwm = std::max(hwm, p["vm_hwm_kb"].get<long>());
-            std::cout << "ingest " << cfg.name << " #" << rep << ": " << total << "/" << sent << " records, " << fails
-                      << " failed requests, " << s << " s = " << double(total) / s << " records/s; backend CPU "
-                      << backendCpu << " s" << (cfg.pg ? ", postgres CPU " + std::to_string(run["postgres_cpu_s"].get<double>()) + " s" : "")
+            for (const auto& p : run["backend"])
+                backendCpu += p["cpu_s"].get<double>(),
+                    hwm = std::max(hwm, p["vm_hwm_kb"].get<long>());
+            std::cout << "ingest " << cfg.name << " #" << rep << ": " << total << "/" << sent
+                      << " records, " << fails << " failed requests, " << s
+                      << " s = " << double(total) / s << " records/s; backend CPU " << backendCpu
+                      << " s"
+                      << (cfg.pg ? ", postgres CPU " +
+                                       std::to_string(run["postgres_cpu_s"].get<double>()) + " s"
+                                 : "")
                       << ", peak RSS " << hwm / 1024 << " MiB" << std::endl;
             runs[cfg.name].push_back(std::move(run));
         }
@@ -304,8 +322,8 @@ int ingestMain(int argc, char** argv) {
                                        {"records_per_s_max", rates.back()},
                                        {"peak_vm_hwm_kb_per_process", hwm},
                                        {"runs", runs[cfg.name]}};
-        std::cout << "ingest " << cfg.name << ": median " << rates[rates.size() / 2] << " records/s (" << rates.front() << ".."
-                  << rates.back() << ")" << std::endl;
+        std::cout << "ingest " << cfg.name << ": median " << rates[rates.size() / 2]
+                  << " records/s (" << rates.front() << ".." << rates.back() << ")" << std::endl;
     }
     if (!out.empty()) writeResult(out, "backend_ingest", result);
     return 0;
@@ -322,7 +340,8 @@ struct PullKiosk {
 std::string urlEncode(const std::string& s) {
     std::string o;
     for (unsigned char ch : s) {
-        if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.') o += char(ch);
+        if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.')
+            o += char(ch);
         else {
             char b[4];
             std::snprintf(b, sizeof b, "%%%02X", ch);
@@ -348,7 +367,8 @@ struct Case {
 struct Totals {
     std::vector<double> ms;
     std::size_t errors = 0, badSignatures = 0;
-    std::size_t warmupErrors = 0;  // warm-up requests are not timed, but a failure among them is reported
+    std::size_t warmupErrors =
+        0;             // warm-up requests are not timed, but a failure among them is reported
     double items = 0;  // Open311 items or status updates per reply, summed
     std::map<long, std::size_t> statuses;
 };
@@ -356,19 +376,22 @@ struct Totals {
 // Counts occurrences of `needle` (cheap: the client must not eat the server's CPU).
 std::size_t countOf(const std::string& hay, std::string_view needle) {
     std::size_t n = 0;
-    for (auto at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + needle.size())) ++n;
+    for (auto at = hay.find(needle); at != std::string::npos;
+         at = hay.find(needle, at + needle.size()))
+        ++n;
     return n;
 }
 
-Totals runCase(const Case& c, const std::string& base, int concurrency, std::size_t requests, double maxSeconds,
-               std::size_t warmup, const std::string& backendKey) {
+Totals runCase(const Case& c, const std::string& base, int concurrency, std::size_t requests,
+               double maxSeconds, std::size_t warmup, const std::string& backendKey) {
     Totals all;
     std::mutex mu;
     std::atomic<std::size_t> next{0};
     std::vector<std::thread> ts;
     for (int t = 0; t < concurrency; ++t) {
         ts.emplace_back([&, t] {
-            std::mt19937_64 rng(0x5eedULL * 977 + std::uint64_t(t) * 7919 + std::hash<std::string>{}(c.name));
+            std::mt19937_64 rng(0x5eedULL * 977 + std::uint64_t(t) * 7919 +
+                                std::hash<std::string>{}(c.name));
             HttpClient http;
             Totals mine;
             auto one = [&](bool record) {
@@ -376,7 +399,8 @@ Totals runCase(const Case& c, const std::string& base, int concurrency, std::siz
                 HttpClient::Reply r;
                 std::string nonce;
                 if (q.kiosk)
-                    r = http.signedPost(base, q.path, q.kiosk->id, *q.kiosk->key, q.body, false, &nonce);
+                    r = http.signedPost(base, q.path, q.kiosk->id, *q.kiosk->key, q.body, false,
+                                        &nonce);
                 else
                     r = http.get(base + q.path);
                 if (!record) {
@@ -391,7 +415,9 @@ Totals runCase(const Case& c, const std::string& base, int concurrency, std::siz
                 }
                 if (q.kiosk) {
                     if (!platform::keys::DeviceKey::verifyBase64(
-                            backendKey, ksync::proto::responseSigningString(nonce, int(r.status), r.body), r.backendSignature))
+                            backendKey,
+                            ksync::proto::responseSigningString(nonce, int(r.status), r.body),
+                            r.backendSignature))
                         ++mine.badSignatures;
                     mine.items += double(countOf(r.body, "\"tracking_code\""));
                 } else {
@@ -428,20 +454,24 @@ int latencyMain(int argc, char** argv) {
     const std::size_t warmup = std::stoul(arg(argc, argv, "--warmup", "20"));
     const auto levels = splitList(arg(argc, argv, "--concurrency", "1,8"));
     const std::string label = arg(argc, argv, "--label", "pg" + std::to_string(processes));
-    if (bin.empty() || database.empty() || manifestFile.empty()) die("latency: --backend-bin, --database, --manifest");
+    if (bin.empty() || database.empty() || manifestFile.empty())
+        die("latency: --backend-bin, --database, --manifest");
     ksync::client::globalInit();
     std::ifstream mf(manifestFile);
     const json manifest = json::parse(mf);
     fs::create_directories(work);
     const fs::path backendDir = work / "backend-data";
-    const std::string backendKey = runOut(bin + " --data-dir " + backendDir.string() + " public-key");
+    const std::string backendKey =
+        runOut(bin + " --data-dir " + backendDir.string() + " public-key");
     const pid_t postmaster = pgData.empty() ? 0 : postmasterPid(pgData / "data");
 
     // Setup reads (not timed): each kiosk's event range, for cursors.
     std::vector<PullKiosk> kiosks;
     {
         const fs::path keys = manifest["keys_dir"].get<std::string>();
-        for (const auto& row : pgQuery(database, "SELECT kiosk_id, min(event_id), max(event_id) FROM status_events GROUP BY kiosk_id ORDER BY 1")) {
+        for (const auto& row : pgQuery(database,
+                                       "SELECT kiosk_id, min(event_id), max(event_id) FROM "
+                                       "status_events GROUP BY kiosk_id ORDER BY 1")) {
             PullKiosk k;
             k.id = row[0];
             auto key = platform::keys::DeviceKey::load(keys / (k.id + ".key"));
@@ -457,45 +487,67 @@ int latencyMain(int argc, char** argv) {
     std::vector<std::string> cats = manifest["categories"].get<std::vector<std::string>>();
     const auto startTp = platform::clock::parseUtc(manifest["start"].get<std::string>());
     const std::int64_t startMs = platform::clock::unixMillis(*startTp);
-    const int days = int((platform::clock::unixMillis(*platform::clock::parseUtc(manifest["end"].get<std::string>())) - startMs) / 86'400'000);
+    const int days = int((platform::clock::unixMillis(
+                              *platform::clock::parseUtc(manifest["end"].get<std::string>())) -
+                          startMs) /
+                         86'400'000);
     auto day = [&](std::int64_t d) {
-        return platform::clock::formatUtc(platform::clock::fromUnixMillis(startMs + d * 86'400'000)).substr(0, 10) + "T00:00:00Z";
+        return platform::clock::formatUtc(platform::clock::fromUnixMillis(startMs + d * 86'400'000))
+                   .substr(0, 10) +
+               "T00:00:00Z";
     };
 
     auto pick = [](std::mt19937_64& r, std::size_t n) { return std::size_t(r() % n); };
     std::vector<Case> cases = {
         {"public_status", "GET /api/v1/public/status/CODE, a random known code",
-         [&](std::mt19937_64& r) { return Request{"/api/v1/public/status/" + codes[pick(r, codes.size())], {}, nullptr}; }},
+         [&](std::mt19937_64& r) {
+             return Request{"/api/v1/public/status/" + codes[pick(r, codes.size())], {}, nullptr};
+         }},
         {"open311_code_status", "requests.json?service_code=C&status=open|closed (newest 200)",
          [&](std::mt19937_64& r) {
              return Request{"/open311/v2/requests.json?service_code=" + cats[pick(r, cats.size())] +
-                                "&status=" + (r() % 2 ? "open" : "closed"), {}, nullptr};
+                                "&status=" + (r() % 2 ? "open" : "closed"),
+                            {},
+                            nullptr};
          }},
-        {"open311_all_filters", "requests.json?service_code&status&start_date&end_date (a random 30-day window)",
+        {"open311_all_filters",
+         "requests.json?service_code&status&start_date&end_date (a random 30-day window)",
          [&](std::mt19937_64& r) {
              const std::int64_t d = std::int64_t(pick(r, std::size_t(days - 30)));
-             return Request{"/open311/v2/requests.json?service_code=" + cats[pick(r, cats.size())] + "&status=" +
-                                (r() % 2 ? "open" : "closed") + "&start_date=" + urlEncode(day(d)) + "&end_date=" + urlEncode(day(d + 30)),
-                            {}, nullptr};
+             return Request{"/open311/v2/requests.json?service_code=" + cats[pick(r, cats.size())] +
+                                "&status=" + (r() % 2 ? "open" : "closed") + "&start_date=" +
+                                urlEncode(day(d)) + "&end_date=" + urlEncode(day(d + 30)),
+                            {},
+                            nullptr};
          }},
-        {"open311_dates", "requests.json?start_date&end_date (a random 7-day window, no other filter)",
+        {"open311_dates",
+         "requests.json?start_date&end_date (a random 7-day window, no other filter)",
          [&](std::mt19937_64& r) {
              const std::int64_t d = std::int64_t(pick(r, std::size_t(days - 7)));
-             return Request{"/open311/v2/requests.json?start_date=" + urlEncode(day(d)) + "&end_date=" + urlEncode(day(d + 7)), {}, nullptr};
+             return Request{"/open311/v2/requests.json?start_date=" + urlEncode(day(d)) +
+                                "&end_date=" + urlEncode(day(d + 7)),
+                            {},
+                            nullptr};
          }},
-        {"status_pull_caught_up", "signed POST /api/v1/status since the kiosk's last event (0 updates: every sync pass)",
+        {"status_pull_caught_up",
+         "signed POST /api/v1/status since the kiosk's last event (0 updates: every sync pass)",
          [&](std::mt19937_64& r) {
              const PullKiosk& k = kiosks[pick(r, kiosks.size())];
              return Request{std::string(ksync::proto::kPathStatus),
-                            ksync::proto::dumpMessage(ksync::proto::StatusRequest{std::to_string(k.lastEvent)}), &k};
+                            ksync::proto::dumpMessage(
+                                ksync::proto::StatusRequest{std::to_string(k.lastEvent)}),
+                            &k};
          }},
-        {"status_pull_page", "signed POST /api/v1/status from an older cursor (a full page of 500 updates)",
+        {"status_pull_page",
+         "signed POST /api/v1/status from an older cursor (a full page of 500 updates)",
          [&](std::mt19937_64& r) {
              const PullKiosk& k = kiosks[pick(r, kiosks.size())];
-             const std::int64_t span = std::max<std::int64_t>(1, (k.lastEvent - k.firstEvent) * 7 / 10);
+             const std::int64_t span =
+                 std::max<std::int64_t>(1, (k.lastEvent - k.firstEvent) * 7 / 10);
              const std::int64_t since = k.firstEvent + std::int64_t(r() % std::uint64_t(span));
-             return Request{std::string(ksync::proto::kPathStatus),
-                            ksync::proto::dumpMessage(ksync::proto::StatusRequest{std::to_string(since)}), &k};
+             return Request{
+                 std::string(ksync::proto::kPathStatus),
+                 ksync::proto::dumpMessage(ksync::proto::StatusRequest{std::to_string(since)}), &k};
          }},
     };
 
@@ -506,16 +558,20 @@ int latencyMain(int argc, char** argv) {
         const auto tw = Clock::now();
         pgExec(database, "CREATE EXTENSION IF NOT EXISTS pg_prewarm");
         pgQuery(database,
-                "SELECT sum(pg_prewarm(c.oid::regclass, CASE WHEN c.relkind = 'i' THEN 'buffer' ELSE 'read' END)) "
+                "SELECT sum(pg_prewarm(c.oid::regclass, CASE WHEN c.relkind = 'i' THEN 'buffer' "
+                "ELSE 'read' END)) "
                 "FROM pg_class c WHERE c.relname IN ('records', 'status_events') OR c.oid IN "
-                "(SELECT indexrelid FROM pg_index WHERE indrelid IN ('records'::regclass, 'status_events'::regclass))");
+                "(SELECT indexrelid FROM pg_index WHERE indrelid IN ('records'::regclass, "
+                "'status_events'::regclass))");
         prewarmS = msSince(tw) / 1000;
-        std::cout << "latency " << label << ": prewarmed tables (page cache) and indexes (shared buffers) in " << prewarmS
+        std::cout << "latency " << label
+                  << ": prewarmed tables (page cache) and indexes (shared buffers) in " << prewarmS
                   << " s" << std::endl;
     }
     const std::string load0 = loadAverage();
     const double self0 = selfCpu();
-    BackendGroup g = startBackends({bin, backendDir, database, processes, threads, 0, work / ("logs-" + label)});
+    BackendGroup g =
+        startBackends({bin, backendDir, database, processes, threads, 0, work / ("logs-" + label)});
     const auto cpu0 = cpuNow(g.pids);
     const double pg0 = pgServerCpu(postmaster);
     const auto tRun = Clock::now();
@@ -534,13 +590,17 @@ int latencyMain(int argc, char** argv) {
             j["warmup_errors"] = t.warmupErrors;
             j["bad_signatures"] = t.badSignatures;
             j["statuses"] = st;
-            j["items_per_reply"] = t.ms.size() > t.errors ? t.items / double(t.ms.size() - t.errors) : 0.0;
+            j["items_per_reply"] =
+                t.ms.size() > t.errors ? t.items / double(t.ms.size() - t.errors) : 0.0;
             j["requests_per_s"] = double(t.ms.size()) / s;
             caseJson["c" + lv][c.name] = j;
-            std::printf("latency %s c=%d %-22s n=%5zu p50 %7.2f p95 %7.2f p99 %7.2f max %8.2f ms  %6.0f req/s  items %.0f  errors %zu (warm-up %zu)\n",
-                        label.c_str(), conc, c.name.c_str(), t.ms.size(), j["p50"].get<double>(), j["p95"].get<double>(),
-                        j["p99"].get<double>(), j["max"].get<double>(), j["requests_per_s"].get<double>(),
-                        j["items_per_reply"].get<double>(), t.errors, t.warmupErrors);
+            std::printf(
+                "latency %s c=%d %-22s n=%5zu p50 %7.2f p95 %7.2f p99 %7.2f max %8.2f ms  %6.0f "
+                "req/s  items %.0f  errors %zu (warm-up %zu)\n",
+                label.c_str(), conc, c.name.c_str(), t.ms.size(), j["p50"].get<double>(),
+                j["p95"].get<double>(), j["p99"].get<double>(), j["max"].get<double>(),
+                j["requests_per_s"].get<double>(), j["items_per_reply"].get<double>(), t.errors,
+                t.warmupErrors);
             std::fflush(stdout);
         }
     }
@@ -551,8 +611,10 @@ int latencyMain(int argc, char** argv) {
                 {"requests_per_case", requests},
                 {"max_seconds_per_case", maxSeconds},
                 {"warmup_per_thread", warmup},
-                {"database", {{"records", manifest["records"]}, {"status_events", manifest["status_events"]},
-                              {"kiosks", manifest["kiosks"]}}},
+                {"database",
+                 {{"records", manifest["records"]},
+                  {"status_events", manifest["status_events"]},
+                  {"kiosks", manifest["kiosks"]}}},
                 {"cases", caseJson},
                 {"seconds", seconds},
                 {"prewarm_seconds", prewarmS},
@@ -564,29 +626,49 @@ int latencyMain(int argc, char** argv) {
     stopBackends(g);
     long hwm = 0;
     for (const auto& p : result["backend"]) hwm = std::max(hwm, p["vm_hwm_kb"].get<long>());
-    std::cout << "latency " << label << ": peak RSS per backend process " << hwm / 1024 << " MiB" << std::endl;
+    std::cout << "latency " << label << ": peak RSS per backend process " << hwm / 1024 << " MiB"
+              << std::endl;
 
     // The plans behind the numbers: the storage's own SQL (pg_storage.cpp) with typical values.
     const std::string cat = "DAT_DAI", from = day(days / 2), to = day(days / 2 + 30);
     const std::string code = codes.front();
     const PullKiosk& k = kiosks.front();
-    const std::string pub = "SELECT tracking_code, kiosk_id, type, category, created_at, received_at FROM records WHERE true";
+    const std::string pub =
+        "SELECT tracking_code, kiosk_id, type, category, created_at, received_at FROM records "
+        "WHERE true";
     const std::vector<std::pair<std::string, std::string>> plans = {
-        {"public_status (record)", pub.substr(0, pub.size() - 10) + "WHERE tracking_code = '" + code + "' ORDER BY rid LIMIT 1"},
-        {"public_status (events)", "SELECT event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, "
-                                   "event_uid, kiosk_id FROM status_events WHERE tracking_code = ANY('{" + code + "}'::text[]) ORDER BY event_id"},
-        {"open311_code_status", pub + " AND category = '" + cat + "' AND status NOT IN ('answered','closed','rejected','duplicate') "
-                                      "ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
-        {"open311_all_filters", pub + " AND category = '" + cat + "' AND status IN ('answered','closed','rejected','duplicate') "
-                                      "AND created_at >= '" + from + "' AND created_at < '" + to + "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
-        {"open311_dates", pub + " AND created_at >= '" + from + "' AND created_at < '" + day(days / 2 + 7) +
+        {"public_status (record)", pub.substr(0, pub.size() - 10) + "WHERE tracking_code = '" +
+                                       code + "' ORDER BY rid LIMIT 1"},
+        {"public_status (events)",
+         "SELECT event_id, tracking_code, status, note, agency, officer, expected_date, "
+         "updated_at, "
+         "event_uid, kiosk_id FROM status_events WHERE tracking_code = ANY('{" +
+             code + "}'::text[]) ORDER BY event_id"},
+        {"open311_code_status",
+         pub + " AND category = '" + cat +
+             "' AND status NOT IN ('answered','closed','rejected','duplicate') "
+             "ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
+        {"open311_all_filters", pub + " AND category = '" + cat +
+                                    "' AND status IN ('answered','closed','rejected','duplicate') "
+                                    "AND created_at >= '" +
+                                    from + "' AND created_at < '" + to +
+                                    "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
+        {"open311_dates", pub + " AND created_at >= '" + from + "' AND created_at < '" +
+                              day(days / 2 + 7) +
                               "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
-        {"status_pull_caught_up", "SELECT event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, "
-                                  "event_uid, kiosk_id FROM status_events WHERE kiosk_id = '" + k.id + "' AND event_id > " +
-                                      std::to_string(k.lastEvent) + " ORDER BY event_id LIMIT 500"},
-        {"status_pull_page", "SELECT event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, "
-                             "event_uid, kiosk_id FROM status_events WHERE kiosk_id = '" + k.id + "' AND event_id > " +
-                                 std::to_string(k.firstEvent + (k.lastEvent - k.firstEvent) / 2) + " ORDER BY event_id LIMIT 500"},
+        {"status_pull_caught_up",
+         "SELECT event_id, tracking_code, status, note, agency, officer, expected_date, "
+         "updated_at, "
+         "event_uid, kiosk_id FROM status_events WHERE kiosk_id = '" +
+             k.id + "' AND event_id > " + std::to_string(k.lastEvent) +
+             " ORDER BY event_id LIMIT 500"},
+        {"status_pull_page",
+         "SELECT event_id, tracking_code, status, note, agency, officer, expected_date, "
+         "updated_at, "
+         "event_uid, kiosk_id FROM status_events WHERE kiosk_id = '" +
+             k.id + "' AND event_id > " +
+             std::to_string(k.firstEvent + (k.lastEvent - k.firstEvent) / 2) +
+             " ORDER BY event_id LIMIT 500"},
     };
     std::ofstream ex(work / ("explain-" + label + ".txt"));
     json planJson = json::object();
@@ -611,7 +693,8 @@ int latencyMain(int argc, char** argv) {
         ksync::backend::OpenOptions o;
         o.migrate = false;
         o.poolSize = 1;
-        auto st = url ? ksync::backend::openStorage(*url, o) : std::unexpected(ksync::backend::StorageError{"bad url"});
+        auto st = url ? ksync::backend::openStorage(*url, o)
+                      : std::unexpected(ksync::backend::StorageError{"bad url"});
         if (!st) die("storage: " + st.error().detail);
         const std::string fallback = ksync::backend::defaultServedConfig();
         double queryMs = 0, parseMs = 0;
@@ -622,13 +705,18 @@ int latencyMain(int argc, char** argv) {
                 if (auto cf = (*st)->config(); cf && *cf) doc = (*cf)->document;
                 queryMs += msSince(tq);
                 auto tp = Clock::now();
-                if (auto cfg = ksync::proto::parseBackendConfig(doc)) (void)cfg->findCategory("DAT_DAI");
+                if (auto cfg = ksync::proto::parseBackendConfig(doc))
+                    (void)cfg->findCategory("DAT_DAI");
                 parseMs += msSince(tp);
             }
         }
-        result["category_names_per_200_items_ms"] = {{"config_queries", queryMs / 5}, {"config_parses", parseMs / 5}};
-        std::printf("latency %s: naming the categories of one 200-item Open311 page costs %.1f ms of config queries + %.1f ms "
-                    "of parsing\n", label.c_str(), queryMs / 5, parseMs / 5);
+        result["category_names_per_200_items_ms"] = {{"config_queries", queryMs / 5},
+                                                     {"config_parses", parseMs / 5}};
+        std::printf(
+            "latency %s: naming the categories of one 200-item Open311 page costs %.1f ms of "
+            "config queries + %.1f ms "
+            "of parsing\n",
+            label.c_str(), queryMs / 5, parseMs / 5);
     }
 
     // The proposal for the date filters that became migration 3 (two indexes and ORDER BY
@@ -640,7 +728,8 @@ int latencyMain(int argc, char** argv) {
         auto run = [&](const std::string& sql) {
             PGresult* r = PQexec(c, sql.c_str());
             const auto stt = PQresultStatus(r);
-            if (stt != PGRES_COMMAND_OK && stt != PGRES_TUPLES_OK) die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
+            if (stt != PGRES_COMMAND_OK && stt != PGRES_TUPLES_OK)
+                die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
             std::string text;
             for (int i = 0; i < PQntuples(r); ++i) text += std::string(PQgetvalue(r, i, 0)) + "\n";
             PQclear(r);
@@ -652,22 +741,39 @@ int latencyMain(int argc, char** argv) {
         run("CREATE INDEX records_category_created ON records (category, created_at)");
         run("ANALYZE records");
         const double buildS = msSince(tIdx) / 1000;
-        ex << "==== proposal: CREATE INDEX records_created ON records (created_at); CREATE INDEX records_category_created "
-              "ON records (category, created_at); (built in " << buildS << " s, rolled back afterwards)\n\n";
+        ex << "==== proposal: CREATE INDEX records_created ON records (created_at); CREATE INDEX "
+              "records_category_created "
+              "ON records (category, created_at); (built in "
+           << buildS << " s, rolled back afterwards)\n\n";
         json prop = json::object();
         const std::string rare = "CHUYEN_DOI_SO";
         const std::vector<std::pair<std::string, std::string>> variants = {
-            {"open311_all_filters, ORDER BY rid DESC (as now)", pub + " AND category = '" + cat + "' AND status IN ('answered','closed','rejected','duplicate') "
-                 "AND created_at >= '" + from + "' AND created_at < '" + to + "' ORDER BY rid DESC LIMIT 200::bigint"},
-            {"open311_all_filters, ORDER BY created_at DESC, rid DESC", pub + " AND category = '" + cat + "' AND status IN ('answered','closed','rejected','duplicate') "
-                 "AND created_at >= '" + from + "' AND created_at < '" + to + "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
-            {"open311_all_filters (rarest category), ORDER BY created_at DESC, rid DESC", pub + " AND category = '" + rare + "' AND status IN ('answered','closed','rejected','duplicate') "
-                 "AND created_at >= '" + from + "' AND created_at < '" + to + "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
-            {"open311_dates, ORDER BY rid DESC (as now)", pub + " AND created_at >= '" + from + "' AND created_at < '" + day(days / 2 + 7) +
-                 "' ORDER BY rid DESC LIMIT 200::bigint"},
-            {"open311_dates, ORDER BY created_at DESC, rid DESC", pub + " AND created_at >= '" + from + "' AND created_at < '" + day(days / 2 + 7) +
+            {"open311_all_filters, ORDER BY rid DESC (as now)",
+             pub + " AND category = '" + cat +
+                 "' AND status IN ('answered','closed','rejected','duplicate') "
+                 "AND created_at >= '" +
+                 from + "' AND created_at < '" + to + "' ORDER BY rid DESC LIMIT 200::bigint"},
+            {"open311_all_filters, ORDER BY created_at DESC, rid DESC",
+             pub + " AND category = '" + cat +
+                 "' AND status IN ('answered','closed','rejected','duplicate') "
+                 "AND created_at >= '" +
+                 from + "' AND created_at < '" + to +
                  "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
-            {"open311_code_status, ORDER BY created_at DESC, rid DESC", pub + " AND category = '" + rare + "' AND status NOT IN ('answered','closed','rejected','duplicate') "
+            {"open311_all_filters (rarest category), ORDER BY created_at DESC, rid DESC",
+             pub + " AND category = '" + rare +
+                 "' AND status IN ('answered','closed','rejected','duplicate') "
+                 "AND created_at >= '" +
+                 from + "' AND created_at < '" + to +
+                 "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
+            {"open311_dates, ORDER BY rid DESC (as now)",
+             pub + " AND created_at >= '" + from + "' AND created_at < '" + day(days / 2 + 7) +
+                 "' ORDER BY rid DESC LIMIT 200::bigint"},
+            {"open311_dates, ORDER BY created_at DESC, rid DESC",
+             pub + " AND created_at >= '" + from + "' AND created_at < '" + day(days / 2 + 7) +
+                 "' ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
+            {"open311_code_status, ORDER BY created_at DESC, rid DESC",
+             pub + " AND category = '" + rare +
+                 "' AND status NOT IN ('answered','closed','rejected','duplicate') "
                  "ORDER BY created_at DESC, rid DESC LIMIT 200::bigint"},
         };
         for (const auto& [name, sql] : variants) {
@@ -675,7 +781,8 @@ int latencyMain(int argc, char** argv) {
             ex << "-- " << name << "\n" << sql << ";\n" << text << "\n";
             const auto at = text.find("Execution Time: ");
             prop[name] = at == std::string::npos ? 0.0 : std::stod(text.substr(at + 16));
-            std::printf("latency %s: with the proposed indexes, %s: %.1f ms\n", label.c_str(), name.c_str(), prop[name].get<double>());
+            std::printf("latency %s: with the proposed indexes, %s: %.1f ms\n", label.c_str(),
+                        name.c_str(), prop[name].get<double>());
         }
         run("ROLLBACK");
         PQfinish(c);
@@ -686,7 +793,8 @@ int latencyMain(int argc, char** argv) {
     if (!out.empty()) {
         json all = json::object();
         if (std::ifstream in(out); in) all = json::parse(in, nullptr, false);
-        json section = all.is_object() && all.contains("backend_latency") ? all["backend_latency"] : json::object();
+        json section = all.is_object() && all.contains("backend_latency") ? all["backend_latency"]
+                                                                          : json::object();
         section[label] = result;
         writeResult(out, "backend_latency", section);
     }
@@ -699,6 +807,7 @@ int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "ingest") return ingestMain(argc, argv);
     if (mode == "latency") return latencyMain(argc, argv);
-    std::cerr << "usage: bench_backend ingest|latency ... (see the top of bench/bench_backend.cpp)\n";
+    std::cerr
+        << "usage: bench_backend ingest|latency ... (see the top of bench/bench_backend.cpp)\n";
     return 2;
 }

@@ -16,7 +16,9 @@ namespace bench {
 
 using nlohmann::json;
 
-std::int64_t wallMs() { return platform::clock::unixMillis(platform::clock::now()); }
+std::int64_t wallMs() {
+    return platform::clock::unixMillis(platform::clock::now());
+}
 
 void die(const std::string& why) {
     std::cerr << "bench: " << why << "\n";
@@ -26,12 +28,14 @@ void die(const std::string& why) {
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
     return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
 json summary(const std::vector<double>& v) {
-    const double mean = v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    const double mean =
+        v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
     return {{"n", v.size()},
             {"p50", percentile(v, 50)},
             {"p95", percentile(v, 95)},
@@ -72,7 +76,9 @@ namespace {
 std::vector<std::size_t> sentenceStarts(const std::string& s) {
     std::vector<std::size_t> v{0};
     for (std::size_t i = 1; i + 1 < s.size(); ++i) {
-        if ((s[i] == ' ' && (s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?')) || s[i] == '\n') v.push_back(i + 1);
+        if ((s[i] == ' ' && (s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?')) ||
+            s[i] == '\n')
+            v.push_back(i + 1);
     }
     return v;
 }
@@ -82,8 +88,9 @@ void trimToUtf8(std::string& s) {
     if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
 }
 
-const char* kCategories[] = {"DAT_DAI", "XAY_DUNG", "MOI_TRUONG", "GIAO_THONG", "AN_NINH", "Y_TE",
-                             "GIAO_DUC", "AN_SINH", "THU_TUC", "CAN_BO", "CHUYEN_DOI_SO", "KHAC"};
+const char* kCategories[] = {"DAT_DAI", "XAY_DUNG", "MOI_TRUONG",    "GIAO_THONG",
+                             "AN_NINH", "Y_TE",     "GIAO_DUC",      "AN_SINH",
+                             "THU_TUC", "CAN_BO",   "CHUYEN_DOI_SO", "KHAC"};
 
 }  // namespace
 
@@ -133,7 +140,8 @@ ksync::store::DataDir makeKioskDir(const std::filesystem::path& root, const std:
     s.backendUrl = backendUrl;
     s.printerUri = printerUri;
     if (auto r = ksync::store::saveSettings(dir, s); !r) die("settings: " + r.error());
-    if (!platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir))) die("device key");
+    if (!platform::keys::DeviceKey::loadOrCreate(ksync::client::deviceKeyFile(dir)))
+        die("device key");
     if (!ksync::store::Store::open(dir.database())) die("store");
     return dir;
 }
@@ -145,7 +153,8 @@ void setBackendUrl(const ksync::store::DataDir& dir, const std::string& url) {
     if (auto r = ksync::store::saveSettings(dir, *s); !r) die("settings: " + r.error());
 }
 
-double fillRecords(const ksync::store::DataDir& dir, const std::vector<Seed>& seeds, std::size_t from, std::size_t n) {
+double fillRecords(const ksync::store::DataDir& dir, const std::vector<Seed>& seeds,
+                   std::size_t from, std::size_t n) {
     auto settings = ksync::store::loadSettings(dir);
     if (!settings) die("settings: " + settings.error());
     auto st = ksync::store::Store::open(dir.database());
@@ -154,7 +163,8 @@ double fillRecords(const ksync::store::DataDir& dir, const std::vector<Seed>& se
     for (std::size_t i = from; i < from + n; ++i) {
         auto v = ksync::record::validateDraft(makeDraft(seeds, i));
         if (!v) die("draft " + std::to_string(i) + " invalid: " + v.error().front().messageKey);
-        auto r = st->createRecord(*v, settings->kioskId, platform::clock::formatUtc(platform::clock::now()), false);
+        auto r = st->createRecord(*v, settings->kioskId,
+                                  platform::clock::formatUtc(platform::clock::now()), false);
         if (!r) die("createRecord: " + r.error().detail);
     }
     return msSince(t0) / 1000.0;
@@ -168,12 +178,14 @@ Backend::Backend(const std::filesystem::path& dataDir, int threads) {
     auto key = platform::keys::DeviceKey::loadOrCreate(dataDir / "backend.key");
     if (!key) die("backend key");
     ksync::backend::ServiceOptions opts;
-    const bool echo = std::getenv("KIOSK_BENCH_BACKEND_LOG") != nullptr;  // debugging: the backend's request lines
+    const bool echo = std::getenv("KIOSK_BENCH_BACKEND_LOG") !=
+                      nullptr;  // debugging: the backend's request lines
     opts.log = [this, echo](const std::string& line) {
         ++m_requests;
         if (echo) std::cerr << "backend: " << line << "\n";
     };
-    m_service = std::make_unique<ksync::backend::BackendService>(*m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
+    m_service = std::make_unique<ksync::backend::BackendService>(
+        *m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
     m_server = std::make_unique<ksync::backend::HttpServer>(*m_service, threads);
     auto port = m_server->bind("127.0.0.1", 0);
     if (!port) die("backend bind: " + port.error());

@@ -16,9 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/http_server.hpp"
 #include "record/validation.hpp"
 #include "service/backend_service.hpp"
-#include "http/http_server.hpp"
 #include "storage/sqlite_storage.hpp"
 #include "store/data_dir.hpp"
 
@@ -36,7 +36,8 @@ nlohmann::json summary(const std::vector<double>& v);  // {n, p50, p95, p99, max
 
 // Merges `section` under `name` into the JSON file (created when missing), so every benchmark
 // program adds its own part to one results file.
-void writeResult(const std::filesystem::path& file, const std::string& name, const nlohmann::json& section);
+void writeResult(const std::filesystem::path& file, const std::string& name,
+                 const nlohmann::json& section);
 
 // The seed submissions (tests/fixtures/seed_submissions.jsonl): bodies and sender names.
 struct Seed {
@@ -53,9 +54,11 @@ ksync::record::Draft makeDraft(const std::vector<Seed>& seeds, std::size_t i);
 
 // A provisioned kiosk data directory (kiosk.toml, device.key, kiosk.db) for `kioskId`.
 ksync::store::DataDir makeKioskDir(const std::filesystem::path& root, const std::string& kioskId,
-                                   const std::string& backendUrl, const std::string& printerUri = "none");
+                                   const std::string& backendUrl,
+                                   const std::string& printerUri = "none");
 // Adds `n` records (drafts from..from+n) through Store::createRecord. Returns seconds taken.
-double fillRecords(const ksync::store::DataDir& dir, const std::vector<Seed>& seeds, std::size_t from, std::size_t n);
+double fillRecords(const ksync::store::DataDir& dir, const std::vector<Seed>& seeds,
+                   std::size_t from, std::size_t n);
 void setBackendUrl(const ksync::store::DataDir& dir, const std::string& url);
 
 // The reference backend (SqliteStorage + BackendService + HttpServer) in this process, on a

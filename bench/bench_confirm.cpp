@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     auto dir = makeKioskDir(work / "kiosk", "7K3M", "http://127.0.0.1:1");
     auto settings = ksync::store::loadSettings(dir);
     if (!settings) die("settings");
-    const auto config = ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson()).value();
+    const auto config =
+        ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson()).value();
     auto store = ksync::store::Store::open(dir.database());
     if (!store) die("store");
     auto renderer = platform::print::ReceiptRenderer::create(platform::text::Strings::load("vi"));
@@ -44,11 +45,13 @@ int main(int argc, char** argv) {
         const auto t0 = Clock::now();
         auto valid = ksync::record::validateDraft(d);
         if (!valid) die("invalid draft");
-        auto rec = store->createRecord(*valid, settings->kioskId, platform::clock::formatUtc(platform::clock::now()),
+        auto rec = store->createRecord(*valid, settings->kioskId,
+                                       platform::clock::formatUtc(platform::clock::now()),
                                        platform::clock::isSystemClockSynchronised());
         if (!rec) die("createRecord: " + rec.error().detail);
         const double tStored = msSince(t0);
-        const auto receipt = platform::print::makeReceipt(kiosk::app::receiptInputFor(*rec, *settings, config, d.language));
+        const auto receipt = platform::print::makeReceipt(
+            kiosk::app::receiptInputFor(*rec, *settings, config, d.language));
         auto bitmap = renderer->render(receipt, opts);
         if (!bitmap || bitmap->height() <= 0) die("render");
         const double tAll = msSince(t0);
@@ -56,9 +59,13 @@ int main(int argc, char** argv) {
         storeMs.push_back(tStored);
         receiptMs.push_back(tAll - tStored);
     }
-    nlohmann::json j{{"n", n}, {"total_ms", summary(total)}, {"store_ms", summary(storeMs)}, {"receipt_ms", summary(receiptMs)}};
-    std::cout << "confirm: p50 " << percentile(total, 50) << " ms, p99 " << percentile(total, 99) << " ms (store p99 "
-              << percentile(storeMs, 99) << ", receipt p99 " << percentile(receiptMs, 99) << ")\n";
+    nlohmann::json j{{"n", n},
+                     {"total_ms", summary(total)},
+                     {"store_ms", summary(storeMs)},
+                     {"receipt_ms", summary(receiptMs)}};
+    std::cout << "confirm: p50 " << percentile(total, 50) << " ms, p99 " << percentile(total, 99)
+              << " ms (store p99 " << percentile(storeMs, 99) << ", receipt p99 "
+              << percentile(receiptMs, 99) << ")\n";
     writeResult(out, "confirm", j);
     return 0;
 }

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <sstream>
 
 #include "bench_common.hpp"
 #include "client/sync_client.hpp"
@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
         close(p[0]);
         int devnull = ::open("/dev/null", O_WRONLY);
         dup2(devnull, 2);  // one log line per request: not part of what we measure here
-        execl(backendBin.c_str(), backendBin.c_str(), "serve", "--data-dir", bdir.c_str(), "--listen", "127.0.0.1:0", nullptr);
+        execl(backendBin.c_str(), backendBin.c_str(), "serve", "--data-dir", bdir.c_str(),
+              "--listen", "127.0.0.1:0", nullptr);
         _exit(127);
     }
     close(p[1]);
@@ -114,7 +115,8 @@ int main(int argc, char** argv) {
         L.id = ids[k];
         auto dir = makeKioskDir(work / L.id, L.id, url);
         fillRecords(dir, seeds, std::size_t(k) * perKiosk, perKiosk);
-        const std::string token = runOut(backendBin + " issue-token --kiosk-id " + L.id + " --data-dir " + bdir);
+        const std::string token =
+            runOut(backendBin + " issue-token --kiosk-id " + L.id + " --data-dir " + bdir);
         auto c = ksync::client::SyncClient::open(dir);
         if (!c) die("client");
         if (auto r = c->enroll(token); !r) die("enroll: " + r.error().detail);
@@ -123,7 +125,8 @@ int main(int argc, char** argv) {
         L.key.emplace(std::move(*key));
         auto st = ksync::store::Store::open(dir.database());
         while (true) {
-            auto items = st->claimBatch(batch, std::size_t(1) << 40, std::numeric_limits<std::int64_t>::max());
+            auto items = st->claimBatch(batch, std::size_t(1) << 40,
+                                        std::numeric_limits<std::int64_t>::max());
             if (!items || items->empty()) break;
             json records = json::array();
             for (const auto& it : *items) {
@@ -132,11 +135,13 @@ int main(int argc, char** argv) {
                     auto enc = codec.encode(it.content, "v1");
                     records.push_back(ksync::proto::toWire({it.header, enc.format, enc.bytes}));
                 } else {
-                    records.push_back(ksync::proto::toWire({it.header, it.contentFormat, it.content}));
+                    records.push_back(
+                        ksync::proto::toWire({it.header, it.contentFormat, it.content}));
                 }
             }
             // And the body zstd-compressed, as the product does when the backend offers it.
-            L.bodies.push_back(ksync::proto::compressBody(json{{"kiosk_id", L.id}, {"records", std::move(records)}}.dump()));
+            L.bodies.push_back(ksync::proto::compressBody(
+                json{{"kiosk_id", L.id}, {"records", std::move(records)}}.dump()));
         }
     }
 
@@ -150,8 +155,8 @@ int main(int argc, char** argv) {
             const std::string target = url + std::string(ksync::proto::kPathRecords);
             for (const auto& body : L.bodies) {
                 const std::string nonce = ksync::proto::newNonce(), ts = std::to_string(wallMs());
-                const std::string sig = L.key->signBase64(
-                    ksync::proto::requestSigningString("POST", ksync::proto::kPathRecords, L.id, ts, nonce, body));
+                const std::string sig = L.key->signBase64(ksync::proto::requestSigningString(
+                    "POST", ksync::proto::kPathRecords, L.id, ts, nonce, body));
                 curl_slist* hdrs = nullptr;
                 hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
                 hdrs = curl_slist_append(hdrs, "Content-Encoding: zstd");
@@ -167,12 +172,15 @@ int main(int argc, char** argv) {
                 curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
                 curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply);
                 long status = 0;
-                const bool ok = curl_easy_perform(h) == CURLE_OK &&
-                                (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status), status == 200);
+                const bool ok =
+                    curl_easy_perform(h) == CURLE_OK &&
+                    (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status), status == 200);
                 curl_slist_free_all(hdrs);
                 auto j = json::parse(reply, nullptr, false);
-                if (ok && j.is_object() && j.contains("counts")) L.created += j["counts"].value("created", 0);
-                else ++L.failed;
+                if (ok && j.is_object() && j.contains("counts"))
+                    L.created += j["counts"].value("created", 0);
+                else
+                    ++L.failed;
             }
             curl_easy_cleanup(h);
         });
@@ -186,16 +194,12 @@ int main(int argc, char** argv) {
     std::size_t created = 0, failed = 0;
     for (auto& L : loads) created += L.created, failed += L.failed;
     const double rate = double(created) / s;
-    json j{{"kiosks", kiosks},
-           {"batch", batch},
-           {"records", created},
-           {"failed_requests", failed},
-           {"seconds", s},
-           {"records_per_s", rate},
-           {"backend_cpu_s", cpu},
-           {"backend_cpu_share_of_2_cores", cpu / s / 2}};
-    std::cout << "ingest: " << created << " records (" << failed << " failed requests) in " << s << " s = " << rate
-              << " records/s; backend used " << cpu << " CPU-s\n";
+    json j{{"kiosks", kiosks},     {"batch", batch},
+           {"records", created},   {"failed_requests", failed},
+           {"seconds", s},         {"records_per_s", rate},
+           {"backend_cpu_s", cpu}, {"backend_cpu_share_of_2_cores", cpu / s / 2}};
+    std::cout << "ingest: " << created << " records (" << failed << " failed requests) in " << s
+              << " s = " << rate << " records/s; backend used " << cpu << " CPU-s\n";
     writeResult(out, "ingest", j);
     return failed == 0 ? 0 : 1;
 }

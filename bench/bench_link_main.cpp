@@ -1,7 +1,8 @@
 // bench_link — the emulated bad link (link_relay.hpp) as its own process, for trying things by
 // hand: 127.0.0.1:<printed port> -> 127.0.0.1:--target. Stops by itself after --max-seconds.
 //
-// bench_link --target 8470 [--target-host 127.0.0.1] [--rate 256000] [--rtt-ms 300] [--loss random|bursty|none]
+// bench_link --target 8470 [--target-host 127.0.0.1] [--rate 256000] [--rtt-ms 300] [--loss
+// random|bursty|none]
 //            [--loss-rate 0.05] [--cut-at-s 60 --cut-s 60] [--max-seconds 1800]
 #include <csignal>
 #include <iostream>
@@ -23,7 +24,9 @@ int main(int argc, char** argv) {
     o.oneWayDelayMs = std::stoi(arg(argc, argv, "--rtt-ms", "300")) / 2;
     const std::string loss = arg(argc, argv, "--loss", "random");
     const double p = std::stod(arg(argc, argv, "--loss-rate", "0.05"));
-    o.loss = loss == "none" ? GilbertElliott::none() : loss == "bursty" ? GilbertElliott::bursty(p) : GilbertElliott::random(p);
+    o.loss = loss == "none"     ? GilbertElliott::none()
+             : loss == "bursty" ? GilbertElliott::bursty(p)
+                                : GilbertElliott::random(p);
     o.maxSeconds = std::stoi(arg(argc, argv, "--max-seconds", "1800"));
     const int cutAt = std::stoi(arg(argc, argv, "--cut-at-s", "-1"));
     const int cutS = std::stoi(arg(argc, argv, "--cut-s", "60"));
@@ -44,7 +47,8 @@ int main(int argc, char** argv) {
         }
     }
     relay.stop();
-    std::cout << "up " << relay.bytesUp() << " B, down " << relay.bytesDown() << " B, " << relay.connections()
-              << " connections, " << relay.lostSegments() << "/" << relay.segments() << " segments lost\n";
+    std::cout << "up " << relay.bytesUp() << " B, down " << relay.bytesDown() << " B, "
+              << relay.connections() << " connections, " << relay.lostSegments() << "/"
+              << relay.segments() << " segments lost\n";
     return 0;
 }

@@ -72,10 +72,11 @@ constexpr Category kCategories[] = {
     {"CHUYEN_DOI_SO", 3, "Văn phòng HĐND và UBND phường"},
     {"KHAC", 4, "Văn phòng HĐND và UBND phường"},
 };
-constexpr const char* kWardNames[] = {"Sài Gòn", "Tân Định", "Bến Thành", "Cầu Ông Lãnh",
+constexpr const char* kWardNames[] = {"Sài Gòn",  "Tân Định", "Bến Thành",  "Cầu Ông Lãnh",
                                       "Xuân Hòa", "Cần Giờ",  "Bình Khánh", "Thạnh An"};
-constexpr const char* kOfficers[] = {"Nguyễn Thị Mai", "Trần Văn Hùng", "Lê Thị Thu Hà", "Phạm Minh Tuấn",
-                                     "Võ Thị Ngọc Ánh", "Đặng Quốc Bảo", "Huỳnh Thanh Tâm", "Bùi Thị Lan"};
+constexpr const char* kOfficers[] = {"Nguyễn Thị Mai",  "Trần Văn Hùng",   "Lê Thị Thu Hà",
+                                     "Phạm Minh Tuấn",  "Võ Thị Ngọc Ánh", "Đặng Quốc Bảo",
+                                     "Huỳnh Thanh Tâm", "Bùi Thị Lan"};
 constexpr const char* kPath[] = {"received", "forwarded", "needs_info", "answered", "closed"};
 
 // The statuses of a record with n events (1..5).
@@ -151,13 +152,15 @@ private:
 void exec(PGconn* c, const std::string& sql) {
     PGresult* r = PQexec(c, sql.c_str());
     const auto st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
     PQclear(r);
 }
 
 std::string scalar(PGconn* c, const std::string& sql) {
     PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        die("PostgreSQL: " + std::string(PQerrorMessage(c)) + " in " + sql);
     std::string v = PQgetvalue(r, 0, 0);
     PQclear(r);
     return v;
@@ -183,9 +186,10 @@ std::string hex(Rng& rng, int bytes) {
 
 std::string uuid(Rng& rng) {
     std::string h = hex(rng, 16);
-    h[12] = '4';                                 // version 4
-    h[16] = "89ab"[(h[16] - '0') & 3];           // RFC 4122 variant
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+    h[12] = '4';                        // version 4
+    h[16] = "89ab"[(h[16] - '0') & 3];  // RFC 4122 variant
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+           "-" + h.substr(20);
 }
 
 // Kiosk number k -> a distinct 4-symbol id (multiplication by a unit mod 31^4 is a bijection).
@@ -197,8 +201,12 @@ std::string kioskId(std::size_t k) {
     return id;
 }
 
-std::string utc(std::int64_t ms) { return platform::clock::formatUtc(platform::clock::fromUnixMillis(ms)); }
-std::string ymd(std::int64_t ms) { return utc(ms).substr(0, 10); }
+std::string utc(std::int64_t ms) {
+    return platform::clock::formatUtc(platform::clock::fromUnixMillis(ms));
+}
+std::string ymd(std::int64_t ms) {
+    return utc(ms).substr(0, 10);
+}
 std::string viDate(std::int64_t ms) {
     const std::string d = ymd(ms);
     return d.substr(8, 2) + "/" + d.substr(5, 2) + "/" + d.substr(0, 4);
@@ -233,7 +241,8 @@ int main(int argc, char** argv) {
     const std::size_t perWard = std::stoul(arg(argc, argv, "--kiosks-per-ward", "3"));
     const std::string startDay = arg(argc, argv, "--start", "2025-11-24");
     const int days = std::stoi(arg(argc, argv, "--days", "365"));
-    if (uri.empty() || fixtures.empty() || outDir.empty()) die("usage: bench_seed --database URI --fixtures DIR --out-dir DIR");
+    if (uri.empty() || fixtures.empty() || outDir.empty())
+        die("usage: bench_seed --database URI --fixtures DIR --out-dir DIR");
     if (eventsPerRecord != 3) die("--events-per-record: only 3 (1..5 per record) is implemented");
     const std::size_t nKiosks = wards * perWard;
     if (nKiosks == 0 || nKiosks > 65535) die("kiosks: 1..65535");
@@ -244,7 +253,8 @@ int main(int argc, char** argv) {
 
     PGconn* c = PQconnectdb(uri.c_str());
     if (PQstatus(c) != CONNECTION_OK) die("PostgreSQL: " + std::string(PQerrorMessage(c)));
-    if (scalar(c, "SELECT to_regclass('records') IS NOT NULL") != "t") die("no schema: run kiosk-backend migrate first");
+    if (scalar(c, "SELECT to_regclass('records') IS NOT NULL") != "t")
+        die("no schema: run kiosk-backend migrate first");
     if (scalar(c, "SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1) x") != "0" ||
         scalar(c, "SELECT count(*) FROM (SELECT 1 FROM status_events LIMIT 1) x") != "0")
         die("the database already has records: seed a fresh one");
@@ -256,7 +266,9 @@ int main(int argc, char** argv) {
     fs::create_directories(outDir / "keys");
     std::vector<std::string> kiosks;
     {
-        Copy k(c, "COPY kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) FROM STDIN (FORMAT binary)");
+        Copy k(c,
+               "COPY kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) FROM "
+               "STDIN (FORMAT binary)");
         for (std::size_t i = 0; i < nKiosks; ++i) {
             kiosks.push_back(kioskId(i));
             const fs::path file = outDir / "keys" / (kiosks.back() + ".key");
@@ -282,7 +294,8 @@ int main(int argc, char** argv) {
         for (auto& t : created) {
             for (;;) {
                 const int d = day(rng);
-                const int weekday = int(((t0 / kDayMs) + d + 4) % 7);  // 1970-01-01 was a Thursday: 0 = Sunday
+                const int weekday =
+                    int(((t0 / kDayMs) + d + 4) % 7);  // 1970-01-01 was a Thursday: 0 = Sunday
                 const double keep = weekday == 0 ? 0.15 : weekday == 6 ? 0.5 : 1.0;
                 if (u(rng) > keep) continue;
                 t = t0 + std::int64_t(d) * kDayMs + tod(rng);
@@ -315,8 +328,10 @@ int main(int argc, char** argv) {
     const double tGen0 = msSince(tAll);
     {
         Copy r(c,
-               "COPY records (id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, "
-               "created_at, clock_synced, content_digest, prev_hash, hash, payload_format, content, intact, received_at, "
+               "COPY records (id, kiosk_id, sequence, tracking_code, type, category, channel, "
+               "staff_assisted, language, "
+               "created_at, clock_synced, content_digest, prev_hash, hash, payload_format, "
+               "content, intact, received_at, "
                "status, status_updated) FROM STDIN (FORMAT binary)");
         std::uniform_int_distribution<std::size_t> kioskPick(0, nKiosks - 1);
         std::uniform_int_distribution<std::size_t> catPick(0, catWheel.size() - 1);
@@ -330,9 +345,10 @@ int main(int argc, char** argv) {
             ri.category = static_cast<std::uint8_t>(catWheel[catPick(rng)]);
             ri.events = static_cast<std::uint8_t>(1 + i % 5);  // exactly 3 on average
             const double d = u(rng);  // upload delay: most online, some kiosks offline for hours
-            ri.receivedMs = ri.createdMs + (d < 0.7 ? std::int64_t(1000 + u(rng) * 29'000)
-                                            : d < 0.95 ? std::int64_t(60'000 + u(rng) * 59 * 60'000)
-                                                       : std::int64_t(kHourMs + u(rng) * 47 * kHourMs));
+            ri.receivedMs =
+                ri.createdMs + (d < 0.7    ? std::int64_t(1000 + u(rng) * 29'000)
+                                : d < 0.95 ? std::int64_t(60'000 + u(rng) * 59 * 60'000)
+                                           : std::int64_t(kHourMs + u(rng) * 47 * kHourMs));
 
             rec::Record record;
             rec::Header& h = record.header;
@@ -361,16 +377,23 @@ int main(int argc, char** argv) {
             std::array<std::int64_t, 5> at{};
             std::int64_t t = ri.receivedMs;
             for (int j = 0; j < ri.events; ++j) {
-                t += j == 0 ? std::int64_t(kHourMs / 2 + u(rng) * 23 * kHourMs) : std::int64_t(kDayMs / 2 + u(rng) * 6 * kDayMs);
+                t += j == 0 ? std::int64_t(kHourMs / 2 + u(rng) * 23 * kHourMs)
+                            : std::int64_t(kDayMs / 2 + u(rng) * 6 * kDayMs);
                 at[std::size_t(j)] = t;
             }
             const std::int64_t last = at[std::size_t(ri.events - 1)];
             if (last > tEnd) {
-                const double scale = double(tEnd - 1000 - ri.receivedMs) / double(last - ri.receivedMs);
+                const double scale =
+                    double(tEnd - 1000 - ri.receivedMs) / double(last - ri.receivedMs);
                 for (int j = 0; j < ri.events; ++j)
-                    at[std::size_t(j)] = ri.receivedMs + std::max<std::int64_t>(j + 1, std::int64_t(double(at[std::size_t(j)] - ri.receivedMs) * scale));
+                    at[std::size_t(j)] =
+                        ri.receivedMs +
+                        std::max<std::int64_t>(
+                            j + 1,
+                            std::int64_t(double(at[std::size_t(j)] - ri.receivedMs) * scale));
             }
-            for (int j = 0; j < ri.events; ++j) events.push_back({at[std::size_t(j)], std::uint32_t(i), std::uint8_t(j)});
+            for (int j = 0; j < ri.events; ++j)
+                events.push_back({at[std::size_t(j)], std::uint32_t(i), std::uint8_t(j)});
 
             r.row(20);
             r.text(h.id);
@@ -395,19 +418,22 @@ int main(int argc, char** argv) {
             r.text(utc(at[std::size_t(ri.events - 1)]));
         }
         r.finish();
-        std::cout << "records: " << nRecords << " in " << (msSince(tAll) - tGen0) / 1000 << " s (" << humanBytes(double(r.bytes()))
-                  << " of COPY data)" << std::endl;
+        std::cout << "records: " << nRecords << " in " << (msSince(tAll) - tGen0) / 1000 << " s ("
+                  << humanBytes(double(r.bytes())) << " of COPY data)" << std::endl;
     }
     const double recordsS = (msSince(tAll) - tGen0) / 1000;
 
     // ---- status events, in time order ----
     const double tEv0 = msSince(tAll);
     std::sort(events.begin(), events.end(), [](const EventInfo& a, const EventInfo& b) {
-        return a.atMs != b.atMs ? a.atMs < b.atMs : a.record != b.record ? a.record < b.record : a.step < b.step;
+        return a.atMs != b.atMs       ? a.atMs < b.atMs
+               : a.record != b.record ? a.record < b.record
+                                      : a.step < b.step;
     });
     {
         Copy e(c,
-               "COPY status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, updated_at, "
+               "COPY status_events (tracking_code, kiosk_id, status, note, agency, officer, "
+               "expected_date, updated_at, "
                "event_uid) FROM STDIN (FORMAT binary)");
         std::uniform_int_distribution<int> officer(0, int(std::size(kOfficers)) - 1);
         std::uniform_int_distribution<int> docNo(100, 9999);
@@ -430,18 +456,23 @@ int main(int argc, char** argv) {
             } else if (status == "needs_info") {
                 agency = kCategories[ri.category].agency;
                 who = kOfficers[officer(rng)];
-                note = "Đề nghị ông/bà bổ sung bản sao giấy tờ liên quan và địa chỉ cụ thể nơi xảy ra sự việc tại Trung tâm "
-                       "Phục vụ hành chính công phường.";
+                note =
+                    "Đề nghị ông/bà bổ sung bản sao giấy tờ liên quan và địa chỉ cụ thể nơi xảy ra "
+                    "sự việc tại Trung tâm "
+                    "Phục vụ hành chính công phường.";
             } else if (status == "answered") {
                 agency = kCategories[ri.category].agency;
                 who = kOfficers[officer(rng)];
-                note = "Đã trả lời bằng văn bản số " + std::to_string(docNo(rng)) + "/UBND-KT ngày " + viDate(ev.atMs) +
-                       ". Mời ông/bà đến Trung tâm Phục vụ hành chính công nhận văn bản hoặc tra cứu bằng mã hồ sơ.";
+                note = "Đã trả lời bằng văn bản số " + std::to_string(docNo(rng)) +
+                       "/UBND-KT ngày " + viDate(ev.atMs) +
+                       ". Mời ông/bà đến Trung tâm Phục vụ hành chính công nhận văn bản hoặc tra "
+                       "cứu bằng mã hồ sơ.";
             } else {
                 note = "Kết thúc xử lý.";
             }
             e.row(9);
-            e.text(rec::makeTrackingCode(ri.skgp ? rec::RecordType::Skgp : rec::RecordType::Pakn, kiosk, ri.sequence));
+            e.text(rec::makeTrackingCode(ri.skgp ? rec::RecordType::Skgp : rec::RecordType::Pakn,
+                                         kiosk, ri.sequence));
             e.text(kiosk);
             e.text(status);
             e.text(note);
@@ -452,8 +483,8 @@ int main(int argc, char** argv) {
             e.text(hex(rng, 16));
         }
         e.finish();
-        std::cout << "status events: " << events.size() << " in " << (msSince(tAll) - tEv0) / 1000 << " s ("
-                  << humanBytes(double(e.bytes())) << " of COPY data)" << std::endl;
+        std::cout << "status events: " << events.size() << " in " << (msSince(tAll) - tEv0) / 1000
+                  << " s (" << humanBytes(double(e.bytes())) << " of COPY data)" << std::endl;
     }
     const double eventsS = (msSince(tAll) - tEv0) / 1000;
 
@@ -473,14 +504,21 @@ int main(int argc, char** argv) {
                {"status_events_index_bytes", size("pg_indexes_size('status_events')")}};
     json indexes = json::object();
     for (const char* t : {"records", "status_events"}) {
-        PGresult* r = PQexec(c, ("SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index WHERE "
-                                 "indrelid = '" + std::string(t) + "'::regclass ORDER BY 1").c_str());
-        for (int i = 0; i < PQntuples(r); ++i) indexes[PQgetvalue(r, i, 0)] = std::stoll(PQgetvalue(r, i, 1));
+        PGresult* r = PQexec(
+            c,
+            ("SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index WHERE "
+             "indrelid = '" +
+             std::string(t) + "'::regclass ORDER BY 1")
+                .c_str());
+        for (int i = 0; i < PQntuples(r); ++i)
+            indexes[PQgetvalue(r, i, 0)] = std::stoll(PQgetvalue(r, i, 1));
         PQclear(r);
     }
     sizes["indexes"] = indexes;
-    const std::string openShare = scalar(c,
-        "SELECT round(avg((status NOT IN ('answered','closed','rejected','duplicate'))::int), 3) FROM records");
+    const std::string openShare =
+        scalar(c,
+               "SELECT round(avg((status NOT IN "
+               "('answered','closed','rejected','duplicate'))::int), 3) FROM records");
     PQfinish(c);
 
     // A sample of codes for the lookups (uniform over the year), and the manifest.
@@ -488,8 +526,9 @@ int main(int argc, char** argv) {
     std::uniform_int_distribution<std::size_t> pick(0, nRecords - 1);
     for (int i = 0; i < 20000; ++i) {
         const RecordInfo& ri = info[pick(rng)];
-        codes.push_back(rec::makeTrackingCode(ri.skgp ? rec::RecordType::Skgp : rec::RecordType::Pakn, kiosks[ri.kiosk],
-                                              ri.sequence));
+        codes.push_back(
+            rec::makeTrackingCode(ri.skgp ? rec::RecordType::Skgp : rec::RecordType::Pakn,
+                                  kiosks[ri.kiosk], ri.sequence));
     }
     json cats = json::array();
     for (const auto& k : kCategories) cats.push_back(k.code);
@@ -501,7 +540,11 @@ int main(int argc, char** argv) {
            {"end", utc(tEnd)},
            {"open_share", std::stod(openShare)},
            {"mean_content_bytes", double(contentBytes) / double(nRecords)},
-           {"seconds", {{"records", recordsS}, {"status_events", eventsS}, {"vacuum_analyze", vacuumS}, {"total", totalS}}},
+           {"seconds",
+            {{"records", recordsS},
+             {"status_events", eventsS},
+             {"vacuum_analyze", vacuumS},
+             {"total", totalS}}},
            {"size", sizes}};
     json manifest = j;
     manifest["kiosk_ids"] = kiosks;
@@ -509,9 +552,10 @@ int main(int argc, char** argv) {
     manifest["categories"] = cats;
     manifest["codes_sample"] = codes;
     std::ofstream(outDir / "manifest.json") << manifest.dump(1) << "\n";
-    std::cout << "seeded " << nRecords << " records, " << events.size() << " status events, " << nKiosks << " kiosks in "
-              << totalS << " s (records " << recordsS << " s, events " << eventsS << " s, vacuum/analyze " << vacuumS
-              << " s); database " << humanBytes(double(sizes["database_bytes"].get<long long>())) << std::endl;
+    std::cout << "seeded " << nRecords << " records, " << events.size() << " status events, "
+              << nKiosks << " kiosks in " << totalS << " s (records " << recordsS << " s, events "
+              << eventsS << " s, vacuum/analyze " << vacuumS << " s); database "
+              << humanBytes(double(sizes["database_bytes"].get<long long>())) << std::endl;
     if (!results.empty()) writeResult(results, "backend_seed", j);
     return 0;
 }

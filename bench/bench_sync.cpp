@@ -35,11 +35,20 @@ std::string xmlEscape(std::string_view s) {
     std::string o;
     for (char c : s) {
         switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
+            case '&':
+                o += "&amp;";
+                break;
+            case '<':
+                o += "&lt;";
+                break;
+            case '>':
+                o += "&gt;";
+                break;
+            case '"':
+                o += "&quot;";
+                break;
+            default:
+                o += c;
         }
     }
     return o;
@@ -49,9 +58,12 @@ std::string xmlEscape(std::string_view s) {
 std::string odkInstance(const ksync::record::Record& r) {
     const auto& h = r.header;
     const auto& c = r.content;
-    std::string x = "<?xml version='1.0' ?><data id=\"phan_anh_kien_nghi\" version=\"2026112301\" "
-                    "xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:orx=\"http://openrosa.org/xforms\">";
-    auto f = [&](const char* name, std::string_view v) { x += std::string("<") + name + ">" + xmlEscape(v) + "</" + name + ">"; };
+    std::string x =
+        "<?xml version='1.0' ?><data id=\"phan_anh_kien_nghi\" version=\"2026112301\" "
+        "xmlns:jr=\"http://openrosa.org/javarosa\" xmlns:orx=\"http://openrosa.org/xforms\">";
+    auto f = [&](const char* name, std::string_view v) {
+        x += std::string("<") + name + ">" + xmlEscape(v) + "</" + name + ">";
+    };
     f("type", h.type == ksync::record::RecordType::Pakn ? "PAKN" : "SKGP");
     f("category", h.category);
     f("kiosk_id", h.kioskId);
@@ -73,7 +85,8 @@ std::string odkInstance(const ksync::record::Record& r) {
     return x;
 }
 
-// An OpenRosa submission endpoint: HEAD (httplib routes it to the GET handler) answers 204, POST 201 with the usual XML reply.
+// An OpenRosa submission endpoint: HEAD (httplib routes it to the GET handler) answers 204, POST
+// 201 with the usual XML reply.
 struct OdkSink {
     httplib::Server server;
     std::thread thread;
@@ -90,17 +103,21 @@ struct OdkSink {
             common(res);
             res.status = 204;
         });
-        server.Post("/submission", [this, common](const httplib::Request& req, httplib::Response& res) {
-            ++requests;
-            common(res);
-            res.status = req.has_file("xml_submission_file") ? 201 : 400;
-            res.set_header("Location", "http://127.0.0.1/submission");
-            res.set_content("<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\"><message nature=\"submit_success\">"
-                            "Form Received!</message></OpenRosaResponse>",
-                            "text/xml; charset=utf-8");
-        });
-        server.set_keep_alive_max_count(100000);  // generous to the baseline: one connection throughout
-        server.set_tcp_nodelay(true);             // else Nagle + delayed ACK add 40 ms per reply
+        server.Post(
+            "/submission", [this, common](const httplib::Request& req, httplib::Response& res) {
+                ++requests;
+                common(res);
+                res.status = req.has_file("xml_submission_file") ? 201 : 400;
+                res.set_header("Location", "http://127.0.0.1/submission");
+                res.set_content(
+                    "<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\"><message "
+                    "nature=\"submit_success\">"
+                    "Form Received!</message></OpenRosaResponse>",
+                    "text/xml; charset=utf-8");
+            });
+        server.set_keep_alive_max_count(
+            100000);                   // generous to the baseline: one connection throughout
+        server.set_tcp_nodelay(true);  // else Nagle + delayed ACK add 40 ms per reply
         port = server.bind_to_any_port("127.0.0.1");
         thread = std::thread([this] { server.listen_after_bind(); });
         while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -111,7 +128,9 @@ struct OdkSink {
     }
 };
 
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+size_t discard(char*, size_t size, size_t n, void*) {
+    return size * n;
+}
 
 // ODK Collect's way: per record a HEAD probe, then an uncompressed multipart POST (keep-alive).
 // Returns the number of records sent successfully.
@@ -127,7 +146,9 @@ std::size_t odkUpload(const std::vector<ksync::record::Record>& records, int por
         curl_easy_reset(h);
         curl_easy_setopt(h, CURLOPT_URL, url.c_str());
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "Dalvik/2.1.0 (Linux; U; Android 11; SM-T505) org.odk.collect.android/v2023.2.4");
+        curl_easy_setopt(
+            h, CURLOPT_USERAGENT,
+            "Dalvik/2.1.0 (Linux; U; Android 11; SM-T505) org.odk.collect.android/v2023.2.4");
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
         curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -142,7 +163,9 @@ std::size_t odkUpload(const std::vector<ksync::record::Record>& records, int por
         curl_mime_data(part, xml.data(), xml.size());
         curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
         long status = 0;
-        if (curl_easy_perform(h) == CURLE_OK && (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status), status == 201)) ++ok;
+        if (curl_easy_perform(h) == CURLE_OK &&
+            (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status), status == 201))
+            ++ok;
         curl_mime_free(mime);
     }
     curl_slist_free_all(hdrs);
@@ -199,15 +222,18 @@ json breakdown(const ksync::store::DataDir& dir, std::size_t n) {
     auto batch = st->claimBatch(n, std::size_t(1) << 40, std::numeric_limits<std::int64_t>::max());
     if (!batch) die("claim");
     ksync::proto::PayloadCodec codec(ksync::proto::Dictionaries::shipped());
-    double content = 0, payload = 0, wire = 0, header = 0, bodies = 0, bodiesZ = 0, bodiesPlainZ = 0;
+    double content = 0, payload = 0, wire = 0, header = 0, bodies = 0, bodiesZ = 0,
+           bodiesPlainZ = 0;
     json records = json::array(), plainRecords = json::array();
     auto flush = [&] {
         const std::string body = json{{"kiosk_id", "7K3M"}, {"records", records}}.dump();
         const std::string plainBody = json{{"kiosk_id", "7K3M"}, {"records", plainRecords}}.dump();
-        std::string z(ZSTD_compressBound(body.size()), '\0'), zp(ZSTD_compressBound(plainBody.size()), '\0');
+        std::string z(ZSTD_compressBound(body.size()), '\0'),
+            zp(ZSTD_compressBound(plainBody.size()), '\0');
         bodies += double(body.size());
         bodiesZ += double(ZSTD_compress(z.data(), z.size(), body.data(), body.size(), 3));
-        bodiesPlainZ += double(ZSTD_compress(zp.data(), zp.size(), plainBody.data(), plainBody.size(), 19));
+        bodiesPlainZ +=
+            double(ZSTD_compress(zp.data(), zp.size(), plainBody.data(), plainBody.size(), 19));
         records = json::array();
         plainRecords = json::array();
     };
@@ -226,17 +252,19 @@ json breakdown(const ksync::store::DataDir& dir, std::size_t n) {
     }
     if (!records.empty()) flush();
     const double k = batch->empty() ? 1 : double(batch->size());
-    return {{"content_bytes", content / k},          {"payload_bytes", payload / k},
-            {"record_json_bytes", wire / k},         {"record_json_without_payload", header / k},
-            {"batch_body_bytes", bodies / k},        {"batch_body_zstd3_bytes", bodiesZ / k},
+    return {{"content_bytes", content / k},
+            {"payload_bytes", payload / k},
+            {"record_json_bytes", wire / k},
+            {"record_json_without_payload", header / k},
+            {"batch_body_bytes", bodies / k},
+            {"batch_body_zstd3_bytes", bodiesZ / k},
             {"batch_body_plain_payloads_zstd19_bytes", bodiesPlainZ / k}};
 }
 
-
 // ---- drain over the bad link -------------------------------------------------------------------
 
-json drain(const fs::path& work, const fs::path& seed, std::size_t n, const std::string& lossName, GilbertElliott loss,
-           int outageS, long rate, int rttMs) {
+json drain(const fs::path& work, const fs::path& seed, std::size_t n, const std::string& lossName,
+           GilbertElliott loss, int outageS, long rate, int rttMs) {
     const fs::path root = work / ("drain-" + lossName);
     fs::remove_all(root);
     Backend backend(root / "backend");
@@ -270,7 +298,8 @@ json drain(const fs::path& work, const fs::path& seed, std::size_t n, const std:
             cutDone = true;
             leftAtCut = left;
         }
-        if (leftAtCut >= 0 && resumedAtS < 0 && left >= 0 && left < leftAtCut && msSince(t0) / 1000 > cutAtS + outageS)
+        if (leftAtCut >= 0 && resumedAtS < 0 && left >= 0 && left < leftAtCut &&
+            msSince(t0) / 1000 > cutAtS + outageS)
             resumedAtS = msSince(t0) / 1000;
     }
     const double seconds = msSince(t0) / 1000;
@@ -278,33 +307,35 @@ json drain(const fs::path& work, const fs::path& seed, std::size_t n, const std:
     relay.stop();
     const double up = double(relay.bytesUp()), down = double(relay.bytesDown());
     const double physical = std::max(up, down) * 8 / double(rate);
-    json j{{"loss_model", lossName},
-           {"mean_loss", loss.meanLoss()},
-           {"records", n},
-           {"drained", left == 0},
-           {"seconds", seconds},
-           {"outage_s", outageS},
-           {"outage_started_at_s", cutAtS},
-           {"first_ack_after_outage_s", resumedAtS},  // backoff and recovery after the link came back
-           {"bytes_up", up},
-           {"bytes_down", down},
-           {"connections", relay.connections()},
-           {"segments", relay.segments()},
-           {"lost_segments", relay.lostSegments()},
-           {"physical_limit_s", physical},
-           {"ratio_to_physical", seconds / physical},
-           {"ratio_to_physical_plus_outage", seconds / (physical + outageS)},
-           {"congestion_control", "not modelled (TCP relay)"}};
-    std::cout << "drain[" << lossName << "]: " << n << " records in " << seconds << " s; limit " << physical
-              << " s; ratio " << seconds / physical << " (" << seconds / (physical + outageS) << " with the outage)\n";
+    json j{
+        {"loss_model", lossName},
+        {"mean_loss", loss.meanLoss()},
+        {"records", n},
+        {"drained", left == 0},
+        {"seconds", seconds},
+        {"outage_s", outageS},
+        {"outage_started_at_s", cutAtS},
+        {"first_ack_after_outage_s", resumedAtS},  // backoff and recovery after the link came back
+        {"bytes_up", up},
+        {"bytes_down", down},
+        {"connections", relay.connections()},
+        {"segments", relay.segments()},
+        {"lost_segments", relay.lostSegments()},
+        {"physical_limit_s", physical},
+        {"ratio_to_physical", seconds / physical},
+        {"ratio_to_physical_plus_outage", seconds / (physical + outageS)},
+        {"congestion_control", "not modelled (TCP relay)"}};
+    std::cout << "drain[" << lossName << "]: " << n << " records in " << seconds << " s; limit "
+              << physical << " s; ratio " << seconds / physical << " ("
+              << seconds / (physical + outageS) << " with the outage)\n";
     return j;
 }
 
 // The drain over the namespace link (bench_tunlink): the backend and the link are run by
 // scripts/bench.sh; this enrolls a copy of the seed kiosk with --token, drains it with the real
 // SyncWorker and sends SIGUSR1 to --cut-pid when half the records are through.
-int drainExternal(int argc, char** argv, const fs::path& work, const fs::path& seed, std::size_t n, const std::string& url,
-                  const fs::path& out) {
+int drainExternal(int argc, char** argv, const fs::path& work, const fs::path& seed, std::size_t n,
+                  const std::string& url, const fs::path& out) {
     const std::string label = arg(argc, argv, "--label", "netns");
     const std::string token = arg(argc, argv, "--token");
     const pid_t cutPid = pid_t(std::stol(arg(argc, argv, "--cut-pid", "0")));
@@ -336,12 +367,16 @@ int drainExternal(int argc, char** argv, const fs::path& work, const fs::path& s
             cut = true;
             leftAtCut = left;
         }
-        if (leftAtCut >= 0 && resumedAt < 0 && left >= 0 && left < leftAtCut && msSince(t0) / 1000 > cutAt + outageS)
+        if (leftAtCut >= 0 && resumedAt < 0 && left >= 0 && left < leftAtCut &&
+            msSince(t0) / 1000 > cutAt + outageS)
             resumedAt = msSince(t0) / 1000;
     }
     const double seconds = msSince(t0) / 1000;
     worker.stop();
-    json j{{"records", n}, {"drained", left == 0}, {"seconds", seconds}, {"outage_started_at_s", cutAt},
+    json j{{"records", n},
+           {"drained", left == 0},
+           {"seconds", seconds},
+           {"outage_started_at_s", cutAt},
            {"first_ack_after_outage_s", resumedAt}};
     std::cout << "drain[" << label << "]: " << n << " records in " << seconds << " s\n";
     writeResult(out, "drain_" + label, j);
@@ -375,7 +410,8 @@ int main(int argc, char** argv) {
         auto seedKiosk = makeKioskDir(seedDir, "7K3M", "http://127.0.0.1:1");
         fillS = fillRecords(seedKiosk, seeds, 0, n);
         std::ofstream(seedDir / "seed-complete") << n << "\n";
-        std::cout << "seed: " << n << " records in " << fillS << " s (" << fillS * 1000 / double(n) << " ms each)\n";
+        std::cout << "seed: " << n << " records in " << fillS << " s (" << fillS * 1000 / double(n)
+                  << " ms each)\n";
     }
     // Everything else in the work directory is per run.
     fs::create_directories(work);
@@ -426,13 +462,14 @@ int main(int argc, char** argv) {
         const std::size_t ok = odkUpload(records, port);
         const double s = msSince(t0) / 1000;
         relay.stop();
-        result["baseline"] = {{"sent", ok},
-                              {"bytes_up_per_record", double(relay.bytesUp()) / double(n)},
-                              {"bytes_down_per_record", double(relay.bytesDown()) / double(n)},
-                              {"requests", sink.requests.load()},
-                              {"requests_per_1000", double(sink.requests.load()) * 1000 / double(n)},
-                              {"connections", relay.connections()},
-                              {"seconds_loopback", s}};
+        result["baseline"] = {
+            {"sent", ok},
+            {"bytes_up_per_record", double(relay.bytesUp()) / double(n)},
+            {"bytes_down_per_record", double(relay.bytesDown()) / double(n)},
+            {"requests", sink.requests.load()},
+            {"requests_per_1000", double(sink.requests.load()) * 1000 / double(n)},
+            {"connections", relay.connections()},
+            {"seconds_loopback", s}};
         std::cout << "baseline: " << result["baseline"].dump() << "\n";
     }
     const double ratio = result["ours"]["bytes_up_per_record_sealed"].get<double>() /
@@ -450,9 +487,11 @@ int main(int argc, char** argv) {
     }
     const std::string models = arg(argc, argv, "--loss-models", "random,bursty");
     if (models.find("random") != std::string::npos)
-        drains.push_back(drain(work, drainSeed, drainN, "random", GilbertElliott::random(0.05), outageS, rate, rtt));
+        drains.push_back(drain(work, drainSeed, drainN, "random", GilbertElliott::random(0.05),
+                               outageS, rate, rtt));
     if (models.find("bursty") != std::string::npos)
-        drains.push_back(drain(work, drainSeed, drainN, "bursty-ge", GilbertElliott::bursty(0.05), outageS, rate, rtt));
+        drains.push_back(drain(work, drainSeed, drainN, "bursty-ge", GilbertElliott::bursty(0.05),
+                               outageS, rate, rtt));
     json d{{"rate_bits_per_s", rate}, {"rtt_ms", rtt}, {"runs", drains}};
     // The baseline over the same link (random loss, no outage), extrapolated from a sample.
     if (baseLinkN > 0) {
@@ -465,7 +504,8 @@ int main(int argc, char** argv) {
         LinkRelay relay(lo);
         const int port = relay.start();
         const auto t0 = Clock::now();
-        std::vector<ksync::record::Record> sample(records.begin(), records.begin() + long(std::min(baseLinkN, records.size())));
+        std::vector<ksync::record::Record> sample(
+            records.begin(), records.begin() + long(std::min(baseLinkN, records.size())));
         odkUpload(sample, port);
         const double s = msSince(t0) / 1000;
         relay.stop();
@@ -473,7 +513,8 @@ int main(int argc, char** argv) {
         d["baseline_sample_seconds"] = s;
         d["baseline_extrapolated_s"] = s / double(sample.size()) * double(drainN);
         std::cout << "baseline over the link: " << sample.size() << " records in " << s << " s -> "
-                  << s / double(sample.size()) * double(drainN) / 3600 << " h for " << drainN << "\n";
+                  << s / double(sample.size()) * double(drainN) / 3600 << " h for " << drainN
+                  << "\n";
     }
     writeResult(out, "drain", d);
     return 0;

@@ -31,8 +31,8 @@ namespace {
 
 using namespace kiosk;
 using bench::die;
-using nlohmann::json;
 using core::Screen;
+using nlohmann::json;
 using Step = app::DemoStep;
 
 std::int64_t monoNs() {
@@ -43,16 +43,26 @@ std::int64_t monoNs() {
 
 const char* screenName(Screen s) {
     switch (s) {
-        case Screen::Welcome: return "welcome";
-        case Screen::Category: return "category";
-        case Screen::Content: return "content";
-        case Screen::Contact: return "contact";
-        case Screen::Review: return "review";
-        case Screen::Receipt: return "receipt";
-        case Screen::TrackEntry: return "track_entry";
-        case Screen::TrackResult: return "track_result";
-        case Screen::StaffPin: return "staff_pin";
-        case Screen::StaffPanel: return "staff_panel";
+        case Screen::Welcome:
+            return "welcome";
+        case Screen::Category:
+            return "category";
+        case Screen::Content:
+            return "content";
+        case Screen::Contact:
+            return "contact";
+        case Screen::Review:
+            return "review";
+        case Screen::Receipt:
+            return "receipt";
+        case Screen::TrackEntry:
+            return "track_entry";
+        case Screen::TrackResult:
+            return "track_result";
+        case Screen::StaffPin:
+            return "staff_pin";
+        case Screen::StaffPanel:
+            return "staff_panel";
     }
     return "?";
 }
@@ -67,9 +77,15 @@ long vmHwmKb() {
 
 // ---- the scripted session ----------------------------------------------------------------------
 
-Step tap(const std::string& id) { return {Step::Kind::Tap, id}; }
-Step waitFor(Screen s) { return {Step::Kind::WaitScreen, {}, s}; }
-Step frames(int n) { return {Step::Kind::Frames, {}, Screen::Welcome, n}; }
+Step tap(const std::string& id) {
+    return {Step::Kind::Tap, id};
+}
+Step waitFor(Screen s) {
+    return {Step::Kind::WaitScreen, {}, s};
+}
+Step frames(int n) {
+    return {Step::Kind::Frames, {}, Screen::Welcome, n};
+}
 // One keystroke per frame, as a fast typist on a physical keyboard would at 60 Hz.
 void typeKeys(std::vector<Step>& v, const std::string& ascii) {
     for (char c : ascii) v.push_back({Step::Kind::Type, std::string(1, c)});
@@ -85,7 +101,9 @@ std::vector<Step> submission(int bodyRepeats) {
     v.push_back(tap("cat_GIAO_THONG"));
     v.push_back(waitFor(Screen::Content));
     for (int i = 0; i < bodyRepeats; ++i)
-        typeKeys(v, "DDuwowngf Nguyeenx Traix ngaapj nuwowcs mooix khi muwa lowns. DDeef nghij phuwowngf naoj vets coongs. ");
+        typeKeys(v,
+                 "DDuwowngf Nguyeenx Traix ngaapj nuwowcs mooix khi muwa lowns. DDeef nghij "
+                 "phuwowngf naoj vets coongs. ");
     v.push_back(frames(3));
     v.push_back(tap("nav_next"));
     v.push_back(waitFor(Screen::Contact));
@@ -148,15 +166,17 @@ double processCpuMs() {
 // included) spent per frame — less sensitive to other load on a shared machine.
 struct FrameTimes {
     std::map<std::string, std::vector<double>> wall, cpu;
-    std::map<std::string, std::vector<double>> vertices, coverage;  // per frame: ImGui vertices, shaded area / screen area
-    std::map<std::string, std::vector<double>> redrawn;  // share of the screen the window redrew (partial redraw)
+    std::map<std::string, std::vector<double>> vertices,
+        coverage;  // per frame: ImGui vertices, shaded area / screen area
+    std::map<std::string, std::vector<double>>
+        redrawn;  // share of the screen the window redrew (partial redraw)
 };
 
 // Everything typed into fields: a frame that changes it took a keystroke ("typing" below
 // collects those frames across screens; they are also in their screen's numbers).
 std::string typed(const core::State& s) {
-    return s.form.body + '\x1f' + s.form.title + '\x1f' + s.form.name + '\x1f' + s.form.phone + '\x1f' + s.tracking.typed +
-           '\x1f' + s.staff.pin;
+    return s.form.body + '\x1f' + s.form.title + '\x1f' + s.form.name + '\x1f' + s.form.phone +
+           '\x1f' + s.tracking.typed + '\x1f' + s.staff.pin;
 }
 
 // What the frame asks llvmpipe to shade: vertices, and the area of every triangle clipped to its
@@ -169,16 +189,24 @@ void drawStats(const ImDrawData* dd, double& vertices, double& coverage) {
         for (const ImDrawCmd& cmd : cl->CmdBuffer) {
             if (cmd.UserCallback) continue;
             for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
-                const ImVec2 a = cl->VtxBuffer[int(cmd.VtxOffset + cl->IdxBuffer[int(cmd.IdxOffset + i)])].pos;
-                const ImVec2 b = cl->VtxBuffer[int(cmd.VtxOffset + cl->IdxBuffer[int(cmd.IdxOffset + i + 1)])].pos;
-                const ImVec2 c = cl->VtxBuffer[int(cmd.VtxOffset + cl->IdxBuffer[int(cmd.IdxOffset + i + 2)])].pos;
-                const double full = 0.5 * std::abs(double(b.x - a.x) * (c.y - a.y) - double(c.x - a.x) * (b.y - a.y));
+                const ImVec2 a =
+                    cl->VtxBuffer[int(cmd.VtxOffset + cl->IdxBuffer[int(cmd.IdxOffset + i)])].pos;
+                const ImVec2 b =
+                    cl->VtxBuffer[int(cmd.VtxOffset + cl->IdxBuffer[int(cmd.IdxOffset + i + 1)])]
+                        .pos;
+                const ImVec2 c =
+                    cl->VtxBuffer[int(cmd.VtxOffset + cl->IdxBuffer[int(cmd.IdxOffset + i + 2)])]
+                        .pos;
+                const double full = 0.5 * std::abs(double(b.x - a.x) * (c.y - a.y) -
+                                                   double(c.x - a.x) * (b.y - a.y));
                 // Scale by how much of the triangle's bounding box lies inside the clip rectangle.
                 const float x0 = std::min({a.x, b.x, c.x}), x1 = std::max({a.x, b.x, c.x});
                 const float y0 = std::min({a.y, b.y, c.y}), y1 = std::max({a.y, b.y, c.y});
                 const double bw = x1 - x0, bh = y1 - y0;
-                const double iw = std::max(0.0f, std::min(x1, cmd.ClipRect.z) - std::max(x0, cmd.ClipRect.x));
-                const double ih = std::max(0.0f, std::min(y1, cmd.ClipRect.w) - std::max(y0, cmd.ClipRect.y));
+                const double iw =
+                    std::max(0.0f, std::min(x1, cmd.ClipRect.z) - std::max(x0, cmd.ClipRect.x));
+                const double ih =
+                    std::max(0.0f, std::min(y1, cmd.ClipRect.w) - std::max(y0, cmd.ClipRect.y));
                 area += bw > 0 && bh > 0 ? full * (iw / bw) * (ih / bh) : 0;
             }
         }
@@ -233,7 +261,9 @@ struct Shell {
 
 app::WindowHandlers shellHandlers(Shell& sh) {
     app::WindowHandlers h;
-    h.beforeFrame = [&sh] { return sh.app && sh.theme.ensureFonts(sh.app->state().prefs.textSize); };
+    h.beforeFrame = [&sh] {
+        return sh.app && sh.theme.ensureFonts(sh.app->state().prefs.textSize);
+    };
     return h;
 }
 
@@ -246,7 +276,8 @@ std::unique_ptr<Shell> startShell(const std::filesystem::path& dataDir, int w, i
     auto sh = std::make_unique<Shell>();
     ksync::store::DataDir dir;
     dir.root = dataDir;
-    std::expected<std::unique_ptr<app::Services>, std::string> services = std::unexpected("not started");
+    std::expected<std::unique_ptr<app::Services>, std::string> services =
+        std::unexpected("not started");
     bool fontsFound = false;
     double tServices = 0, tFonts = 0, tWindow = 0, tJoined = 0;
     std::jthread startup([&] {
@@ -293,7 +324,8 @@ int firstFrame(const std::filesystem::path& dataDir, int w, int h) {
         };
         auto sh = startShell(dataDir, w, h, &phases);
         last = bench::msSince(t0);
-        ImGui_ImplOpenGL3_NewFrame();  // shaders and the font texture (beginFrame's call is then a no-op)
+        ImGui_ImplOpenGL3_NewFrame();  // shaders and the font texture (beginFrame's call is then a
+                                       // no-op)
         mark("GL objects+upload");
         app::KioskApp kapp(*sh->services, sh->queue, sh->theme);
         sh->app = &kapp;
@@ -304,10 +336,12 @@ int firstFrame(const std::filesystem::path& dataDir, int w, int h) {
         glFinish();
         mark("render+swap+finish");
         std::string line;
-        for (const auto& [name, ms] : phases) line += std::string(line.empty() ? "" : ", ") + name + " " + std::to_string(int(ms + 0.5));
+        for (const auto& [name, ms] : phases)
+            line +=
+                std::string(line.empty() ? "" : ", ") + name + " " + std::to_string(int(ms + 0.5));
         const ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
-        std::fprintf(stderr, "phases ms: %s; total %.0f; atlas %dx%d, %d fonts\n", line.c_str(), bench::msSince(t0),
-                     atlas.TexWidth, atlas.TexHeight, atlas.Fonts.Size);
+        std::fprintf(stderr, "phases ms: %s; total %.0f; atlas %dx%d, %d fonts\n", line.c_str(),
+                     bench::msSince(t0), atlas.TexWidth, atlas.TexHeight, atlas.Fonts.Size);
         std::printf("%lld\n", static_cast<long long>(monoNs()));
         return 0;
     }
@@ -333,7 +367,8 @@ double coldStart(const char* self, const std::string& dataDir, const std::string
     if (pid == 0) {
         dup2(p[1], 1);
         close(p[0]);
-        execl(self, self, "--first-frame", "--data-dir", dataDir.c_str(), "--size", size.c_str(), nullptr);
+        execl(self, self, "--first-frame", "--data-dir", dataDir.c_str(), "--size", size.c_str(),
+              nullptr);
         _exit(127);
     }
     close(p[1]);
@@ -364,9 +399,11 @@ int main(int argc, char** argv) {
     json result = json::object();
     for (const char* size : {"1080x1920", "1920x1080"}) {
         std::vector<double> cold;
-        for (int i = 0; i < coldRuns; ++i) cold.push_back(coldStart(argv[0], dataDir.string(), size));
+        for (int i = 0; i < coldRuns; ++i)
+            cold.push_back(coldStart(argv[0], dataDir.string(), size));
         result[size]["cold_start_ms"] = bench::summary(cold);
-        std::cout << "cold start " << size << ": p50 " << bench::percentile(cold, 50) << " ms, max " << bench::percentile(cold, 100) << " ms\n";
+        std::cout << "cold start " << size << ": p50 " << bench::percentile(cold, 50) << " ms, max "
+                  << bench::percentile(cold, 100) << " ms\n";
     }
 
     // Frame times: one window, both orientations, as the screenshot mode does.
@@ -389,17 +426,22 @@ int main(int argc, char** argv) {
             result[size]["frame_ms"][screen] = bench::summary(v);
             result[size]["frame_cpu_ms"][screen] = bench::summary(c);
             result[size]["frame_vertices"][screen] = bench::percentile(times.vertices[screen], 50);
-            result[size]["frame_shaded_screens"][screen] = bench::percentile(times.coverage[screen], 50);
-            result[size]["frame_redrawn_share"][screen] = bench::percentile(times.redrawn[screen], 50);
+            result[size]["frame_shaded_screens"][screen] =
+                bench::percentile(times.coverage[screen], 50);
+            result[size]["frame_redrawn_share"][screen] =
+                bench::percentile(times.redrawn[screen], 50);
             if (screen != "typing") {
                 all.insert(all.end(), v.begin(), v.end());
                 allCpu.insert(allCpu.end(), c.begin(), c.end());
             }
-            std::printf("%s %-13s frames %5zu  wall p50 %6.2f p95 %6.2f max %6.2f ms   cpu p50 %6.2f p95 %6.2f ms   vtx %5.0f drawn %.2f redrawn %.2f screens\n",
-                        size, screen.c_str(), v.size(), bench::percentile(v, 50), bench::percentile(v, 95),
-                        bench::percentile(v, 100), bench::percentile(c, 50), bench::percentile(c, 95),
-                        bench::percentile(times.vertices[screen], 50), bench::percentile(times.coverage[screen], 50),
-                        bench::percentile(times.redrawn[screen], 50));
+            std::printf(
+                "%s %-13s frames %5zu  wall p50 %6.2f p95 %6.2f max %6.2f ms   cpu p50 %6.2f p95 "
+                "%6.2f ms   vtx %5.0f drawn %.2f redrawn %.2f screens\n",
+                size, screen.c_str(), v.size(), bench::percentile(v, 50), bench::percentile(v, 95),
+                bench::percentile(v, 100), bench::percentile(c, 50), bench::percentile(c, 95),
+                bench::percentile(times.vertices[screen], 50),
+                bench::percentile(times.coverage[screen], 50),
+                bench::percentile(times.redrawn[screen], 50));
         }
         result[size]["frame_ms_all"] = bench::summary(all);
         result[size]["frame_cpu_ms_all"] = bench::summary(allCpu);

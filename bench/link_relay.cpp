@@ -7,15 +7,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <algorithm>
 #include <deque>
 
 namespace bench {
 
 std::int64_t monoUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 GilbertElliott GilbertElliott::bursty(double meanLoss) {
@@ -39,7 +41,7 @@ struct Segment {
 };
 
 struct LinkRelay::Conn {
-    int fd[2] = {-1, -1};  // 0: client side, 1: target side
+    int fd[2] = {-1, -1};      // 0: client side, 1: target side
     std::int64_t readyUs = 0;  // after the emulated handshake
     struct Dir {
         std::mutex m;
@@ -66,7 +68,9 @@ struct LinkRelay::Conn {
 
 LinkRelay::LinkRelay(LinkOptions options) : m_options(options), m_rng(options.seed) {}
 
-LinkRelay::~LinkRelay() { stop(); }
+LinkRelay::~LinkRelay() {
+    stop();
+}
 
 int LinkRelay::start() {
     m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -75,7 +79,9 @@ int LinkRelay::start() {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(m_listen, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(m_listen, 64) != 0) return -1;
+    if (::bind(m_listen, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(m_listen, 64) != 0)
+        return -1;
     socklen_t len = sizeof a;
     ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&a), &len);
     m_startUs = monoUs();
@@ -171,7 +177,8 @@ void LinkRelay::acceptLoop() {
                     }
                     std::size_t off = 0;
                     while (off < s.bytes.size()) {
-                        ssize_t n = ::send(dst, s.bytes.data() + off, s.bytes.size() - off, MSG_NOSIGNAL);
+                        ssize_t n =
+                            ::send(dst, s.bytes.data() + off, s.bytes.size() - off, MSG_NOSIGNAL);
                         if (n <= 0) {
                             c->kill();
                             return;
@@ -200,21 +207,25 @@ bool LinkRelay::lost(int dir) {
     return u(m_rng) < (m_bad[dir] ? g.lossBad : g.lossGood);
 }
 
-std::int64_t LinkRelay::schedule(Conn& c, int dir, std::size_t bytes, std::int64_t nowUs, bool moreFollows) {
+std::int64_t LinkRelay::schedule(Conn& c, int dir, std::size_t bytes, std::int64_t nowUs,
+                                 bool moreFollows) {
     std::lock_guard lock(m_mutex);
     const std::int64_t delay = std::int64_t(m_options.oneWayDelayMs) * 1000, rtt = 2 * delay;
-    const std::int64_t tx = m_options.rateBitsPerS > 0 ? std::int64_t(bytes) * 8 * 1000000 / m_options.rateBitsPerS : 0;
+    const std::int64_t tx =
+        m_options.rateBitsPerS > 0 ? std::int64_t(bytes) * 8 * 1000000 / m_options.rateBitsPerS : 0;
     std::int64_t start = std::max({nowUs, m_linkFreeUs[dir], c.readyUs});
     std::int64_t end = start + tx;
     m_linkFreeUs[dir] = end;
     ++m_segments;
     // Recovery time after a loss: fast retransmit (~1 RTT) when later segments make duplicate
-    // ACKs, a tail-loss probe (~2 RTT) otherwise; a lost retransmission waits an RTO (1 s, doubling).
-    // A retransmission leaves an RTO or more later, long after a bad burst (4 segments, ~180 ms
-    // at 256 kbit/s) has usually ended: it is lost with the mean rate, not the chain's state.
+    // ACKs, a tail-loss probe (~2 RTT) otherwise; a lost retransmission waits an RTO (1 s,
+    // doubling). A retransmission leaves an RTO or more later, long after a bad burst (4 segments,
+    // ~180 ms at 256 kbit/s) has usually ended: it is lost with the mean rate, not the chain's
+    // state.
     std::int64_t penalty = moreFollows ? rtt : 2 * rtt, rto = 1000000;
     std::uniform_real_distribution<double> u(0, 1);
-    for (bool first = true; first ? lost(dir) : u(m_rng) < m_options.loss.meanLoss(); first = false) {
+    for (bool first = true; first ? lost(dir) : u(m_rng) < m_options.loss.meanLoss();
+         first = false) {
         ++m_lost;
         const std::int64_t retx = std::max(end + penalty, m_linkFreeUs[dir]);
         end = retx + tx;

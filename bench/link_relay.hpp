@@ -78,7 +78,8 @@ private:
     void acceptLoop();
     void pump(std::shared_ptr<Conn> c, int dir);
     // Link model: when a segment of `bytes` read at `nowUs` on connection `c` arrives.
-    std::int64_t schedule(Conn& c, int dir, std::size_t bytes, std::int64_t nowUs, bool moreFollows);
+    std::int64_t schedule(Conn& c, int dir, std::size_t bytes, std::int64_t nowUs,
+                          bool moreFollows);
     bool lost(int dir);
 
     LinkOptions m_options;

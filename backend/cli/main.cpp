@@ -14,13 +14,13 @@
 
 #include "clock/clock.hpp"
 #include "console/console.hpp"
-#include "keys/device_key.hpp"
-#include "record/validation.hpp"
-#include "service/chain_audit.hpp"
 #include "http/http_server.hpp"
-#include "storage/open_storage.hpp"
+#include "keys/device_key.hpp"
 #include "proto/backend_config.hpp"
 #include "proto/bundle.hpp"
+#include "record/validation.hpp"
+#include "service/chain_audit.hpp"
+#include "storage/open_storage.hpp"
 #include "text/strings.hpp"
 
 namespace {
@@ -44,14 +44,18 @@ extern "C" void onSignal(int) {
     if (g_server) g_server->stop();
 }
 
-std::filesystem::path keyFile(const std::string& dir) { return std::filesystem::path(dir) / "backend.key"; }
+std::filesystem::path keyFile(const std::string& dir) {
+    return std::filesystem::path(dir) / "backend.key";
+}
 
 // Where the data lives: --database, else SQLite in the data directory.
 struct Where {
     std::string dataDir = "backend-data";
     std::string database;  // empty: sqlite:<dataDir>/backend.db
     DatabaseUrl url() const {
-        if (database.empty()) return DatabaseUrl{DatabaseUrl::Kind::Sqlite, (std::filesystem::path(dataDir) / "backend.db").string()};
+        if (database.empty())
+            return DatabaseUrl{DatabaseUrl::Kind::Sqlite,
+                               (std::filesystem::path(dataDir) / "backend.db").string()};
         auto u = parseDatabaseUrl(database);
         if (!u) throw Fail{kExitUsage, u.error()};
         return *u;
@@ -86,9 +90,13 @@ std::shared_ptr<const ksync::proto::Dictionaries> dictionaries(const Where& w) {
 }
 
 // The storage that --database / --data-dir name.
-std::unique_ptr<BackendStorage> openWhere(const Where& w, OpenOptions options = {}) { return openAt(w.url(), options); }
+std::unique_ptr<BackendStorage> openWhere(const Where& w, OpenOptions options = {}) {
+    return openAt(w.url(), options);
+}
 
-std::int64_t nowMs() { return platform::clock::unixMillis(platform::clock::now()); }
+std::int64_t nowMs() {
+    return platform::clock::unixMillis(platform::clock::now());
+}
 
 void registerServe(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("serve", "Serve the protocol, the tracking page and Open311");
@@ -105,14 +113,20 @@ void registerServe(CLI::App& app, Where& where) {
     auto o = std::make_shared<Opts>();
     cmd->add_option("--listen", *listen, "HOST:PORT (port 0: any free port, printed on stdout)");
     cmd->add_option("--threads", o->threads, "HTTP worker threads");
-    cmd->add_option("--pool", o->pool, "PostgreSQL connections of this process (default: --threads)");
-    cmd->add_option("--statement-timeout-ms", o->statementTimeoutMs, "PostgreSQL statement timeout (then 503)");
-    cmd->add_option("--pool-wait-ms", o->poolWaitMs, "How long a request waits for a free connection (then 503)");
-    cmd->add_flag("--reuse-port", o->reusePort,
-                  "Share HOST:PORT with other kiosk-backend processes (SO_REUSEPORT; with PostgreSQL)");
+    cmd->add_option("--pool", o->pool,
+                    "PostgreSQL connections of this process (default: --threads)");
+    cmd->add_option("--statement-timeout-ms", o->statementTimeoutMs,
+                    "PostgreSQL statement timeout (then 503)");
+    cmd->add_option("--pool-wait-ms", o->poolWaitMs,
+                    "How long a request waits for a free connection (then 503)");
+    cmd->add_flag(
+        "--reuse-port", o->reusePort,
+        "Share HOST:PORT with other kiosk-backend processes (SO_REUSEPORT; with PostgreSQL)");
     cmd->add_option("--trusted-proxy", o->trustedProxies,
-                    "Peer address of a TLS-terminating proxy whose X-Forwarded-Proto is believed (console cookies get Secure)");
-    cmd->add_option("--console-idle-minutes", o->idleMinutes, "Officers' console: sessions end after this idle time");
+                    "Peer address of a TLS-terminating proxy whose X-Forwarded-Proto is believed "
+                    "(console cookies get Secure)");
+    cmd->add_option("--console-idle-minutes", o->idleMinutes,
+                    "Officers' console: sessions end after this idle time");
     cmd->callback([&where, listen, o] {
         auto addr = parseListen(*listen);
         if (!addr) throw Fail{kExitUsage, "--listen must be HOST:PORT"};
@@ -143,14 +157,16 @@ void registerServe(CLI::App& app, Where& where) {
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
         std::signal(SIGPIPE, SIG_IGN);
-        std::cout << "listening on " << addr->first << ":" << *port << " key " << key->fingerprint() << std::endl;
+        std::cout << "listening on " << addr->first << ":" << *port << " key " << key->fingerprint()
+                  << std::endl;
         server.run();
         g_server = nullptr;
     });
 }
 
 void registerIssueToken(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("issue-token", "Issue a one-time enrolment token (or a staff API token)");
+    auto* cmd = app.add_subcommand("issue-token",
+                                   "Issue a one-time enrolment token (or a staff API token)");
     struct Opts {
         std::string kioskId, staff;
         int validHours = 72;
@@ -161,8 +177,10 @@ void registerIssueToken(CLI::App& app, Where& where) {
     cmd->add_option("--staff", o->staff, "Issue a staff API token for this name instead");
     cmd->callback([&where, o] {
         auto storage = openWhere(where);
-        auto token = o->staff.empty() ? storage->issueEnrolToken(o->kioskId, nowMs() + std::int64_t{o->validHours} * 3600000)
-                                      : storage->issueStaffToken(o->staff);
+        auto token = o->staff.empty()
+                         ? storage->issueEnrolToken(o->kioskId,
+                                                    nowMs() + std::int64_t{o->validHours} * 3600000)
+                         : storage->issueStaffToken(o->staff);
         if (!token) throw Fail{kExitStorage, token.error().detail};
         std::cout << *token << "\n";
     });
@@ -172,7 +190,9 @@ void registerUpdate(CLI::App& app, Where& where) {
     auto* cmd = app.add_subcommand("update", "Post a status update for a record (staff)");
     auto u = std::make_shared<StaffUpdate>();
     cmd->add_option("CODE", u->code, "Tracking code")->required();
-    cmd->add_option("--status", u->status, "received, forwarded, needs_info, answered, closed, rejected, duplicate")->required();
+    cmd->add_option("--status", u->status,
+                    "received, forwarded, needs_info, answered, closed, rejected, duplicate")
+        ->required();
     cmd->add_option("--agency", u->agency, "Agency now responsible");
     cmd->add_option("--officer", u->officer, "Officer responsible");
     cmd->add_option("--expected", u->expectedDate, "Expected reply date YYYY-MM-DD");
@@ -186,7 +206,8 @@ void registerUpdate(CLI::App& app, Where& where) {
 }
 
 void registerAudit(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("audit", "Check every kiosk's hash chain: gaps, forks, altered records, conflicts");
+    auto* cmd = app.add_subcommand(
+        "audit", "Check every kiosk's hash chain: gaps, forks, altered records, conflicts");
     auto kiosk = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--kiosk-id", *kiosk, "Only this kiosk");
@@ -210,12 +231,17 @@ void registerAudit(CLI::App& app, Where& where) {
             const auto a = auditChain(id, *recs, *conf);
             problems += a.problems.size();
             nlohmann::json p = nlohmann::json::array();
-            for (const auto& x : a.problems) p.push_back({{"sequence", x.sequence}, {"kind", x.kind}, {"detail", x.detail}});
-            out.push_back({{"kiosk_id", id}, {"records", a.records}, {"max_sequence", a.maxSequence}, {"problems", p}});
+            for (const auto& x : a.problems)
+                p.push_back({{"sequence", x.sequence}, {"kind", x.kind}, {"detail", x.detail}});
+            out.push_back({{"kiosk_id", id},
+                           {"records", a.records},
+                           {"max_sequence", a.maxSequence},
+                           {"problems", p}});
             if (!*json) {
-                std::cout << "kiosk " << id << ": " << a.records << " records, through sequence " << a.maxSequence
-                          << (a.problems.empty() ? ", chain ok" : "") << "\n";
-                for (const auto& x : a.problems) std::cout << "  #" << x.sequence << " " << x.kind << ": " << x.detail << "\n";
+                std::cout << "kiosk " << id << ": " << a.records << " records, through sequence "
+                          << a.maxSequence << (a.problems.empty() ? ", chain ok" : "") << "\n";
+                for (const auto& x : a.problems)
+                    std::cout << "  #" << x.sequence << " " << x.kind << ": " << x.detail << "\n";
             }
         }
         if (*json) std::cout << out.dump(2) << "\n";
@@ -231,7 +257,8 @@ void registerKiosks(CLI::App& app, Where& where) {
         if (!rows) throw Fail{kExitStorage, rows.error().detail};
         for (const auto& k : *rows)
             std::cout << k.kioskId << "  enrolled " << k.enrolledAt << "  last seen "
-                      << (k.lastSeenAt.empty() ? "never" : k.lastSeenAt) << "  " << k.heartbeat << "\n";
+                      << (k.lastSeenAt.empty() ? "never" : k.lastSeenAt) << "  " << k.heartbeat
+                      << "\n";
     });
 }
 
@@ -240,11 +267,15 @@ void registerKiosks(CLI::App& app, Where& where) {
 // A USB bundle from a kiosk (docs/USB.md): ingested like an upload, and the return bundle
 // written next to it (or into --out) for the staff member to carry back.
 void registerImport(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("import", "Ingest kiosks' USB bundles and write their return bundles");
+    auto* cmd =
+        app.add_subcommand("import", "Ingest kiosks' USB bundles and write their return bundles");
     auto files = std::make_shared<std::vector<std::string>>();
     auto out = std::make_shared<std::string>();
-    cmd->add_option("FILE", *files, "Bundles (*.to-city.ksb)")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--out", *out, "Directory for the return bundles (default: beside each bundle)");
+    cmd->add_option("FILE", *files, "Bundles (*.to-city.ksb)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--out", *out,
+                    "Directory for the return bundles (default: beside each bundle)");
     cmd->callback([&where, files, out] {
         auto storage = openWhere(where);
         std::error_code ec;
@@ -259,16 +290,25 @@ void registerImport(CLI::App& app, Where& where) {
             auto done = bytes ? service.importBundle(*bytes) : std::unexpected(bytes.error());
             if (!done) {
                 const auto& e = done.error();
-                std::cerr << file << ": " << vi.get("bundle.refused." + std::string(ksync::proto::bundleRefusalCode(e.refusal)))
-                          << " (" << ksync::proto::bundleRefusalCode(e.refusal) << ": " << e.detail << ")\n";
-                if (e.refusal == ksync::proto::BundleRefusal::Io && e.detail.starts_with("storage:"))
-                    throw Fail{kExitStorage, "storage failed; nothing of " + file + " is half-stored, import it again"};
+                std::cerr << file << ": "
+                          << vi.get("bundle.refused." +
+                                    std::string(ksync::proto::bundleRefusalCode(e.refusal)))
+                          << " (" << ksync::proto::bundleRefusalCode(e.refusal) << ": " << e.detail
+                          << ")\n";
+                if (e.refusal == ksync::proto::BundleRefusal::Io &&
+                    e.detail.starts_with("storage:"))
+                    throw Fail{kExitStorage, "storage failed; nothing of " + file +
+                                                 " is half-stored, import it again"};
                 ++refused;
                 continue;
             }
-            const std::string dir = out->empty() ? std::filesystem::path(file).parent_path().string() : *out;
-            auto written = ksync::proto::writeFileAtomically(dir.empty() ? "." : dir, done->returnName, done->returnBundle);
-            if (!written) throw Fail{kExitFailed, "cannot write the return bundle: " + written.error().detail};
+            const std::string dir =
+                out->empty() ? std::filesystem::path(file).parent_path().string() : *out;
+            auto written = ksync::proto::writeFileAtomically(dir.empty() ? "." : dir,
+                                                             done->returnName, done->returnBundle);
+            if (!written)
+                throw Fail{kExitFailed,
+                           "cannot write the return bundle: " + written.error().detail};
             const auto& c = done->counts;
             std::cout << vi.format("bundle.imported_city",
                                    {{"kiosk", done->kioskId},
@@ -277,15 +317,20 @@ void registerImport(CLI::App& app, Where& where) {
                                     {"duplicate", std::to_string(c.duplicate)},
                                     {"problems", std::to_string(c.conflict + c.rejected)}})
                       << "\n"
-                      << vi.format("bundle.return_written", {{"file", *written}, {"updates", std::to_string(done->statusUpdates)}})
+                      << vi.format(
+                             "bundle.return_written",
+                             {{"file", *written}, {"updates", std::to_string(done->statusUpdates)}})
                       << "\n";
         }
-        if (refused) throw Fail{kExitFailed, std::to_string(refused) + " bundle(s) refused, nothing of them applied"};
+        if (refused)
+            throw Fail{kExitFailed,
+                       std::to_string(refused) + " bundle(s) refused, nothing of them applied"};
     });
 }
 
 void registerPublicKey(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("public-key", "Print the backend's public key (base64) for kioskctl init --backend-key");
+    auto* cmd = app.add_subcommand(
+        "public-key", "Print the backend's public key (base64) for kioskctl init --backend-key");
     cmd->callback([&where] {
         std::error_code ec;
         std::filesystem::create_directories(where.dataDir, ec);
@@ -314,7 +359,8 @@ void registerConfig(CLI::App& app, Where& where) {
         ss << in.rdbuf();
         if (!in) throw Fail{kExitFailed, "cannot read " + *file};
         const std::string doc = ss.str();
-        if (auto parsed = ksync::proto::parseBackendConfig(doc); !parsed) throw Fail{kExitFailed, parsed.error()};
+        if (auto parsed = ksync::proto::parseBackendConfig(doc); !parsed)
+            throw Fail{kExitFailed, parsed.error()};
         auto storage = openWhere(where);
         const auto c = makeConfigDocument(doc);
         if (auto r = storage->setConfig(c); !r) throw Fail{kExitStorage, r.error().detail};
@@ -323,13 +369,14 @@ void registerConfig(CLI::App& app, Where& where) {
 }
 
 void registerMigrate(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("migrate", "Apply pending schema migrations (serve does too) and print the version");
+    auto* cmd = app.add_subcommand(
+        "migrate", "Apply pending schema migrations (serve does too) and print the version");
     cmd->callback([&where] {
         auto storage = openWhere(where);
         auto s = storage->schema();
         if (!s) throw Fail{kExitStorage, s.error().detail};
-        std::cout << s->kind << " schema version " << s->version << " of " << s->latest << ", database " << s->backendId
-                  << "\n";
+        std::cout << s->kind << " schema version " << s->version << " of " << s->latest
+                  << ", database " << s->backendId << "\n";
     });
 }
 
@@ -337,7 +384,8 @@ void registerMigrate(CLI::App& app, Where& where) {
 // idempotent and each batch commits together with the progress it reached, so the copy can be
 // killed at any point and run again: it resumes, and nothing is lost or stored twice.
 void registerCopy(CLI::App& app) {
-    auto* cmd = app.add_subcommand("copy", "Copy every kiosk, token, record and status event into another database");
+    auto* cmd = app.add_subcommand(
+        "copy", "Copy every kiosk, token, record and status event into another database");
     struct Opts {
         std::string from, to;
         std::size_t batch = 500;
@@ -351,7 +399,8 @@ void registerCopy(CLI::App& app) {
         if (!fromUrl) throw Fail{kExitUsage, fromUrl.error()};
         auto toUrl = parseDatabaseUrl(o->to);
         if (!toUrl) throw Fail{kExitUsage, toUrl.error()};
-        if (fromUrl->target == toUrl->target) throw Fail{kExitUsage, "--from and --to are the same database"};
+        if (fromUrl->target == toUrl->target)
+            throw Fail{kExitUsage, "--from and --to are the same database"};
         auto src = openAt(*fromUrl);
         auto dst = openAt(*toUrl);
         auto need = [](auto r, const char* what) {
@@ -360,45 +409,59 @@ void registerCopy(CLI::App& app) {
         };
         const auto srcSchema = need(src->schema(), "source schema");
         const auto dstSchema = need(dst->schema(), "target schema");
-        if (srcSchema.backendId == dstSchema.backendId) throw Fail{kExitUsage, "--from and --to are the same database"};
-        need(dst->copyIdentities(need(src->kiosks(), "source kiosks"), need(src->enrolTokens(), "source tokens"),
+        if (srcSchema.backendId == dstSchema.backendId)
+            throw Fail{kExitUsage, "--from and --to are the same database"};
+        need(dst->copyIdentities(need(src->kiosks(), "source kiosks"),
+                                 need(src->enrolTokens(), "source tokens"),
                                  need(src->staffTokens(), "source staff tokens")),
              "copy kiosks and tokens");
-        if (auto cfg = need(src->config(), "source config"); cfg && !need(dst->config(), "target config"))
+        if (auto cfg = need(src->config(), "source config");
+            cfg && !need(dst->config(), "target config"))
             need(dst->setConfig(*cfg), "copy config");
         auto progress = need(dst->copyProgress(srcSchema.backendId), "copy progress");
         const bool resumed = progress.recordCursor > 0 || progress.eventCursor > 0;
         std::uint64_t records = 0, events = 0;
         for (;;) {
-            auto page = need(src->recordsAfter(progress.recordCursor, std::max<std::size_t>(1, o->batch)), "read records");
+            auto page =
+                need(src->recordsAfter(progress.recordCursor, std::max<std::size_t>(1, o->batch)),
+                     "read records");
             if (page.records.empty()) break;
-            CopyBatch b{srcSchema.backendId, std::move(page.records), {}, {}, page.next, progress.eventCursor};
+            CopyBatch b{srcSchema.backendId, std::move(page.records), {}, {},
+                        page.next,           progress.eventCursor};
             records += b.records.size();
             need(dst->copyIn(b), "write records");
             progress.recordCursor = page.next;
         }
         for (;;) {
-            auto evs = need(src->eventsAfter(progress.eventCursor, std::max<std::size_t>(1, o->batch)), "read status events");
+            auto evs =
+                need(src->eventsAfter(progress.eventCursor, std::max<std::size_t>(1, o->batch)),
+                     "read status events");
             if (evs.empty()) break;
             const std::int64_t last = evs.back().eventId;
             events += evs.size();
-            need(dst->copyIn(CopyBatch{srcSchema.backendId, {}, std::move(evs), {}, progress.recordCursor, last}),
+            need(dst->copyIn(CopyBatch{
+                     srcSchema.backendId, {}, std::move(evs), {}, progress.recordCursor, last}),
                  "write status events");
             progress.eventCursor = last;
         }
-        need(dst->copyIn(CopyBatch{srcSchema.backendId, {}, {}, need(src->allConflicts(), "read conflicts"),
-                                   progress.recordCursor, progress.eventCursor}),
+        need(dst->copyIn(CopyBatch{srcSchema.backendId,
+                                   {},
+                                   {},
+                                   need(src->allConflicts(), "read conflicts"),
+                                   progress.recordCursor,
+                                   progress.eventCursor}),
              "write conflicts");
         const auto total = need(dst->recordCount(), "count");
-        std::cout << (resumed ? "resumed: " : "") << "copied " << records << " records and " << events
-                  << " status events from " << fromUrl->redacted() << " to " << toUrl->redacted() << " (" << total
-                  << " records there now)\n";
+        std::cout << (resumed ? "resumed: " : "") << "copied " << records << " records and "
+                  << events << " status events from " << fromUrl->redacted() << " to "
+                  << toUrl->redacted() << " (" << total << " records there now)\n";
     });
 }
 
 void registerTrain(CLI::App& app) {
-    auto* cmd = app.add_subcommand("train-dictionary",
-                                   "Train the per-record zstd dictionary on submissions (JSON lines with a \"body\")");
+    auto* cmd = app.add_subcommand(
+        "train-dictionary",
+        "Train the per-record zstd dictionary on submissions (JSON lines with a \"body\")");
     auto samples = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
     auto size = std::make_shared<std::size_t>(16384);
@@ -418,7 +481,8 @@ void registerTrain(CLI::App& app) {
             std::size_t at = 0;
             while (at < body.size()) {
                 std::size_t end = std::min(body.size(), at + 1200);
-                while (end < body.size() && (static_cast<unsigned char>(body[end]) & 0xC0) == 0x80) ++end;
+                while (end < body.size() && (static_cast<unsigned char>(body[end]) & 0xC0) == 0x80)
+                    ++end;
                 ksync::record::Content c;
                 c.salt = ksync::record::newSaltHex();
                 c.body = body.substr(at, end - at);
@@ -432,7 +496,8 @@ void registerTrain(CLI::App& app) {
         std::ofstream o(*out, std::ios::binary | std::ios::trunc);
         o.write(dict->data(), static_cast<std::streamsize>(dict->size()));
         if (!o) throw Fail{kExitFailed, "cannot write " + *out};
-        std::cout << "dictionary of " << dict->size() << " bytes from " << encoded.size() << " samples\n";
+        std::cout << "dictionary of " << dict->size() << " bytes from " << encoded.size()
+                  << " samples\n";
     });
 }
 
@@ -465,7 +530,8 @@ std::string readPassword() {
 }
 
 void registerUser(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("user", "Officers' console accounts (the password from stdin or a prompt)");
+    auto* cmd = app.add_subcommand(
+        "user", "Officers' console accounts (the password from stdin or a prompt)");
     cmd->require_subcommand(1);
     auto u = std::make_shared<ConsoleUser>();
     auto* add = cmd->add_subcommand("add", "Create an account");
@@ -480,12 +546,14 @@ void registerUser(CLI::App& app, Where& where) {
         std::cout << "user " << u->name << " added (" << u->role << ")\n";
     });
     auto name = std::make_shared<std::string>();
-    auto* passwd = cmd->add_subcommand("passwd", "Set a new password (ends the user's sessions, lifts a lock-out)");
+    auto* passwd = cmd->add_subcommand(
+        "passwd", "Set a new password (ends the user's sessions, lifts a lock-out)");
     passwd->add_option("--name", *name, "Login name")->required();
     passwd->callback([&where, name] {
         auto storage = openWhere(where);
         const std::string pw = readPassword();
-        if (auto r = setConsolePassword(*storage, *name, pw); !r) throw Fail{kExitFailed, r.error()};
+        if (auto r = setConsolePassword(*storage, *name, pw); !r)
+            throw Fail{kExitFailed, r.error()};
         std::cout << "password of " << *name << " changed\n";
     });
     auto* disable = cmd->add_subcommand("disable", "Disable an account (ends its sessions)");
@@ -499,7 +567,8 @@ void registerUser(CLI::App& app, Where& where) {
 
 // Issue #14: the residents' ratings, all cases or one (with its status timeline).
 void registerRatings(CLI::App& app, Where& where) {
-    auto* cmd = app.add_subcommand("ratings", "Residents' ratings: counts over all cases, or one case's rating");
+    auto* cmd = app.add_subcommand(
+        "ratings", "Residents' ratings: counts over all cases, or one case's rating");
     auto code = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("CODE", *code, "Only this case");
@@ -517,7 +586,8 @@ void registerRatings(CLI::App& app, Where& where) {
             out["reopen"] = *r && (*r)->reopen;
             out["rated_at"] = *r ? (*r)->ratedAt : "";
             if (!*json)
-                std::cout << parsed->text() << " " << (*r ? (*r)->rating + ((*r)->reopen ? " reopen" : "") : "-") << "\n";
+                std::cout << parsed->text() << " "
+                          << (*r ? (*r)->rating + ((*r)->reopen ? " reopen" : "") : "-") << "\n";
         } else {
             auto counts = storage->ratingCounts();
             if (!counts) throw Fail{kExitStorage, counts.error().detail};
@@ -537,7 +607,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     Where where;
-    app.add_option("--data-dir", where.dataDir, "Backend data directory (backend.key; backend.db when SQLite)");
+    app.add_option("--data-dir", where.dataDir,
+                   "Backend data directory (backend.key; backend.db when SQLite)");
     app.add_option("--database", where.database,
                    "sqlite:PATH or postgresql://USER@HOST/DB (default: sqlite:DATA-DIR/backend.db)")
         ->envname("KIOSK_BACKEND_DATABASE");

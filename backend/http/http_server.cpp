@@ -26,14 +26,17 @@ HttpRequestView view(const httplib::Request& req) {
     for (const auto& [k, val] : req.params) v.query.emplace(k, val);
     for (const auto& [k, val] : req.headers) {
         std::string key = k;
-        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         v.headers.emplace(std::move(key), val);
     }
     return v;
 }
 
 // The refusals httplib makes before or instead of the service speak the protocol too.
-std::string errorBody(std::string code) { return proto::dumpMessage(proto::ErrorReply{std::move(code), {}, {}}); }
+std::string errorBody(std::string code) {
+    return proto::dumpMessage(proto::ErrorReply{std::move(code), {}, {}});
+}
 
 void send(httplib::Response& res, const HttpReply& r) {
     res.status = r.status;
@@ -48,7 +51,8 @@ void send(httplib::Response& res, const HttpReply& r) {
 
 }  // namespace
 
-HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m_impl(new Impl{service, {}, {}}) {
+HttpServer::HttpServer(BackendService& service, int threads, bool reusePort)
+    : m_impl(new Impl{service, {}, {}}) {
     auto& s = m_impl->server;
     // httplib 0.11's default socket options set SO_REUSEPORT, which lets a second process bind a
     // port that is already served, without a word. Sharing is asked for explicitly (--reuse-port).
@@ -82,7 +86,9 @@ HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m
     });
     BackendService& svc = service;
     auto route = [&svc](HttpReply (BackendService::*fn)(const HttpRequestView&)) {
-        return [&svc, fn](const httplib::Request& req, httplib::Response& res) { send(res, (svc.*fn)(view(req))); };
+        return [&svc, fn](const httplib::Request& req, httplib::Response& res) {
+            send(res, (svc.*fn)(view(req)));
+        };
     };
     s.Get(std::string(proto::kPathHealth), route(&BackendService::health));
     s.Post(std::string(proto::kPathEnroll), route(&BackendService::enroll));
@@ -103,12 +109,14 @@ HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m
         for (const auto& [k, v] : req.params) q[k] = v;
         send(res, svc.open311Requests(q));
     });
-    s.Get(R"(/open311/v2/requests/([^/]{1,80})\.json)", [&svc](const httplib::Request& req, httplib::Response& res) {
-        send(res, svc.open311Request(req.matches[1]));
-    });
-    s.Get(R"(/api/v1/public/status/([^/]{1,80}))", [&svc](const httplib::Request& req, httplib::Response& res) {
-        send(res, svc.publicStatus(req.matches[1]));
-    });
+    s.Get(R"(/open311/v2/requests/([^/]{1,80})\.json)",
+          [&svc](const httplib::Request& req, httplib::Response& res) {
+              send(res, svc.open311Request(req.matches[1]));
+          });
+    s.Get(R"(/api/v1/public/status/([^/]{1,80}))",
+          [&svc](const httplib::Request& req, httplib::Response& res) {
+              send(res, svc.publicStatus(req.matches[1]));
+          });
     // The officers' console (backend/console), when serve enabled it.
     Impl* impl = m_impl.get();
     auto console = [impl](const httplib::Request& req, httplib::Response& res) {
@@ -136,17 +144,21 @@ HttpServer::HttpServer(BackendService& service, int threads, bool reusePort) : m
                            : res.status == 404 ? "not_found"
                            : res.status == 400 ? "bad_request"
                                                : "http_error";
-        svc.log(req.method + " " + req.path.substr(0, 80) + " " + std::to_string(res.status) + " " + code);
+        svc.log(req.method + " " + req.path.substr(0, 80) + " " + std::to_string(res.status) + " " +
+                code);
         res.set_content(errorBody(code), "application/json");
     });
-    s.set_exception_handler([&svc](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-        svc.log(req.method + " " + req.path + " 500 internal error");
-        res.status = 500;
-        res.set_content(errorBody("internal"), "application/json");
-    });
+    s.set_exception_handler(
+        [&svc](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+            svc.log(req.method + " " + req.path + " 500 internal error");
+            res.status = 500;
+            res.set_content(errorBody("internal"), "application/json");
+        });
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    stop();
+}
 
 std::expected<int, std::string> HttpServer::bind(const std::string& host, int port) {
     if (port == 0) {
@@ -154,7 +166,8 @@ std::expected<int, std::string> HttpServer::bind(const std::string& host, int po
         if (p <= 0) return std::unexpected("cannot bind " + host);
         return p;
     }
-    if (!m_impl->server.bind_to_port(host, port)) return std::unexpected("cannot bind " + host + ":" + std::to_string(port));
+    if (!m_impl->server.bind_to_port(host, port))
+        return std::unexpected("cannot bind " + host + ":" + std::to_string(port));
     return port;
 }
 
@@ -162,7 +175,9 @@ void HttpServer::setConsole(std::function<HttpReply(const HttpRequestView&)> han
     m_impl->console = std::move(handler);
 }
 
-bool HttpServer::run() { return m_impl->server.listen_after_bind(); }
+bool HttpServer::run() {
+    return m_impl->server.listen_after_bind();
+}
 
 void HttpServer::stop() {
     if (m_impl) m_impl->server.stop();
@@ -172,7 +187,8 @@ std::optional<std::pair<std::string, int>> parseListen(const std::string& listen
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos || colon == 0) return std::nullopt;
     std::string host = listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     try {
         std::size_t used = 0;
         const int port = std::stoi(listen.substr(colon + 1), &used);

@@ -11,12 +11,12 @@
 #include <iostream>
 
 #include "clock/clock.hpp"
-#include "service/case_index.hpp"
-#include "record/text.hpp"
-#include "record/tracking_code.hpp"
 #include "proto/backend_config.hpp"
 #include "proto/messages.hpp"
+#include "record/text.hpp"
+#include "record/tracking_code.hpp"
 #include "service/case_additions.hpp"
+#include "service/case_index.hpp"
 #include "text/assets.hpp"
 
 namespace ksync::backend {
@@ -30,7 +30,9 @@ namespace {
 constexpr std::string_view kStatuses[] = {"received", "forwarded", "needs_info", "answered",
                                           "closed",   "rejected",  "duplicate"};
 
-json errorBody(std::string_view code) { return proto::ErrorReply{std::string(code), {}, {}}.toJson(); }
+json errorBody(std::string_view code) {
+    return proto::ErrorReply{std::string(code), {}, {}}.toJson();
+}
 
 bool isHexNonce(const std::string& s) {
     if (s.size() < 16 || s.size() > 64) return false;
@@ -49,9 +51,12 @@ std::expected<json, std::string_view> parseBody(std::string_view body) {
     bool inString = false, escaped = false;
     for (const char ch : body) {
         if (inString) {
-            if (escaped) escaped = false;
-            else if (ch == '\\') escaped = true;
-            else if (ch == '"') inString = false;
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                inString = false;
         } else if (ch == '"') {
             inString = true;
         } else if (ch == '[' || ch == '{') {
@@ -84,18 +89,26 @@ ConfigDocument makeConfigDocument(const std::string& document) {
     ConfigDocument c;
     c.document = document;
     auto j = json::parse(document, nullptr, false);
-    c.version = j.is_object() && j.contains("version") && j["version"].is_string() ? j["version"].get<std::string>() : "";
+    c.version = j.is_object() && j.contains("version") && j["version"].is_string()
+                    ? j["version"].get<std::string>()
+                    : "";
     c.etag = "\"" + record::sha256Hex(document).substr(0, 20) + "\"";
     return c;
 }
 
 BackendService::BackendService(BackendStorage& storage, platform::keys::DeviceKey backendKey,
-                               std::shared_ptr<const proto::Dictionaries> dicts, ServiceOptions options)
-    : m_storage(storage), m_key(std::move(backendKey)), m_dicts(std::move(dicts)), m_options(std::move(options)),
-      m_configFallback(defaultServedConfig()), m_strings(platform::text::Strings::load("vi")) {}
+                               std::shared_ptr<const proto::Dictionaries> dicts,
+                               ServiceOptions options)
+    : m_storage(storage),
+      m_key(std::move(backendKey)),
+      m_dicts(std::move(dicts)),
+      m_options(std::move(options)),
+      m_configFallback(defaultServedConfig()),
+      m_strings(platform::text::Strings::load("vi")) {}
 
 std::int64_t BackendService::now() const {
-    return m_options.nowMs ? m_options.nowMs() : platform::clock::unixMillis(platform::clock::now());
+    return m_options.nowMs ? m_options.nowMs()
+                           : platform::clock::unixMillis(platform::clock::now());
 }
 
 void BackendService::log(const std::string& line) const {
@@ -126,18 +139,23 @@ HttpReply BackendService::storageFailure(const StorageError& e, const std::strin
 
 // ---- 2. authentication -------------------------------------------------------------------------
 
-std::expected<BackendService::Auth, HttpReply> BackendService::authenticate(const HttpRequestView& req) {
+std::expected<BackendService::Auth, HttpReply> BackendService::authenticate(
+    const HttpRequestView& req) {
     const std::string kiosk = req.header("x-kiosk-id");
     const std::string ts = req.header("x-kiosk-timestamp");
     const std::string nonce = req.header("x-kiosk-nonce");
     const std::string sig = req.header("x-kiosk-signature");
     // A reply to a request without a usable nonce cannot be signed for it; it is plain 401.
     const std::string replyNonce = isHexNonce(nonce) ? nonce : std::string{};
-    auto refuse = [&](std::string_view code, std::optional<std::int64_t> serverTimeMs = std::nullopt) {
-        log(req.method + " " + req.path + " 401 kiosk=" + kiosk.substr(0, 8) + " " + std::string(code));
-        return std::unexpected(signedJson(401, replyNonce, proto::ErrorReply{std::string(code), serverTimeMs, {}}.toJson()));
+    auto refuse = [&](std::string_view code,
+                      std::optional<std::int64_t> serverTimeMs = std::nullopt) {
+        log(req.method + " " + req.path + " 401 kiosk=" + kiosk.substr(0, 8) + " " +
+            std::string(code));
+        return std::unexpected(signedJson(
+            401, replyNonce, proto::ErrorReply{std::string(code), serverTimeMs, {}}.toJson()));
     };
-    if (kiosk.empty() || ts.empty() || replyNonce.empty() || sig.empty()) return refuse("unsigned_request");
+    if (kiosk.empty() || ts.empty() || replyNonce.empty() || sig.empty())
+        return refuse("unsigned_request");
     auto key = m_storage.kioskPublicKey(kiosk);
     if (!key) return std::unexpected(storageFailure(key.error(), replyNonce));
     if (!*key) return refuse("unknown_kiosk");
@@ -150,8 +168,10 @@ std::expected<BackendService::Auth, HttpReply> BackendService::authenticate(cons
     const std::int64_t nowMs = now();
     if (std::llabs(nowMs - tsMs) > m_options.maxClockSkewMs)
         return refuse("stale_timestamp", nowMs);
-    const std::string signing = proto::requestSigningString(req.method, req.path, kiosk, ts, nonce, req.body);
-    if (!platform::keys::DeviceKey::verifyBase64(**key, signing, sig)) return refuse("bad_signature");
+    const std::string signing =
+        proto::requestSigningString(req.method, req.path, kiosk, ts, nonce, req.body);
+    if (!platform::keys::DeviceKey::verifyBase64(**key, signing, sig))
+        return refuse("bad_signature");
     auto fresh = m_storage.useNonce(kiosk, nonce, nowMs);
     if (!fresh) return std::unexpected(storageFailure(fresh.error(), replyNonce));
     if (!*fresh) return refuse("replayed_request");
@@ -186,10 +206,10 @@ HttpReply BackendService::enroll(const HttpRequestView& req) {
     if (!record::isValidKioskId(kiosk) || kiosk != req.header("x-kiosk-id"))
         return signedJson(400, replyNonce, errorBody("bad_kiosk_id"));
     // The request is signed with the key being enrolled: proves the kiosk holds its secret half.
-    const std::string signing = proto::requestSigningString(req.method, req.path, kiosk, req.header("x-kiosk-timestamp"),
-                                                            nonce, req.body);
-    if (replyNonce.empty() ||
-        !platform::keys::DeviceKey::verifyBase64(publicKey, signing, req.header("x-kiosk-signature")))
+    const std::string signing = proto::requestSigningString(
+        req.method, req.path, kiosk, req.header("x-kiosk-timestamp"), nonce, req.body);
+    if (replyNonce.empty() || !platform::keys::DeviceKey::verifyBase64(
+                                  publicKey, signing, req.header("x-kiosk-signature")))
         return signedJson(401, replyNonce, errorBody("bad_signature"));
     auto outcome = m_storage.enrol(token, kiosk, publicKey, now());
     if (!outcome) return storageFailure(outcome.error(), replyNonce);
@@ -200,10 +220,12 @@ HttpReply BackendService::enroll(const HttpRequestView& req) {
         case EnrolOutcome::KeyMismatch:
             log("POST /api/v1/enroll 409 kiosk=" + kiosk + " enrolled_with_another_key");
             return signedJson(409, replyNonce, errorBody("enrolled_with_another_key"));
-        case EnrolOutcome::Enrolled: break;
+        case EnrolOutcome::Enrolled:
+            break;
     }
     log("POST /api/v1/enroll 200 kiosk=" + kiosk);
-    return signedJson(200, replyNonce, proto::EnrollReply{kiosk, true, m_key.publicKeyBase64()}.toJson());
+    return signedJson(200, replyNonce,
+                      proto::EnrollReply{kiosk, true, m_key.publicKeyBase64()}.toJson());
 }
 
 HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
@@ -214,10 +236,14 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     // request limit: a small frame cannot make the backend allocate gigabytes.
     std::string opened;
     const std::string* body = &req.body;
-    if (const std::string encoding = req.header("content-encoding"); !encoding.empty() && encoding != "identity") {
-        if (encoding != proto::kBodyEncodingZstd) return signedJson(415, nonce, errorBody("unsupported_encoding"));
+    if (const std::string encoding = req.header("content-encoding");
+        !encoding.empty() && encoding != "identity") {
+        if (encoding != proto::kBodyEncodingZstd)
+            return signedJson(415, nonce, errorBody("unsupported_encoding"));
         auto d = proto::decompressBody(req.body, proto::kMaxRequestBytes);
-        if (!d) return signedJson(d.error() == "body_too_large" ? 413 : 400, nonce, errorBody(d.error()));
+        if (!d)
+            return signedJson(d.error() == "body_too_large" ? 413 : 400, nonce,
+                              errorBody(d.error()));
         opened = std::move(*d);
         body = &opened;
     }
@@ -227,7 +253,8 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     if (!batch) {
         const std::string& why = batch.error();
         if (why == "batch_too_large") return signedJson(413, nonce, errorBody(why));
-        return signedJson(400, nonce, errorBody(why == "record_without_sequence" ? why : "bad_request"));
+        return signedJson(400, nonce,
+                          errorBody(why == "record_without_sequence" ? why : "bad_request"));
     }
 
     std::size_t altered = 0;
@@ -235,11 +262,13 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
     if (!ingested) return storageFailure(ingested.error(), nonce);
     const proto::RecordsUploadReply& reply = *ingested;
     const auto& c = reply.counts;
-    log("POST /api/v1/records 200 kiosk=" + auth->kioskId + " records=" + std::to_string(batch->items.size()) +
+    log("POST /api/v1/records 200 kiosk=" + auth->kioskId +
+        " records=" + std::to_string(batch->items.size()) +
         " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +
         " conflict=" + std::to_string(c.conflict) + " rejected=" + std::to_string(c.rejected) +
         (altered ? " altered=" + std::to_string(altered) : "") +
-        (body != &req.body ? " bytes=" + std::to_string(req.body.size()) + "/" + std::to_string(body->size()) + " zstd"
+        (body != &req.body ? " bytes=" + std::to_string(req.body.size()) + "/" +
+                                 std::to_string(body->size()) + " zstd"
                            : " bytes=" + std::to_string(req.body.size())));
     return signedJson(200, nonce, reply.toJson());
 }
@@ -247,8 +276,10 @@ HttpReply BackendService::uploadRecords(const HttpRequestView& req) {
 // The one ingest of a batch of records, whether it came over the link or on a USB stick: the
 // payload opened with this backend's key, the hashes checked (an altered record is stored and
 // flagged, as the chain audit expects), stored exactly once by id.
-Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string& kioskId, proto::ReceivedUpload& batch,
-                                                              std::size_t& altered, std::int64_t nowMs) {
+Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string& kioskId,
+                                                               proto::ReceivedUpload& batch,
+                                                               std::size_t& altered,
+                                                               std::int64_t nowMs) {
     proto::PayloadCodec codec(m_dicts);
     std::vector<IngestItem> items;
     std::vector<record::Content> openedContent;  // parallel to items
@@ -257,7 +288,8 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
     reply.kioskId = kioskId;
     std::map<std::string, std::string> batchCases;  // code -> proof verifier, cases of this batch
     auto reject = [&](const proto::UploadItem& item, const std::string& reason, bool retry) {
-        reply.exceptions.push_back({item.sequence, item.id, proto::ItemResult::Rejected, reason, retry});
+        reply.exceptions.push_back(
+            {item.sequence, item.id, proto::ItemResult::Rejected, reason, retry});
         ++reply.counts.rejected;
     };
     for (auto& item : batch.items) {
@@ -299,10 +331,11 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
         if (opened->kind == record::RecordKind::Case && !opened->proofVerifier.empty())
             batchCases[in.header.trackingCode] = opened->proofVerifier;
         in.payloadFormat = std::move(w.payloadFormat);
-        in.intact = record::headerHash(in.header) == in.header.hash &&
-                    record::sha256Hex(*content) == in.header.contentDigest &&
-                    in.header.trackingCode == record::makeTrackingCode(in.header.type, in.header.kioskId,
-                                                                       in.header.sequence);
+        in.intact =
+            record::headerHash(in.header) == in.header.hash &&
+            record::sha256Hex(*content) == in.header.contentDigest &&
+            in.header.trackingCode ==
+                record::makeTrackingCode(in.header.type, in.header.kioskId, in.header.sequence);
         in.content = std::move(*content);
         openedContent.push_back(std::move(*opened));
         items.push_back(std::move(in));
@@ -318,20 +351,26 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
             if ((*results)[i].result != proto::ItemResult::Conflict)
                 index.push_back(makeCaseIndex(items[i].header, openedContent[i], cfg));
         if (!index.empty())
-            if (auto indexed = m_storage.indexCases(index); !indexed) return std::unexpected(indexed.error());
+            if (auto indexed = m_storage.indexCases(index); !indexed)
+                return std::unexpected(indexed.error());
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& r = (*results)[i];
         if (!items[i].intact) ++altered;
         switch (r.result) {
-            case proto::ItemResult::Created: ++reply.counts.created; break;
-            case proto::ItemResult::Duplicate: ++reply.counts.duplicate; break;
+            case proto::ItemResult::Created:
+                ++reply.counts.created;
+                break;
+            case proto::ItemResult::Duplicate:
+                ++reply.counts.duplicate;
+                break;
             case proto::ItemResult::Conflict:
                 ++reply.counts.conflict;
-                reply.exceptions.push_back(
-                    {items[i].header.sequence, items[i].header.id, proto::ItemResult::Conflict, r.reason, false});
+                reply.exceptions.push_back({items[i].header.sequence, items[i].header.id,
+                                            proto::ItemResult::Conflict, r.reason, false});
                 break;
-            case proto::ItemResult::Rejected: break;
+            case proto::ItemResult::Rejected:
+                break;
         }
     }
     return reply;
@@ -342,10 +381,12 @@ HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
     if (!auth) return auth.error();
     // An unreadable body means "from the start" (since 0); a hostile one is refused.
     auto parsed = parseBody(req.body);
-    if (!parsed && parsed.error() != "bad_request") return signedJson(400, auth->nonce, errorBody(parsed.error()));
+    if (!parsed && parsed.error() != "bad_request")
+        return signedJson(400, auth->nonce, errorBody(parsed.error()));
     // A body that is not a StatusRequest, or a cursor that is not a number, reads the same.
     std::int64_t since = 0;
-    if (auto request = parsed ? proto::StatusRequest::fromJson(*parsed) : std::unexpected(std::string("bad_request"))) {
+    if (auto request = parsed ? proto::StatusRequest::fromJson(*parsed)
+                              : std::unexpected(std::string("bad_request"))) {
         try {
             since = std::stoll(request->since);
         } catch (...) {
@@ -357,12 +398,14 @@ HttpReply BackendService::statusUpdates(const HttpRequestView& req) {
     proto::StatusReply reply;
     std::int64_t cursor = since;
     for (const auto& e : *events) {
-        reply.updates.push_back({e.trackingCode, e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
+        reply.updates.push_back(
+            {e.trackingCode, e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
         cursor = e.eventId;
     }
     reply.cursor = std::to_string(cursor);
     reply.more = events->size() == m_options.statusPageSize;
-    log("POST /api/v1/status 200 kiosk=" + auth->kioskId + " updates=" + std::to_string(events->size()));
+    log("POST /api/v1/status 200 kiosk=" + auth->kioskId +
+        " updates=" + std::to_string(events->size()));
     return signedJson(200, auth->nonce, reply.toJson());
 }
 
@@ -406,12 +449,14 @@ HttpReply BackendService::heartbeat(const HttpRequestView& req) {
     auto kept = proto::HeartbeatRequest::fromJson(*parsed);
     if (!kept) return signedJson(400, auth->nonce, errorBody("bad_request"));
     const std::int64_t nowMs = now();
-    if (auto r = keepHeartbeat(auth->kioskId, std::move(*kept), nowMs); !r) return storageFailure(r.error(), auth->nonce);
+    if (auto r = keepHeartbeat(auth->kioskId, std::move(*kept), nowMs); !r)
+        return storageFailure(r.error(), auth->nonce);
     log("POST /api/v1/heartbeat 200 kiosk=" + auth->kioskId);
     return signedJson(200, auth->nonce, proto::HeartbeatReply{nowMs}.toJson());
 }
 
-Result<void> BackendService::keepHeartbeat(const std::string& kioskId, proto::HeartbeatRequest kept, std::int64_t nowMs) {
+Result<void> BackendService::keepHeartbeat(const std::string& kioskId, proto::HeartbeatRequest kept,
+                                           std::int64_t nowMs) {
     // Only the known fields are kept (the type drops the rest), and strings are cut short: the
     // heartbeat is telemetry. Cut by code points, not bytes: the body is valid UTF-8 (parseBody)
     // and a character cut in half would make the stored JSON unreadable.
@@ -422,13 +467,14 @@ Result<void> BackendService::keepHeartbeat(const std::string& kioskId, proto::He
 
 // ---- 4. staff updates --------------------------------------------------------------------------
 
-std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage, const StaffUpdate& u,
-                                                         std::int64_t nowMs) {
+std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage,
+                                                         const StaffUpdate& u, std::int64_t nowMs) {
     auto code = record::parseTrackingCode(u.code);
     if (!code) return std::unexpected("not a valid tracking code");
     if (!isKnownStatus(u.status)) return std::unexpected("unknown status '" + u.status + "'");
     if (!u.expectedDate.empty()) {
-        const bool ok = u.expectedDate.size() == 10 && u.expectedDate[4] == '-' && u.expectedDate[7] == '-' &&
+        const bool ok = u.expectedDate.size() == 10 && u.expectedDate[4] == '-' &&
+                        u.expectedDate[7] == '-' &&
                         platform::clock::parseUtc(u.expectedDate + "T00:00:00Z").has_value();
         if (!ok) return std::unexpected("expected date must be YYYY-MM-DD");
     }

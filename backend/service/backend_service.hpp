@@ -44,8 +44,8 @@ struct HttpReply {
 struct ServiceOptions {
     std::int64_t maxClockSkewMs = proto::kMaxClockSkewMs;
     std::size_t statusPageSize = 500;
-    std::function<std::int64_t()> nowMs;            // default: the system clock
-    std::function<void(const std::string&)> log;    // default: stderr
+    std::function<std::int64_t()> nowMs;          // default: the system clock
+    std::function<void(const std::string&)> log;  // default: stderr
 };
 
 // Staff status update (shared by the CLI and the HTTP endpoint).
@@ -55,8 +55,8 @@ struct StaffUpdate {
     std::string agency, officer, expectedDate, note;
 };
 // Returns the canonical code; the error is an English reason for the operator.
-std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage, const StaffUpdate& u,
-                                                         std::int64_t nowMs);
+std::expected<std::string, std::string> applyStaffUpdate(BackendStorage& storage,
+                                                         const StaffUpdate& u, std::int64_t nowMs);
 bool isKnownStatus(std::string_view status);
 
 // A to_city USB bundle ingested (BackendService::importBundle) and the return bundle for it.
@@ -114,9 +114,11 @@ private:
     HttpReply signedJson(int status, const std::string& nonce, const nlohmann::json& body) const;
     HttpReply storageFailure(const StorageError& e, const std::string& nonce) const;
     std::int64_t now() const;
-    Result<proto::RecordsUploadReply> ingestUpload(const std::string& kioskId, proto::ReceivedUpload& batch,
+    Result<proto::RecordsUploadReply> ingestUpload(const std::string& kioskId,
+                                                   proto::ReceivedUpload& batch,
                                                    std::size_t& altered, std::int64_t nowMs);
-    Result<void> keepHeartbeat(const std::string& kioskId, proto::HeartbeatRequest heartbeat, std::int64_t nowMs);
+    Result<void> keepHeartbeat(const std::string& kioskId, proto::HeartbeatRequest heartbeat,
+                               std::int64_t nowMs);
     Result<ConfigDocument> currentConfig();
 
     BackendStorage& m_storage;
@@ -126,11 +128,13 @@ private:
     std::string m_configFallback;
     platform::text::Strings m_strings;  // Vietnamese, for the public page
     std::string categoryName(const std::string& code);
-    std::map<std::string, std::string> categoryNames();  // code -> Vietnamese name, from the current config
+    std::map<std::string, std::string>
+    categoryNames();  // code -> Vietnamese name, from the current config
 };
 
 // The default config document served until an operator sets one (assets + dictionary name).
 std::string defaultServedConfig();
-ConfigDocument makeConfigDocument(const std::string& json);  // version from the JSON, etag from its hash
+ConfigDocument makeConfigDocument(
+    const std::string& json);  // version from the JSON, etag from its hash
 
 }  // namespace ksync::backend

@@ -29,17 +29,20 @@ constexpr std::size_t kMaxStatusPages = 200;
 std::expected<BundleImport, BundleError> BackendService::importBundle(std::string_view file) {
     auto header = proto::peekBundleHeader(file);
     if (!header) return std::unexpected(header.error());
-    if (header->kind != proto::BundleKind::ToCity) return bundleRefused(BundleRefusal::WrongKind, "a return bundle, not a kiosk's bundle");
+    if (header->kind != proto::BundleKind::ToCity)
+        return bundleRefused(BundleRefusal::WrongKind, "a return bundle, not a kiosk's bundle");
     auto key = m_storage.kioskPublicKey(header->kioskId);
     if (!key) return storageRefusal(key.error());
-    if (!*key) return bundleRefused(BundleRefusal::UnknownKiosk, "no enrolled kiosk " + header->kioskId);
+    if (!*key)
+        return bundleRefused(BundleRefusal::UnknownKiosk, "no enrolled kiosk " + header->kioskId);
     auto body = proto::openBundle(file, **key);
     if (!body) return std::unexpected(body.error());
     auto j = nlohmann::json::parse(*body, nullptr, false);
     proto::ReceivedUpload received;
     auto bundle = proto::CityBundle::fromJson(j, &received);
     if (!bundle) return bundleRefused(BundleRefusal::BadBody, bundle.error());
-    if (bundle->kioskId != header->kioskId) return bundleRefused(BundleRefusal::BadBody, "body names another kiosk");
+    if (bundle->kioskId != header->kioskId)
+        return bundleRefused(BundleRefusal::BadBody, "body names another kiosk");
 
     const std::int64_t nowMs = now();
     BundleImport out;
@@ -56,8 +59,9 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
         proto::ReceivedUpload batch;
         batch.kioskId = received.kioskId;
         const std::size_t end = std::min(received.items.size(), at + proto::kMaxBatchRecords);
-        batch.items.assign(std::make_move_iterator(received.items.begin() + static_cast<std::ptrdiff_t>(at)),
-                           std::make_move_iterator(received.items.begin() + static_cast<std::ptrdiff_t>(end)));
+        batch.items.assign(
+            std::make_move_iterator(received.items.begin() + static_cast<std::ptrdiff_t>(at)),
+            std::make_move_iterator(received.items.begin() + static_cast<std::ptrdiff_t>(end)));
         for (const auto& item : batch.items) reply.records.push_back({item.sequence, item.id});
         auto r = ingestUpload(out.kioskId, batch, altered, nowMs);
         if (!r) return storageRefusal(r.error());
@@ -68,11 +72,13 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
         reply.upload.counts.rejected += r->counts.rejected;
         for (auto& e : r->exceptions) reply.upload.exceptions.push_back(std::move(e));
     }
-    if (auto r = keepHeartbeat(out.kioskId, bundle->heartbeat, nowMs); !r) return storageRefusal(r.error());
+    if (auto r = keepHeartbeat(out.kioskId, bundle->heartbeat, nowMs); !r)
+        return storageRefusal(r.error());
 
     // Every status update after the kiosk's cursor (a cursor that is not a number: from the start).
     std::int64_t cursor = 0;
-    std::from_chars(bundle->statusCursor.data(), bundle->statusCursor.data() + bundle->statusCursor.size(), cursor);
+    std::from_chars(bundle->statusCursor.data(),
+                    bundle->statusCursor.data() + bundle->statusCursor.size(), cursor);
     reply.status.cursor = std::to_string(cursor);
     for (std::size_t page = 0; page < kMaxStatusPages; ++page) {
         auto events = m_storage.statusSince(out.kioskId, cursor, m_options.statusPageSize);
@@ -100,12 +106,14 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
     // The dictionary the config names, when the kiosk does not list it (a kiosk that lists
     // nothing is sent it anyway): a kiosk cut off for weeks gets it on the stick.
     if (auto doc = nlohmann::json::parse(config->document, nullptr, false);
-        doc.is_object() && doc.contains("payload_dictionary") && doc["payload_dictionary"].is_string()) {
+        doc.is_object() && doc.contains("payload_dictionary") &&
+        doc["payload_dictionary"].is_string()) {
         const std::string name = doc["payload_dictionary"].get<std::string>();
         const auto& have = bundle->dictionaries;
         const bool kioskHasIt = have && std::find(have->begin(), have->end(), name) != have->end();
         if (!kioskHasIt)
-            if (auto bytes = m_dicts->bytesOf(name)) reply.dictionary = proto::BundleDictionary{name, std::move(*bytes)};
+            if (auto bytes = m_dicts->bytesOf(name))
+                reply.dictionary = proto::BundleDictionary{name, std::move(*bytes)};
     }
     reply.issuedAtMs = nowMs;
 
@@ -113,12 +121,14 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
     out.statusUpdates = reply.status.updates.size() + reply.asked.size();
     out.config = true;
     out.returnName = proto::bundleFileName(proto::BundleKind::ToKiosk, out.kioskId, nowMs);
-    out.returnBundle = proto::sealBundle(proto::BundleKind::ToKiosk, out.kioskId, nowMs, proto::dumpMessage(reply), m_key);
+    out.returnBundle = proto::sealBundle(proto::BundleKind::ToKiosk, out.kioskId, nowMs,
+                                         proto::dumpMessage(reply), m_key);
     const auto& c = out.counts;
     log("IMPORT bundle kiosk=" + out.kioskId + " records=" + std::to_string(out.records) +
         " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +
         " conflict=" + std::to_string(c.conflict) + " rejected=" + std::to_string(c.rejected) +
-        (altered ? " altered=" + std::to_string(altered) : "") + " updates=" + std::to_string(out.statusUpdates) +
+        (altered ? " altered=" + std::to_string(altered) : "") +
+        " updates=" + std::to_string(out.statusUpdates) +
         (reply.dictionary ? " dictionary=" + reply.dictionary->name : ""));
     return out;
 }

@@ -4,10 +4,10 @@
 // kiosks read is a protocol message (proto/messages.hpp); Open311's JSON is built here, since
 // that shape is Open311's, not ours.
 #include "clock/clock.hpp"
-#include "record/tracking_code.hpp"
-#include "service/backend_service.hpp"
 #include "proto/backend_config.hpp"
 #include "proto/messages.hpp"
+#include "record/tracking_code.hpp"
+#include "service/backend_service.hpp"
 
 namespace ksync::backend {
 
@@ -20,12 +20,23 @@ std::string escapeHtml(std::string_view s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -47,11 +58,15 @@ bool isClosedStatus(std::string_view s) {
 }
 
 constexpr std::string_view kPageStyle =
-    "body{font-family:'Noto Sans',Arial,sans-serif;margin:0;background:#f4f6f8;color:#1c2430;font-size:18px}"
+    "body{font-family:'Noto "
+    "Sans',Arial,sans-serif;margin:0;background:#f4f6f8;color:#1c2430;font-size:18px}"
     "main{max-width:640px;margin:0 auto;padding:16px}"
-    "h1{font-size:1.3em;margin:8px 0 16px}.code{font-size:1.6em;font-weight:bold;letter-spacing:.05em}"
-    ".card{background:#fff;border-radius:10px;padding:16px;margin-bottom:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}"
-    "ol{list-style:none;padding:0;margin:0}li{border-left:4px solid #1565c0;padding:4px 0 12px 14px;margin-left:6px}"
+    "h1{font-size:1.3em;margin:8px 0 "
+    "16px}.code{font-size:1.6em;font-weight:bold;letter-spacing:.05em}"
+    ".card{background:#fff;border-radius:10px;padding:16px;margin-bottom:16px;box-shadow:0 1px 3px "
+    "rgba(0,0,0,.1)}"
+    "ol{list-style:none;padding:0;margin:0}li{border-left:4px solid #1565c0;padding:4px 0 12px "
+    "14px;margin-left:6px}"
     "li:last-child{border-color:#2e7d32}.when{color:#5a6470;font-size:.85em}.st{font-weight:bold}"
     ".muted{color:#5a6470;font-size:.85em}";
 
@@ -77,26 +92,30 @@ HttpReply BackendService::trackingPage(const std::string& rawCode) {
     r.contentType = "text/html; charset=utf-8";
     r.headers["Cache-Control"] = "no-store";
     const auto& S = m_strings;
-    std::string html = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<title>" + escapeHtml(S.get("backend.page_title")) + "</title><style>" +
-                       std::string(kPageStyle) + "</style></head><body><main><h1>" +
-                       escapeHtml(S.get("backend.page_title")) + "</h1>";
+    std::string html =
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>" +
+        escapeHtml(S.get("backend.page_title")) + "</title><style>" + std::string(kPageStyle) +
+        "</style></head><body><main><h1>" + escapeHtml(S.get("backend.page_title")) + "</h1>";
     auto finish = [&](int status) {
-        html += "<p class=\"muted\">" + escapeHtml(S.get("backend.page_privacy")) + "</p></main></body></html>";
+        html += "<p class=\"muted\">" + escapeHtml(S.get("backend.page_privacy")) +
+                "</p></main></body></html>";
         r.status = status;
         r.body = std::move(html);
         return r;
     };
     auto code = record::parseTrackingCode(rawCode);
     if (!code) {
-        html += "<div class=\"card\"><p>" + escapeHtml(S.get("backend.page_bad_code")) + "</p></div>";
+        html +=
+            "<div class=\"card\"><p>" + escapeHtml(S.get("backend.page_bad_code")) + "</p></div>";
         return finish(404);
     }
     auto rec = m_storage.publicRecord(code->text());
     if (!rec) {
         log("GET /t 503 storage error: " + rec.error().detail);
-        html += "<div class=\"card\"><p>" + escapeHtml(S.get("backend.page_unavailable")) + "</p></div>";
+        html += "<div class=\"card\"><p>" + escapeHtml(S.get("backend.page_unavailable")) +
+                "</p></div>";
         return finish(503);
     }
     if (!*rec) {
@@ -107,19 +126,24 @@ HttpReply BackendService::trackingPage(const std::string& rawCode) {
     const PublicRecord& p = **rec;
     html += "<div class=\"card\"><div class=\"code\">" + escapeHtml(p.trackingCode) + "</div><p>" +
             escapeHtml(S.get("type." + std::string(record::typeCode(p.type)))) + "<br>" +
-            escapeHtml(S.get("backend.page_category")) + ": " + escapeHtml(categoryName(p.category)) + "<br>" +
-            escapeHtml(S.get("backend.page_submitted")) + ": " + escapeHtml(localTime(p.createdAt)) + "</p></div>";
+            escapeHtml(S.get("backend.page_category")) + ": " +
+            escapeHtml(categoryName(p.category)) + "<br>" +
+            escapeHtml(S.get("backend.page_submitted")) + ": " +
+            escapeHtml(localTime(p.createdAt)) + "</p></div>";
     html += "<div class=\"card\"><h2>" + escapeHtml(S.get("backend.page_timeline")) + "</h2><ol>";
-    html += "<li><div class=\"st\">" + escapeHtml(S.get("status.uploaded")) + "</div><div class=\"when\">" +
-            escapeHtml(localTime(p.receivedAt)) + "</div></li>";
+    html += "<li><div class=\"st\">" + escapeHtml(S.get("status.uploaded")) +
+            "</div><div class=\"when\">" + escapeHtml(localTime(p.receivedAt)) + "</div></li>";
     for (const auto& e : p.events) {
         html += "<li><div class=\"st\">" + escapeHtml(S.get("status." + e.status)) + "</div>";
         if (!e.agency.empty())
-            html += "<div>" + escapeHtml(S.get("backend.page_agency")) + ": " + escapeHtml(e.agency) + "</div>";
+            html += "<div>" + escapeHtml(S.get("backend.page_agency")) + ": " +
+                    escapeHtml(e.agency) + "</div>";
         if (!e.officer.empty())
-            html += "<div>" + escapeHtml(S.get("backend.page_officer")) + ": " + escapeHtml(e.officer) + "</div>";
+            html += "<div>" + escapeHtml(S.get("backend.page_officer")) + ": " +
+                    escapeHtml(e.officer) + "</div>";
         if (!e.expectedDate.empty())
-            html += "<div>" + escapeHtml(S.get("backend.page_expected")) + ": " + escapeHtml(viDate(e.expectedDate)) + "</div>";
+            html += "<div>" + escapeHtml(S.get("backend.page_expected")) + ": " +
+                    escapeHtml(viDate(e.expectedDate)) + "</div>";
         if (!e.note.empty()) html += "<div>" + escapeHtml(e.note) + "</div>";
         html += "<div class=\"when\">" + escapeHtml(localTime(e.updatedAt)) + "</div></li>";
     }
@@ -176,7 +200,11 @@ HttpReply BackendService::open311Requests(const std::map<std::string, std::strin
     f.startDate = get("start_date");
     f.endDate = get("end_date");
     auto recs = m_storage.publicRecords(f);
-    if (!recs) return HttpReply{503, "application/json", {{"Retry-After", "5"}}, R"([{"code":503,"description":"busy"}])"};
+    if (!recs)
+        return HttpReply{503,
+                         "application/json",
+                         {{"Retry-After", "5"}},
+                         R"([{"code":503,"description":"busy"}])"};
     // One config read and parse per request, not one per item (bench: 202 statements a page).
     const auto names = categoryNames();
     json out = json::array();
@@ -189,16 +217,24 @@ HttpReply BackendService::open311Requests(const std::map<std::string, std::strin
 
 HttpReply BackendService::open311Request(const std::string& id) {
     auto code = record::parseTrackingCode(id);
-    auto rec = code ? m_storage.publicRecord(code->text()) : Result<std::optional<PublicRecord>>(std::nullopt);
-    if (!rec) return HttpReply{503, "application/json", {{"Retry-After", "5"}}, R"([{"code":503,"description":"busy"}])"};
-    if (!*rec) return HttpReply{404, "application/json", {}, R"([{"code":404,"description":"not found"}])"};
+    auto rec = code ? m_storage.publicRecord(code->text())
+                    : Result<std::optional<PublicRecord>>(std::nullopt);
+    if (!rec)
+        return HttpReply{503,
+                         "application/json",
+                         {{"Retry-After", "5"}},
+                         R"([{"code":503,"description":"busy"}])"};
+    if (!*rec)
+        return HttpReply{
+            404, "application/json", {}, R"([{"code":404,"description":"not found"}])"};
     json out = json::array({open311Item(**rec, categoryName((*rec)->category))});
     return HttpReply{200, "application/json; charset=utf-8", {}, out.dump()};
 }
 
 HttpReply BackendService::publicStatus(const std::string& rawCode) {
     auto error = [](int status, const char* code) {
-        HttpReply r{status, "application/json", {}, proto::dumpMessage(proto::ErrorReply{code, {}, {}})};
+        HttpReply r{
+            status, "application/json", {}, proto::dumpMessage(proto::ErrorReply{code, {}, {}})};
         if (status == 503) r.headers["Retry-After"] = "5";
         return r;
     };
@@ -210,7 +246,8 @@ HttpReply BackendService::publicStatus(const std::string& rawCode) {
     const PublicRecord& p = **rec;
     proto::PublicStatusReply reply{p.trackingCode, p.createdAt, p.receivedAt, {}};
     for (const auto& e : p.events)
-        reply.events.push_back({e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
+        reply.events.push_back(
+            {e.status, e.note, e.agency, e.officer, e.expectedDate, e.updatedAt});
     return HttpReply{200, "application/json; charset=utf-8", {}, proto::dumpMessage(reply)};
 }
 

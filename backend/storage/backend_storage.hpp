@@ -31,8 +31,8 @@ using Result = std::expected<T, StorageError>;
 
 struct StatusEvent {
     std::int64_t eventId = 0;  // this database's order (the kiosks' pull cursor)
-    std::string uid;           // globally unique (random hex); kept by `copy`, so copies are idempotent
-    std::string kioskId;       // the kiosk that made the record (filled in by the storage)
+    std::string uid;      // globally unique (random hex); kept by `copy`, so copies are idempotent
+    std::string kioskId;  // the kiosk that made the record (filled in by the storage)
     std::string trackingCode;
     std::string status;
     std::string note;
@@ -49,8 +49,8 @@ struct CaseRating {
     std::string trackingCode;  // the case
     std::string rating;        // record::kRating*
     bool reopen = false;
-    std::string ratedAt;       // the rating record's created_at (kiosk clock)
-    std::string recordId;      // the rating record
+    std::string ratedAt;   // the rating record's created_at (kiosk clock)
+    std::string recordId;  // the rating record
 };
 
 // One record to store. The HTTP layer has decoded the payload and checked the hashes.
@@ -58,7 +58,8 @@ struct IngestItem {
     record::Header header;
     std::string payloadFormat;  // as received
     std::string content;        // canonical content bytes (decoded payload)
-    bool intact = true;         // false: the hash or content digest does not match (kept, flagged by audit)
+    bool intact =
+        true;  // false: the hash or content digest does not match (kept, flagged by audit)
     // Written in the same transaction, only when this item is newly created (issue #14): a
     // supplement's status event on its case, a rating's row (replacing an older one).
     std::optional<StatusEvent> caseEvent = std::nullopt;
@@ -77,7 +78,6 @@ struct StoredRecord {
     std::string receivedAt;
     bool intact = true;
 };
-
 
 // What the public page and Open311 may show: no content, no contact.
 struct PublicRecord {
@@ -128,18 +128,19 @@ struct TokenRow {
     std::string tokenHash;
     std::string kioskId;  // enrolment: bound kiosk (may be empty); staff: empty
     std::int64_t expiresMs = 0;
-    std::string usedAt, usedBy;  // enrolment
-    std::string name, createdAt; // staff
+    std::string usedAt, usedBy;   // enrolment
+    std::string name, createdAt;  // staff
 };
 
 // One batch of `copy`, applied in one transaction together with the progress it reaches, so
 // a copy killed at any point resumes where the last committed batch ended and repeats nothing.
 struct CopyBatch {
-    std::string sourceId;                  // SchemaInfo::backendId of the source
-    std::vector<StoredRecord> records;     // by id: an existing id is skipped (a different hash: conflict row)
-    std::vector<StatusEvent> events;       // by uid: an existing uid is skipped
+    std::string sourceId;  // SchemaInfo::backendId of the source
+    std::vector<StoredRecord>
+        records;  // by id: an existing id is skipped (a different hash: conflict row)
+    std::vector<StatusEvent> events;  // by uid: an existing uid is skipped
     std::vector<ConflictRow> conflicts;
-    std::int64_t recordCursor = 0;         // source positions after this batch
+    std::int64_t recordCursor = 0;  // source positions after this batch
     std::int64_t eventCursor = 0;
 };
 struct CopyProgress {
@@ -153,7 +154,6 @@ struct RequestFilter {
     std::string startDate, endDate;
     std::size_t limit = 200;
 };
-
 
 // --- the officers' console (backend/console) ----------------------------------------------------
 // What the service derives from a record's opened content at ingest: the case's ward, its
@@ -217,7 +217,7 @@ struct CaseQuery {
     std::vector<std::string> statusIn;   // the tab's statuses (empty: any)
     bool openOnly = false;               // not answered, closed, rejected, duplicate
     std::string deadlineFrom, deadlineTo;  // inclusive YYYY-MM-DD bounds on the deadline
-    std::string search;                  // already folded (foldForSearch)
+    std::string search;                    // already folded (foldForSearch)
     // Keyset: rows after (afterDeadline, afterRid) in (deadline, rid) order.
     bool hasCursor = false;
     std::string afterDeadline;
@@ -240,23 +240,27 @@ public:
 
     // --- kiosks and tokens ----------------------------------------------------------------
     // A one-time enrolment token (returned in clear once; only its hash is kept).
-    virtual Result<std::string> issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) = 0;
+    virtual Result<std::string> issueEnrolToken(const std::string& kioskId,
+                                                std::int64_t expiresMs) = 0;
     virtual Result<EnrolOutcome> enrol(const std::string& token, const std::string& kioskId,
                                        const std::string& publicKey, std::int64_t nowMs) = 0;
     virtual Result<std::optional<std::string>> kioskPublicKey(const std::string& kioskId) = 0;
     virtual Result<std::vector<KioskRow>> kiosks() = 0;
-    virtual Result<void> recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) = 0;
+    virtual Result<void> recordHeartbeat(const std::string& kioskId, const std::string& json,
+                                         std::int64_t nowMs) = 0;
     // Staff API tokens (for POST /api/v1/staff/updates).
     virtual Result<std::string> issueStaffToken(const std::string& name) = 0;
     virtual Result<std::optional<std::string>> staffTokenName(const std::string& token) = 0;
 
     // Remembers (kiosk, nonce); false when it was seen before (a replay).
-    virtual Result<bool> useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) = 0;
+    virtual Result<bool> useNonce(const std::string& kioskId, const std::string& nonce,
+                                  std::int64_t nowMs) = 0;
 
     // --- records ----------------------------------------------------------------------------
     // All items in one transaction: insert by unique id; the same id with the same hash is a
     // duplicate, with another hash a conflict (recorded, never overwritten).
-    virtual Result<std::vector<IngestResult>> ingest(std::span<const IngestItem> items, std::int64_t nowMs) = 0;
+    virtual Result<std::vector<IngestResult>> ingest(std::span<const IngestItem> items,
+                                                     std::int64_t nowMs) = 0;
     virtual Result<std::optional<StoredRecord>> recordById(const std::string& id) = 0;
     virtual Result<std::uint64_t> recordCount() = 0;
     // Every record of `kioskId` by sequence (then id), for the chain audit.
@@ -268,7 +272,8 @@ public:
     // Appends an event for the record with this canonical code; false when no such record.
     virtual Result<bool> addStatus(const StatusEvent& e) = 0;
     // Events of this kiosk's records after `cursor` (an event id), oldest first.
-    virtual Result<std::vector<StatusEvent>> statusSince(const std::string& kioskId, std::int64_t cursor,
+    virtual Result<std::vector<StatusEvent>> statusSince(const std::string& kioskId,
+                                                         std::int64_t cursor,
                                                          std::size_t limit) = 0;
     // Supplements and ratings (category "supplement" / "rating") are not cases: publicRecord and
     // publicRecords never return them.
@@ -277,7 +282,8 @@ public:
 
     // --- issue #14: cases, supplements, ratings -------------------------------------------
     // The case (not a supplement or rating) with this canonical code, content included.
-    virtual Result<std::optional<StoredRecord>> caseRecordByCode(const std::string& trackingCode) = 0;
+    virtual Result<std::optional<StoredRecord>> caseRecordByCode(
+        const std::string& trackingCode) = 0;
     virtual Result<std::optional<CaseRating>> caseRating(const std::string& trackingCode) = 0;
     // How many cases have each rating now (key record::kRating*), and how many ask to reopen
     // (key "reopen").
@@ -296,12 +302,14 @@ public:
     };
     virtual Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) = 0;
     // Status events after `eventId`, oldest first, with kioskId and uid filled in.
-    virtual Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId, std::size_t limit) = 0;
+    virtual Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId,
+                                                         std::size_t limit) = 0;
     virtual Result<std::vector<ConflictRow>> allConflicts() = 0;
     virtual Result<std::vector<TokenRow>> enrolTokens() = 0;
     virtual Result<std::vector<TokenRow>> staffTokens() = 0;
     // Kiosks and tokens that the target does not have yet (existing rows are left alone).
-    virtual Result<void> copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+    virtual Result<void> copyIdentities(const std::vector<KioskRow>& kiosks,
+                                        const std::vector<TokenRow>& enrol,
                                         const std::vector<TokenRow>& staff) = 0;
     virtual Result<CopyProgress> copyProgress(const std::string& sourceId) = 0;
     virtual Result<void> copyIn(const CopyBatch& batch) = 0;
@@ -317,7 +325,8 @@ public:
     virtual Result<bool> updateConsoleUser(const ConsoleUser& u) = 0;
     // One login attempt, atomically: success clears the counter; a failure counts, and the
     // `maxFailures`-th in a row locks the account until `lockUntilMs` (and restarts the count).
-    virtual Result<void> noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) = 0;
+    virtual Result<void> noteLogin(const std::string& name, bool success, int maxFailures,
+                                   std::int64_t lockUntilMs) = 0;
     virtual Result<void> addConsoleSession(const ConsoleSession& s) = 0;
     virtual Result<std::optional<ConsoleSession>> consoleSession(const std::string& tokenHash) = 0;
     virtual Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) = 0;
@@ -326,7 +335,8 @@ public:
     virtual Result<void> addAccessLog(const AccessLogRow& row) = 0;
     virtual Result<std::vector<AccessLogRow>> accessLog(std::size_t limit) = 0;  // newest first
     virtual Result<void> addCaseNote(const CaseNote& n) = 0;
-    virtual Result<std::vector<CaseNote>> caseNotes(const std::string& trackingCode) = 0;  // oldest first
+    virtual Result<std::vector<CaseNote>> caseNotes(
+        const std::string& trackingCode) = 0;  // oldest first
     // Every case after row `afterRid` in row order (statistics, export: a scan in pages).
     virtual Result<std::vector<CaseRow>> casesAfter(std::int64_t afterRid, std::size_t limit) = 0;
     // Templates of `category` and those for any category ("" gives all), by title.

@@ -40,9 +40,11 @@ std::expected<DatabaseUrl, std::string> parseDatabaseUrl(std::string_view text) 
                            std::string(text.substr(0, 40)) + "')");
 }
 
-Result<std::unique_ptr<BackendStorage>> openStorage(const DatabaseUrl& url, const OpenOptions& options) {
+Result<std::unique_ptr<BackendStorage>> openStorage(const DatabaseUrl& url,
+                                                    const OpenOptions& options) {
     if (url.kind == DatabaseUrl::Kind::Sqlite) {
-        auto s = SqliteStorage::open(url.target, options.readOnly, options.migrate && !options.readOnly);
+        auto s =
+            SqliteStorage::open(url.target, options.readOnly, options.migrate && !options.readOnly);
         if (!s) return std::unexpected(s.error());
         return std::unique_ptr<BackendStorage>(std::move(*s));
     }

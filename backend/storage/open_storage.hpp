@@ -26,16 +26,19 @@ struct DatabaseUrl {
 std::expected<DatabaseUrl, std::string> parseDatabaseUrl(std::string_view text);
 
 struct OpenOptions {
-    bool migrate = true;     // apply pending migrations (under a lock: several processes may start at once)
-    bool readOnly = false;   // SQLite only: for tools that only look
-    int poolSize = 8;        // PostgreSQL connections per process (at most)
-    int poolWaitMs = 2000;   // a request waits this long for a free connection, then 503
-    int statementTimeoutMs = 5000;  // PostgreSQL statement_timeout: a slow query becomes 503, never a hang
+    bool migrate =
+        true;  // apply pending migrations (under a lock: several processes may start at once)
+    bool readOnly = false;  // SQLite only: for tools that only look
+    int poolSize = 8;       // PostgreSQL connections per process (at most)
+    int poolWaitMs = 2000;  // a request waits this long for a free connection, then 503
+    int statementTimeoutMs =
+        5000;  // PostgreSQL statement_timeout: a slow query becomes 503, never a hang
     int connectTimeoutS = 3;
 };
 
 // Opens (and by default migrates) the database. Fails with one clear line when the database
 // cannot be reached, refuses the credentials, or was written by a newer kiosk-backend.
-Result<std::unique_ptr<BackendStorage>> openStorage(const DatabaseUrl& url, const OpenOptions& options = {});
+Result<std::unique_ptr<BackendStorage>> openStorage(const DatabaseUrl& url,
+                                                    const OpenOptions& options = {});
 
 }  // namespace ksync::backend

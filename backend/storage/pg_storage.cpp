@@ -203,7 +203,8 @@ CREATE TABLE case_ratings (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6};
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -222,8 +223,9 @@ struct PgFailure {
 // and deadlocks (40001, 40P01), statement timeout or cancel (57014), the server shutting down or
 // starting (57P01-57P03), insufficient resources (53), lock not available (55P03).
 bool transientState(std::string_view state) {
-    return state.starts_with("08") || state.starts_with("53") || state == "40001" || state == "40P01" ||
-           state == "57014" || state == "57P01" || state == "57P02" || state == "57P03" || state == "55P03";
+    return state.starts_with("08") || state.starts_with("53") || state == "40001" ||
+           state == "40P01" || state == "57014" || state == "57P01" || state == "57P02" ||
+           state == "57P03" || state == "55P03";
 }
 
 std::string oneLine(const char* msg) {
@@ -284,15 +286,19 @@ public:
 
     int rows() const { return PQntuples(m_r); }
     std::string text(int row, int col) const {
-        return std::string(PQgetvalue(m_r, row, col), static_cast<std::size_t>(PQgetlength(m_r, row, col)));
+        return std::string(PQgetvalue(m_r, row, col),
+                           static_cast<std::size_t>(PQgetlength(m_r, row, col)));
     }
     bool isNull(int row, int col) const { return PQgetisnull(m_r, row, col) != 0; }
-    std::int64_t int64(int row, int col) const { return std::strtoll(PQgetvalue(m_r, row, col), nullptr, 10); }
+    std::int64_t int64(int row, int col) const {
+        return std::strtoll(PQgetvalue(m_r, row, col), nullptr, 10);
+    }
     // bytea in text form: "\x" then hex digits.
     std::string bytes(int row, int col) const {
         const char* v = PQgetvalue(m_r, row, col);
         const std::size_t n = static_cast<std::size_t>(PQgetlength(m_r, row, col));
-        if (n < 2 || v[0] != '\\' || v[1] != 'x') throw PgFailure{"unexpected bytea encoding", false};
+        if (n < 2 || v[0] != '\\' || v[1] != 'x')
+            throw PgFailure{"unexpected bytea encoding", false};
         auto nibble = [](char c) -> int {
             if (c >= '0' && c <= '9') return c - '0';
             if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -322,13 +328,16 @@ public:
     Conn& operator=(const Conn&) = delete;
 
     PGconn* handle() const { return m_c; }
-    bool healthy() const { return PQstatus(m_c) == CONNECTION_OK && PQtransactionStatus(m_c) == PQTRANS_IDLE; }
+    bool healthy() const {
+        return PQstatus(m_c) == CONNECTION_OK && PQtransactionStatus(m_c) == PQTRANS_IDLE;
+    }
 
     PgResult exec(const std::string& sql, const Params& p = Params{}) {
         std::vector<const char*> values;
         std::vector<int> lengths;
         p.prepare(values, lengths);
-        PGresult* r = PQexecParams(m_c, sql.c_str(), p.size(), nullptr, values.data(), lengths.data(), p.formats(), 0);
+        PGresult* r = PQexecParams(m_c, sql.c_str(), p.size(), nullptr, values.data(),
+                                   lengths.data(), p.formats(), 0);
         return check(r);
     }
     // Several statements without parameters (migrations, BEGIN; SET LOCAL ...).
@@ -380,16 +389,22 @@ private:
     bool m_done = false;
 };
 
-std::string nowUtc() { return platform::clock::formatUtc(platform::clock::now()); }
-std::string utcOf(std::int64_t ms) { return platform::clock::formatUtc(platform::clock::fromUnixMillis(ms)); }
+std::string nowUtc() {
+    return platform::clock::formatUtc(platform::clock::now());
+}
+std::string utcOf(std::int64_t ms) {
+    return platform::clock::formatUtc(platform::clock::fromUnixMillis(ms));
+}
 
 std::unique_ptr<Conn> connect(const std::string& uri, const OpenOptions& o) {
     // Later keywords override what the URI says (expand_dbname = 1).
     const std::string timeout = std::to_string(std::max(1, o.connectTimeoutS));
     const std::string options = "-c statement_timeout=" + std::to_string(o.statementTimeoutMs) +
                                 " -c lock_timeout=" + std::to_string(o.statementTimeoutMs) +
-                                " -c idle_in_transaction_session_timeout=60000 -c client_encoding=UTF8 -c client_min_messages=warning";
-    const char* keys[] = {"dbname", "connect_timeout", "options", "fallback_application_name", nullptr};
+                                " -c idle_in_transaction_session_timeout=60000 -c "
+                                "client_encoding=UTF8 -c client_min_messages=warning";
+    const char* keys[] = {"dbname", "connect_timeout", "options", "fallback_application_name",
+                          nullptr};
     const char* vals[] = {uri.c_str(), timeout.c_str(), options.c_str(), "kiosk-backend", nullptr};
     PGconn* c = PQconnectdbParams(keys, vals, 1);
     if (!c) throw PgFailure{"out of memory", true};
@@ -400,22 +415,27 @@ std::unique_ptr<Conn> connect(const std::string& uri, const OpenOptions& o) {
         // down or restarting will.
         const bool permanent = msg.find("authentication") != std::string::npos ||
                                msg.find("password") != std::string::npos ||
-                               (msg.find("database") != std::string::npos && msg.find("does not exist") != std::string::npos) ||
-                               (msg.find("role") != std::string::npos && msg.find("does not exist") != std::string::npos);
+                               (msg.find("database") != std::string::npos &&
+                                msg.find("does not exist") != std::string::npos) ||
+                               (msg.find("role") != std::string::npos &&
+                                msg.find("does not exist") != std::string::npos);
         throw PgFailure{"cannot connect to PostgreSQL: " + msg, !permanent};
     }
     return std::make_unique<Conn>(c);
 }
 
 constexpr std::string_view kRecordColumns =
-    "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, created_at, "
+    "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, "
+    "created_at, "
     "clock_synced, content_digest, prev_hash, hash, payload_format, content, intact, received_at";
 constexpr int kRecordColumnCount = 18;
 
 constexpr std::string_view kEventColumns =
-    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, event_uid, kiosk_id";
+    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, event_uid, "
+    "kiosk_id";
 
-constexpr std::string_view kPublicColumns = "tracking_code, kiosk_id, type, category, created_at, received_at";
+constexpr std::string_view kPublicColumns =
+    "tracking_code, kiosk_id, type, category, created_at, received_at";
 
 StoredRecord readRecord(const PgResult& r, int row) {
     StoredRecord s;
@@ -456,16 +476,25 @@ StatusEvent readEvent(const PgResult& r, int row) {
     return e;
 }
 
-void addRecordParams(Params& p, const record::Header& h, const std::string& format, const std::string& content,
-                     bool intact, const std::string& receivedAt) {
+void addRecordParams(Params& p, const record::Header& h, const std::string& format,
+                     const std::string& content, bool intact, const std::string& receivedAt) {
     p.text(h.id).text(h.kioskId).int64(static_cast<std::int64_t>(h.sequence)).text(h.trackingCode);
     p.text(record::typeCode(h.type)).text(h.category).text(record::channelCode(h.channel));
-    p.int64(h.staffAssisted ? 1 : 0).text(h.language).text(h.createdAt).int64(h.clockSynced ? 1 : 0);
-    p.text(h.contentDigest).text(h.prevHash).text(h.hash).text(format).bytes(content).int64(intact ? 1 : 0);
+    p.int64(h.staffAssisted ? 1 : 0)
+        .text(h.language)
+        .text(h.createdAt)
+        .int64(h.clockSynced ? 1 : 0);
+    p.text(h.contentDigest)
+        .text(h.prevHash)
+        .text(h.hash)
+        .text(format)
+        .bytes(content)
+        .int64(intact ? 1 : 0);
     p.text(receivedAt);
 }
 
-// "INSERT INTO records (...) VALUES ($1..$18),($19..$36),... ON CONFLICT (id) DO NOTHING RETURNING id"
+// "INSERT INTO records (...) VALUES ($1..$18),($19..$36),... ON CONFLICT (id) DO NOTHING RETURNING
+// id"
 std::string multiInsertSql(std::size_t rows) {
     std::string sql = "INSERT INTO records (" + std::string(kRecordColumns) + ") VALUES ";
     int n = 1;
@@ -516,10 +545,11 @@ struct PgStorage::Impl {
     public:
         explicit Lease(Impl& impl) : m_impl(impl) {
             std::unique_lock lock(impl.mutex);
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl.options.poolWaitMs);
+            const auto deadline = std::chrono::steady_clock::now() +
+                                  std::chrono::milliseconds(impl.options.poolWaitMs);
             while (impl.idle.empty() && impl.open >= impl.options.poolSize) {
-                if (impl.freed.wait_until(lock, deadline) == std::cv_status::timeout && impl.idle.empty() &&
-                    impl.open >= impl.options.poolSize)
+                if (impl.freed.wait_until(lock, deadline) == std::cv_status::timeout &&
+                    impl.idle.empty() && impl.open >= impl.options.poolSize)
                     throw PgFailure{"connection pool exhausted", true};
             }
             if (!impl.idle.empty()) {
@@ -587,7 +617,9 @@ struct PgStorage::Impl {
     }
 };
 
-int pgLatestSchema() { return kLatestSchema; }
+int pgLatestSchema() {
+    return kLatestSchema;
+}
 
 namespace {
 
@@ -599,12 +631,14 @@ int readSchemaVersion(Conn& c) {
 }
 
 std::string newerMessage(int have) {
-    return "the database schema version " + std::to_string(have) + " is newer than this kiosk-backend knows (" +
-           std::to_string(kLatestSchema) + "); upgrade kiosk-backend";
+    return "the database schema version " + std::to_string(have) +
+           " is newer than this kiosk-backend knows (" + std::to_string(kLatestSchema) +
+           "); upgrade kiosk-backend";
 }
 
 void migrate(Conn& c) {
-    // Several processes may start at once: one migrates, the others wait and then find nothing to do.
+    // Several processes may start at once: one migrates, the others wait and then find nothing to
+    // do.
     c.exec("SELECT pg_advisory_lock($1)", Params{}.int64(kMigrationLock));
     struct Unlock {
         Conn& c;
@@ -622,9 +656,10 @@ void migrate(Conn& c) {
     for (int i = have; i < kLatestSchema; ++i) {
         Tx tx(c);
         c.script(std::string(kMigrations[i]));
-        c.exec("INSERT INTO backend_meta (key, value) VALUES ('schema_version', $1) "
-               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-               Params{}.int64(i + 1));
+        c.exec(
+            "INSERT INTO backend_meta (key, value) VALUES ('schema_version', $1) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            Params{}.int64(i + 1));
         tx.commit();
     }
 }
@@ -634,7 +669,8 @@ void migrate(Conn& c) {
 PgStorage::PgStorage(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 PgStorage::~PgStorage() = default;
 
-Result<std::unique_ptr<PgStorage>> PgStorage::open(const std::string& uri, const OpenOptions& options) {
+Result<std::unique_ptr<PgStorage>> PgStorage::open(const std::string& uri,
+                                                   const OpenOptions& options) {
     auto impl = std::make_unique<Impl>();
     impl->uri = uri;
     impl->options = options;
@@ -647,8 +683,9 @@ Result<std::unique_ptr<PgStorage>> PgStorage::open(const std::string& uri, const
             const int have = readSchemaVersion(*c);
             if (have > kLatestSchema) throw PgFailure{newerMessage(have), false};
             if (have < kLatestSchema)
-                throw PgFailure{"the database schema is at version " + std::to_string(have) + " of " +
-                                    std::to_string(kLatestSchema) + ": run kiosk-backend migrate",
+                throw PgFailure{"the database schema is at version " + std::to_string(have) +
+                                    " of " + std::to_string(kLatestSchema) +
+                                    ": run kiosk-backend migrate",
                                 false};
         }
         impl->idle.push_back(std::move(c));
@@ -671,7 +708,8 @@ Result<SchemaInfo> PgStorage::schema() {
     });
 }
 
-// ---- 3. kiosks, tokens, nonces -------------------------------------------------------------------
+// ---- 3. kiosks, tokens, nonces
+// -------------------------------------------------------------------
 
 Result<std::string> PgStorage::issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) {
     return m_impl->run([&](Conn& c) {
@@ -688,22 +726,27 @@ Result<EnrolOutcome> PgStorage::enrol(const std::string& token, const std::strin
         Tx tx(c);
         // FOR UPDATE: two processes enrolling with one token at once take turns.
         auto t = c.exec(
-            "SELECT kiosk_id, expires_ms, used_at IS NOT NULL, COALESCE(used_by, '') FROM enrol_tokens "
+            "SELECT kiosk_id, expires_ms, used_at IS NOT NULL, COALESCE(used_by, '') FROM "
+            "enrol_tokens "
             "WHERE token_hash = $1 FOR UPDATE",
             Params{}.text(tokenHash(token)));
         if (t.rows() == 0) return EnrolOutcome::BadToken;
         const std::string boundTo = t.text(0, 0);
-        auto k = c.exec("SELECT public_key FROM kiosks WHERE kiosk_id = $1", Params{}.text(kioskId));
+        auto k =
+            c.exec("SELECT public_key FROM kiosks WHERE kiosk_id = $1", Params{}.text(kioskId));
         if (t.text(0, 2) == "t") {
             // Used already: the same kiosk with the same key is a retry whose reply was lost.
             if (t.text(0, 3) != kioskId || k.rows() == 0) return EnrolOutcome::BadToken;
             return k.text(0, 0) == publicKey ? EnrolOutcome::Enrolled : EnrolOutcome::KeyMismatch;
         }
-        if (t.int64(0, 1) < nowMs || (!boundTo.empty() && boundTo != kioskId)) return EnrolOutcome::BadToken;
+        if (t.int64(0, 1) < nowMs || (!boundTo.empty() && boundTo != kioskId))
+            return EnrolOutcome::BadToken;
         // Re-enrolling with a new key needs the operator to remove the old one first.
         if (k.rows() && k.text(0, 0) != publicKey) return EnrolOutcome::KeyMismatch;
-        c.exec("INSERT INTO kiosks (kiosk_id, public_key, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT (kiosk_id) DO NOTHING",
-               Params{}.text(kioskId).text(publicKey).text(nowUtc()));
+        c.exec(
+            "INSERT INTO kiosks (kiosk_id, public_key, enrolled_at) VALUES ($1, $2, $3) ON "
+            "CONFLICT (kiosk_id) DO NOTHING",
+            Params{}.text(kioskId).text(publicKey).text(nowUtc()));
         c.exec("UPDATE enrol_tokens SET used_at = $1, used_by = $2 WHERE token_hash = $3",
                Params{}.text(nowUtc()).text(kioskId).text(tokenHash(token)));
         tx.commit();
@@ -713,7 +756,8 @@ Result<EnrolOutcome> PgStorage::enrol(const std::string& token, const std::strin
 
 Result<std::optional<std::string>> PgStorage::kioskPublicKey(const std::string& kioskId) {
     return m_impl->run([&](Conn& c) -> std::optional<std::string> {
-        auto r = c.exec("SELECT public_key FROM kiosks WHERE kiosk_id = $1", Params{}.text(kioskId));
+        auto r =
+            c.exec("SELECT public_key FROM kiosks WHERE kiosk_id = $1", Params{}.text(kioskId));
         if (!r.rows()) return std::nullopt;
         return r.text(0, 0);
     });
@@ -721,14 +765,18 @@ Result<std::optional<std::string>> PgStorage::kioskPublicKey(const std::string& 
 
 Result<std::vector<KioskRow>> PgStorage::kiosks() {
     return m_impl->run([](Conn& c) {
-        auto r = c.exec("SELECT kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat FROM kiosks ORDER BY kiosk_id");
+        auto r = c.exec(
+            "SELECT kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat FROM kiosks ORDER "
+            "BY kiosk_id");
         std::vector<KioskRow> out;
-        for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
         return out;
     });
 }
 
-Result<void> PgStorage::recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) {
+Result<void> PgStorage::recordHeartbeat(const std::string& kioskId, const std::string& json,
+                                        std::int64_t nowMs) {
     return m_impl->run([&](Conn& c) {
         c.exec("UPDATE kiosks SET last_seen_at = $1, heartbeat = $2 WHERE kiosk_id = $3",
                Params{}.text(utcOf(nowMs)).text(json).text(kioskId));
@@ -746,18 +794,21 @@ Result<std::string> PgStorage::issueStaffToken(const std::string& name) {
 
 Result<std::optional<std::string>> PgStorage::staffTokenName(const std::string& token) {
     return m_impl->run([&](Conn& c) -> std::optional<std::string> {
-        auto r = c.exec("SELECT name FROM staff_tokens WHERE token_hash = $1", Params{}.text(tokenHash(token)));
+        auto r = c.exec("SELECT name FROM staff_tokens WHERE token_hash = $1",
+                        Params{}.text(tokenHash(token)));
         if (!r.rows()) return std::nullopt;
         return r.text(0, 0);
     });
 }
 
-Result<bool> PgStorage::useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) {
+Result<bool> PgStorage::useNonce(const std::string& kioskId, const std::string& nonce,
+                                 std::int64_t nowMs) {
     return m_impl->run([&](Conn& c) {
         // Nonces older than twice the accepted clock skew cannot be replayed any more (their
         // timestamp is refused first), so they are forgotten now and then.
         if (m_impl->nonceCalls.fetch_add(1) % 1000 == 0)
-            c.exec("DELETE FROM nonces WHERE seen_ms < $1", Params{}.int64(nowMs - 2 * proto::kMaxClockSkewMs));
+            c.exec("DELETE FROM nonces WHERE seen_ms < $1",
+                   Params{}.int64(nowMs - 2 * proto::kMaxClockSkewMs));
         // One round trip; the insert commits durably (a nonce lost in a crash would let a
         // captured request be replayed within the skew window).
         auto r = c.exec(
@@ -768,7 +819,8 @@ Result<bool> PgStorage::useNonce(const std::string& kioskId, const std::string& 
     });
 }
 
-// ---- 4. records ------------------------------------------------------------------------------------
+// ---- 4. records
+// ------------------------------------------------------------------------------------
 
 namespace {
 
@@ -799,17 +851,26 @@ std::vector<bool> insertRecords(Conn& c, std::span<const Item> items, Get&& get)
     return created;
 }
 
-std::unordered_map<std::string, std::string> storedHashes(Conn& c, const std::vector<std::string>& ids) {
+std::unordered_map<std::string, std::string> storedHashes(Conn& c,
+                                                          const std::vector<std::string>& ids) {
     std::unordered_map<std::string, std::string> out;
     if (ids.empty()) return out;
-    auto r = c.exec("SELECT id, hash FROM records WHERE id = ANY($1::text[])", Params{}.text(textArray(ids)));
+    auto r = c.exec("SELECT id, hash FROM records WHERE id = ANY($1::text[])",
+                    Params{}.text(textArray(ids)));
     for (int i = 0; i < r.rows(); ++i) out.emplace(r.text(i, 0), r.text(i, 1));
     return out;
 }
 
 void insertConflict(Conn& c, const ConflictRow& k) {
-    c.exec("INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
-           Params{}.text(k.id).text(k.kioskId).int64(static_cast<std::int64_t>(k.sequence)).text(k.hash).text(k.receivedAt));
+    c.exec(
+        "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES ($1,$2,$3,$4,$5) "
+        "ON CONFLICT DO NOTHING",
+        Params{}
+            .text(k.id)
+            .text(k.kioskId)
+            .int64(static_cast<std::int64_t>(k.sequence))
+            .text(k.hash)
+            .text(k.receivedAt));
 }
 
 }  // namespace
@@ -823,19 +884,37 @@ bool insertEvent(Conn& c, const StatusEvent& e) {
                     Params{}.text(e.trackingCode));
     if (!f.rows()) return false;
     const std::string kiosk = f.text(0, 0);
-    c.exec("INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, updated_at, "
-           "event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-           Params{}.text(e.trackingCode).text(kiosk).text(e.status).text(e.note).text(e.agency).text(e.officer)
-               .text(e.expectedDate).text(e.updatedAt).text(e.uid.empty() ? record::newSaltHex() : e.uid));
-    c.exec("UPDATE records SET status = $1, status_updated = $2, agency = CASE WHEN $4 <> '' THEN $4 ELSE agency END, "
-           "deadline = CASE WHEN $5 <> '' THEN $5 ELSE deadline END WHERE tracking_code = $3",
-           Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode).text(e.agency).text(e.expectedDate));
+    c.exec(
+        "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, "
+        "expected_date, updated_at, "
+        "event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        Params{}
+            .text(e.trackingCode)
+            .text(kiosk)
+            .text(e.status)
+            .text(e.note)
+            .text(e.agency)
+            .text(e.officer)
+            .text(e.expectedDate)
+            .text(e.updatedAt)
+            .text(e.uid.empty() ? record::newSaltHex() : e.uid));
+    c.exec(
+        "UPDATE records SET status = $1, status_updated = $2, agency = CASE WHEN $4 <> '' THEN $4 "
+        "ELSE agency END, "
+        "deadline = CASE WHEN $5 <> '' THEN $5 ELSE deadline END WHERE tracking_code = $3",
+        Params{}
+            .text(e.status)
+            .text(e.updatedAt)
+            .text(e.trackingCode)
+            .text(e.agency)
+            .text(e.expectedDate));
     return true;
 }
 
 }  // namespace
 
-Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> items, std::int64_t nowMs) {
+Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> items,
+                                                    std::int64_t nowMs) {
     return m_impl->run([&](Conn& c) {
         const std::string at = utcOf(nowMs);
         std::vector<IngestResult> out(items.size());
@@ -844,8 +923,9 @@ Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> 
         // Insert-or-nothing on the unique id is the whole deduplication: a concurrent request
         // with the same records waits for this one's row locks, then inserts nothing.
         const auto created = insertRecords(c, items, [&](const IngestItem& it) {
-            return std::tuple<const record::Header&, const std::string&, const std::string&, bool, const std::string&>(
-                it.header, it.payloadFormat, it.content, it.intact, at);
+            return std::tuple<const record::Header&, const std::string&, const std::string&, bool,
+                              const std::string&>(it.header, it.payloadFormat, it.content,
+                                                  it.intact, at);
         });
         // Issue #14: what a new supplement or rating changes on its case, in this transaction.
         bool locked = false;
@@ -857,12 +937,20 @@ Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> 
                 insertEvent(c, *e);
             }
             if (const auto& r = items[i].caseRating)
-                c.exec("INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, record_id) "
-                       "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (tracking_code) DO UPDATE SET rating = excluded.rating, "
-                       "reopen = excluded.reopen, rated_at = excluded.rated_at, record_id = excluded.record_id "
-                       "WHERE (excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, case_ratings.record_id)",
-                       Params{}.text(r->trackingCode).text(r->rating).int64(r->reopen ? 1 : 0).text(r->ratedAt)
-                           .text(r->recordId));
+                c.exec(
+                    "INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, record_id) "
+                    "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (tracking_code) DO UPDATE SET rating = "
+                    "excluded.rating, "
+                    "reopen = excluded.reopen, rated_at = excluded.rated_at, record_id = "
+                    "excluded.record_id "
+                    "WHERE (excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, "
+                    "case_ratings.record_id)",
+                    Params{}
+                        .text(r->trackingCode)
+                        .text(r->rating)
+                        .int64(r->reopen ? 1 : 0)
+                        .text(r->ratedAt)
+                        .text(r->recordId));
         }
         std::vector<std::string> others;
         for (std::size_t i = 0; i < items.size(); ++i)
@@ -886,19 +974,23 @@ Result<std::vector<IngestResult>> PgStorage::ingest(std::span<const IngestItem> 
 
 Result<std::optional<StoredRecord>> PgStorage::recordById(const std::string& id) {
     return m_impl->run([&](Conn& c) -> std::optional<StoredRecord> {
-        auto r = c.exec("SELECT " + std::string(kRecordColumns) + " FROM records WHERE id = $1", Params{}.text(id));
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) + " FROM records WHERE id = $1",
+                        Params{}.text(id));
         if (!r.rows()) return std::nullopt;
         return readRecord(r, 0);
     });
 }
 
 Result<std::uint64_t> PgStorage::recordCount() {
-    return m_impl->run([](Conn& c) { return static_cast<std::uint64_t>(c.exec("SELECT count(*) FROM records").int64(0, 0)); });
+    return m_impl->run([](Conn& c) {
+        return static_cast<std::uint64_t>(c.exec("SELECT count(*) FROM records").int64(0, 0));
+    });
 }
 
 Result<std::vector<StoredRecord>> PgStorage::kioskRecords(const std::string& kioskId) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kRecordColumns) + " FROM records WHERE kiosk_id = $1 ORDER BY sequence, rid",
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) +
+                            " FROM records WHERE kiosk_id = $1 ORDER BY sequence, rid",
                         Params{}.text(kioskId));
         std::vector<StoredRecord> out;
         out.reserve(static_cast<std::size_t>(r.rows()));
@@ -918,16 +1010,20 @@ Result<std::vector<std::string>> PgStorage::kioskIdsWithRecords() {
 
 Result<std::vector<ConflictRow>> PgStorage::conflicts(const std::string& kioskId) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts WHERE kiosk_id = $1 ORDER BY sequence",
-                        Params{}.text(kioskId));
+        auto r = c.exec(
+            "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts WHERE kiosk_id = $1 "
+            "ORDER BY sequence",
+            Params{}.text(kioskId));
         std::vector<ConflictRow> out;
         for (int i = 0; i < r.rows(); ++i)
-            out.push_back({r.text(i, 0), r.text(i, 1), static_cast<std::uint64_t>(r.int64(i, 2)), r.text(i, 3), r.text(i, 4)});
+            out.push_back({r.text(i, 0), r.text(i, 1), static_cast<std::uint64_t>(r.int64(i, 2)),
+                           r.text(i, 3), r.text(i, 4)});
         return out;
     });
 }
 
-// ---- 5. status events, public reads, config ------------------------------------------------------
+// ---- 5. status events, public reads, config
+// ------------------------------------------------------
 
 Result<bool> PgStorage::addStatus(const StatusEvent& e) {
     return m_impl->run([&](Conn& c) {
@@ -945,7 +1041,8 @@ Result<bool> PgStorage::addStatus(const StatusEvent& e) {
 Result<std::optional<StoredRecord>> PgStorage::caseRecordByCode(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<StoredRecord> {
         auto r = c.exec("SELECT " + std::string(kRecordColumns) +
-                            " FROM records WHERE tracking_code = $1 AND category NOT IN ('supplement', 'rating') "
+                            " FROM records WHERE tracking_code = $1 AND category NOT IN "
+                            "('supplement', 'rating') "
                             "ORDER BY rid LIMIT 1",
                         Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
@@ -955,29 +1052,36 @@ Result<std::optional<StoredRecord>> PgStorage::caseRecordByCode(const std::strin
 
 Result<std::optional<CaseRating>> PgStorage::caseRating(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<CaseRating> {
-        auto r = c.exec("SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE tracking_code = $1",
-                        Params{}.text(trackingCode));
+        auto r = c.exec(
+            "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE "
+            "tracking_code = $1",
+            Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
-        return CaseRating{r.text(0, 0), r.text(0, 1), r.int64(0, 2) != 0, r.text(0, 3), r.text(0, 4)};
+        return CaseRating{r.text(0, 0), r.text(0, 1), r.int64(0, 2) != 0, r.text(0, 3),
+                          r.text(0, 4)};
     });
 }
 
 Result<std::vector<std::pair<std::string, std::int64_t>>> PgStorage::ratingCounts() {
     return m_impl->run([](Conn& c) {
         std::vector<std::pair<std::string, std::int64_t>> out;
-        auto r = c.exec("SELECT rating, count(*) FROM case_ratings GROUP BY rating ORDER BY rating");
+        auto r =
+            c.exec("SELECT rating, count(*) FROM case_ratings GROUP BY rating ORDER BY rating");
         for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.int64(i, 1));
-        out.emplace_back("reopen", c.exec("SELECT count(*) FROM case_ratings WHERE reopen = 1").int64(0, 0));
+        out.emplace_back("reopen",
+                         c.exec("SELECT count(*) FROM case_ratings WHERE reopen = 1").int64(0, 0));
         return out;
     });
 }
 
-Result<std::vector<StatusEvent>> PgStorage::statusSince(const std::string& kioskId, std::int64_t cursor,
-                                                        std::size_t limit) {
+Result<std::vector<StatusEvent>> PgStorage::statusSince(const std::string& kioskId,
+                                                        std::int64_t cursor, std::size_t limit) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kEventColumns) +
-                            " FROM status_events WHERE kiosk_id = $1 AND event_id > $2 ORDER BY event_id LIMIT $3",
-                        Params{}.text(kioskId).int64(cursor).int64(static_cast<std::int64_t>(limit)));
+        auto r =
+            c.exec("SELECT " + std::string(kEventColumns) +
+                       " FROM status_events WHERE kiosk_id = $1 AND event_id > $2 ORDER BY "
+                       "event_id LIMIT $3",
+                   Params{}.text(kioskId).int64(cursor).int64(static_cast<std::int64_t>(limit)));
         std::vector<StatusEvent> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readEvent(r, i));
         return out;
@@ -1002,9 +1106,10 @@ void attachEvents(Conn& c, std::vector<PublicRecord>& records) {
     if (records.empty()) return;
     std::vector<std::string> codes;
     for (const auto& p : records) codes.push_back(p.trackingCode);
-    auto r = c.exec("SELECT " + std::string(kEventColumns) +
-                        " FROM status_events WHERE tracking_code = ANY($1::text[]) ORDER BY event_id",
-                    Params{}.text(textArray(codes)));
+    auto r =
+        c.exec("SELECT " + std::string(kEventColumns) +
+                   " FROM status_events WHERE tracking_code = ANY($1::text[]) ORDER BY event_id",
+               Params{}.text(textArray(codes)));
     std::unordered_map<std::string, std::vector<StatusEvent>> by;
     for (int i = 0; i < r.rows(); ++i) {
         auto e = readEvent(r, i);
@@ -1018,7 +1123,9 @@ void attachEvents(Conn& c, std::vector<PublicRecord>& records) {
 
 Result<std::optional<PublicRecord>> PgStorage::publicRecord(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<PublicRecord> {
-        auto r = c.exec("SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = $1 AND category NOT IN ('supplement', 'rating') ORDER BY rid LIMIT 1",
+        auto r = c.exec("SELECT " + std::string(kPublicColumns) +
+                            " FROM records WHERE tracking_code = $1 AND category NOT IN "
+                            "('supplement', 'rating') ORDER BY rid LIMIT 1",
                         Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
         std::vector<PublicRecord> one{readPublic(r, 0)};
@@ -1039,11 +1146,14 @@ Result<std::vector<PublicRecord>> PgStorage::publicRecords(const RequestFilter& 
             return "$" + std::to_string(++n);
         };
         if (!f.serviceCode.empty()) sql += " AND category = " + param(f.serviceCode);
-        if (f.status == "closed") sql += " AND status IN ('answered','closed','rejected','duplicate')";
-        if (f.status == "open") sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";
+        if (f.status == "closed")
+            sql += " AND status IN ('answered','closed','rejected','duplicate')";
+        if (f.status == "open")
+            sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";
         if (!f.startDate.empty()) sql += " AND created_at >= " + param(f.startDate);
         if (!f.endDate.empty()) sql += " AND created_at < " + param(f.endDate);
-        sql += " ORDER BY created_at DESC, rid DESC LIMIT " + param(std::to_string(f.limit)) + "::bigint";
+        sql += " ORDER BY created_at DESC, rid DESC LIMIT " + param(std::to_string(f.limit)) +
+               "::bigint";
         auto r = c.exec(sql, p);
         std::vector<PublicRecord> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readPublic(r, i));
@@ -1062,17 +1172,21 @@ Result<std::optional<ConfigDocument>> PgStorage::config() {
 
 Result<void> PgStorage::setConfig(const ConfigDocument& d) {
     return m_impl->run([&](Conn& c) {
-        c.exec("INSERT INTO config (id, version, etag, document) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET "
-               "version = excluded.version, etag = excluded.etag, document = excluded.document",
-               Params{}.text(d.version).text(d.etag).text(d.document));
+        c.exec(
+            "INSERT INTO config (id, version, etag, document) VALUES (1, $1, $2, $3) ON CONFLICT "
+            "(id) DO UPDATE SET "
+            "version = excluded.version, etag = excluded.etag, document = excluded.document",
+            Params{}.text(d.version).text(d.etag).text(d.document));
     });
 }
 
-// ---- 6. copy ------------------------------------------------------------------------------------------
+// ---- 6. copy
+// ------------------------------------------------------------------------------------------
 
 Result<BackendStorage::RecordPage> PgStorage::recordsAfter(std::int64_t cursor, std::size_t limit) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kRecordColumns) + ", rid FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) +
+                            ", rid FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
                         Params{}.int64(cursor).int64(static_cast<std::int64_t>(limit)));
         RecordPage page;
         page.next = cursor;
@@ -1086,7 +1200,8 @@ Result<BackendStorage::RecordPage> PgStorage::recordsAfter(std::int64_t cursor, 
 
 Result<std::vector<StatusEvent>> PgStorage::eventsAfter(std::int64_t eventId, std::size_t limit) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kEventColumns) + " FROM status_events WHERE event_id > $1 ORDER BY event_id LIMIT $2",
+        auto r = c.exec("SELECT " + std::string(kEventColumns) +
+                            " FROM status_events WHERE event_id > $1 ORDER BY event_id LIMIT $2",
                         Params{}.int64(eventId).int64(static_cast<std::int64_t>(limit)));
         std::vector<StatusEvent> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readEvent(r, i));
@@ -1096,17 +1211,22 @@ Result<std::vector<StatusEvent>> PgStorage::eventsAfter(std::int64_t eventId, st
 
 Result<std::vector<ConflictRow>> PgStorage::allConflicts() {
     return m_impl->run([](Conn& c) {
-        auto r = c.exec("SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts ORDER BY kiosk_id, sequence, id, hash");
+        auto r = c.exec(
+            "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts ORDER BY kiosk_id, "
+            "sequence, id, hash");
         std::vector<ConflictRow> out;
         for (int i = 0; i < r.rows(); ++i)
-            out.push_back({r.text(i, 0), r.text(i, 1), static_cast<std::uint64_t>(r.int64(i, 2)), r.text(i, 3), r.text(i, 4)});
+            out.push_back({r.text(i, 0), r.text(i, 1), static_cast<std::uint64_t>(r.int64(i, 2)),
+                           r.text(i, 3), r.text(i, 4)});
         return out;
     });
 }
 
 Result<std::vector<TokenRow>> PgStorage::enrolTokens() {
     return m_impl->run([](Conn& c) {
-        auto r = c.exec("SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, '') FROM enrol_tokens");
+        auto r = c.exec(
+            "SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, '') "
+            "FROM enrol_tokens");
         std::vector<TokenRow> out;
         for (int i = 0; i < r.rows(); ++i) {
             TokenRow t;
@@ -1136,28 +1256,47 @@ Result<std::vector<TokenRow>> PgStorage::staffTokens() {
     });
 }
 
-Result<void> PgStorage::copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+Result<void> PgStorage::copyIdentities(const std::vector<KioskRow>& kiosks,
+                                       const std::vector<TokenRow>& enrol,
                                        const std::vector<TokenRow>& staff) {
     return m_impl->run([&](Conn& c) {
         Tx tx(c);
         for (const auto& k : kiosks)
-            c.exec("INSERT INTO kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) VALUES ($1,$2,$3,$4,$5) "
-                   "ON CONFLICT (kiosk_id) DO NOTHING",
-                   Params{}.text(k.kioskId).text(k.publicKey).text(k.enrolledAt).text(k.lastSeenAt).text(k.heartbeat));
+            c.exec(
+                "INSERT INTO kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) "
+                "VALUES ($1,$2,$3,$4,$5) "
+                "ON CONFLICT (kiosk_id) DO NOTHING",
+                Params{}
+                    .text(k.kioskId)
+                    .text(k.publicKey)
+                    .text(k.enrolledAt)
+                    .text(k.lastSeenAt)
+                    .text(k.heartbeat));
         for (const auto& t : enrol)
-            c.exec("INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms, used_at, used_by) VALUES ($1,$2,$3,$4,$5) "
-                   "ON CONFLICT (token_hash) DO NOTHING",
-                   Params{}.text(t.tokenHash).text(t.kioskId).int64(t.expiresMs).optText(t.usedAt).optText(t.usedAt.empty() ? std::string{} : t.usedBy));
+            c.exec(
+                "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms, used_at, used_by) "
+                "VALUES ($1,$2,$3,$4,$5) "
+                "ON CONFLICT (token_hash) DO NOTHING",
+                Params{}
+                    .text(t.tokenHash)
+                    .text(t.kioskId)
+                    .int64(t.expiresMs)
+                    .optText(t.usedAt)
+                    .optText(t.usedAt.empty() ? std::string{} : t.usedBy));
         for (const auto& t : staff)
-            c.exec("INSERT INTO staff_tokens (token_hash, name, created_at) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
-                   Params{}.text(t.tokenHash).text(t.name).text(t.createdAt));
+            c.exec(
+                "INSERT INTO staff_tokens (token_hash, name, created_at) VALUES ($1,$2,$3) ON "
+                "CONFLICT DO NOTHING",
+                Params{}.text(t.tokenHash).text(t.name).text(t.createdAt));
         tx.commit();
     });
 }
 
 Result<CopyProgress> PgStorage::copyProgress(const std::string& sourceId) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT record_cursor, event_cursor FROM copy_progress WHERE source_id = $1", Params{}.text(sourceId));
+        auto r =
+            c.exec("SELECT record_cursor, event_cursor FROM copy_progress WHERE source_id = $1",
+                   Params{}.text(sourceId));
         CopyProgress p;
         if (r.rows()) p = {r.int64(0, 0), r.int64(0, 1)};
         return p;
@@ -1169,8 +1308,9 @@ Result<void> PgStorage::copyIn(const CopyBatch& b) {
         Tx tx(c);
         const std::span<const StoredRecord> records(b.records);
         const auto created = insertRecords(c, records, [](const StoredRecord& r) {
-            return std::tuple<const record::Header&, const std::string&, const std::string&, bool, const std::string&>(
-                r.header, r.payloadFormat, r.content, r.intact, r.receivedAt);
+            return std::tuple<const record::Header&, const std::string&, const std::string&, bool,
+                              const std::string&>(r.header, r.payloadFormat, r.content, r.intact,
+                                                  r.receivedAt);
         });
         std::vector<std::string> others;
         for (std::size_t i = 0; i < records.size(); ++i)
@@ -1187,23 +1327,39 @@ Result<void> PgStorage::copyIn(const CopyBatch& b) {
             c.exec("SELECT pg_advisory_xact_lock($1)", Params{}.int64(kEventLock));
             for (const auto& e : b.events) {
                 auto r = c.exec(
-                    "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
-                    "updated_at, event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (event_uid) DO NOTHING",
-                    Params{}.text(e.trackingCode).text(e.kioskId).text(e.status).text(e.note).text(e.agency)
-                        .text(e.officer).text(e.expectedDate).text(e.updatedAt).text(e.uid));
+                    "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, "
+                    "officer, expected_date, "
+                    "updated_at, event_uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT "
+                    "(event_uid) DO NOTHING",
+                    Params{}
+                        .text(e.trackingCode)
+                        .text(e.kioskId)
+                        .text(e.status)
+                        .text(e.note)
+                        .text(e.agency)
+                        .text(e.officer)
+                        .text(e.expectedDate)
+                        .text(e.updatedAt)
+                        .text(e.uid));
                 if (r.affected() == 1)
-                    c.exec("UPDATE records SET status = $1, status_updated = $2 WHERE tracking_code = $3",
-                           Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode));
+                    c.exec(
+                        "UPDATE records SET status = $1, status_updated = $2 WHERE tracking_code = "
+                        "$3",
+                        Params{}.text(e.status).text(e.updatedAt).text(e.trackingCode));
             }
         }
-        c.exec("INSERT INTO copy_progress (source_id, record_cursor, event_cursor) VALUES ($1,$2,$3) ON CONFLICT (source_id) "
-               "DO UPDATE SET record_cursor = excluded.record_cursor, event_cursor = excluded.event_cursor",
-               Params{}.text(b.sourceId).int64(b.recordCursor).int64(b.eventCursor));
+        c.exec(
+            "INSERT INTO copy_progress (source_id, record_cursor, event_cursor) VALUES ($1,$2,$3) "
+            "ON CONFLICT (source_id) "
+            "DO UPDATE SET record_cursor = excluded.record_cursor, event_cursor = "
+            "excluded.event_cursor",
+            Params{}.text(b.sourceId).int64(b.recordCursor).int64(b.eventCursor));
         tx.commit();
     });
 }
 
-// ---- 7. the officers' console ---------------------------------------------------------------------
+// ---- 7. the officers' console
+// ---------------------------------------------------------------------
 
 namespace {
 
@@ -1242,7 +1398,9 @@ ConsoleUser readUser(const PgResult& r, int i) {
     return u;
 }
 
-const char* pgBool(bool b) { return b ? "true" : "false"; }
+const char* pgBool(bool b) {
+    return b ? "true" : "false";
+}
 
 }  // namespace
 
@@ -1250,9 +1408,10 @@ Result<void> PgStorage::indexCases(std::span<const CaseIndex> items) {
     return m_impl->run([&](Conn& c) {
         Tx tx(c);
         for (const auto& it : items)
-            c.exec("UPDATE records SET ward = $1, search_text = $2, "
-                   "deadline = CASE WHEN deadline = '' THEN $3 ELSE deadline END WHERE id = $4",
-                   Params{}.text(it.ward).text(it.searchText).text(it.deadline).text(it.recordId));
+            c.exec(
+                "UPDATE records SET ward = $1, search_text = $2, "
+                "deadline = CASE WHEN deadline = '' THEN $3 ELSE deadline END WHERE id = $4",
+                Params{}.text(it.ward).text(it.searchText).text(it.deadline).text(it.recordId));
         tx.commit();
     });
 }
@@ -1271,7 +1430,8 @@ Result<std::vector<CaseRow>> PgStorage::cases(const CaseQuery& q) {
 
 Result<std::optional<CaseRow>> PgStorage::caseByCode(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<CaseRow> {
-        auto r = c.exec("SELECT " + std::string(kCaseColumns) + " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+        auto r = c.exec("SELECT " + std::string(kCaseColumns) +
+                            " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
                         Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
         return readCase(r, 0);
@@ -1280,7 +1440,8 @@ Result<std::optional<CaseRow>> PgStorage::caseByCode(const std::string& tracking
 
 Result<std::optional<StoredRecord>> PgStorage::recordByCode(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<StoredRecord> {
-        auto r = c.exec("SELECT " + std::string(kRecordColumns) + " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) +
+                            " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
                         Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
         return readRecord(r, 0);
@@ -1291,15 +1452,23 @@ Result<bool> PgStorage::addConsoleUser(const ConsoleUser& u) {
     return m_impl->run([&](Conn& c) {
         auto r = c.exec("INSERT INTO console_users (" + std::string(kUserColumns) +
                             ") VALUES ($1,$2,$3,$4,$5,$6,0,0,$7) ON CONFLICT (name) DO NOTHING",
-                        Params{}.text(u.name).text(u.role).text(u.ward).text(u.agency).text(u.passwordHash)
-                            .text(pgBool(u.disabled)).text(u.createdAt.empty() ? nowUtc() : u.createdAt));
+                        Params{}
+                            .text(u.name)
+                            .text(u.role)
+                            .text(u.ward)
+                            .text(u.agency)
+                            .text(u.passwordHash)
+                            .text(pgBool(u.disabled))
+                            .text(u.createdAt.empty() ? nowUtc() : u.createdAt));
         return r.affected() == 1;
     });
 }
 
 Result<std::optional<ConsoleUser>> PgStorage::consoleUser(const std::string& name) {
     return m_impl->run([&](Conn& c) -> std::optional<ConsoleUser> {
-        auto r = c.exec("SELECT " + std::string(kUserColumns) + " FROM console_users WHERE name = $1", Params{}.text(name));
+        auto r =
+            c.exec("SELECT " + std::string(kUserColumns) + " FROM console_users WHERE name = $1",
+                   Params{}.text(name));
         if (!r.rows()) return std::nullopt;
         return readUser(r, 0);
     });
@@ -1307,7 +1476,8 @@ Result<std::optional<ConsoleUser>> PgStorage::consoleUser(const std::string& nam
 
 Result<std::vector<ConsoleUser>> PgStorage::consoleUsers() {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kUserColumns) + " FROM console_users ORDER BY name");
+        auto r =
+            c.exec("SELECT " + std::string(kUserColumns) + " FROM console_users ORDER BY name");
         std::vector<ConsoleUser> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readUser(r, i));
         return out;
@@ -1316,72 +1486,110 @@ Result<std::vector<ConsoleUser>> PgStorage::consoleUsers() {
 
 Result<bool> PgStorage::updateConsoleUser(const ConsoleUser& u) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("UPDATE console_users SET role = $1, ward = $2, agency = $3, password_hash = $4, disabled = $5, "
-                        "failed_logins = CASE WHEN $6 THEN failed_logins ELSE 0 END, "
-                        "locked_until_ms = CASE WHEN $7 THEN locked_until_ms ELSE 0 END WHERE name = $8",
-                        Params{}.text(u.role).text(u.ward).text(u.agency).text(u.passwordHash).text(pgBool(u.disabled))
-                            .text(pgBool(u.failedLogins > 0)).text(pgBool(u.lockedUntilMs > 0)).text(u.name));
+        auto r = c.exec(
+            "UPDATE console_users SET role = $1, ward = $2, agency = $3, password_hash = $4, "
+            "disabled = $5, "
+            "failed_logins = CASE WHEN $6 THEN failed_logins ELSE 0 END, "
+            "locked_until_ms = CASE WHEN $7 THEN locked_until_ms ELSE 0 END WHERE name = $8",
+            Params{}
+                .text(u.role)
+                .text(u.ward)
+                .text(u.agency)
+                .text(u.passwordHash)
+                .text(pgBool(u.disabled))
+                .text(pgBool(u.failedLogins > 0))
+                .text(pgBool(u.lockedUntilMs > 0))
+                .text(u.name));
         return r.affected() == 1;
     });
 }
 
-Result<void> PgStorage::noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) {
+Result<void> PgStorage::noteLogin(const std::string& name, bool success, int maxFailures,
+                                  std::int64_t lockUntilMs) {
     return m_impl->run([&](Conn& c) {
         if (success) {
-            c.exec("UPDATE console_users SET failed_logins = 0 WHERE name = $1", Params{}.text(name));
+            c.exec("UPDATE console_users SET failed_logins = 0 WHERE name = $1",
+                   Params{}.text(name));
             return;
         }
-        c.exec("UPDATE console_users SET "
-               "locked_until_ms = CASE WHEN failed_logins + 1 >= $1::integer THEN $2::bigint ELSE locked_until_ms END, "
-               "failed_logins = CASE WHEN failed_logins + 1 >= $1::integer THEN 0 ELSE failed_logins + 1 END "
-               "WHERE name = $3",
-               Params{}.int64(maxFailures).int64(lockUntilMs).text(name));
+        c.exec(
+            "UPDATE console_users SET "
+            "locked_until_ms = CASE WHEN failed_logins + 1 >= $1::integer THEN $2::bigint ELSE "
+            "locked_until_ms END, "
+            "failed_logins = CASE WHEN failed_logins + 1 >= $1::integer THEN 0 ELSE failed_logins "
+            "+ 1 END "
+            "WHERE name = $3",
+            Params{}.int64(maxFailures).int64(lockUntilMs).text(name));
     });
 }
 
 Result<void> PgStorage::addConsoleSession(const ConsoleSession& x) {
     return m_impl->run([&](Conn& c) {
-        c.exec("INSERT INTO console_sessions (token_hash, user_name, csrf, created_ms, last_ms) VALUES ($1,$2,$3,$4,$5)",
-               Params{}.text(x.tokenHash).text(x.userName).text(x.csrf).int64(x.createdMs).int64(x.lastMs));
+        c.exec(
+            "INSERT INTO console_sessions (token_hash, user_name, csrf, created_ms, last_ms) "
+            "VALUES ($1,$2,$3,$4,$5)",
+            Params{}
+                .text(x.tokenHash)
+                .text(x.userName)
+                .text(x.csrf)
+                .int64(x.createdMs)
+                .int64(x.lastMs));
     });
 }
 
 Result<std::optional<ConsoleSession>> PgStorage::consoleSession(const std::string& tokenHash) {
     return m_impl->run([&](Conn& c) -> std::optional<ConsoleSession> {
-        auto r = c.exec("SELECT token_hash, user_name, csrf, created_ms, last_ms FROM console_sessions WHERE token_hash = $1",
-                        Params{}.text(tokenHash));
+        auto r = c.exec(
+            "SELECT token_hash, user_name, csrf, created_ms, last_ms FROM console_sessions WHERE "
+            "token_hash = $1",
+            Params{}.text(tokenHash));
         if (!r.rows()) return std::nullopt;
-        return ConsoleSession{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.int64(0, 3), r.int64(0, 4)};
+        return ConsoleSession{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.int64(0, 3),
+                              r.int64(0, 4)};
     });
 }
 
 Result<void> PgStorage::touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) {
     return m_impl->run([&](Conn& c) {
-        c.exec("UPDATE console_sessions SET last_ms = $1 WHERE token_hash = $2", Params{}.int64(nowMs).text(tokenHash));
+        c.exec("UPDATE console_sessions SET last_ms = $1 WHERE token_hash = $2",
+               Params{}.int64(nowMs).text(tokenHash));
     });
 }
 
 Result<void> PgStorage::deleteConsoleSession(const std::string& tokenHash) {
-    return m_impl->run([&](Conn& c) { c.exec("DELETE FROM console_sessions WHERE token_hash = $1", Params{}.text(tokenHash)); });
+    return m_impl->run([&](Conn& c) {
+        c.exec("DELETE FROM console_sessions WHERE token_hash = $1", Params{}.text(tokenHash));
+    });
 }
 
 Result<void> PgStorage::deleteUserSessions(const std::string& userName) {
-    return m_impl->run([&](Conn& c) { c.exec("DELETE FROM console_sessions WHERE user_name = $1", Params{}.text(userName)); });
+    return m_impl->run([&](Conn& c) {
+        c.exec("DELETE FROM console_sessions WHERE user_name = $1", Params{}.text(userName));
+    });
 }
 
 Result<void> PgStorage::addAccessLog(const AccessLogRow& row) {
     return m_impl->run([&](Conn& c) {
-        c.exec("INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES ($1,$2,$3,$4)",
-               Params{}.text(row.userName).text(row.trackingCode).text(row.what).text(row.at.empty() ? nowUtc() : row.at));
+        c.exec(
+            "INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES "
+            "($1,$2,$3,$4)",
+            Params{}
+                .text(row.userName)
+                .text(row.trackingCode)
+                .text(row.what)
+                .text(row.at.empty() ? nowUtc() : row.at));
     });
 }
 
 Result<std::vector<AccessLogRow>> PgStorage::accessLog(std::size_t limit) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC LIMIT $1",
-                        Params{}.int64(static_cast<std::int64_t>(limit)));
+        auto r = c.exec(
+            "SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC "
+            "LIMIT $1",
+            Params{}.int64(static_cast<std::int64_t>(limit)));
         std::vector<AccessLogRow> out;
-        for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
         return out;
     });
 }
@@ -1389,35 +1597,45 @@ Result<std::vector<AccessLogRow>> PgStorage::accessLog(std::size_t limit) {
 Result<void> PgStorage::addCaseNote(const CaseNote& n) {
     return m_impl->run([&](Conn& c) {
         c.exec("INSERT INTO case_notes (tracking_code, user_name, note, at) VALUES ($1,$2,$3,$4)",
-               Params{}.text(n.trackingCode).text(n.userName).text(n.note).text(n.at.empty() ? nowUtc() : n.at));
+               Params{}
+                   .text(n.trackingCode)
+                   .text(n.userName)
+                   .text(n.note)
+                   .text(n.at.empty() ? nowUtc() : n.at));
     });
 }
 
 Result<std::vector<CaseNote>> PgStorage::caseNotes(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT tracking_code, user_name, note, at FROM case_notes WHERE tracking_code = $1 ORDER BY id",
-                        Params{}.text(trackingCode));
+        auto r = c.exec(
+            "SELECT tracking_code, user_name, note, at FROM case_notes WHERE tracking_code = $1 "
+            "ORDER BY id",
+            Params{}.text(trackingCode));
         std::vector<CaseNote> out;
-        for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
         return out;
     });
 }
 
 Result<std::vector<ReplyTemplate>> PgStorage::replyTemplates(const std::string& category) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT id, category, title, body, updated_at FROM reply_templates "
-                        "WHERE $1 = '' OR category = $1 OR category = '' ORDER BY title, id",
-                        Params{}.text(category));
+        auto r = c.exec(
+            "SELECT id, category, title, body, updated_at FROM reply_templates "
+            "WHERE $1 = '' OR category = $1 OR category = '' ORDER BY title, id",
+            Params{}.text(category));
         std::vector<ReplyTemplate> out;
-        for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
         return out;
     });
 }
 
 Result<std::optional<ReplyTemplate>> PgStorage::replyTemplate(std::int64_t id) {
     return m_impl->run([&](Conn& c) -> std::optional<ReplyTemplate> {
-        auto r = c.exec("SELECT id, category, title, body, updated_at FROM reply_templates WHERE id = $1",
-                        Params{}.int64(id));
+        auto r = c.exec(
+            "SELECT id, category, title, body, updated_at FROM reply_templates WHERE id = $1",
+            Params{}.int64(id));
         if (!r.rows()) return std::nullopt;
         return ReplyTemplate{r.int64(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4)};
     });
@@ -1426,23 +1644,29 @@ Result<std::optional<ReplyTemplate>> PgStorage::replyTemplate(std::int64_t id) {
 Result<bool> PgStorage::putReplyTemplate(const ReplyTemplate& t) {
     return m_impl->run([&](Conn& c) {
         if (t.id == 0) {
-            c.exec("INSERT INTO reply_templates (category, title, body, updated_at) VALUES ($1,$2,$3,$4)",
-                   Params{}.text(t.category).text(t.title).text(t.body).text(nowUtc()));
+            c.exec(
+                "INSERT INTO reply_templates (category, title, body, updated_at) VALUES "
+                "($1,$2,$3,$4)",
+                Params{}.text(t.category).text(t.title).text(t.body).text(nowUtc()));
             return true;
         }
-        auto r = c.exec("UPDATE reply_templates SET category = $1, title = $2, body = $3, updated_at = $4 WHERE id = $5",
-                        Params{}.text(t.category).text(t.title).text(t.body).text(nowUtc()).int64(t.id));
+        auto r = c.exec(
+            "UPDATE reply_templates SET category = $1, title = $2, body = $3, updated_at = $4 "
+            "WHERE id = $5",
+            Params{}.text(t.category).text(t.title).text(t.body).text(nowUtc()).int64(t.id));
         return r.affected() == 1;
     });
 }
 
 Result<void> PgStorage::deleteReplyTemplate(std::int64_t id) {
-    return m_impl->run([&](Conn& c) { c.exec("DELETE FROM reply_templates WHERE id = $1", Params{}.int64(id)); });
+    return m_impl->run(
+        [&](Conn& c) { c.exec("DELETE FROM reply_templates WHERE id = $1", Params{}.int64(id)); });
 }
 
 Result<std::vector<CaseRow>> PgStorage::casesAfter(std::int64_t afterRid, std::size_t limit) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kCaseColumns) + " FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
+        auto r = c.exec("SELECT " + std::string(kCaseColumns) +
+                            " FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
                         Params{}.int64(afterRid).int64(static_cast<std::int64_t>(limit)));
         std::vector<CaseRow> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readCase(r, i));

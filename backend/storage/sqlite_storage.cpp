@@ -204,7 +204,8 @@ CREATE TABLE case_ratings (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6};
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -227,19 +228,30 @@ auto guarded(F&& f) -> Result<std::invoke_result_t<F>> {
     }
 }
 
-std::string nowUtc() { return platform::clock::formatUtc(platform::clock::now()); }
+std::string nowUtc() {
+    return platform::clock::formatUtc(platform::clock::now());
+}
 
 constexpr std::string_view kRecordColumns =
-    "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, created_at, "
+    "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, "
+    "created_at, "
     "clock_synced, content_digest, prev_hash, hash, payload_format, content, intact, received_at";
 
 // The 18 values of kRecordColumns, in order (ingest and copy insert the same row).
-void bindRecord(Stmt& ins, const record::Header& h, const std::string& format, const std::string& content, bool intact,
-                const std::string& receivedAt) {
-    ins.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence)).bind(4, h.trackingCode);
-    ins.bind(5, record::typeCode(h.type)).bind(6, h.category).bind(7, record::channelCode(h.channel));
+void bindRecord(Stmt& ins, const record::Header& h, const std::string& format,
+                const std::string& content, bool intact, const std::string& receivedAt) {
+    ins.bind(1, h.id)
+        .bind(2, h.kioskId)
+        .bind(3, static_cast<std::int64_t>(h.sequence))
+        .bind(4, h.trackingCode);
+    ins.bind(5, record::typeCode(h.type))
+        .bind(6, h.category)
+        .bind(7, record::channelCode(h.channel));
     ins.bind(8, std::int64_t{h.staffAssisted}).bind(9, h.language).bind(10, h.createdAt);
-    ins.bind(11, std::int64_t{h.clockSynced}).bind(12, h.contentDigest).bind(13, h.prevHash).bind(14, h.hash);
+    ins.bind(11, std::int64_t{h.clockSynced})
+        .bind(12, h.contentDigest)
+        .bind(13, h.prevHash)
+        .bind(14, h.hash);
     ins.bind(15, format).bindBlob(16, content).bind(17, std::int64_t{intact}).bind(18, receivedAt);
 }
 
@@ -283,7 +295,8 @@ StatusEvent readEvent(const Stmt& s, int c) {
 }
 
 constexpr std::string_view kEventColumns =
-    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, event_uid, kiosk_id";
+    "event_id, tracking_code, status, note, agency, officer, expected_date, updated_at, event_uid, "
+    "kiosk_id";
 
 int schemaVersion(Db& db) {
     Stmt v(db, "PRAGMA user_version");
@@ -291,12 +304,15 @@ int schemaVersion(Db& db) {
     return static_cast<int>(v.int64(0));
 }
 
-[[noreturn]] void refuseSchema(const std::string& why) { throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0, why); }
+[[noreturn]] void refuseSchema(const std::string& why) {
+    throw SqliteError(SQLITE_ERROR, SQLITE_ERROR, 0, why);
+}
 
 void refuseNewer(int have) {
     if (have > kLatestSchema)
-        refuseSchema("the database schema version " + std::to_string(have) + " is newer than this kiosk-backend knows (" +
-                     std::to_string(kLatestSchema) + "); upgrade kiosk-backend");
+        refuseSchema("the database schema version " + std::to_string(have) +
+                     " is newer than this kiosk-backend knows (" + std::to_string(kLatestSchema) +
+                     "); upgrade kiosk-backend");
 }
 
 // Applies the pending migrations, each in its own transaction; refuses a newer database.
@@ -321,9 +337,12 @@ struct SqliteStorage::Impl {
     std::atomic<std::uint64_t> nonceCalls{0};
 
     std::unique_ptr<Db> openDb() {
-        auto db = std::make_unique<Db>(file, readOnly ? Db::Mode::ReadOnly : Db::Mode::ReadWriteCreate);
+        auto db =
+            std::make_unique<Db>(file, readOnly ? Db::Mode::ReadOnly : Db::Mode::ReadWriteCreate);
         sqlite3_busy_timeout(db->handle(), 10000);
-        if (!readOnly) db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+        if (!readOnly)
+            db->exec(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
         return db;
     }
 
@@ -357,8 +376,8 @@ struct SqliteStorage::Impl {
 SqliteStorage::SqliteStorage(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 SqliteStorage::~SqliteStorage() = default;
 
-Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem::path& file, bool readOnly,
-                                                           bool migrateNow) {
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem::path& file,
+                                                           bool readOnly, bool migrateNow) {
     auto impl = std::make_unique<Impl>();
     impl->file = file;
     impl->readOnly = readOnly;
@@ -378,11 +397,13 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::filesystem
     });
 }
 
-Result<std::string> SqliteStorage::issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) {
+Result<std::string> SqliteStorage::issueEnrolToken(const std::string& kioskId,
+                                                   std::int64_t expiresMs) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         const std::string token = newToken();
-        Stmt s(l.db(), "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms) VALUES (?, ?, ?)");
+        Stmt s(l.db(),
+               "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms) VALUES (?, ?, ?)");
         s.bind(1, tokenHash(token)).bind(2, kioskId).bind(3, expiresMs).run();
         return token;
     });
@@ -394,7 +415,8 @@ Result<EnrolOutcome> SqliteStorage::enrol(const std::string& token, const std::s
         Impl::Lease l(*m_impl);
         Transaction tx(l.db());
         Stmt t(l.db(),
-               "SELECT kiosk_id, expires_ms, used_at IS NOT NULL, COALESCE(used_by, '') FROM enrol_tokens "
+               "SELECT kiosk_id, expires_ms, used_at IS NOT NULL, COALESCE(used_by, '') FROM "
+               "enrol_tokens "
                "WHERE token_hash = ?");
         t.bind(1, tokenHash(token));
         if (!t.step()) return EnrolOutcome::BadToken;
@@ -408,7 +430,8 @@ Result<EnrolOutcome> SqliteStorage::enrol(const std::string& token, const std::s
             if (!k.step()) return EnrolOutcome::BadToken;
             return k.text(0) == publicKey ? EnrolOutcome::Enrolled : EnrolOutcome::KeyMismatch;
         }
-        if (t.int64(1) < nowMs || (!boundTo.empty() && boundTo != kioskId)) return EnrolOutcome::BadToken;
+        if (t.int64(1) < nowMs || (!boundTo.empty() && boundTo != kioskId))
+            return EnrolOutcome::BadToken;
         // Re-enrolling with a new key needs the operator to remove the old one first: a stolen
         // token must not let someone take over a kiosk id that already has records.
         if (k.step() && k.text(0) != publicKey) return EnrolOutcome::KeyMismatch;
@@ -436,18 +459,24 @@ Result<std::optional<std::string>> SqliteStorage::kioskPublicKey(const std::stri
 Result<std::vector<KioskRow>> SqliteStorage::kiosks() {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat FROM kiosks ORDER BY kiosk_id");
+        Stmt s(l.db(),
+               "SELECT kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat FROM kiosks "
+               "ORDER BY kiosk_id");
         std::vector<KioskRow> out;
         while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
         return out;
     });
 }
 
-Result<void> SqliteStorage::recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) {
+Result<void> SqliteStorage::recordHeartbeat(const std::string& kioskId, const std::string& json,
+                                            std::int64_t nowMs) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(), "UPDATE kiosks SET last_seen_at = ?, heartbeat = ? WHERE kiosk_id = ?");
-        s.bind(1, platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs))).bind(2, json).bind(3, kioskId).run();
+        s.bind(1, platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs)))
+            .bind(2, json)
+            .bind(3, kioskId)
+            .run();
     });
 }
 
@@ -471,7 +500,8 @@ Result<std::optional<std::string>> SqliteStorage::staffTokenName(const std::stri
     });
 }
 
-Result<bool> SqliteStorage::useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) {
+Result<bool> SqliteStorage::useNonce(const std::string& kioskId, const std::string& nonce,
+                                     std::int64_t nowMs) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         // Nonces older than twice the accepted clock skew can no longer be replayed (their
@@ -485,12 +515,17 @@ Result<bool> SqliteStorage::useNonce(const std::string& kioskId, const std::stri
         // makes both durable. A crash in between loses only the nonce of a request that was never
         // answered, which may then be sent again (every kiosk request is idempotent). Saves one of
         // the two fsyncs per upload (the ingest bottleneck, docs/BENCHMARKS.md).
-        struct FullAgain {  // the pooled connection goes back with synchronous=FULL, whatever happens
+        struct FullAgain {  // the pooled connection goes back with synchronous=FULL, whatever
+                            // happens
             sqlite3* db;
-            ~FullAgain() { sqlite3_exec(db, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr); }
+            ~FullAgain() {
+                sqlite3_exec(db, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
+            }
         } fullAgain{l.db().handle()};
         l.db().exec("PRAGMA synchronous = NORMAL");
-        Stmt s(l.db(), "INSERT INTO nonces (kiosk_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+        Stmt s(l.db(),
+               "INSERT INTO nonces (kiosk_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO "
+               "NOTHING");
         s.bind(1, kioskId).bind(2, nonce).bind(3, nowMs).run();
         return l.db().changes() == 1;
     });
@@ -506,30 +541,46 @@ bool insertEvent(Db& db, const StatusEvent& e) {
     if (!find.step()) return false;
     const std::string kiosk = find.text(0);
     Stmt ins(db,
-             "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
+             "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, "
+             "expected_date, "
              "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?)");
     ins.bind(1, e.trackingCode).bind(2, kiosk).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
     ins.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt);
     ins.bind(9, e.uid.empty() ? record::newSaltHex() : e.uid).run();
     Stmt upd(db,
-             "UPDATE records SET status = ?1, status_updated = ?2, agency = CASE WHEN ?4 <> '' THEN ?4 ELSE agency END, "
+             "UPDATE records SET status = ?1, status_updated = ?2, agency = CASE WHEN ?4 <> '' "
+             "THEN ?4 ELSE agency END, "
              "deadline = CASE WHEN ?5 <> '' THEN ?5 ELSE deadline END WHERE tracking_code = ?3");
-    upd.bind(1, e.status).bind(2, e.updatedAt).bind(3, e.trackingCode).bind(4, e.agency).bind(5, e.expectedDate).run();
+    upd.bind(1, e.status)
+        .bind(2, e.updatedAt)
+        .bind(3, e.trackingCode)
+        .bind(4, e.agency)
+        .bind(5, e.expectedDate)
+        .run();
     return true;
 }
 
 void upsertRating(Db& db, const CaseRating& r) {
     Stmt s(db,
-           "INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, record_id) VALUES (?,?,?,?,?) "
-           "ON CONFLICT(tracking_code) DO UPDATE SET rating = excluded.rating, reopen = excluded.reopen, "
+           "INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, record_id) VALUES "
+           "(?,?,?,?,?) "
+           "ON CONFLICT(tracking_code) DO UPDATE SET rating = excluded.rating, reopen = "
+           "excluded.reopen, "
            "rated_at = excluded.rated_at, record_id = excluded.record_id "
-           "WHERE (excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, case_ratings.record_id)");
-    s.bind(1, r.trackingCode).bind(2, r.rating).bind(3, std::int64_t{r.reopen}).bind(4, r.ratedAt).bind(5, r.recordId).run();
+           "WHERE (excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, "
+           "case_ratings.record_id)");
+    s.bind(1, r.trackingCode)
+        .bind(2, r.rating)
+        .bind(3, std::int64_t{r.reopen})
+        .bind(4, r.ratedAt)
+        .bind(5, r.recordId)
+        .run();
 }
 
 }  // namespace
 
-Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestItem> items, std::int64_t nowMs) {
+Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestItem> items,
+                                                        std::int64_t nowMs) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Db& db = l.db();
@@ -537,12 +588,14 @@ Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestIt
         Transaction tx(db);
         // Insert-or-nothing on the unique id is the whole deduplication: there is no separate
         // "does it exist?" step that a concurrent request could slip between.
-        Stmt ins(db, "INSERT INTO records (" + std::string(kRecordColumns) +
-                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+        Stmt ins(db,
+                 "INSERT INTO records (" + std::string(kRecordColumns) +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
         Stmt existing(db, "SELECT hash FROM records WHERE id = ?");
-        Stmt conflict(db,
-                      "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES (?,?,?,?,?) "
-                      "ON CONFLICT DO NOTHING");
+        Stmt conflict(
+            db,
+            "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES (?,?,?,?,?) "
+            "ON CONFLICT DO NOTHING");
         std::vector<IngestResult> out;
         out.reserve(items.size());
         for (const auto& it : items) {
@@ -562,7 +615,9 @@ Result<std::vector<IngestResult>> SqliteStorage::ingest(std::span<const IngestIt
             if (stored == h.hash) {
                 out.push_back({proto::ItemResult::Duplicate, {}});
             } else {
-                conflict.bind(1, h.id).bind(2, h.kioskId).bind(3, static_cast<std::int64_t>(h.sequence));
+                conflict.bind(1, h.id)
+                    .bind(2, h.kioskId)
+                    .bind(3, static_cast<std::int64_t>(h.sequence));
                 conflict.bind(4, h.hash).bind(5, at).run();
                 conflict.reset();
                 out.push_back({proto::ItemResult::Conflict, "same_id_different_hash"});
@@ -617,11 +672,14 @@ Result<std::vector<std::string>> SqliteStorage::kioskIdsWithRecords() {
 Result<std::vector<ConflictRow>> SqliteStorage::conflicts(const std::string& kioskId) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts WHERE kiosk_id = ? ORDER BY sequence");
+        Stmt s(l.db(),
+               "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts WHERE kiosk_id = ? "
+               "ORDER BY sequence");
         s.bind(1, kioskId);
         std::vector<ConflictRow> out;
         while (s.step())
-            out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.int64(2)), s.text(3), s.text(4)});
+            out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.int64(2)), s.text(3),
+                           s.text(4)});
         return out;
     });
 }
@@ -636,11 +694,13 @@ Result<bool> SqliteStorage::addStatus(const StatusEvent& e) {
     });
 }
 
-Result<std::optional<StoredRecord>> SqliteStorage::caseRecordByCode(const std::string& trackingCode) {
+Result<std::optional<StoredRecord>> SqliteStorage::caseRecordByCode(
+    const std::string& trackingCode) {
     return guarded([&]() -> std::optional<StoredRecord> {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
-                           " FROM records WHERE tracking_code = ? AND category NOT IN ('supplement', 'rating') "
+                           " FROM records WHERE tracking_code = ? AND category NOT IN "
+                           "('supplement', 'rating') "
                            "ORDER BY rid LIMIT 1");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
@@ -651,7 +711,9 @@ Result<std::optional<StoredRecord>> SqliteStorage::caseRecordByCode(const std::s
 Result<std::optional<CaseRating>> SqliteStorage::caseRating(const std::string& trackingCode) {
     return guarded([&]() -> std::optional<CaseRating> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE tracking_code = ?");
+        Stmt s(l.db(),
+               "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE "
+               "tracking_code = ?");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
         return CaseRating{s.text(0), s.text(1), s.int64(2) != 0, s.text(3), s.text(4)};
@@ -671,12 +733,14 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteStorage::ratingC
     });
 }
 
-Result<std::vector<StatusEvent>> SqliteStorage::statusSince(const std::string& kioskId, std::int64_t cursor,
+Result<std::vector<StatusEvent>> SqliteStorage::statusSince(const std::string& kioskId,
+                                                            std::int64_t cursor,
                                                             std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(), "SELECT " + std::string(kEventColumns) +
-                           " FROM status_events WHERE kiosk_id = ? AND event_id > ? ORDER BY event_id LIMIT ?");
+                           " FROM status_events WHERE kiosk_id = ? AND event_id > ? ORDER BY "
+                           "event_id LIMIT ?");
         s.bind(1, kioskId).bind(2, cursor).bind(3, static_cast<std::int64_t>(limit));
         std::vector<StatusEvent> out;
         while (s.step()) out.push_back(readEvent(s, 0));
@@ -694,20 +758,24 @@ PublicRecord readPublic(Db& db, const Stmt& s) {
     p.category = s.text(3);
     p.createdAt = s.text(4);
     p.receivedAt = s.text(5);
-    Stmt ev(db, "SELECT " + std::string(kEventColumns) + " FROM status_events WHERE tracking_code = ? ORDER BY event_id");
+    Stmt ev(db, "SELECT " + std::string(kEventColumns) +
+                    " FROM status_events WHERE tracking_code = ? ORDER BY event_id");
     ev.bind(1, p.trackingCode);
     while (ev.step()) p.events.push_back(readEvent(ev, 0));
     return p;
 }
 
-constexpr std::string_view kPublicColumns = "tracking_code, kiosk_id, type, category, created_at, received_at";
+constexpr std::string_view kPublicColumns =
+    "tracking_code, kiosk_id, type, category, created_at, received_at";
 
 }  // namespace
 
 Result<std::optional<PublicRecord>> SqliteStorage::publicRecord(const std::string& trackingCode) {
     return guarded([&]() -> std::optional<PublicRecord> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kPublicColumns) + " FROM records WHERE tracking_code = ? AND category NOT IN ('supplement', 'rating') ORDER BY rid LIMIT 1");
+        Stmt s(l.db(), "SELECT " + std::string(kPublicColumns) +
+                           " FROM records WHERE tracking_code = ? AND category NOT IN "
+                           "('supplement', 'rating') ORDER BY rid LIMIT 1");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
         return readPublic(l.db(), s);
@@ -720,8 +788,10 @@ Result<std::vector<PublicRecord>> SqliteStorage::publicRecords(const RequestFilt
         std::string sql = "SELECT " + std::string(kPublicColumns) +
                           " FROM records WHERE category NOT IN ('supplement', 'rating')";
         if (!f.serviceCode.empty()) sql += " AND category = ?1";
-        if (f.status == "closed") sql += " AND status IN ('answered','closed','rejected','duplicate')";
-        if (f.status == "open") sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";
+        if (f.status == "closed")
+            sql += " AND status IN ('answered','closed','rejected','duplicate')";
+        if (f.status == "open")
+            sql += " AND status NOT IN ('answered','closed','rejected','duplicate')";
         if (!f.startDate.empty()) sql += " AND created_at >= ?2";
         if (!f.endDate.empty()) sql += " AND created_at < ?3";
         sql += " ORDER BY created_at DESC, rid DESC LIMIT ?4";
@@ -750,7 +820,8 @@ Result<void> SqliteStorage::setConfig(const ConfigDocument& c) {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(),
                "INSERT INTO config (id, version, etag, document) VALUES (1, ?, ?, ?) "
-               "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, document = excluded.document");
+               "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, "
+               "document = excluded.document");
         s.bind(1, c.version).bind(2, c.etag).bind(3, c.document).run();
     });
 }
@@ -770,10 +841,12 @@ Result<SchemaInfo> SqliteStorage::schema() {
     });
 }
 
-Result<BackendStorage::RecordPage> SqliteStorage::recordsAfter(std::int64_t cursor, std::size_t limit) {
+Result<BackendStorage::RecordPage> SqliteStorage::recordsAfter(std::int64_t cursor,
+                                                               std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) + ", rid FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
+                           ", rid FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
         s.bind(1, cursor).bind(2, static_cast<std::int64_t>(limit));
         RecordPage page;
         page.next = cursor;
@@ -785,10 +858,12 @@ Result<BackendStorage::RecordPage> SqliteStorage::recordsAfter(std::int64_t curs
     });
 }
 
-Result<std::vector<StatusEvent>> SqliteStorage::eventsAfter(std::int64_t eventId, std::size_t limit) {
+Result<std::vector<StatusEvent>> SqliteStorage::eventsAfter(std::int64_t eventId,
+                                                            std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kEventColumns) + " FROM status_events WHERE event_id > ? ORDER BY event_id LIMIT ?");
+        Stmt s(l.db(), "SELECT " + std::string(kEventColumns) +
+                           " FROM status_events WHERE event_id > ? ORDER BY event_id LIMIT ?");
         s.bind(1, eventId).bind(2, static_cast<std::int64_t>(limit));
         std::vector<StatusEvent> out;
         while (s.step()) out.push_back(readEvent(s, 0));
@@ -799,10 +874,13 @@ Result<std::vector<StatusEvent>> SqliteStorage::eventsAfter(std::int64_t eventId
 Result<std::vector<ConflictRow>> SqliteStorage::allConflicts() {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts ORDER BY kiosk_id, sequence, id, hash");
+        Stmt s(l.db(),
+               "SELECT id, kiosk_id, sequence, hash, received_at FROM conflicts ORDER BY kiosk_id, "
+               "sequence, id, hash");
         std::vector<ConflictRow> out;
         while (s.step())
-            out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.int64(2)), s.text(3), s.text(4)});
+            out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.int64(2)), s.text(3),
+                           s.text(4)});
         return out;
     });
 }
@@ -810,7 +888,9 @@ Result<std::vector<ConflictRow>> SqliteStorage::allConflicts() {
 Result<std::vector<TokenRow>> SqliteStorage::enrolTokens() {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, '') FROM enrol_tokens");
+        Stmt s(l.db(),
+               "SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, "
+               "'') FROM enrol_tokens");
         std::vector<TokenRow> out;
         while (s.step()) {
             TokenRow t;
@@ -841,29 +921,41 @@ Result<std::vector<TokenRow>> SqliteStorage::staffTokens() {
     });
 }
 
-Result<void> SqliteStorage::copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+Result<void> SqliteStorage::copyIdentities(const std::vector<KioskRow>& kiosks,
+                                           const std::vector<TokenRow>& enrol,
                                            const std::vector<TokenRow>& staff) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Transaction tx(l.db());
         Stmt k(l.db(),
-               "INSERT INTO kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) VALUES (?,?,?,?,?) "
+               "INSERT INTO kiosks (kiosk_id, public_key, enrolled_at, last_seen_at, heartbeat) "
+               "VALUES (?,?,?,?,?) "
                "ON CONFLICT(kiosk_id) DO NOTHING");
         for (const auto& r : kiosks) {
-            k.bind(1, r.kioskId).bind(2, r.publicKey).bind(3, r.enrolledAt).bind(4, r.lastSeenAt).bind(5, r.heartbeat).run();
+            k.bind(1, r.kioskId)
+                .bind(2, r.publicKey)
+                .bind(3, r.enrolledAt)
+                .bind(4, r.lastSeenAt)
+                .bind(5, r.heartbeat)
+                .run();
             k.reset();
         }
         Stmt e(l.db(),
-               "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms, used_at, used_by) VALUES (?,?,?,?,?) "
+               "INSERT INTO enrol_tokens (token_hash, kiosk_id, expires_ms, used_at, used_by) "
+               "VALUES (?,?,?,?,?) "
                "ON CONFLICT(token_hash) DO NOTHING");
         for (const auto& t : enrol) {
             e.bind(1, t.tokenHash).bind(2, t.kioskId).bind(3, t.expiresMs);
-            if (t.usedAt.empty()) e.bindNull(4).bindNull(5);
-            else e.bind(4, t.usedAt).bind(5, t.usedBy);
+            if (t.usedAt.empty())
+                e.bindNull(4).bindNull(5);
+            else
+                e.bind(4, t.usedAt).bind(5, t.usedBy);
             e.run();
             e.reset();
         }
-        Stmt st(l.db(), "INSERT INTO staff_tokens (token_hash, name, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING");
+        Stmt st(l.db(),
+                "INSERT INTO staff_tokens (token_hash, name, created_at) VALUES (?,?,?) ON "
+                "CONFLICT DO NOTHING");
         for (const auto& t : staff) {
             st.bind(1, t.tokenHash).bind(2, t.name).bind(3, t.createdAt).run();
             st.reset();
@@ -888,14 +980,18 @@ Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
         Impl::Lease l(*m_impl);
         Db& db = l.db();
         Transaction tx(db);
-        Stmt ins(db, "INSERT INTO records (" + std::string(kRecordColumns) +
-                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+        Stmt ins(db,
+                 "INSERT INTO records (" + std::string(kRecordColumns) +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
         Stmt existing(db, "SELECT hash FROM records WHERE id = ?");
-        Stmt conflict(db,
-                      "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES (?,?,?,?,?) "
-                      "ON CONFLICT DO NOTHING");
+        Stmt conflict(
+            db,
+            "INSERT INTO conflicts (id, kiosk_id, sequence, hash, received_at) VALUES (?,?,?,?,?) "
+            "ON CONFLICT DO NOTHING");
         auto addConflict = [&](const ConflictRow& c) {
-            conflict.bind(1, c.id).bind(2, c.kioskId).bind(3, static_cast<std::int64_t>(c.sequence));
+            conflict.bind(1, c.id)
+                .bind(2, c.kioskId)
+                .bind(3, static_cast<std::int64_t>(c.sequence));
             conflict.bind(4, c.hash).bind(5, c.receivedAt).run();
             conflict.reset();
         };
@@ -911,12 +1007,18 @@ Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
             if (stored != h.hash) addConflict({h.id, h.kioskId, h.sequence, h.hash, r.receivedAt});
         }
         for (const auto& c : b.conflicts) addConflict(c);
-        Stmt ev(db,
-                "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, expected_date, "
-                "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(event_uid) DO NOTHING");
+        Stmt ev(
+            db,
+            "INSERT INTO status_events (tracking_code, kiosk_id, status, note, agency, officer, "
+            "expected_date, "
+            "updated_at, event_uid) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(event_uid) DO NOTHING");
         Stmt upd(db, "UPDATE records SET status = ?, status_updated = ? WHERE tracking_code = ?");
         for (const auto& e : b.events) {
-            ev.bind(1, e.trackingCode).bind(2, e.kioskId).bind(3, e.status).bind(4, e.note).bind(5, e.agency);
+            ev.bind(1, e.trackingCode)
+                .bind(2, e.kioskId)
+                .bind(3, e.status)
+                .bind(4, e.note)
+                .bind(5, e.agency);
             ev.bind(6, e.officer).bind(7, e.expectedDate).bind(8, e.updatedAt).bind(9, e.uid).run();
             ev.reset();
             if (db.changes() == 1) {
@@ -924,16 +1026,18 @@ Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
                 upd.reset();
             }
         }
-        Stmt prog(db,
-                  "INSERT INTO copy_progress (source_id, record_cursor, event_cursor) VALUES (?,?,?) "
-                  "ON CONFLICT(source_id) DO UPDATE SET record_cursor = excluded.record_cursor, "
-                  "event_cursor = excluded.event_cursor");
+        Stmt prog(
+            db,
+            "INSERT INTO copy_progress (source_id, record_cursor, event_cursor) VALUES (?,?,?) "
+            "ON CONFLICT(source_id) DO UPDATE SET record_cursor = excluded.record_cursor, "
+            "event_cursor = excluded.event_cursor");
         prog.bind(1, b.sourceId).bind(2, b.recordCursor).bind(3, b.eventCursor).run();
         tx.commit();
     });
 }
 
-// ---- the officers' console ------------------------------------------------------------------------
+// ---- the officers' console
+// ------------------------------------------------------------------------
 
 namespace {
 
@@ -980,10 +1084,15 @@ Result<void> SqliteStorage::indexCases(std::span<const CaseIndex> items) {
         Transaction tx(l.db());
         // A deadline already moved by an officer (forward, extend) is kept.
         Stmt s(l.db(),
-               "UPDATE records SET ward = ?1, search_text = ?2, deadline = CASE WHEN deadline = '' THEN ?3 ELSE deadline END "
+               "UPDATE records SET ward = ?1, search_text = ?2, deadline = CASE WHEN deadline = '' "
+               "THEN ?3 ELSE deadline END "
                "WHERE id = ?4");
         for (const auto& it : items) {
-            s.bind(1, it.ward).bind(2, it.searchText).bind(3, it.deadline).bind(4, it.recordId).run();
+            s.bind(1, it.ward)
+                .bind(2, it.searchText)
+                .bind(3, it.deadline)
+                .bind(4, it.recordId)
+                .run();
             s.reset();
         }
         tx.commit();
@@ -995,7 +1104,8 @@ Result<std::vector<CaseRow>> SqliteStorage::cases(const CaseQuery& q) {
         Impl::Lease l(*m_impl);
         const auto built = buildCaseSql(q, [](int n) { return "?" + std::to_string(n); });
         Stmt s(l.db(), built.sql);
-        for (std::size_t i = 0; i < built.params.size(); ++i) s.bind(static_cast<int>(i + 1), built.params[i]);
+        for (std::size_t i = 0; i < built.params.size(); ++i)
+            s.bind(static_cast<int>(i + 1), built.params[i]);
         std::vector<CaseRow> out;
         while (s.step()) out.push_back(readCase(s));
         return out;
@@ -1005,7 +1115,8 @@ Result<std::vector<CaseRow>> SqliteStorage::cases(const CaseQuery& q) {
 Result<std::optional<CaseRow>> SqliteStorage::caseByCode(const std::string& trackingCode) {
     return guarded([&]() -> std::optional<CaseRow> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) + " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) +
+                           " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
         return readCase(s);
@@ -1015,7 +1126,8 @@ Result<std::optional<CaseRow>> SqliteStorage::caseByCode(const std::string& trac
 Result<std::optional<StoredRecord>> SqliteStorage::recordByCode(const std::string& trackingCode) {
     return guarded([&]() -> std::optional<StoredRecord> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) + " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
+                           " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
         return readRecord(s);
@@ -1028,7 +1140,9 @@ Result<bool> SqliteStorage::addConsoleUser(const ConsoleUser& u) {
         Stmt s(l.db(), "INSERT INTO console_users (" + std::string(kUserColumns) +
                            ") VALUES (?,?,?,?,?,?,0,0,?) ON CONFLICT(name) DO NOTHING");
         s.bind(1, u.name).bind(2, u.role).bind(3, u.ward).bind(4, u.agency).bind(5, u.passwordHash);
-        s.bind(6, std::int64_t{u.disabled}).bind(7, u.createdAt.empty() ? nowUtc() : u.createdAt).run();
+        s.bind(6, std::int64_t{u.disabled})
+            .bind(7, u.createdAt.empty() ? nowUtc() : u.createdAt)
+            .run();
         return l.db().changes() == 1;
     });
 }
@@ -1036,7 +1150,8 @@ Result<bool> SqliteStorage::addConsoleUser(const ConsoleUser& u) {
 Result<std::optional<ConsoleUser>> SqliteStorage::consoleUser(const std::string& name) {
     return guarded([&]() -> std::optional<ConsoleUser> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kUserColumns) + " FROM console_users WHERE name = ?");
+        Stmt s(l.db(),
+               "SELECT " + std::string(kUserColumns) + " FROM console_users WHERE name = ?");
         s.bind(1, name);
         if (!s.step()) return std::nullopt;
         return readUser(s);
@@ -1057,16 +1172,25 @@ Result<bool> SqliteStorage::updateConsoleUser(const ConsoleUser& u) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(),
-               "UPDATE console_users SET role = ?, ward = ?, agency = ?, password_hash = ?, disabled = ?, "
+               "UPDATE console_users SET role = ?, ward = ?, agency = ?, password_hash = ?, "
+               "disabled = ?, "
                "failed_logins = CASE WHEN ? THEN failed_logins ELSE 0 END, "
                "locked_until_ms = CASE WHEN ? THEN locked_until_ms ELSE 0 END WHERE name = ?");
-        s.bind(1, u.role).bind(2, u.ward).bind(3, u.agency).bind(4, u.passwordHash).bind(5, std::int64_t{u.disabled});
-        s.bind(6, std::int64_t{u.failedLogins > 0}).bind(7, std::int64_t{u.lockedUntilMs > 0}).bind(8, u.name).run();
+        s.bind(1, u.role)
+            .bind(2, u.ward)
+            .bind(3, u.agency)
+            .bind(4, u.passwordHash)
+            .bind(5, std::int64_t{u.disabled});
+        s.bind(6, std::int64_t{u.failedLogins > 0})
+            .bind(7, std::int64_t{u.lockedUntilMs > 0})
+            .bind(8, u.name)
+            .run();
         return l.db().changes() == 1;
     });
 }
 
-Result<void> SqliteStorage::noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) {
+Result<void> SqliteStorage::noteLogin(const std::string& name, bool success, int maxFailures,
+                                      std::int64_t lockUntilMs) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         if (success) {
@@ -1074,10 +1198,12 @@ Result<void> SqliteStorage::noteLogin(const std::string& name, bool success, int
             s.bind(1, name).run();
             return;
         }
-        Stmt s(l.db(),
-               "UPDATE console_users SET "
-               "locked_until_ms = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until_ms END, "
-               "failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END WHERE name = ?3");
+        Stmt s(
+            l.db(),
+            "UPDATE console_users SET "
+            "locked_until_ms = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until_ms END, "
+            "failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END "
+            "WHERE name = ?3");
         s.bind(1, std::int64_t{maxFailures}).bind(2, lockUntilMs).bind(3, name).run();
     });
 }
@@ -1085,15 +1211,24 @@ Result<void> SqliteStorage::noteLogin(const std::string& name, bool success, int
 Result<void> SqliteStorage::addConsoleSession(const ConsoleSession& x) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "INSERT INTO console_sessions (token_hash, user_name, csrf, created_ms, last_ms) VALUES (?,?,?,?,?)");
-        s.bind(1, x.tokenHash).bind(2, x.userName).bind(3, x.csrf).bind(4, x.createdMs).bind(5, x.lastMs).run();
+        Stmt s(l.db(),
+               "INSERT INTO console_sessions (token_hash, user_name, csrf, created_ms, last_ms) "
+               "VALUES (?,?,?,?,?)");
+        s.bind(1, x.tokenHash)
+            .bind(2, x.userName)
+            .bind(3, x.csrf)
+            .bind(4, x.createdMs)
+            .bind(5, x.lastMs)
+            .run();
     });
 }
 
 Result<std::optional<ConsoleSession>> SqliteStorage::consoleSession(const std::string& tokenHash) {
     return guarded([&]() -> std::optional<ConsoleSession> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT token_hash, user_name, csrf, created_ms, last_ms FROM console_sessions WHERE token_hash = ?");
+        Stmt s(l.db(),
+               "SELECT token_hash, user_name, csrf, created_ms, last_ms FROM console_sessions "
+               "WHERE token_hash = ?");
         s.bind(1, tokenHash);
         if (!s.step()) return std::nullopt;
         return ConsoleSession{s.text(0), s.text(1), s.text(2), s.int64(3), s.int64(4)};
@@ -1127,15 +1262,23 @@ Result<void> SqliteStorage::deleteUserSessions(const std::string& userName) {
 Result<void> SqliteStorage::addAccessLog(const AccessLogRow& r) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES (?,?,?,?)");
-        s.bind(1, r.userName).bind(2, r.trackingCode).bind(3, r.what).bind(4, r.at.empty() ? nowUtc() : r.at).run();
+        Stmt s(
+            l.db(),
+            "INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES (?,?,?,?)");
+        s.bind(1, r.userName)
+            .bind(2, r.trackingCode)
+            .bind(3, r.what)
+            .bind(4, r.at.empty() ? nowUtc() : r.at)
+            .run();
     });
 }
 
 Result<std::vector<AccessLogRow>> SqliteStorage::accessLog(std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC LIMIT ?");
+        Stmt s(l.db(),
+               "SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC "
+               "LIMIT ?");
         s.bind(1, static_cast<std::int64_t>(limit));
         std::vector<AccessLogRow> out;
         while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
@@ -1146,15 +1289,22 @@ Result<std::vector<AccessLogRow>> SqliteStorage::accessLog(std::size_t limit) {
 Result<void> SqliteStorage::addCaseNote(const CaseNote& n) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "INSERT INTO case_notes (tracking_code, user_name, note, at) VALUES (?,?,?,?)");
-        s.bind(1, n.trackingCode).bind(2, n.userName).bind(3, n.note).bind(4, n.at.empty() ? nowUtc() : n.at).run();
+        Stmt s(l.db(),
+               "INSERT INTO case_notes (tracking_code, user_name, note, at) VALUES (?,?,?,?)");
+        s.bind(1, n.trackingCode)
+            .bind(2, n.userName)
+            .bind(3, n.note)
+            .bind(4, n.at.empty() ? nowUtc() : n.at)
+            .run();
     });
 }
 
 Result<std::vector<CaseNote>> SqliteStorage::caseNotes(const std::string& trackingCode) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT tracking_code, user_name, note, at FROM case_notes WHERE tracking_code = ? ORDER BY id");
+        Stmt s(l.db(),
+               "SELECT tracking_code, user_name, note, at FROM case_notes WHERE tracking_code = ? "
+               "ORDER BY id");
         s.bind(1, trackingCode);
         std::vector<CaseNote> out;
         while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
@@ -1178,7 +1328,8 @@ Result<std::vector<ReplyTemplate>> SqliteStorage::replyTemplates(const std::stri
 Result<std::optional<ReplyTemplate>> SqliteStorage::replyTemplate(std::int64_t id) {
     return guarded([&]() -> std::optional<ReplyTemplate> {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT id, category, title, body, updated_at FROM reply_templates WHERE id = ?");
+        Stmt s(l.db(),
+               "SELECT id, category, title, body, updated_at FROM reply_templates WHERE id = ?");
         s.bind(1, id);
         if (!s.step()) return std::nullopt;
         return ReplyTemplate{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4)};
@@ -1189,12 +1340,21 @@ Result<bool> SqliteStorage::putReplyTemplate(const ReplyTemplate& t) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         if (t.id == 0) {
-            Stmt s(l.db(), "INSERT INTO reply_templates (category, title, body, updated_at) VALUES (?,?,?,?)");
+            Stmt s(
+                l.db(),
+                "INSERT INTO reply_templates (category, title, body, updated_at) VALUES (?,?,?,?)");
             s.bind(1, t.category).bind(2, t.title).bind(3, t.body).bind(4, nowUtc()).run();
             return true;
         }
-        Stmt s(l.db(), "UPDATE reply_templates SET category = ?, title = ?, body = ?, updated_at = ? WHERE id = ?");
-        s.bind(1, t.category).bind(2, t.title).bind(3, t.body).bind(4, nowUtc()).bind(5, t.id).run();
+        Stmt s(l.db(),
+               "UPDATE reply_templates SET category = ?, title = ?, body = ?, updated_at = ? WHERE "
+               "id = ?");
+        s.bind(1, t.category)
+            .bind(2, t.title)
+            .bind(3, t.body)
+            .bind(4, nowUtc())
+            .bind(5, t.id)
+            .run();
         return l.db().changes() == 1;
     });
 }
@@ -1210,7 +1370,8 @@ Result<void> SqliteStorage::deleteReplyTemplate(std::int64_t id) {
 Result<std::vector<CaseRow>> SqliteStorage::casesAfter(std::int64_t afterRid, std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) + " FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
+        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) +
+                           " FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
         s.bind(1, afterRid).bind(2, static_cast<std::int64_t>(limit));
         std::vector<CaseRow> out;
         while (s.step()) out.push_back(readCase(s));

@@ -15,20 +15,25 @@ public:
     // Opens or creates <file>. `migrateNow`: apply pending migrations (else a database that
     // needs them is refused with "run kiosk-backend migrate"). A database written by a newer
     // kiosk-backend is always refused. `readOnly`: for tools that only look.
-    static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& file, bool readOnly = false,
+    static Result<std::unique_ptr<SqliteStorage>> open(const std::filesystem::path& file,
+                                                       bool readOnly = false,
                                                        bool migrateNow = true);
     ~SqliteStorage() override;
 
-    Result<std::string> issueEnrolToken(const std::string& kioskId, std::int64_t expiresMs) override;
-    Result<EnrolOutcome> enrol(const std::string& token, const std::string& kioskId, const std::string& publicKey,
-                               std::int64_t nowMs) override;
+    Result<std::string> issueEnrolToken(const std::string& kioskId,
+                                        std::int64_t expiresMs) override;
+    Result<EnrolOutcome> enrol(const std::string& token, const std::string& kioskId,
+                               const std::string& publicKey, std::int64_t nowMs) override;
     Result<std::optional<std::string>> kioskPublicKey(const std::string& kioskId) override;
     Result<std::vector<KioskRow>> kiosks() override;
-    Result<void> recordHeartbeat(const std::string& kioskId, const std::string& json, std::int64_t nowMs) override;
+    Result<void> recordHeartbeat(const std::string& kioskId, const std::string& json,
+                                 std::int64_t nowMs) override;
     Result<std::string> issueStaffToken(const std::string& name) override;
     Result<std::optional<std::string>> staffTokenName(const std::string& token) override;
-    Result<bool> useNonce(const std::string& kioskId, const std::string& nonce, std::int64_t nowMs) override;
-    Result<std::vector<IngestResult>> ingest(std::span<const IngestItem> items, std::int64_t nowMs) override;
+    Result<bool> useNonce(const std::string& kioskId, const std::string& nonce,
+                          std::int64_t nowMs) override;
+    Result<std::vector<IngestResult>> ingest(std::span<const IngestItem> items,
+                                             std::int64_t nowMs) override;
     Result<std::optional<StoredRecord>> recordById(const std::string& id) override;
     Result<std::uint64_t> recordCount() override;
     Result<std::vector<StoredRecord>> kioskRecords(const std::string& kioskId) override;
@@ -50,7 +55,8 @@ public:
     Result<std::vector<ConflictRow>> allConflicts() override;
     Result<std::vector<TokenRow>> enrolTokens() override;
     Result<std::vector<TokenRow>> staffTokens() override;
-    Result<void> copyIdentities(const std::vector<KioskRow>& kiosks, const std::vector<TokenRow>& enrol,
+    Result<void> copyIdentities(const std::vector<KioskRow>& kiosks,
+                                const std::vector<TokenRow>& enrol,
                                 const std::vector<TokenRow>& staff) override;
     Result<CopyProgress> copyProgress(const std::string& sourceId) override;
     Result<void> copyIn(const CopyBatch& batch) override;
@@ -62,7 +68,8 @@ public:
     Result<std::optional<ConsoleUser>> consoleUser(const std::string& name) override;
     Result<std::vector<ConsoleUser>> consoleUsers() override;
     Result<bool> updateConsoleUser(const ConsoleUser& u) override;
-    Result<void> noteLogin(const std::string& name, bool success, int maxFailures, std::int64_t lockUntilMs) override;
+    Result<void> noteLogin(const std::string& name, bool success, int maxFailures,
+                           std::int64_t lockUntilMs) override;
     Result<void> addConsoleSession(const ConsoleSession& s) override;
     Result<std::optional<ConsoleSession>> consoleSession(const std::string& tokenHash) override;
     Result<void> touchConsoleSession(const std::string& tokenHash, std::int64_t nowMs) override;

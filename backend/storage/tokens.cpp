@@ -14,7 +14,8 @@ std::string newToken() {
     std::string out;
     for (int i = 0; i < 20; ++i) {
         if (i > 0 && i % 5 == 0) out += '-';
-        out += record::kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(record::kCodeAlphabet.size()))];
+        out += record::kCodeAlphabet[randombytes_uniform(
+            static_cast<std::uint32_t>(record::kCodeAlphabet.size()))];
     }
     return out;
 }
@@ -22,7 +23,8 @@ std::string newToken() {
 std::string tokenHash(std::string_view token) {
     std::string t;
     for (char c : token)
-        if (c != '-' && c != ' ') t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (c != '-' && c != ' ')
+            t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return record::sha256Hex(t);
 }
 

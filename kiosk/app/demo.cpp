@@ -6,16 +6,28 @@ namespace kiosk::app {
 
 namespace {
 
-constexpr int kMaxWaitFrames = 600;  // ~10 s at 60 fps: a widget or screen that never comes is an error
+constexpr int kMaxWaitFrames =
+    600;  // ~10 s at 60 fps: a widget or screen that never comes is an error
 
-DemoStep tap(std::string id) { return {DemoStep::Kind::Tap, std::move(id)}; }
-DemoStep type(std::string text) { return {DemoStep::Kind::Type, std::move(text)}; }
-DemoStep enter() { return {DemoStep::Kind::Enter, {}}; }
-DemoStep waitFor(core::Screen s) { return {DemoStep::Kind::WaitScreen, {}, s}; }
-DemoStep shot(const std::string& prefix, int n, const std::string& name) {
-    return {DemoStep::Kind::Shot, prefix + (n < 10 ? "0" : "") + std::to_string(n) + "-" + name + ".png"};
+DemoStep tap(std::string id) {
+    return {DemoStep::Kind::Tap, std::move(id)};
 }
-DemoStep frames(int n) { return {DemoStep::Kind::Frames, {}, core::Screen::Welcome, n}; }
+DemoStep type(std::string text) {
+    return {DemoStep::Kind::Type, std::move(text)};
+}
+DemoStep enter() {
+    return {DemoStep::Kind::Enter, {}};
+}
+DemoStep waitFor(core::Screen s) {
+    return {DemoStep::Kind::WaitScreen, {}, s};
+}
+DemoStep shot(const std::string& prefix, int n, const std::string& name) {
+    return {DemoStep::Kind::Shot,
+            prefix + (n < 10 ? "0" : "") + std::to_string(n) + "-" + name + ".png"};
+}
+DemoStep frames(int n) {
+    return {DemoStep::Kind::Frames, {}, core::Screen::Welcome, n};
+}
 
 // UTF-8 to code points (the script's text is ASCII Telex keystrokes plus digits).
 std::u32string decode(const std::string& s) {
@@ -34,8 +46,12 @@ std::u32string decode(const std::string& s) {
 
 }  // namespace
 
-DemoDriver::DemoDriver(std::vector<DemoStep> steps) : m_steps(std::move(steps)) { m_probe.install(); }
-DemoDriver::~DemoDriver() { m_probe.uninstall(); }
+DemoDriver::DemoDriver(std::vector<DemoStep> steps) : m_steps(std::move(steps)) {
+    m_probe.install();
+}
+DemoDriver::~DemoDriver() {
+    m_probe.uninstall();
+}
 
 void DemoDriver::next() {
     ++m_step;
@@ -70,7 +86,7 @@ std::optional<std::string> DemoDriver::afterFrame(KioskApp& app) {
                 m_target = r->center();
                 m_phase = 1;  // hover next frame
             } else if (m_phase < 4) {
-                ++m_phase;    // 2: press, 3: release, 4: settle
+                ++m_phase;  // 2: press, 3: release, 4: settle
             } else {
                 next();
             }
@@ -119,7 +135,9 @@ std::vector<DemoStep> sampleSubmission(bool shots, const std::string& p) {
     add(tap("cat_GIAO_THONG"));
     add(waitFor(Screen::Content));
     // Telex keystrokes: "Đường Nguyễn Trãi ngập nước mỗi khi mưa lớn. Đề nghị phường nạo vét cống."
-    add(type("DDuwowngf Nguyeenx Traix ngaapj nuwowcs mooix khi muwa lowns. DDeef nghij phuwowngf naoj vets coongs."));
+    add(
+        type("DDuwowngf Nguyeenx Traix ngaapj nuwowcs mooix khi muwa lowns. DDeef nghij phuwowngf "
+             "naoj vets coongs."));
     add(frames(3));
     snap(3, "content");
     add(tap("nav_next"));
@@ -144,7 +162,8 @@ std::vector<DemoStep> sampleSubmission(bool shots, const std::string& p) {
     return v;
 }
 
-std::vector<DemoStep> trackingAndStaff(const std::string& code, const std::string& pin, bool shots, const std::string& p) {
+std::vector<DemoStep> trackingAndStaff(const std::string& code, const std::string& pin, bool shots,
+                                       const std::string& p) {
     using core::Screen;
     std::vector<DemoStep> v;
     auto add = [&](DemoStep s) { v.push_back(std::move(s)); };
@@ -175,7 +194,7 @@ std::vector<DemoStep> trackingAndStaff(const std::string& code, const std::strin
     add(type(pin.substr(2)));
     add(enter());
     add(waitFor(Screen::StaffPanel));
-    add(frames(150));  // the panel refreshes its figures every 2 s
+    add(frames(150));         // the panel refreshes its figures every 2 s
     snap(11, "staff-panel");  // the verdict, with the help call
     return v;
 }

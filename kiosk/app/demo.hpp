@@ -18,9 +18,9 @@ namespace kiosk::app {
 struct DemoStep {
     enum class Kind { Tap, Type, Enter, WaitScreen, Shot, StaffShortcut, Frames };
     Kind kind;
-    std::string arg;                         // Tap: widget id; Type: text; Shot: file name
+    std::string arg;                              // Tap: widget id; Type: text; Shot: file name
     core::Screen screen = core::Screen::Welcome;  // WaitScreen
-    int frames = 0;                          // Frames: how many frames to let pass
+    int frames = 0;                               // Frames: how many frames to let pass
 };
 
 class DemoDriver {

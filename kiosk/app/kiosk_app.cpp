@@ -32,17 +32,20 @@ void setLastError(ui::StaffInfo& info, const std::string& code, const std::strin
 
 // The panel's first line: broken (residents cannot be served or records cannot leave), needs
 // attention (it works, but someone should look), or all well.
-void judge(ui::StaffInfo& info, const ksync::client::SyncSnapshot& sync, std::size_t helpCalls, std::int64_t nowMs) {
+void judge(ui::StaffInfo& info, const ksync::client::SyncSnapshot& sync, std::size_t helpCalls,
+           std::int64_t nowMs) {
     using V = ui::StaffInfo::Verdict;
     std::vector<std::string> broken, attention;
     const std::string& p = info.printerKey;
-    if (p == "printer.state.paper_out") broken.push_back("staff.reason.paper_out");
-    else if (p == "printer.state.cover_open" || p == "printer.state.offline" || p == "printer.state.no_answer" ||
-             p == "printer.state.invalid_reply" || p == "printer.state.unreachable")
+    if (p == "printer.state.paper_out")
+        broken.push_back("staff.reason.paper_out");
+    else if (p == "printer.state.cover_open" || p == "printer.state.offline" ||
+             p == "printer.state.no_answer" || p == "printer.state.invalid_reply" ||
+             p == "printer.state.unreachable")
         broken.push_back("staff.reason.printer");
     const std::string& e = info.lastErrorKey;
-    if (e == "sync.error.auth_refused" || e == "sync.error.key_mismatch" || e == "sync.error.bad_config" ||
-        e == "sync.error.storage" || e == "sync.error.not_enrolled")
+    if (e == "sync.error.auth_refused" || e == "sync.error.key_mismatch" ||
+        e == "sync.error.bad_config" || e == "sync.error.storage" || e == "sync.error.not_enrolled")
         broken.push_back("staff.reason.sync_broken");
     if (helpCalls > 0) attention.push_back("staff.reason.help_call");
     if (p == "printer.state.paper_near_end") attention.push_back("staff.reason.paper_low");
@@ -50,7 +53,9 @@ void judge(ui::StaffInfo& info, const ksync::client::SyncSnapshot& sync, std::si
         attention.push_back("staff.reason.queue_old");
     if (sync.lastContact.empty()) attention.push_back("staff.reason.never_synced");
     if (sync.quarantined > 0) attention.push_back("staff.reason.quarantined");
-    info.verdict = !broken.empty() ? V::Broken : !attention.empty() ? V::NeedsAttention : V::AllWell;
+    info.verdict = !broken.empty()      ? V::Broken
+                   : !attention.empty() ? V::NeedsAttention
+                                        : V::AllWell;
     info.reasons = std::move(broken);
     info.reasons.insert(info.reasons.end(), attention.begin(), attention.end());
 }
@@ -69,14 +74,18 @@ KioskApp::KioskApp(Services& services, MainQueue& queue, ui::Theme& theme, core:
 void KioskApp::apply(const core::Intent& intent, std::int64_t nowMs) {
     runEffects(m_flow.apply(intent, nowMs));
     // A USB import changed the queue (an export did not, but the staff are looking at it).
-    if (std::holds_alternative<core::intent::UsbDone>(intent) && m_onSyncStateWanted) m_onSyncStateWanted();
+    if (std::holds_alternative<core::intent::UsbDone>(intent) && m_onSyncStateWanted)
+        m_onSyncStateWanted();
 }
 
 void KioskApp::runEffects(const std::vector<core::Effect>& effects) {
     for (const auto& e : effects) {
-        if (std::holds_alternative<core::effect::ExitApp>(e)) m_exit = true;
-        else if (std::holds_alternative<core::effect::ResetInputs>(e)) m_ui.resetFields();
-        else m_services.run(e, m_flow.state());
+        if (std::holds_alternative<core::effect::ExitApp>(e))
+            m_exit = true;
+        else if (std::holds_alternative<core::effect::ResetInputs>(e))
+            m_ui.resetFields();
+        else
+            m_services.run(e, m_flow.state());
     }
 }
 
@@ -92,8 +101,10 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
     const bool vi = m_flow.state().prefs.language != "en";
     m_staff.queued = m_sync.queued;
     m_staff.quarantined = m_sync.quarantined;
-    m_staff.oldestAge = m_sync.oldestQueuedMs ? describeAgeVi(std::max<std::int64_t>(0, nowMs - *m_sync.oldestQueuedMs), vi)
-                                              : std::string{};
+    m_staff.oldestAge =
+        m_sync.oldestQueuedMs
+            ? describeAgeVi(std::max<std::int64_t>(0, nowMs - *m_sync.oldestQueuedMs), vi)
+            : std::string{};
     m_staff.lastContact = m_sync.lastContact;
     setLastError(m_staff, m_sync.lastError, m_sync.lastErrorDetail);
     if (opened || nowMs - m_printerAskedMs >= 2000) {
@@ -107,7 +118,8 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
 void KioskApp::frame(std::int64_t nowMs) {
     for (auto& i : m_queue.drain()) {
         // A USB import that took a newer config: categories and messages change from now on.
-        if (auto* usb = std::get_if<core::intent::UsbDone>(&i); usb && usb->configTaken) m_services.reloadConfig();
+        if (auto* usb = std::get_if<core::intent::UsbDone>(&i); usb && usb->configTaken)
+            m_services.reloadConfig();
         apply(i, nowMs);
     }
     for (auto& i : m_ui.takePending()) apply(i, nowMs);  // keys typed since the last frame
@@ -123,8 +135,8 @@ void KioskApp::frame(std::int64_t nowMs) {
 
 bool KioskApp::wantsTicks() const {
     const auto& s = m_flow.state();
-    return s.screen != core::Screen::Welcome || s.idleWarning || s.storing || s.print == core::PrintState::Printing ||
-           s.prefs != core::Preferences{};
+    return s.screen != core::Screen::Welcome || s.idleWarning || s.storing ||
+           s.print == core::PrintState::Printing || s.prefs != core::Preferences{};
 }
 
 }  // namespace kiosk::app

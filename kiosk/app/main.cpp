@@ -16,8 +16,8 @@
 #include "auth/staff_pin.hpp"
 #include "client/sync_client.hpp"
 #include "client/sync_worker.hpp"
-#include "keys/device_key.hpp"
 #include "clock/clock.hpp"
+#include "keys/device_key.hpp"
 #include "log/log.hpp"
 #include "ui/item_probe.hpp"
 
@@ -45,7 +45,8 @@ bool provision(const ksync::store::DataDir& dir, const Options& o) {
     s.kioskId = o.kioskId;
     s.centre = "Trung tâm phục vụ hành chính công";
     s.backendUrl = "http://127.0.0.1:8470";
-    s.printerUri = "png://" + std::filesystem::absolute(dir.root / "receipts").lexically_normal().string();
+    s.printerUri =
+        "png://" + std::filesystem::absolute(dir.root / "receipts").lexically_normal().string();
     s.staffPinHash = platform::auth::hashPin("1234").value_or("");
     std::error_code ec;
     std::filesystem::create_directories(dir.root / "receipts", ec);
@@ -62,7 +63,9 @@ bool provision(const ksync::store::DataDir& dir, const Options& o) {
     return true;
 }
 
-bool parseSize(const std::string& s, int& w, int& h) { return std::sscanf(s.c_str(), "%dx%d", &w, &h) == 2 && w > 0 && h > 0; }
+bool parseSize(const std::string& s, int& w, int& h) {
+    return std::sscanf(s.c_str(), "%dx%d", &w, &h) == 2 && w > 0 && h > 0;
+}
 
 // Test hook: with KIOSK_PROBE_FILE set, the rectangle of every widget drawn in the last frame
 // is written there ("id x y w h" per line, window coordinates), so an external test can click
@@ -88,7 +91,8 @@ public:
         const std::string tmp = m_file + ".tmp";
         if (std::FILE* f = std::fopen(tmp.c_str(), "w")) {
             for (const auto& [id, r] : m_probe.items())
-                std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.min.x, r.min.y, r.max.x - r.min.x, r.max.y - r.min.y);
+                std::fprintf(f, "%s %.0f %.0f %.0f %.0f\n", id.c_str(), r.min.x, r.min.y,
+                             r.max.x - r.min.x, r.max.y - r.min.y);
             std::fclose(f);
             std::rename(tmp.c_str(), m_file.c_str());
         }
@@ -112,13 +116,16 @@ int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app:
         if (configChanged && configChanged->exchange(false)) kioskApp.services().reloadConfig();
         // Scripts run at most at 60 frames a second: DemoDriver counts its waits in frames, and
         // a frame where nothing changed costs almost nothing now (partial redraw).
-        if (script) window.waitEvents(1.0 / 60.0);
+        if (script)
+            window.waitEvents(1.0 / 60.0);
         else
-            window.waitEvents(
-                watchdog.boundWait(busyFrames > 0 ? 0.016 : kioskApp.wantsTicks() ? 0.5 : 5.0));
+            window.waitEvents(watchdog.boundWait(busyFrames > 0          ? 0.016
+                                                 : kioskApp.wantsTicks() ? 0.5
+                                                                         : 5.0));
         window.beginFrame([&](ImGuiIO& io) {
             if (script) script->beforeNewFrame(io);
-            if (io.MouseDown[0] || io.MouseReleased[0] || io.InputQueueCharacters.Size) busyFrames = 3;
+            if (io.MouseDown[0] || io.MouseReleased[0] || io.InputQueueCharacters.Size)
+                busyFrames = 3;
         });
         kioskApp.frame(platform::clock::unixMillis(platform::clock::now()));
         std::optional<std::string> shot;
@@ -143,19 +150,28 @@ int runLoop(app::Window& window, app::KioskApp& kioskApp, ui::Theme& theme, app:
 int main(int argc, char** argv) {
     CLI::App cli{"kiosk — touchscreen kiosk for ward feedback (phản ánh, kiến nghị)"};
     Options o;
-    cli.add_option("--data-dir", o.dataDir, "Data directory (default: $KIOSK_DATA_DIR or ./kiosk-data)");
+    cli.add_option("--data-dir", o.dataDir,
+                   "Data directory (default: $KIOSK_DATA_DIR or ./kiosk-data)");
     cli.add_option("--config", o.config, "kiosk.toml to use instead of <data-dir>/kiosk.toml");
-    cli.add_option("--windowed", o.windowed, "A normal window of WxH (development), e.g. 1080x1920");
-    cli.add_flag("--landscape", o.landscape, "With --demo/--screenshots/--windowed defaults: 1920x1080 instead of 1080x1920");
-    cli.add_flag("--demo", o.demo, "Complete a sample submission through the real screens, then exit");
-    cli.add_option("--screenshots", o.screenshots, "Render every screen (both orientations, three text sizes, normal and high contrast) to PNGs in DIR");
+    cli.add_option("--windowed", o.windowed,
+                   "A normal window of WxH (development), e.g. 1080x1920");
+    cli.add_flag("--landscape", o.landscape,
+                 "With --demo/--screenshots/--windowed defaults: 1920x1080 instead of 1080x1920");
+    cli.add_flag("--demo", o.demo,
+                 "Complete a sample submission through the real screens, then exit");
+    cli.add_option("--screenshots", o.screenshots,
+                   "Render every screen (both orientations, three text sizes, normal and high "
+                   "contrast) to PNGs in DIR");
     cli.add_option("--printer", o.printer, "Printer URI for this run (overrides kiosk.toml)");
-    cli.add_option("--speech-wav", o.speechWav, "Write speech to this WAV file instead of the audio device");
-    cli.add_option("--kiosk-id", o.kioskId, "Kiosk id used when a new data directory is provisioned");
+    cli.add_option("--speech-wav", o.speechWav,
+                   "Write speech to this WAV file instead of the audio device");
+    cli.add_option("--kiosk-id", o.kioskId,
+                   "Kiosk id used when a new data directory is provisioned");
     CLI11_PARSE(cli, argc, argv);
 
     ksync::store::DataDir dir;
-    dir.root = o.dataDir.empty() ? ksync::store::defaultDataDir() : std::filesystem::path(o.dataDir);
+    dir.root =
+        o.dataDir.empty() ? ksync::store::defaultDataDir() : std::filesystem::path(o.dataDir);
     if (!o.config.empty()) dir.settingsOverride = o.config;
     if (!provision(dir, o)) return 3;
     platform::log::setFile(dir.logDir() / "kiosk.log");
@@ -173,7 +189,8 @@ int main(int argc, char** argv) {
     app::MainQueue queue;
     ui::Theme theme;
     ImFontAtlas fontAtlas;  // shared with ImGui's context: outlives the window
-    std::expected<std::unique_ptr<app::Services>, std::string> services = std::unexpected("not started");
+    std::expected<std::unique_ptr<app::Services>, std::string> services =
+        std::unexpected("not started");
     bool fontsFound = false;
     std::jthread startup([&] {
         services = app::Services::create({dir, o.printer, o.speechWav}, queue);
@@ -190,12 +207,21 @@ int main(int argc, char** argv) {
     app::WindowHandlers handlers;
     app::KioskApp* appPtr = nullptr;
     // The fonts of a text size are loaded the first time it is chosen, before its first frame.
-    handlers.beforeFrame = [&] { return appPtr && theme.ensureFonts(appPtr->state().prefs.textSize); };
-    handlers.onChar = [&](char32_t c) { if (appPtr) appPtr->ui().onChar(c); };
-    handlers.onKey = [&](input::SpecialKey k) { if (appPtr) appPtr->ui().onKey(k); };
-    handlers.onStaffShortcut = [&] { if (appPtr) appPtr->ui().onStaffShortcut(); };
+    handlers.beforeFrame = [&] {
+        return appPtr && theme.ensureFonts(appPtr->state().prefs.textSize);
+    };
+    handlers.onChar = [&](char32_t c) {
+        if (appPtr) appPtr->ui().onChar(c);
+    };
+    handlers.onKey = [&](input::SpecialKey k) {
+        if (appPtr) appPtr->ui().onKey(k);
+    };
+    handlers.onStaffShortcut = [&] {
+        if (appPtr) appPtr->ui().onStaffShortcut();
+    };
     const bool fullscreen = o.windowed.empty() && !scripted;
-    auto window = app::Window::create({fullscreen, w, h, /*kioskMode=*/fullscreen}, handlers, joinStartup);
+    auto window =
+        app::Window::create({fullscreen, w, h, /*kioskMode=*/fullscreen}, handlers, joinStartup);
     joinStartup();
     if (!services) {
         std::cerr << "kiosk: " << services.error() << "\n";
@@ -217,10 +243,11 @@ int main(int argc, char** argv) {
     app::Services* svc = services->get();
     so.client.printerState = [svc] { return svc->printerStateKey(); };
     so.runPasses = !(*services)->settings().backendUrl.empty();
-    auto sync = std::make_unique<ksync::client::SyncWorker>(dir, so, [&configChanged, &queue](const ksync::client::SyncEvent& e) {
-        if (e.kind == ksync::client::SyncEvent::Kind::ConfigChanged) configChanged = true;
-        queue.post(e.snapshot);
-    });
+    auto sync = std::make_unique<ksync::client::SyncWorker>(
+        dir, so, [&configChanged, &queue](const ksync::client::SyncEvent& e) {
+            if (e.kind == ksync::client::SyncEvent::Kind::ConfigChanged) configChanged = true;
+            queue.post(e.snapshot);
+        });
     (*services)->setOnRecordStored([w = sync.get()] { w->wake(); });
     sync->start();
     platform::log::info("kiosk", "started");
@@ -231,27 +258,28 @@ int main(int argc, char** argv) {
         int rc = 0;
         for (bool land : {false, true}) {
             (*window)->resize(land ? 1920 : 1080, land ? 1080 : 1920);
-            for (auto size : {core::TextSize::Normal, core::TextSize::Large, core::TextSize::ExtraLarge})
-            for (bool contrast : {false, true}) {
-                app::KioskApp pass(**services, queue, theme);
-                pass.setOnSyncStateWanted([w = sync.get()] { w->refresh(); });
-                appPtr = &pass;
-                const std::string prefix = std::string(land ? "landscape-" : "portrait-") +
-                                           (size == core::TextSize::Normal  ? "normal-"
-                                            : size == core::TextSize::Large ? "large-"
-                                                                            : "xlarge-") +
-                                           (contrast ? "contrast-" : "");
-                const auto now = platform::clock::unixMillis(platform::clock::now());
-                pass.apply(core::intent::SetTextSize{size}, now);
-                if (contrast) pass.apply(core::intent::ToggleContrast{}, now);
-                auto steps = app::sampleSubmission(true, prefix);
-                app::DemoDriver first(steps);
-                rc |= runLoop(**window, pass, theme, &first, out);
-                const std::string code = pass.state().lastReceiptCode;
-                app::DemoDriver second(app::trackingAndStaff(code, "1234", true, prefix));
-                rc |= runLoop(**window, pass, theme, &second, out);
-                appPtr = nullptr;
-            }
+            for (auto size :
+                 {core::TextSize::Normal, core::TextSize::Large, core::TextSize::ExtraLarge})
+                for (bool contrast : {false, true}) {
+                    app::KioskApp pass(**services, queue, theme);
+                    pass.setOnSyncStateWanted([w = sync.get()] { w->refresh(); });
+                    appPtr = &pass;
+                    const std::string prefix = std::string(land ? "landscape-" : "portrait-") +
+                                               (size == core::TextSize::Normal  ? "normal-"
+                                                : size == core::TextSize::Large ? "large-"
+                                                                                : "xlarge-") +
+                                               (contrast ? "contrast-" : "");
+                    const auto now = platform::clock::unixMillis(platform::clock::now());
+                    pass.apply(core::intent::SetTextSize{size}, now);
+                    if (contrast) pass.apply(core::intent::ToggleContrast{}, now);
+                    auto steps = app::sampleSubmission(true, prefix);
+                    app::DemoDriver first(steps);
+                    rc |= runLoop(**window, pass, theme, &first, out);
+                    const std::string code = pass.state().lastReceiptCode;
+                    app::DemoDriver second(app::trackingAndStaff(code, "1234", true, prefix));
+                    rc |= runLoop(**window, pass, theme, &second, out);
+                    appPtr = nullptr;
+                }
         }
         std::cout << "screenshots: " << std::filesystem::absolute(out).string() << "\n";
         return rc;
@@ -270,9 +298,11 @@ int main(int argc, char** argv) {
         if (rc == 0 && !code.empty()) {
             const auto& cfg = (*services)->config();
             std::cout << "Mã số tra cứu / tracking code: " << code << "\n"
-                      << "Trang tra cứu / tracking URL: " << (cfg.trackingBaseUrl.empty() ? "" : cfg.trackingBaseUrl) << code << "\n"
+                      << "Trang tra cứu / tracking URL: "
+                      << (cfg.trackingBaseUrl.empty() ? "" : cfg.trackingBaseUrl) << code << "\n"
                       << "Ảnh màn hình / screenshots: " << shots.string() << "\n"
-                      << "Phiếu / receipt: " << (dir.root / "receipts" / (code + ".png")).string() << "\n";
+                      << "Phiếu / receipt: " << (dir.root / "receipts" / (code + ".png")).string()
+                      << "\n";
         } else if (rc == 0) {
             std::cerr << "kiosk: the demo did not reach a receipt\n";
             rc = 1;

@@ -20,40 +20,49 @@ print::LocalDateTime localDateTime(std::chrono::system_clock::time_point utc) {
     const auto day = std::chrono::floor<std::chrono::days>(local);
     const std::chrono::year_month_day ymd{day};
     const std::chrono::hh_mm_ss hms{local - day};
-    return print::LocalDateTime{print::LocalDate{static_cast<int>(ymd.year()), static_cast<int>(unsigned(ymd.month())),
-                                                 static_cast<int>(unsigned(ymd.day()))},
-                                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                                static_cast<int>(hms.seconds().count())};
+    return print::LocalDateTime{
+        print::LocalDate{static_cast<int>(ymd.year()), static_cast<int>(unsigned(ymd.month())),
+                         static_cast<int>(unsigned(ymd.day()))},
+        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+        static_cast<int>(hms.seconds().count())};
 }
 
 }  // namespace
 
 std::string trackingUrl(const ksync::proto::BackendConfig& c, const std::string& trackingCode) {
-    std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
-    std::transform(base.begin(), base.end(), base.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    std::string base =
+        c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
+    std::transform(base.begin(), base.end(), base.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
     return base + trackingCode;
 }
 
 std::string shortUrl(const ksync::proto::BackendConfig& c) {
-    std::string base = c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
+    std::string base =
+        c.trackingBaseUrl.empty() ? std::string("HTTPS://TRA.CUU.GOV.VN/T/") : c.trackingBaseUrl;
     if (auto p = base.find("://"); p != std::string::npos) base = base.substr(p + 3);
     while (!base.empty() && base.back() == '/') base.pop_back();
-    std::transform(base.begin(), base.end(), base.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::transform(base.begin(), base.end(), base.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     return base;
 }
 
-print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync::store::KioskSettings& s,
-                                    const ksync::proto::BackendConfig& c, const std::string& language) {
+print::ReceiptInput receiptInputFor(const ksync::record::Record& r,
+                                    const ksync::store::KioskSettings& s,
+                                    const ksync::proto::BackendConfig& c,
+                                    const std::string& language) {
     print::ReceiptInput in;
     in.centreName = s.centre;
     in.typeCode = std::string(ksync::record::typeCode(r.header.type));
     in.trackingCode = r.header.trackingCode;
     // The one place the QR payload is made (record/receipt_proof.hpp): the URL, and the secret
     // after '#' when the record was just made (a reprint no longer knows it).
-    in.trackingUrl = ksync::record::receiptQrPayload(trackingUrl(c, r.header.trackingCode), r.receiptSecret);
+    in.trackingUrl =
+        ksync::record::receiptQrPayload(trackingUrl(c, r.header.trackingCode), r.receiptSecret);
     if (!r.receiptSecret.empty()) in.secretText = ksync::record::formatSecret(r.receiptSecret);
     in.shortUrl = shortUrl(c);
-    in.createdAt = localDateTime(platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now()));
+    in.createdAt = localDateTime(
+        platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now()));
     const auto* cat = c.findCategory(r.header.category);
     in.category = cat ? (language == "en" ? cat->nameEn : cat->nameVi) : r.header.category;
     // A sealed record (a reprint after the kiosk restarted) no longer shows who sent it.
@@ -64,14 +73,17 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r, const ksync:
         in.contactPhone = r.content.contact->phone;
     }
     in.hotline = c.hotline;
-    if (auto it = c.replyDays.find(in.typeCode); it != c.replyDays.end()) in.replyWorkingDays = it->second;
+    if (auto it = c.replyDays.find(in.typeCode); it != c.replyDays.end())
+        in.replyWorkingDays = it->second;
     for (const auto& h : c.holidays)
         if (auto d = print::parseIsoDate(h)) in.holidays.push_back(*d);
     return in;
 }
 
-std::optional<print::AnswerSlip> answerSlipFor(const std::string& code, const std::vector<core::StatusEntry>& timeline,
-                                               const ksync::store::KioskSettings& s, const ksync::proto::BackendConfig& c,
+std::optional<print::AnswerSlip> answerSlipFor(const std::string& code,
+                                               const std::vector<core::StatusEntry>& timeline,
+                                               const ksync::store::KioskSettings& s,
+                                               const ksync::proto::BackendConfig& c,
                                                std::chrono::system_clock::time_point printedAt) {
     // Only which step is the answer matters here, not the deadline: the rules can stay empty.
     const auto story = core::tellStory(code, timeline, {}, ksync::calendar::Date{});
@@ -85,7 +97,8 @@ std::optional<print::AnswerSlip> answerSlipFor(const std::string& code, const st
     a.shortUrl = shortUrl(c);
     a.agency = step.agency;
     a.officer = step.officer;
-    if (auto d = ksync::calendar::localDateOf(step.at)) a.answeredOn = print::LocalDate{d->year, d->month, d->day};
+    if (auto d = ksync::calendar::localDateOf(step.at))
+        a.answeredOn = print::LocalDate{d->year, d->month, d->day};
     a.text = step.note;
     a.printedAt = localDateTime(printedAt);
     return a;

@@ -58,7 +58,9 @@ void ReceiptDesk::print(const std::string& code) {
 void ReceiptDesk::printTest() {
     ksync::record::Record r;
     r.header.type = ksync::record::RecordType::Pakn;
-    const std::string kiosk = ksync::record::isValidKioskId(m_settings.kioskId) ? m_settings.kioskId : std::string("0000");
+    const std::string kiosk = ksync::record::isValidKioskId(m_settings.kioskId)
+                                  ? m_settings.kioskId
+                                  : std::string("0000");
     // The last sequence a code can hold: no real receipt of this kiosk comes near it.
     r.header.trackingCode = ksync::record::makeTrackingCode(r.header.type, kiosk, 999999);
     r.header.createdAt = platform::clock::formatUtc(platform::clock::now());
@@ -67,8 +69,10 @@ void ReceiptDesk::printTest() {
     m_printQueue->submit(print::makeReceipt(in));
 }
 
-void ReceiptDesk::printAnswer(const std::string& code, const std::vector<core::StatusEntry>& timeline) {
-    auto slip = answerSlipFor(code, timeline, m_settings, m_config, std::chrono::system_clock::now());
+void ReceiptDesk::printAnswer(const std::string& code,
+                              const std::vector<core::StatusEntry>& timeline) {
+    auto slip =
+        answerSlipFor(code, timeline, m_settings, m_config, std::chrono::system_clock::now());
     if (!slip) {
         m_queue.post(core::intent::PrintFailed{"track.no_answer"});
         return;

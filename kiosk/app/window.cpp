@@ -19,12 +19,16 @@ extern "C" unsigned long glfwGetGLXWindow(GLFWwindow* window);
 namespace kiosk::app {
 
 namespace {
-Window* self(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w)); }
+Window* self(GLFWwindow* w) {
+    return static_cast<Window*>(glfwGetWindowUserPointer(w));
+}
 }  // namespace
 
-std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowOptions& options, WindowHandlers handlers,
-                                                                   const std::function<ImFontAtlas*()>& fontAtlas) {
-    if (!glfwInit()) return std::unexpected("cannot open the display (glfwInit failed; is DISPLAY set?)");
+std::expected<std::unique_ptr<Window>, std::string> Window::create(
+    const WindowOptions& options, WindowHandlers handlers,
+    const std::function<ImFontAtlas*()>& fontAtlas) {
+    if (!glfwInit())
+        return std::unexpected("cannot open the display (glfwInit failed; is DISPLAY set?)");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     glfwWindowHint(GLFW_AUTO_ICONIFY, GLFW_FALSE);
@@ -59,10 +63,12 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
     const char* full = std::getenv("KIOSK_FULL_REDRAW");
     const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     const std::string_view r = renderer ? renderer : "";
-    const bool software = r.find("llvmpipe") != r.npos || r.find("softpipe") != r.npos || r.find("swrast") != r.npos;
+    const bool software =
+        r.find("llvmpipe") != r.npos || r.find("softpipe") != r.npos || r.find("swrast") != r.npos;
     const bool partial = full && *full ? *full == '0' : software;
     if (partial && glfwExtensionSupported("GLX_MESA_copy_sub_buffer"))
-        win->m_copySubBuffer = reinterpret_cast<CopySubBuffer>(glfwGetProcAddress("glXCopySubBufferMESA"));
+        win->m_copySubBuffer =
+            reinterpret_cast<CopySubBuffer>(glfwGetProcAddress("glXCopySubBufferMESA"));
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext(fontAtlas ? fontAtlas() : nullptr);
@@ -112,7 +118,9 @@ void Window::onCloseCallback(GLFWwindow* w) {
     if (self(w)->m_options.kioskMode) glfwSetWindowShouldClose(w, GLFW_FALSE);
 }
 
-void Window::onRefreshCallback(GLFWwindow* w) { self(w)->m_damage.invalidate(); }
+void Window::onRefreshCallback(GLFWwindow* w) {
+    self(w)->m_damage.invalidate();
+}
 
 void Window::beginFrame(const std::function<void(ImGuiIO&)>& beforeNewFrame) {
     // Before the first frame the backend has no texture yet and builds it in NewFrame.
@@ -147,7 +155,8 @@ bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshot
         glClearColor(c.x, c.y, c.z, 1.0f);
         long long area = 0;
         for (const ui::PixelRect& r : damage) area += r.area();
-        m_lastRedrawShare = w > 0 && h > 0 ? static_cast<double>(area) / (static_cast<double>(w) * h) : 0.0;
+        m_lastRedrawShare =
+            w > 0 && h > 0 ? static_cast<double>(area) / (static_cast<double>(w) * h) : 0.0;
         for (const ui::PixelRect& r : damage) {
             glEnable(GL_SCISSOR_TEST);
             glScissor(r.x0, h - r.y1, r.width(), r.height());
@@ -169,10 +178,13 @@ bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshot
         // receipt printer's PNG writer (another thread) would come out upside down.
         const std::size_t row = static_cast<std::size_t>(w) * 4;
         for (int y = 0; y < h / 2; ++y)
-            std::swap_ranges(pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)),
-                             pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y + 1)),
-                             pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(h - 1 - y)));
-        ok = stbi_write_png(screenshotPng->c_str(), w, h, 4, pixels.data(), static_cast<int>(row)) != 0;
+            std::swap_ranges(
+                pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)),
+                pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y + 1)),
+                pixels.begin() +
+                    static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(h - 1 - y)));
+        ok = stbi_write_png(screenshotPng->c_str(), w, h, 4, pixels.data(),
+                            static_cast<int>(row)) != 0;
     }
     if (m_copySubBuffer && (w != m_presentedW || h != m_presentedH)) {
         // A new size: a real swap lets the driver resize its buffers; the back buffer is
@@ -184,7 +196,8 @@ bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshot
     } else if (m_copySubBuffer) {
         void* display = glfwGetX11Display();
         const unsigned long drawable = glfwGetGLXWindow(m_window);
-        for (const ui::PixelRect& r : damage) m_copySubBuffer(display, drawable, r.x0, h - r.y1, r.width(), r.height());
+        for (const ui::PixelRect& r : damage)
+            m_copySubBuffer(display, drawable, r.x0, h - r.y1, r.width(), r.height());
     } else {
         glfwSwapBuffers(m_window);
     }
@@ -192,11 +205,15 @@ bool Window::endFrame(ImU32 clearColour, const std::filesystem::path* screenshot
 }
 
 void Window::waitEvents(double timeoutSeconds) {
-    if (timeoutSeconds <= 0) glfwPollEvents();
-    else glfwWaitEventsTimeout(timeoutSeconds);
+    if (timeoutSeconds <= 0)
+        glfwPollEvents();
+    else
+        glfwWaitEventsTimeout(timeoutSeconds);
 }
 
-bool Window::closeRequested() const { return glfwWindowShouldClose(m_window); }
+bool Window::closeRequested() const {
+    return glfwWindowShouldClose(m_window);
+}
 
 void Window::resize(int width, int height) {
     glfwSetWindowSize(m_window, width, height);
@@ -209,6 +226,8 @@ void Window::resize(int width, int height) {
     }
 }
 
-void Window::wake() { glfwPostEmptyEvent(); }
+void Window::wake() {
+    glfwPostEmptyEvent();
+}
 
 }  // namespace kiosk::app

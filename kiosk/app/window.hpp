@@ -42,8 +42,9 @@ public:
     // the Window). A caller can so build the atlas on another thread while the GL context is
     // being created (the slowest part of start-up under llvmpipe): ImGui's allocator touches
     // the current context, so nothing may use ImGui concurrently once the context exists.
-    static std::expected<std::unique_ptr<Window>, std::string> create(const WindowOptions& options, WindowHandlers handlers,
-                                                                      const std::function<ImFontAtlas*()>& fontAtlas = {});
+    static std::expected<std::unique_ptr<Window>, std::string> create(
+        const WindowOptions& options, WindowHandlers handlers,
+        const std::function<ImFontAtlas*()>& fontAtlas = {});
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;
@@ -66,7 +67,8 @@ public:
     double lastRedrawShare() const { return m_lastRedrawShare; }
 
 private:
-    Window(WindowOptions options, WindowHandlers handlers) : m_options(options), m_handlers(std::move(handlers)) {}
+    Window(WindowOptions options, WindowHandlers handlers)
+        : m_options(options), m_handlers(std::move(handlers)) {}
     static void onCharCallback(GLFWwindow* w, unsigned int codepoint);
     static void onKeyCallback(GLFWwindow* w, int key, int scancode, int action, int mods);
     static void onMouseCallback(GLFWwindow* w, int button, int action, int mods);
@@ -78,7 +80,8 @@ private:
     WindowHandlers m_handlers;
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;
-    using CopySubBuffer = void (*)(void* display, unsigned long drawable, int x, int y, int width, int height);
+    using CopySubBuffer = void (*)(void* display, unsigned long drawable, int x, int y, int width,
+                                   int height);
     CopySubBuffer m_copySubBuffer = nullptr;  // glXCopySubBufferMESA, when partial redraw is on
     ui::DamageTracker m_damage;
     int m_presentedW = 0, m_presentedH = 0;

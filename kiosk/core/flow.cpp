@@ -12,9 +12,12 @@ namespace {
 
 bool isResult(const Intent& i) {
     return std::holds_alternative<intent::Tick>(i) || std::holds_alternative<intent::Stored>(i) ||
-           std::holds_alternative<intent::StoreFailed>(i) || std::holds_alternative<intent::Printed>(i) ||
-           std::holds_alternative<intent::PrintFailed>(i) || std::holds_alternative<intent::StatusLoaded>(i) ||
-           std::holds_alternative<intent::PinChecked>(i) || std::holds_alternative<intent::UsbDone>(i);
+           std::holds_alternative<intent::StoreFailed>(i) ||
+           std::holds_alternative<intent::Printed>(i) ||
+           std::holds_alternative<intent::PrintFailed>(i) ||
+           std::holds_alternative<intent::StatusLoaded>(i) ||
+           std::holds_alternative<intent::PinChecked>(i) ||
+           std::holds_alternative<intent::UsbDone>(i);
 }
 
 constexpr std::size_t kMaxPinDigits = 8;
@@ -41,16 +44,35 @@ struct FlowVisitor {
     void operator()(const intent::Back&) {
         s.bannerKey.clear();
         switch (s.screen) {
-            case Screen::Category: f.go(Screen::Welcome, fx); break;
-            case Screen::Content: f.go(Screen::Category, fx); break;
-            case Screen::Contact: f.go(Screen::Content, fx); break;
-            case Screen::Review: f.go(Screen::Contact, fx); break;
-            case Screen::TrackEntry: f.go(Screen::Welcome, fx); break;
-            case Screen::TrackResult: f.go(Screen::TrackEntry, fx); break;
-            case Screen::StaffPin: f.go(s.staffReturn, fx); break;
-            case Screen::StaffPanel: f.go(s.staffReturn, fx); break;
-            case Screen::Receipt: (*this)(intent::Done{}); break;
-            case Screen::Welcome: break;
+            case Screen::Category:
+                f.go(Screen::Welcome, fx);
+                break;
+            case Screen::Content:
+                f.go(Screen::Category, fx);
+                break;
+            case Screen::Contact:
+                f.go(Screen::Content, fx);
+                break;
+            case Screen::Review:
+                f.go(Screen::Contact, fx);
+                break;
+            case Screen::TrackEntry:
+                f.go(Screen::Welcome, fx);
+                break;
+            case Screen::TrackResult:
+                f.go(Screen::TrackEntry, fx);
+                break;
+            case Screen::StaffPin:
+                f.go(s.staffReturn, fx);
+                break;
+            case Screen::StaffPanel:
+                f.go(s.staffReturn, fx);
+                break;
+            case Screen::Receipt:
+                (*this)(intent::Done{});
+                break;
+            case Screen::Welcome:
+                break;
         }
     }
     void operator()(const intent::Next&) {
@@ -95,14 +117,26 @@ struct FlowVisitor {
                 if (!form.titleEdited) suggestTitle();
                 s.errors.erase(record::Field::Body);
                 break;
-            case FormField::Ward: form.wardCode = i.text; s.errors.erase(record::Field::Ward); break;
+            case FormField::Ward:
+                form.wardCode = i.text;
+                s.errors.erase(record::Field::Ward);
+                break;
             case FormField::LocationAddress:
                 form.locationAddress = i.text;
                 s.errors.erase(record::Field::LocationAddress);
                 break;
-            case FormField::Name: form.name = i.text; s.errors.erase(record::Field::Name); break;
-            case FormField::Phone: form.phone = i.text; s.errors.erase(record::Field::Phone); break;
-            case FormField::Email: form.email = i.text; s.errors.erase(record::Field::Email); break;
+            case FormField::Name:
+                form.name = i.text;
+                s.errors.erase(record::Field::Name);
+                break;
+            case FormField::Phone:
+                form.phone = i.text;
+                s.errors.erase(record::Field::Phone);
+                break;
+            case FormField::Email:
+                form.email = i.text;
+                s.errors.erase(record::Field::Email);
+                break;
             case FormField::ContactAddress:
                 form.contactAddress = i.text;
                 s.errors.erase(record::Field::ContactAddress);
@@ -123,8 +157,10 @@ struct FlowVisitor {
         }
     }
     void suggestTitle() {
-        s.form.title = record::isValidUtf8(s.form.body) ? record::suggestTitle(record::cleanText(s.form.body, record::Lines::Multi))
-                                                        : std::string{};
+        s.form.title =
+            record::isValidUtf8(s.form.body)
+                ? record::suggestTitle(record::cleanText(s.form.body, record::Lines::Multi))
+                : std::string{};
     }
     void operator()(const intent::PickWard& i) {
         s.form.wardCode = i.code;
@@ -145,7 +181,9 @@ struct FlowVisitor {
     }
     void operator()(const intent::EditSection& i) {
         if (s.screen != Screen::Review) return;
-        if (i.screen != Screen::Category && i.screen != Screen::Content && i.screen != Screen::Contact) return;
+        if (i.screen != Screen::Category && i.screen != Screen::Content &&
+            i.screen != Screen::Contact)
+            return;
         f.m_returnToReview = true;
         f.go(i.screen, fx);
     }
@@ -158,7 +196,8 @@ struct FlowVisitor {
             Screen first = Screen::Review;
             for (const auto& e : result.error()) {
                 s.errors[e.field] = FieldMessage{e.messageKey, e.count, e.max};
-                if (static_cast<int>(screenOf(e.field)) < static_cast<int>(first)) first = screenOf(e.field);
+                if (static_cast<int>(screenOf(e.field)) < static_cast<int>(first))
+                    first = screenOf(e.field);
             }
             if (first != Screen::Review) f.m_returnToReview = true;
             f.go(first, fx);
@@ -195,7 +234,8 @@ struct FlowVisitor {
         s.printMessageKey = i.messageKey;
     }
     void operator()(const intent::PrintAnswer&) {
-        if (s.screen != Screen::TrackResult || !s.tracking.found || s.print == PrintState::Printing) return;
+        if (s.screen != Screen::TrackResult || !s.tracking.found || s.print == PrintState::Printing)
+            return;
         s.print = PrintState::Printing;
         s.printMessageKey.clear();
         fx.push_back(effect::PrintAnswer{s.tracking.code, s.tracking.timeline});
@@ -213,9 +253,12 @@ struct FlowVisitor {
         if (s.screen != Screen::Receipt && s.screen != Screen::TrackResult) return;
         f.resetSession(fx);
     }
-    void operator()(const intent::SpeakScreen&) { fx.push_back(effect::SpeakKey{Flow::instructionKey(s.screen)}); }
+    void operator()(const intent::SpeakScreen&) {
+        fx.push_back(effect::SpeakKey{Flow::instructionKey(s.screen)});
+    }
     void operator()(const intent::SpeakCode&) {
-        const std::string code = s.screen == Screen::Receipt && s.receipt ? s.receipt->trackingCode : s.tracking.code;
+        const std::string code =
+            s.screen == Screen::Receipt && s.receipt ? s.receipt->trackingCode : s.tracking.code;
         if (!code.empty()) fx.push_back(effect::SpeakCode{code});
     }
     void operator()(const intent::SpeakText& i) {
@@ -257,7 +300,9 @@ struct FlowVisitor {
         f.submitCode(s.tracking.typed, fx);
     }
     void operator()(const intent::CodeScanned& i) {
-        if (s.screen != Screen::Welcome && s.screen != Screen::TrackEntry && s.screen != Screen::TrackResult) return;
+        if (s.screen != Screen::Welcome && s.screen != Screen::TrackEntry &&
+            s.screen != Screen::TrackResult)
+            return;
         s.tracking = Tracking{};
         s.tracking.typed = i.text;
         if (s.screen != Screen::TrackEntry) f.go(Screen::TrackEntry, fx);
@@ -269,8 +314,10 @@ struct FlowVisitor {
         s.tracking.found = i.found;
         s.tracking.timeline = i.timeline;
         s.tracking.loadedAtMs = f.m_now;
-        if (i.busy) s.tracking.messageKey = "kiosk.busy";
-        else if (!i.found) s.tracking.messageKey = "track.not_found";
+        if (i.busy)
+            s.tracking.messageKey = "kiosk.busy";
+        else if (!i.found)
+            s.tracking.messageKey = "track.not_found";
     }
     void operator()(const intent::Touch&) {}
     void operator()(const intent::Tick&) {
@@ -323,7 +370,8 @@ struct FlowVisitor {
         s.staff.messageKey = "staff.pin_wrong";
         if (s.staff.failures >= f.m_config.pinFailuresBeforeLock) {
             std::int64_t lock = f.m_config.pinLockMs;
-            for (int k = f.m_config.pinFailuresBeforeLock; k < s.staff.failures && lock < f.m_config.pinLockMaxMs; ++k)
+            for (int k = f.m_config.pinFailuresBeforeLock;
+                 k < s.staff.failures && lock < f.m_config.pinLockMaxMs; ++k)
                 lock *= 2;
             s.staff.lockedUntilMs = f.m_now + std::min(lock, f.m_config.pinLockMaxMs);
             s.staff.messageKey = "staff.pin_locked";
@@ -384,8 +432,8 @@ void Flow::go(Screen next, std::vector<Effect>& fx) {
 }
 
 bool Flow::hasSessionData() const {
-    return m_state.screen != Screen::Welcome || m_state.form != Form{} || m_state.prefs != Preferences{} ||
-           !m_state.bannerKey.empty() || m_state.helpComing;
+    return m_state.screen != Screen::Welcome || m_state.form != Form{} ||
+           m_state.prefs != Preferences{} || !m_state.bannerKey.empty() || m_state.helpComing;
 }
 
 void Flow::resetSession(std::vector<Effect>& fx) {
@@ -422,16 +470,26 @@ void Flow::submitCode(std::string text, std::vector<Effect>& fx) {
 
 std::string Flow::instructionKey(Screen s) {
     switch (s) {
-        case Screen::Welcome: return "speech.welcome";
-        case Screen::Category: return "speech.category";
-        case Screen::Content: return "speech.content";
-        case Screen::Contact: return "speech.contact";
-        case Screen::Review: return "speech.review";
-        case Screen::Receipt: return "speech.receipt";
-        case Screen::TrackEntry: return "speech.track_entry";
-        case Screen::TrackResult: return "speech.track_result";
-        case Screen::StaffPin: return "speech.staff_pin";
-        case Screen::StaffPanel: return "speech.staff_panel";
+        case Screen::Welcome:
+            return "speech.welcome";
+        case Screen::Category:
+            return "speech.category";
+        case Screen::Content:
+            return "speech.content";
+        case Screen::Contact:
+            return "speech.contact";
+        case Screen::Review:
+            return "speech.review";
+        case Screen::Receipt:
+            return "speech.receipt";
+        case Screen::TrackEntry:
+            return "speech.track_entry";
+        case Screen::TrackResult:
+            return "speech.track_result";
+        case Screen::StaffPin:
+            return "speech.staff_pin";
+        case Screen::StaffPanel:
+            return "speech.staff_panel";
     }
     return "speech.welcome";
 }

@@ -18,7 +18,7 @@ struct FlowConfig {
     std::int64_t countdownMs = 15'000;    // then this long before everything is wiped
     std::string consentVersion;           // from the backend config
     int pinFailuresBeforeLock = 3;
-    std::int64_t pinLockMs = 30'000;      // doubles with every further failure
+    std::int64_t pinLockMs = 30'000;  // doubles with every further failure
     std::int64_t pinLockMaxMs = 15 * 60'000;
 };
 

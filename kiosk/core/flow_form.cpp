@@ -9,16 +9,19 @@ Screen screenOf(record::Field f) {
     using record::Field;
     switch (f) {
         case Field::Type:
-        case Field::Category: return Screen::Category;
+        case Field::Category:
+            return Screen::Category;
         case Field::Title:
         case Field::Body:
         case Field::Ward:
-        case Field::LocationAddress: return Screen::Content;
+        case Field::LocationAddress:
+            return Screen::Content;
         case Field::Name:
         case Field::Phone:
         case Field::Email:
         case Field::ContactAddress:
-        case Field::Consent: return Screen::Contact;
+        case Field::Consent:
+            return Screen::Contact;
         case Field::Channel:
         case Field::Language:
         // Supplements and ratings (issue #14) have their own screens; the submission's form
@@ -27,7 +30,8 @@ Screen screenOf(record::Field f) {
         case Field::Secret:
         case Field::Rating:
         case Field::Comment:
-        case Field::ReopenReason: return Screen::Review;
+        case Field::ReopenReason:
+            return Screen::Review;
     }
     return Screen::Review;
 }

@@ -41,7 +41,18 @@ struct Preferences {
 enum class ContactChoice { Undecided, WithContact, Anonymous };
 
 // Field ids the screens use; text fields hold what the person typed (NFC from the input engine).
-enum class FormField { Title, Body, Ward, LocationAddress, Name, Phone, Email, ContactAddress, TrackCode, Pin };
+enum class FormField {
+    Title,
+    Body,
+    Ward,
+    LocationAddress,
+    Name,
+    Phone,
+    Email,
+    ContactAddress,
+    TrackCode,
+    Pin
+};
 
 struct Form {
     std::string type;      // "PAKN" or "SKGP"
@@ -67,19 +78,21 @@ struct FieldMessage {
 struct ReceiptInfo {
     std::string trackingCode;
     std::string trackingUrl;  // the QR payload: URL, and "#SECRET" on a new receipt
-    std::string type;  // "PAKN" / "SKGP"
+    std::string type;         // "PAKN" / "SKGP"
     std::string createdAtLocal;
     std::string categoryName;
     std::string expectedReplyDate;  // dd/mm/yyyy
     std::string maskedContact;      // empty when anonymous
-    std::int64_t sequence = 0;      // the record's sequence in the kiosk's store (sent or not: the sync snapshot says)
-    std::string secretText = {};    // "K3M7-X9QA-RT5PW" on a new receipt (issue #14), else ""
+    std::int64_t sequence =
+        0;  // the record's sequence in the kiosk's store (sent or not: the sync snapshot says)
+    std::string secretText = {};  // "K3M7-X9QA-RT5PW" on a new receipt (issue #14), else ""
 };
 
 enum class PrintState { Idle, Printing, Printed, Failed };
 
 struct StatusEntry {
-    std::string status;  // queued, uploaded, received, forwarded, needs_info, answered, closed, rejected, duplicate
+    std::string status;  // queued, uploaded, received, forwarded, needs_info, answered, closed,
+                         // rejected, duplicate
     std::string note, agency, officer, expectedDate, at;
 };
 
@@ -87,25 +100,25 @@ struct Tracking {
     std::string typed;
     std::string messageKey;  // code.* parse error, or track.not_found
     std::string badChar;
-    std::string code;        // canonical, once parsed
+    std::string code;  // canonical, once parsed
     bool loading = false;
     bool found = false;
     std::vector<StatusEntry> timeline;  // oldest first
-    std::int64_t loadedAtMs = 0;        // when the timeline came: its day is "today" for the deadline
+    std::int64_t loadedAtMs = 0;  // when the timeline came: its day is "today" for the deadline
 };
 
 struct Staff {
     std::string pin;
     int failures = 0;
     std::int64_t lockedUntilMs = 0;
-    bool assistedNext = false;   // the next submission is marked staff-assisted
+    bool assistedNext = false;  // the next submission is marked staff-assisted
     bool checking = false;
-    std::string messageKey;      // staff.pin_wrong / staff.pin_locked
-    bool usbBusy = false;        // a USB export or import is running
-    bool usbOk = false;          // the last one went through
-    std::string usbMessageKey;   // bundle.* words of its outcome ("" before any)
+    std::string messageKey;     // staff.pin_wrong / staff.pin_locked
+    bool usbBusy = false;       // a USB export or import is running
+    bool usbOk = false;         // the last one went through
+    std::string usbMessageKey;  // bundle.* words of its outcome ("" before any)
     std::vector<std::pair<std::string, std::string>> usbParams;  // for the words' {placeholders}
-    bool exitAsked = false;      // "Thoát chế độ ki-ốt" tapped once: the panel asks to confirm
+    bool exitAsked = false;  // "Thoát chế độ ki-ốt" tapped once: the panel asks to confirm
 };
 
 // A resident pressed "Cần giúp đỡ?": shown on the staff panel until a staff member answers it.
@@ -137,33 +150,56 @@ struct State {
 
 // ---- intents (from screens, the app shell, and results of effects) -----------------------
 namespace intent {
-struct Start { std::string type; };                 // PAKN / SKGP from the welcome screen
+struct Start {
+    std::string type;
+};  // PAKN / SKGP from the welcome screen
 struct OpenTracking {};
 struct Back {};
 struct Next {};
-struct PickCategory { std::string code; };
-struct SetText { FormField field; std::string text; };
-struct PickWard { std::string code; };
-struct ChooseContact { ContactChoice choice; };
-struct SetConsent { bool value; };
-struct EditSection { Screen screen; };               // from the review screen
+struct PickCategory {
+    std::string code;
+};
+struct SetText {
+    FormField field;
+    std::string text;
+};
+struct PickWard {
+    std::string code;
+};
+struct ChooseContact {
+    ContactChoice choice;
+};
+struct SetConsent {
+    bool value;
+};
+struct EditSection {
+    Screen screen;
+};  // from the review screen
 struct Confirm {};
-struct Done {};                                      // leave the receipt screen
+struct Done {};  // leave the receipt screen
 struct Reprint {};
-struct PrintAnswer {};                              // tracking: "In kết quả"
-struct SpeakScreen {};                               // "Nghe hướng dẫn"
-struct SpeakCode {};                                 // "Nghe mã số"
-struct SpeakText { std::string text; };              // "Nghe" beside a part of the screen, already worded
-struct SetLanguage { std::string language; };
-struct SetTextSize { TextSize size; };
+struct PrintAnswer {};  // tracking: "In kết quả"
+struct SpeakScreen {};  // "Nghe hướng dẫn"
+struct SpeakCode {};    // "Nghe mã số"
+struct SpeakText {
+    std::string text;
+};  // "Nghe" beside a part of the screen, already worded
+struct SetLanguage {
+    std::string language;
+};
+struct SetTextSize {
+    TextSize size;
+};
 struct ToggleContrast {};
 struct ToggleSpeech {};
 struct CallStaff {};
-struct SubmitCode {};                                // tracking: look up what was typed
-struct CodeScanned { std::string text; };            // a scanner finished a line
-struct Touch {};                                     // any touch: keeps the session alive
-struct Tick {};                                      // time passes (the app calls it ~1/s)
-struct OpenStaff {};                                 // long-press corner / key combination
+struct SubmitCode {};  // tracking: look up what was typed
+struct CodeScanned {
+    std::string text;
+};                    // a scanner finished a line
+struct Touch {};      // any touch: keeps the session alive
+struct Tick {};       // time passes (the app calls it ~1/s)
+struct OpenStaff {};  // long-press corner / key combination
 struct SubmitPin {};
 struct StaffToggleAssisted {};
 struct StaffExit {};
@@ -171,14 +207,20 @@ struct StaffClose {};
 struct StaffUsbExport {};
 struct StaffUsbImport {};
 struct StaffTestPrint {};
-struct StaffExitConfirm {};                          // "Có, thoát" after StaffExit asked
+struct StaffExitConfirm {};  // "Có, thoát" after StaffExit asked
 struct StaffExitCancel {};
-struct StaffHelpAnswered {};                         // the staff member has come: the calls are cleared
+struct StaffHelpAnswered {};  // the staff member has come: the calls are cleared
 // results of effects
-struct Stored { ReceiptInfo receipt; };
-struct StoreFailed { std::string messageKey; };
+struct Stored {
+    ReceiptInfo receipt;
+};
+struct StoreFailed {
+    std::string messageKey;
+};
 struct Printed {};
-struct PrintFailed { std::string messageKey; };
+struct PrintFailed {
+    std::string messageKey;
+};
 struct StatusLoaded {
     bool found;
     std::vector<StatusEntry> timeline;
@@ -196,40 +238,59 @@ struct UsbDone {
 };
 }  // namespace intent
 
-using Intent = std::variant<intent::Start, intent::OpenTracking, intent::Back, intent::Next, intent::PickCategory,
-                            intent::SetText, intent::PickWard, intent::ChooseContact, intent::SetConsent,
-                            intent::EditSection, intent::Confirm, intent::Done, intent::Reprint, intent::PrintAnswer,
-                            intent::SpeakScreen, intent::SpeakCode, intent::SpeakText, intent::SetLanguage, intent::SetTextSize,
-                            intent::ToggleContrast, intent::ToggleSpeech, intent::CallStaff, intent::SubmitCode,
-                            intent::CodeScanned, intent::Touch, intent::Tick, intent::OpenStaff, intent::SubmitPin,
-                            intent::StaffToggleAssisted, intent::StaffExit, intent::StaffClose, intent::Stored,
-                            intent::StoreFailed, intent::Printed, intent::PrintFailed, intent::StatusLoaded,
-                            intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone,
-                            intent::StaffTestPrint, intent::StaffExitConfirm, intent::StaffExitCancel,
-                            intent::StaffHelpAnswered>;
+using Intent = std::variant<
+    intent::Start, intent::OpenTracking, intent::Back, intent::Next, intent::PickCategory,
+    intent::SetText, intent::PickWard, intent::ChooseContact, intent::SetConsent,
+    intent::EditSection, intent::Confirm, intent::Done, intent::Reprint, intent::PrintAnswer,
+    intent::SpeakScreen, intent::SpeakCode, intent::SpeakText, intent::SetLanguage,
+    intent::SetTextSize, intent::ToggleContrast, intent::ToggleSpeech, intent::CallStaff,
+    intent::SubmitCode, intent::CodeScanned, intent::Touch, intent::Tick, intent::OpenStaff,
+    intent::SubmitPin, intent::StaffToggleAssisted, intent::StaffExit, intent::StaffClose,
+    intent::Stored, intent::StoreFailed, intent::Printed, intent::PrintFailed, intent::StatusLoaded,
+    intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone,
+    intent::StaffTestPrint, intent::StaffExitConfirm, intent::StaffExitCancel,
+    intent::StaffHelpAnswered>;
 
 // ---- effects (for the app shell) ---------------------------------------------------------
 namespace effect {
-struct StoreRecord { record::ValidDraft draft; };  // validated once, at Confirm; store durably, then Stored / StoreFailed
-struct PrintReceipt { std::string trackingCode; }; // answer Printed / PrintFailed
+struct StoreRecord {
+    record::ValidDraft draft;
+};  // validated once, at Confirm; store durably, then Stored / StoreFailed
+struct PrintReceipt {
+    std::string trackingCode;
+};  // answer Printed / PrintFailed
 // The published answer of the case on screen; answer Printed / PrintFailed.
-struct PrintAnswer { std::string trackingCode; std::vector<StatusEntry> timeline; };
-struct Speak { std::string text; };                // text to read aloud (already resolved)
-struct SpeakKey { std::string key; };              // a string key to resolve and read
-struct SpeakCode { std::string trackingCode; };    // spelled out character by character
-struct LookupStatus { std::string trackingCode; }; // answer StatusLoaded
-struct CheckPin { std::string pin; };              // answer PinChecked
-struct CallStaff {};                               // ring / notify staff
+struct PrintAnswer {
+    std::string trackingCode;
+    std::vector<StatusEntry> timeline;
+};
+struct Speak {
+    std::string text;
+};  // text to read aloud (already resolved)
+struct SpeakKey {
+    std::string key;
+};  // a string key to resolve and read
+struct SpeakCode {
+    std::string trackingCode;
+};  // spelled out character by character
+struct LookupStatus {
+    std::string trackingCode;
+};  // answer StatusLoaded
+struct CheckPin {
+    std::string pin;
+};                    // answer PinChecked
+struct CallStaff {};  // ring / notify staff
 struct ExitApp {};
-struct ResetInputs {};                             // the UI drops its text-field buffers
-struct UsbExport {};                               // write a USB bundle; answer UsbDone
-struct UsbImport {};                               // apply the stick's return bundle; answer UsbDone
-struct PrintTest {};                               // a sample slip; answer Printed / PrintFailed
+struct ResetInputs {};  // the UI drops its text-field buffers
+struct UsbExport {};    // write a USB bundle; answer UsbDone
+struct UsbImport {};    // apply the stick's return bundle; answer UsbDone
+struct PrintTest {};    // a sample slip; answer Printed / PrintFailed
 }  // namespace effect
 
-using Effect = std::variant<effect::StoreRecord, effect::PrintReceipt, effect::PrintAnswer, effect::Speak, effect::SpeakKey,
-                            effect::SpeakCode, effect::LookupStatus, effect::CheckPin, effect::CallStaff,
-                            effect::ExitApp, effect::ResetInputs, effect::UsbExport, effect::UsbImport,
-                            effect::PrintTest>;
+using Effect =
+    std::variant<effect::StoreRecord, effect::PrintReceipt, effect::PrintAnswer, effect::Speak,
+                 effect::SpeakKey, effect::SpeakCode, effect::LookupStatus, effect::CheckPin,
+                 effect::CallStaff, effect::ExitApp, effect::ResetInputs, effect::UsbExport,
+                 effect::UsbImport, effect::PrintTest>;
 
 }  // namespace kiosk::core

@@ -12,7 +12,8 @@ bool isKioskUploaded(const std::vector<StatusEntry>& t, std::size_t i) {
     return t[i].status == "uploaded" && i > 0 && t[i - 1].status == "queued";
 }
 
-std::optional<std::size_t> lastStep(const std::vector<StoryStep>& steps, const std::string& status, bool withNote) {
+std::optional<std::size_t> lastStep(const std::vector<StoryStep>& steps, const std::string& status,
+                                    bool withNote) {
     for (std::size_t i = steps.size(); i-- > 0;)
         if (steps[i].status == status && (!withNote || !steps[i].note.empty())) return i;
     return std::nullopt;
@@ -21,7 +22,8 @@ std::optional<std::size_t> lastStep(const std::vector<StoryStep>& steps, const s
 }  // namespace
 
 bool isFinalStatus(const std::string& status) {
-    return status == "answered" || status == "closed" || status == "rejected" || status == "duplicate";
+    return status == "answered" || status == "closed" || status == "rejected" ||
+           status == "duplicate";
 }
 
 TrackingStory tellStory(const std::string& code, const std::vector<StatusEntry>& timeline,
@@ -31,7 +33,8 @@ TrackingStory tellStory(const std::string& code, const std::vector<StatusEntry>&
     // The clock starts on the day the kiosk took the record (DESIGN: "when the kiosk committed").
     std::optional<calendar::Date> deadline;
     if (auto first = calendar::localDateOf(timeline.front().at))
-        if (auto days = rules.replyDays.find(code.substr(0, code.find('-'))); days != rules.replyDays.end())
+        if (auto days = rules.replyDays.find(code.substr(0, code.find('-')));
+            days != rules.replyDays.end())
             deadline = rules.calendar.addWorkingDays(*first, days->second);
     bool setByBackend = false;
 
@@ -39,7 +42,8 @@ TrackingStory tellStory(const std::string& code, const std::vector<StatusEntry>&
         const StatusEntry& e = timeline[i];
         const bool last = i + 1 == timeline.size();
         if (isKioskUploaded(timeline, i) && !last) continue;
-        StoryStep step{"status." + e.status, e.status, e.agency, e.officer, e.note, e.at, std::nullopt, false};
+        StoryStep step{"status." + e.status, e.status, e.agency, e.officer, e.note, e.at,
+                       std::nullopt,         false};
         if (e.status == "queued" && !last) step.labelKey = "track.step.submitted";
         if (isKioskUploaded(timeline, i)) step.at.clear();
         if (auto expected = calendar::parseIsoDate(e.expectedDate)) {
@@ -56,9 +60,11 @@ TrackingStory tellStory(const std::string& code, const std::vector<StatusEntry>&
     story.status = timeline.back().status;
 
     if (story.status == "needs_info")
-        story.request = lastStep(story.steps, "needs_info", true) ? lastStep(story.steps, "needs_info", true)
-                                                                  : lastStep(story.steps, "needs_info", false);
-    if (story.status == "answered" || story.status == "closed") story.answer = lastStep(story.steps, "answered", false);
+        story.request = lastStep(story.steps, "needs_info", true)
+                            ? lastStep(story.steps, "needs_info", true)
+                            : lastStep(story.steps, "needs_info", false);
+    if (story.status == "answered" || story.status == "closed")
+        story.answer = lastStep(story.steps, "answered", false);
 
     // Nobody owes an answer to a rejected or duplicate case, nor to one closed without one.
     const bool owed = !isFinalStatus(story.status) || story.answer;

@@ -28,9 +28,9 @@ struct StoryStep {
     std::string labelKey;  // status.<status>, or track.step.submitted / track.step.extended
     std::string status;    // the entry's own status code
     std::string agency, officer, note;
-    std::string at;                          // RFC 3339 as received ("" when the step has no time of its own)
+    std::string at;  // RFC 3339 as received ("" when the step has no time of its own)
     std::optional<calendar::Date> expected;  // the expected reply date this step set
-    bool extended = false;                   // `expected` is later than the deadline before this step
+    bool extended = false;  // `expected` is later than the deadline before this step
 };
 
 struct StoryDeadline {
@@ -43,8 +43,8 @@ struct StoryDeadline {
 };
 
 struct TrackingStory {
-    std::vector<StoryStep> steps;  // oldest first
-    std::string status;            // the latest entry's status ("" without entries)
+    std::vector<StoryStep> steps;           // oldest first
+    std::string status;                     // the latest entry's status ("" without entries)
     std::optional<StoryDeadline> deadline;  // none once rejected, a duplicate, or closed unanswered
     // The step asking the resident for information, while that is where the case stands.
     std::optional<std::size_t> request;

@@ -17,9 +17,11 @@ using namespace ksync::client;
 }
 
 void registerExport(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("export", "Write every unacknowledged record to a signed USB bundle");
+    auto* cmd =
+        app.add_subcommand("export", "Write every unacknowledged record to a signed USB bundle");
     auto to = std::make_shared<std::string>();
-    cmd->add_option("--to", *to, "Directory (the USB stick's mount point; default: [usb] path of kiosk.toml)");
+    cmd->add_option("--to", *to,
+                    "Directory (the USB stick's mount point; default: [usb] path of kiosk.toml)");
     cmd->callback([&ctx, to] {
         const auto settings = ctx.settings();
         auto r = exportBundle(ctx.dir(), to->empty() ? settings.usbPath : *to);
@@ -32,15 +34,20 @@ void registerExport(CLI::App& app, Context& ctx) {
                            {"sealed_first", r->sealedFirst},
                            {"bytes", r->bytes}});
         else
-            std::cout << ctx.strings.format("bundle.exported", {{"records", std::to_string(r->records)}, {"file", r->file}})
+            std::cout << ctx.strings.format(
+                             "bundle.exported",
+                             {{"records", std::to_string(r->records)}, {"file", r->file}})
                       << "\n";
     });
 }
 
 void registerImport(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("import", "Apply a return bundle from the backend (acknowledgements, statuses, config)");
+    auto* cmd = app.add_subcommand(
+        "import", "Apply a return bundle from the backend (acknowledgements, statuses, config)");
     auto file = std::make_shared<std::string>();
-    cmd->add_option("FILE", *file, "The return bundle (*.to-kiosk.ksb); default: the newest for this kiosk on the stick");
+    cmd->add_option(
+        "FILE", *file,
+        "The return bundle (*.to-kiosk.ksb); default: the newest for this kiosk on the stick");
     cmd->callback([&ctx, file] {
         const auto settings = ctx.settings();
         std::string path = *file;
@@ -61,12 +68,15 @@ void registerImport(CLI::App& app, Context& ctx) {
                            {"config_version", r->configVersion}});
             return;
         }
-        std::cout << ctx.strings.format("bundle.imported_kiosk", {{"acked", std::to_string(r->acknowledged)},
-                                                                  {"quarantined", std::to_string(r->quarantined)},
-                                                                  {"updates", std::to_string(r->statusUpdates)},
-                                                                  {"queued", std::to_string(r->stillQueued)}})
+        std::cout << ctx.strings.format("bundle.imported_kiosk",
+                                        {{"acked", std::to_string(r->acknowledged)},
+                                         {"quarantined", std::to_string(r->quarantined)},
+                                         {"updates", std::to_string(r->statusUpdates)},
+                                         {"queued", std::to_string(r->stillQueued)}})
                   << "\n";
-        if (r->configTaken) std::cout << ctx.strings.format("bundle.config_taken", {{"version", r->configVersion}}) << "\n";
+        if (r->configTaken)
+            std::cout << ctx.strings.format("bundle.config_taken", {{"version", r->configVersion}})
+                      << "\n";
     });
 }
 

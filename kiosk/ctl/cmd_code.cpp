@@ -17,7 +17,8 @@ void registerCode(CLI::App& app, Context& ctx) {
         if (!parsed) {
             if (ctx.json)
                 ctx.printJson({{"ok", false}, {"error", std::string(parsed.error().messageKey())}});
-            throw Failure{kExitFailed, ctx.strings.format(parsed.error().messageKey(), {{"char", parsed.error().badChar}})};
+            throw Failure{kExitFailed, ctx.strings.format(parsed.error().messageKey(),
+                                                          {{"char", parsed.error().badChar}})};
         }
         if (ctx.json) {
             ctx.printJson({{"ok", true},

@@ -109,11 +109,13 @@ void printShow(const Context& ctx, const std::string& canonical, const std::opti
 void registerShow(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("show", "Show one record and its status history");
     auto code = std::make_shared<std::string>();
-    cmd->add_option("CODE", *code, "Tracking code (forgiving: lower case, no dashes, O for 0)")->required();
+    cmd->add_option("CODE", *code, "Tracking code (forgiving: lower case, no dashes, O for 0)")
+        ->required();
     cmd->callback([&ctx, code] {
         auto parsed = ksync::record::parseTrackingCode(*code);
         if (!parsed)
-            throw Failure{kExitFailed, ctx.strings.format(parsed.error().messageKey(), {{"char", parsed.error().badChar}})};
+            throw Failure{kExitFailed, ctx.strings.format(parsed.error().messageKey(),
+                                                          {{"char", parsed.error().badChar}})};
         const std::string canonical = parsed->text();
         auto store = ctx.openStore();
         auto rec = store.findByCode(canonical);
@@ -123,7 +125,8 @@ void registerShow(CLI::App& app, Context& ctx) {
         auto latest = store.latestStatus(canonical);
         if (!latest) ctx.failStore(latest.error());
         if (!*rec && history->empty())
-            throw Failure{kExitFailed, ctx.strings.format("store.not_found", {{"code", canonical}})};
+            throw Failure{kExitFailed,
+                          ctx.strings.format("store.not_found", {{"code", canonical}})};
 
         auto summary = store.summaryByCode(canonical);
         if (!summary) ctx.failStore(summary.error());
@@ -146,8 +149,11 @@ void registerShow(CLI::App& app, Context& ctx) {
             }
             auto events = nlohmann::json::array();
             for (const auto& u : *history)
-                events.push_back({{"status", u.status}, {"note", u.note}, {"agency", u.agency},
-                                  {"officer", u.officer}, {"expected_date", u.expectedDate},
+                events.push_back({{"status", u.status},
+                                  {"note", u.note},
+                                  {"agency", u.agency},
+                                  {"officer", u.officer},
+                                  {"expected_date", u.expectedDate},
                                   {"updated_at", u.updatedAt}});
             j["history"] = events;
             j["status"] = *latest ? (*latest)->status : std::string{};

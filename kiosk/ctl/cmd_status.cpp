@@ -9,7 +9,8 @@ namespace kiosk::ctl {
 namespace {
 
 void registerStatusCmd(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("status", "Queue depth, oldest queued record, last contact, last error");
+    auto* cmd =
+        app.add_subcommand("status", "Queue depth, oldest queued record, last contact, last error");
     cmd->callback([&ctx] {
         const auto settings = ctx.settings();
         auto store = ctx.openStore();
@@ -30,29 +31,35 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
         const std::string lastErrorStored = state("last_error");
         const auto lastErrorCode = ksync::client::parseStoredError(lastErrorStored);
         const std::string lastError =
-            lastErrorCode ? ctx.strings.format(ksync::client::storedErrorMessageKey(lastErrorCode->code),
-                                               {{"reason", lastErrorCode->detail}})
-                          : lastErrorStored;
+            lastErrorCode
+                ? ctx.strings.format(ksync::client::storedErrorMessageKey(lastErrorCode->code),
+                                     {{"reason", lastErrorCode->detail}})
+                : lastErrorStored;
         const bool sealing = !state(std::string(ksync::store::kStateBackendKey).c_str()).empty();
         const std::int64_t nowMs = platform::clock::unixMillis(platform::clock::now());
         std::optional<std::int64_t> oldestAgeMs;
-        if (stats->oldestQueuedMs) oldestAgeMs = std::max<std::int64_t>(0, nowMs - *stats->oldestQueuedMs);
+        if (stats->oldestQueuedMs)
+            oldestAgeMs = std::max<std::int64_t>(0, nowMs - *stats->oldestQueuedMs);
         if (ctx.json) {
-            ctx.printJson({{"kiosk_id", settings.kioskId},
-                           {"centre", settings.centre},
-                           {"backend", settings.backendUrl},
-                           {"data_dir", ctx.dir().root.string()},
-                           {"schema", store.schemaVersion()},
-                           {"records", *count},
-                           {"queued", stats->queued},
-                           {"uploaded", stats->uploaded},
-                           {"quarantined", stats->quarantined},
-                           {"sealing", sealing},
-                           {"unsealed", *unsealed},
-                           {"oldest_queued_age_s", oldestAgeMs ? nlohmann::json(*oldestAgeMs / 1000) : nlohmann::json()},
-                           {"last_contact", lastContact.empty() ? nlohmann::json() : nlohmann::json(lastContact)},
-                           {"last_error", lastError.empty() ? nlohmann::json() : nlohmann::json(lastError)},
-                           {"last_error_code", lastErrorCode ? nlohmann::json(lastErrorCode->code) : nlohmann::json()}});
+            ctx.printJson(
+                {{"kiosk_id", settings.kioskId},
+                 {"centre", settings.centre},
+                 {"backend", settings.backendUrl},
+                 {"data_dir", ctx.dir().root.string()},
+                 {"schema", store.schemaVersion()},
+                 {"records", *count},
+                 {"queued", stats->queued},
+                 {"uploaded", stats->uploaded},
+                 {"quarantined", stats->quarantined},
+                 {"sealing", sealing},
+                 {"unsealed", *unsealed},
+                 {"oldest_queued_age_s",
+                  oldestAgeMs ? nlohmann::json(*oldestAgeMs / 1000) : nlohmann::json()},
+                 {"last_contact",
+                  lastContact.empty() ? nlohmann::json() : nlohmann::json(lastContact)},
+                 {"last_error", lastError.empty() ? nlohmann::json() : nlohmann::json(lastError)},
+                 {"last_error_code",
+                  lastErrorCode ? nlohmann::json(lastErrorCode->code) : nlohmann::json()}});
             return;
         }
         const std::vector<std::pair<std::string, std::string>> rows{
@@ -81,42 +88,54 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
 }
 
 void registerVerify(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("verify", "SQLite integrity check plus the hash chain from the first record");
+    auto* cmd = app.add_subcommand(
+        "verify", "SQLite integrity check plus the hash chain from the first record");
     cmd->callback([&ctx] {
         auto store = ctx.openStore();
         auto rep = store.verify();
         if (!rep) ctx.failStore(rep.error());
         if (ctx.json) {
             auto problems = nlohmann::json::array();
-            for (const auto& p : rep->problems) problems.push_back({{"sequence", p.seq}, {"reason", p.reason}});
-            ctx.printJson({{"ok", rep->ok()}, {"integrity", rep->integrity}, {"records", rep->records},
+            for (const auto& p : rep->problems)
+                problems.push_back({{"sequence", p.seq}, {"reason", p.reason}});
+            ctx.printJson({{"ok", rep->ok()},
+                           {"integrity", rep->integrity},
+                           {"records", rep->records},
                            {"problems", problems}});
         } else if (rep->ok()) {
-            std::cout << ctx.strings.format("ctl.verify_ok", {{"count", std::to_string(rep->records)}}) << "\n";
+            std::cout << ctx.strings.format("ctl.verify_ok",
+                                            {{"count", std::to_string(rep->records)}})
+                      << "\n";
         } else {
             if (rep->integrity != "ok")
                 std::cout << ctx.strings.format("ctl.verify_integrity",
                                                 {{"result", rep->integrity}})
                           << "\n";
-            for (const auto& p : rep->problems) std::cout << "  #" << p.seq << ": " << p.reason << "\n";
+            for (const auto& p : rep->problems)
+                std::cout << "  #" << p.seq << ": " << p.reason << "\n";
         }
         if (!rep->ok()) {
-            const auto& first = rep->problems.empty() ? ksync::store::VerifyProblem{0, rep->integrity} : rep->problems.front();
-            throw Failure{kExitFailed, ctx.strings.format("ctl.verify_failed", {{"seq", std::to_string(first.seq)},
-                                                                                {"reason", first.reason}})};
+            const auto& first = rep->problems.empty()
+                                    ? ksync::store::VerifyProblem{0, rep->integrity}
+                                    : rep->problems.front();
+            throw Failure{kExitFailed, ctx.strings.format("ctl.verify_failed",
+                                                          {{"seq", std::to_string(first.seq)},
+                                                           {"reason", first.reason}})};
         }
     });
 }
 
 void registerBackup(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("backup", "Write a consistent copy of the database to FILE (safe while the kiosk runs)");
+    auto* cmd = app.add_subcommand(
+        "backup", "Write a consistent copy of the database to FILE (safe while the kiosk runs)");
     auto file = std::make_shared<std::string>();
     cmd->add_option("FILE", *file, "New file to write (never overwritten)")->required();
     cmd->callback([&ctx, file] {
         auto store = ctx.openStore();
         if (auto r = store.backupTo(*file); !r) {
             if (r.error().kind == ksync::store::ErrorKind::Invalid)
-                throw Failure{kExitFailed, ctx.strings.format("ctl.backup_exists", {{"file", *file}})};
+                throw Failure{kExitFailed,
+                              ctx.strings.format("ctl.backup_exists", {{"file", *file}})};
             ctx.failStore(r.error());
         }
         auto unsealed = store.unsealedCount();
@@ -126,13 +145,16 @@ void registerBackup(CLI::App& app, Context& ctx) {
         } else {
             std::cout << ctx.strings.format("ctl.backup_done", {{"file", *file}}) << "\n";
             if (*unsealed > 0)
-                std::cout << ctx.strings.format("ctl.sealing_off", {{"count", std::to_string(*unsealed)}}) << "\n";
+                std::cout << ctx.strings.format("ctl.sealing_off",
+                                                {{"count", std::to_string(*unsealed)}})
+                          << "\n";
         }
     });
 }
 
 void registerCategories(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("categories", "Categories (lĩnh vực) from the cached or default config");
+    auto* cmd =
+        app.add_subcommand("categories", "Categories (lĩnh vực) from the cached or default config");
     cmd->callback([&ctx] {
         auto store = ctx.openStore();
         const auto config = ctx.backendConfig(store);
@@ -144,7 +166,8 @@ void registerCategories(CLI::App& app, Context& ctx) {
             ctx.printJson({{"version", config.version}, {"categories", arr}});
             return;
         }
-        for (const auto& c : config.categories) std::cout << c.code << "\t" << (en ? c.nameEn : c.nameVi) << "\n";
+        for (const auto& c : config.categories)
+            std::cout << c.code << "\t" << (en ? c.nameEn : c.nameVi) << "\n";
     });
 }
 

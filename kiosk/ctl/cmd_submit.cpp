@@ -29,11 +29,14 @@ void registerSubmit(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<Opts>();
     o->d.type = "PAKN";
     o->d.channel = "staff_entry";
-    cmd->add_option("--type", o->d.type, "PAKN (phản ánh, kiến nghị) or SKGP (sáng kiến, giải pháp)");
+    cmd->add_option("--type", o->d.type,
+                    "PAKN (phản ánh, kiến nghị) or SKGP (sáng kiến, giải pháp)");
     cmd->add_option("--category", o->d.category, "Category code (kioskctl categories)")->required();
-    cmd->add_option("--title", o->d.title, "Title (trích yếu); suggested from the body when omitted");
+    cmd->add_option("--title", o->d.title,
+                    "Title (trích yếu); suggested from the body when omitted");
     auto* body = cmd->add_option("--body", o->d.body, "Content");
-    auto* bodyFile = cmd->add_option("--body-file", o->bodyFile, "Read the content from a file (- for stdin)");
+    auto* bodyFile =
+        cmd->add_option("--body-file", o->bodyFile, "Read the content from a file (- for stdin)");
     body->excludes(bodyFile);
     cmd->add_option("--ward", o->d.wardCode, "Ward code where the problem is");
     cmd->add_option("--location", o->d.locationAddress, "Address where the problem is");
@@ -60,7 +63,8 @@ void registerSubmit(CLI::App& app, Context& ctx) {
                 d.body = readAll(in);
             }
         }
-        const bool anyContact = !d.name.empty() || !d.phone.empty() || !d.email.empty() || !d.contactAddress.empty();
+        const bool anyContact =
+            !d.name.empty() || !d.phone.empty() || !d.email.empty() || !d.contactAddress.empty();
         if (o->anonymous && anyContact)
             throw Failure{kExitUsage, ctx.text("ctl.anonymous_with_contact")};
         d.anonymous = !anyContact;
@@ -83,7 +87,8 @@ void registerSubmit(CLI::App& app, Context& ctx) {
         if (!config.findCategory(valid->category)) {
             std::string codes;
             for (const auto& c : config.categories) codes += (codes.empty() ? "" : ", ") + c.code;
-            throw Failure{kExitFailed, ctx.text("validation.category_required") + " (" + codes + ")"};
+            throw Failure{kExitFailed,
+                          ctx.text("validation.category_required") + " (" + codes + ")"};
         }
         const auto now = platform::clock::now();
         auto rec = store.createRecord(*valid, settings.kioskId, platform::clock::formatUtc(now),
@@ -101,7 +106,8 @@ void registerSubmit(CLI::App& app, Context& ctx) {
             // resident needs to add information or rate the answer, on the second. It is shown
             // once: nothing keeps it.
             std::cout << rec->header.trackingCode << "\n"
-                      << ctx.strings.format("ctl.submit_secret", {{"secret", record::formatSecret(rec->receiptSecret)}})
+                      << ctx.strings.format("ctl.submit_secret",
+                                            {{"secret", record::formatSecret(rec->receiptSecret)}})
                       << "\n";
         }
     });

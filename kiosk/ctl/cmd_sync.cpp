@@ -40,7 +40,8 @@ int exitCodeOf(const SyncError& e) {
 }
 
 void registerEnroll(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("enroll", "Register this kiosk's public key with the backend (one-time token)");
+    auto* cmd = app.add_subcommand(
+        "enroll", "Register this kiosk's public key with the backend (one-time token)");
     auto token = std::make_shared<std::string>();
     cmd->add_option("--token", *token, "Token from `kiosk-backend issue-token`")->required();
     cmd->callback([&ctx, token] {
@@ -50,14 +51,19 @@ void registerEnroll(CLI::App& app, Context& ctx) {
         auto fp = client->enroll(*token);
         if (!fp) failEnroll(ctx, fp.error());
         if (ctx.json)
-            ctx.printJson({{"kiosk_id", client->kioskId()}, {"enrolled", true}, {"backend_key_fingerprint", *fp}});
+            ctx.printJson({{"kiosk_id", client->kioskId()},
+                           {"enrolled", true},
+                           {"backend_key_fingerprint", *fp}});
         else
-            std::cout << ctx.strings.format("sync.enrolled", {{"kiosk", client->kioskId()}, {"fingerprint", *fp}}) << "\n";
+            std::cout << ctx.strings.format("sync.enrolled",
+                                            {{"kiosk", client->kioskId()}, {"fingerprint", *fp}})
+                      << "\n";
     });
 }
 
 void registerSyncCmd(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("sync", "Upload queued records and pull status/config (the worker's logic)");
+    auto* cmd = app.add_subcommand(
+        "sync", "Upload queued records and pull status/config (the worker's logic)");
     struct Opts {
         bool once = false;
         std::size_t batchRecords = 250;
@@ -65,10 +71,13 @@ void registerSyncCmd(CLI::App& app, Context& ctx) {
         std::int64_t pollMs = 60000;
     };
     auto o = std::make_shared<Opts>();
-    cmd->add_flag("--once", o->once, "One pass (upload everything, pull), then exit: 0 when it all went through");
-    cmd->add_option("--batch-records", o->batchRecords, "Records per batch (default 250, at most 500)");
+    cmd->add_flag("--once", o->once,
+                  "One pass (upload everything, pull), then exit: 0 when it all went through");
+    cmd->add_option("--batch-records", o->batchRecords,
+                    "Records per batch (default 250, at most 500)");
     cmd->add_option("--timeout-ms", o->timeoutMs, "Per-request timeout (default 120000)");
-    cmd->add_option("--poll-ms", o->pollMs, "Without --once: pause between passes when all is sent (default 60000)");
+    cmd->add_option("--poll-ms", o->pollMs,
+                    "Without --once: pause between passes when all is sent (default 60000)");
     cmd->callback([&ctx, o] {
         const auto settings = ctx.settings();
         globalInit();
@@ -89,11 +98,14 @@ void registerSyncCmd(CLI::App& app, Context& ctx) {
                                {"status_updates", report.statusUpdates},
                                {"config_changed", report.configChanged},
                                {"batches", report.batches},
-                               {"error", report.error ? ctx.text(report.error->messageKey()) : std::string{}}});
+                               {"error", report.error ? ctx.text(report.error->messageKey())
+                                                      : std::string{}}});
             } else if (report.ok()) {
-                std::cout << ctx.strings.format("sync.once_ok", {{"uploaded", std::to_string(report.uploaded)},
-                                                                 {"quarantined", std::to_string(report.quarantined)},
-                                                                 {"updates", std::to_string(report.statusUpdates)}})
+                std::cout << ctx.strings.format(
+                                 "sync.once_ok",
+                                 {{"uploaded", std::to_string(report.uploaded)},
+                                  {"quarantined", std::to_string(report.quarantined)},
+                                  {"updates", std::to_string(report.statusUpdates)}})
                           << "\n";
             }
             if (!report.ok()) failSync(ctx, *report.error);
@@ -124,7 +136,8 @@ void registerSyncCmd(CLI::App& app, Context& ctx) {
                                              {"uploaded", std::to_string(e.report.uploaded)}})
                       << std::endl;
         });
-        std::cout << ctx.strings.format("sync.running", {{"backend", settings.backendUrl}}) << std::endl;
+        std::cout << ctx.strings.format("sync.running", {{"backend", settings.backendUrl}})
+                  << std::endl;
         worker.start();
         int sig = 0;
         sigwait(&set, &sig);

@@ -21,7 +21,8 @@ KioskSettings Context::settings() const {
     if (!s) {
         std::error_code ec;
         if (!std::filesystem::exists(dir().settingsFile(), ec))
-            throw Failure{kExitNotReady, strings.format("ctl.not_initialised", {{"dir", dir().root.string()}})};
+            throw Failure{kExitNotReady,
+                          strings.format("ctl.not_initialised", {{"dir", dir().root.string()}})};
         throw Failure{kExitFailed, s.error()};
     }
     return *s;
@@ -36,10 +37,12 @@ Store Context::openStore() const {
 
 void Context::failStore(const StoreError& e) const {
     if (e.kind == ErrorKind::NotInitialised)
-        throw Failure{kExitNotReady, strings.format("ctl.not_initialised", {{"dir", dir().root.string()}})};
+        throw Failure{kExitNotReady,
+                      strings.format("ctl.not_initialised", {{"dir", dir().root.string()}})};
     if (e.kind == ErrorKind::NewerSchema)
-        throw Failure{kExitStorage, strings.format("store.newer_schema", {{"found", std::to_string(e.found)},
-                                                                          {"supported", std::to_string(e.supported)}})};
+        throw Failure{kExitStorage, strings.format("store.newer_schema",
+                                                   {{"found", std::to_string(e.found)},
+                                                    {"supported", std::to_string(e.supported)}})};
     throw Failure{kExitStorage, strings.get(e.messageKey()) + " (" + e.detail + ")"};
 }
 
@@ -69,7 +72,9 @@ std::string Context::categoryName(const BackendConfig& config, std::string_view 
     return std::string(code);
 }
 
-void Context::printJson(const nlohmann::json& j) const { std::cout << j.dump(2) << "\n"; }
+void Context::printJson(const nlohmann::json& j) const {
+    std::cout << j.dump(2) << "\n";
+}
 
 std::string describeAge(const Context& ctx, std::int64_t ms) {
     const std::int64_t minutes = ms / 60000;

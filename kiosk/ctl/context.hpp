@@ -19,10 +19,11 @@ namespace kiosk::ctl {
 
 // Exit codes (documented in the README).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;      // the operation said no: invalid input, not found, verify failed
-inline constexpr int kExitUsage = 2;       // bad command line
-inline constexpr int kExitNotReady = 3;    // data directory not initialised
-inline constexpr int kExitStorage = 4;     // disk full, read-only, locked, newer schema, corrupt
+inline constexpr int kExitFailed =
+    1;  // the operation said no: invalid input, not found, verify failed
+inline constexpr int kExitUsage = 2;     // bad command line
+inline constexpr int kExitNotReady = 3;  // data directory not initialised
+inline constexpr int kExitStorage = 4;   // disk full, read-only, locked, newer schema, corrupt
 
 // Thrown by commands to end with a one-line reason on stderr and an exit code.
 struct Failure {
@@ -52,16 +53,16 @@ struct Context {
 
 void registerInit(CLI::App& app, Context& ctx);
 void registerSubmit(CLI::App& app, Context& ctx);
-void registerRecords(CLI::App& app, Context& ctx);  // list, show
-void registerStatus(CLI::App& app, Context& ctx);   // status, backup, verify, categories
-void registerCode(CLI::App& app, Context& ctx);     // code check
-void registerSync(CLI::App& app, Context& ctx);     // enroll, sync
-void registerReceipt(CLI::App& app, Context& ctx);  // receipt, print, printer-status, say
-void registerAnswer(CLI::App& app, Context& ctx);   // print-answer
-void registerStaff(CLI::App& app, Context& ctx);    // set-pin
-void registerIme(CLI::App& app, Context& ctx);      // ime
-void registerBundle(CLI::App& app, Context& ctx);   // export, import (USB bundles)
-void registerResident(CLI::App& app, Context& ctx); // supplement, rate (issue #14)
+void registerRecords(CLI::App& app, Context& ctx);   // list, show
+void registerStatus(CLI::App& app, Context& ctx);    // status, backup, verify, categories
+void registerCode(CLI::App& app, Context& ctx);      // code check
+void registerSync(CLI::App& app, Context& ctx);      // enroll, sync
+void registerReceipt(CLI::App& app, Context& ctx);   // receipt, print, printer-status, say
+void registerAnswer(CLI::App& app, Context& ctx);    // print-answer
+void registerStaff(CLI::App& app, Context& ctx);     // set-pin
+void registerIme(CLI::App& app, Context& ctx);       // ime
+void registerBundle(CLI::App& app, Context& ctx);    // export, import (USB bundles)
+void registerResident(CLI::App& app, Context& ctx);  // supplement, rate (issue #14)
 
 // The Argon2id hash of a staff PIN; throws Failure for a PIN that is not 4-8 digits.
 std::string hashStaffPin(const Context& ctx, const std::string& pin);

@@ -9,7 +9,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();  // --data-dir / --json / --lang are accepted after the subcommand too
     Context ctx;
-    app.add_option("--data-dir", ctx.dataDir, "Kiosk data directory (default: $KIOSK_DATA_DIR or ./kiosk-data)");
+    app.add_option("--data-dir", ctx.dataDir,
+                   "Kiosk data directory (default: $KIOSK_DATA_DIR or ./kiosk-data)");
     app.add_flag("--json", ctx.json, "Machine-readable output");
     app.add_option("--lang", ctx.lang, "Language of messages: vi (default) or en");
 

@@ -125,7 +125,8 @@ constexpr KeySpec kPhRow3[] = {ch("7", "7", U'7'), ch("8", "8", U'8'), ch("9", "
 constexpr KeySpec kPhRow4[] = {
     role("clear", KeyRole::Clear, "keyboard.clear", 1.0f), ch("0", "0", U'0'),
     special("backspace", {}, "keyboard.backspace", SpecialKey::Backspace, 1.0f)};
-constexpr KeySpec kPhRow5[] = {ch("plus", "+", U'+'), special("enter", {}, "keyboard.done", SpecialKey::Enter, 2.0f)};
+constexpr KeySpec kPhRow5[] = {ch("plus", "+", U'+'),
+                               special("enter", {}, "keyboard.done", SpecialKey::Enter, 2.0f)};
 constexpr std::span<const KeySpec> kPhRows[] = {kPhRow1, kPhRow2, kPhRow3, kPhRow4, kPhRow5};
 
 // ---- Email --------------------------------------------------------------------------------
@@ -164,18 +165,22 @@ constexpr std::span<const KeySpec> kEmRows[] = {kEmRow0, kEmRow1, kEmRow2, kEmRo
 // ---- Code ---------------------------------------------------------------------------------
 // Only what a tracking code holds (record/tracking_code.hpp); the dashes are placed by the
 // field (kiosk_ui.cpp), so there is no dash key.
-constexpr KeySpec kCoRow1[] = {ch("1", "1", U'1'), ch("2", "2", U'2'), ch("3", "3", U'3'), ch("4", "4", U'4'),
-                               ch("5", "5", U'5'), ch("6", "6", U'6'), ch("7", "7", U'7'), ch("8", "8", U'8'),
-                               ch("9", "9", U'9'), ch("0", "0", U'0')};
-constexpr KeySpec kCoRow2[] = {ch("A", "A", U'A'), ch("B", "B", U'B'), ch("C", "C", U'C'), ch("D", "D", U'D'),
-                               ch("E", "E", U'E'), ch("F", "F", U'F'), ch("G", "G", U'G'), ch("H", "H", U'H'),
-                               ch("J", "J", U'J'), ch("K", "K", U'K')};
-constexpr KeySpec kCoRow3[] = {ch("M", "M", U'M'), ch("N", "N", U'N'), ch("P", "P", U'P'), ch("Q", "Q", U'Q'),
-                               ch("R", "R", U'R'), ch("S", "S", U'S'), ch("T", "T", U'T'), ch("V", "V", U'V'),
-                               ch("W", "W", U'W'), ch("X", "X", U'X')};
-constexpr KeySpec kCoRow4[] = {ch("Y", "Y", U'Y'), role("clear", KeyRole::Clear, "keyboard.clear", 2.0f),
-                               special("backspace", {}, "keyboard.backspace", SpecialKey::Backspace, 2.0f),
-                               special("enter", {}, "keyboard.look_up", SpecialKey::Enter, 5.0f)};
+constexpr KeySpec kCoRow1[] = {ch("1", "1", U'1'), ch("2", "2", U'2'), ch("3", "3", U'3'),
+                               ch("4", "4", U'4'), ch("5", "5", U'5'), ch("6", "6", U'6'),
+                               ch("7", "7", U'7'), ch("8", "8", U'8'), ch("9", "9", U'9'),
+                               ch("0", "0", U'0')};
+constexpr KeySpec kCoRow2[] = {ch("A", "A", U'A'), ch("B", "B", U'B'), ch("C", "C", U'C'),
+                               ch("D", "D", U'D'), ch("E", "E", U'E'), ch("F", "F", U'F'),
+                               ch("G", "G", U'G'), ch("H", "H", U'H'), ch("J", "J", U'J'),
+                               ch("K", "K", U'K')};
+constexpr KeySpec kCoRow3[] = {ch("M", "M", U'M'), ch("N", "N", U'N'), ch("P", "P", U'P'),
+                               ch("Q", "Q", U'Q'), ch("R", "R", U'R'), ch("S", "S", U'S'),
+                               ch("T", "T", U'T'), ch("V", "V", U'V'), ch("W", "W", U'W'),
+                               ch("X", "X", U'X')};
+constexpr KeySpec kCoRow4[] = {
+    ch("Y", "Y", U'Y'), role("clear", KeyRole::Clear, "keyboard.clear", 2.0f),
+    special("backspace", {}, "keyboard.backspace", SpecialKey::Backspace, 2.0f),
+    special("enter", {}, "keyboard.look_up", SpecialKey::Enter, 5.0f)};
 constexpr std::span<const KeySpec> kCoRows[] = {kCoRow1, kCoRow2, kCoRow3, kCoRow4};
 
 constexpr KeyboardLayout kVietnamese{LayoutKind::Vietnamese, kViRows, true, 13.0f};

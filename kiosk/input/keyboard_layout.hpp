@@ -15,7 +15,7 @@ enum class LayoutKind : std::uint8_t {
     Symbols,     // digits and punctuation (reached from Vietnamese with the "123" key)
     Phone,       // a keypad: digits only, no input method
     Email,       // letters, digits, @ . - _ ; no input method
-    Code,        // a tracking code's 31 symbols (digits, upper case without I L O U Z); no input method
+    Code,  // a tracking code's 31 symbols (digits, upper case without I L O U Z); no input method
 };
 
 enum class KeyRole : std::uint8_t {

@@ -19,7 +19,8 @@ PixelRect intersect(const PixelRect& a, const PixelRect& b) {
 constexpr int kMergeGap = 24;
 
 bool near(const PixelRect& a, const PixelRect& b) {
-    return a.x0 <= b.x1 + kMergeGap && b.x0 <= a.x1 + kMergeGap && a.y0 <= b.y1 + kMergeGap && b.y0 <= a.y1 + kMergeGap;
+    return a.x0 <= b.x1 + kMergeGap && b.x0 <= a.x1 + kMergeGap && a.y0 <= b.y1 + kMergeGap &&
+           b.y0 <= a.y1 + kMergeGap;
 }
 
 void addRect(std::vector<PixelRect>& rects, PixelRect r) {
@@ -40,7 +41,8 @@ void addRect(std::vector<PixelRect>& rects, PixelRect r) {
         long long best = -1;
         for (std::size_t i = 0; i < rects.size(); ++i)
             for (std::size_t j = i + 1; j < rects.size(); ++j) {
-                const long long growth = unite(rects[i], rects[j]).area() - rects[i].area() - rects[j].area();
+                const long long growth =
+                    unite(rects[i], rects[j]).area() - rects[i].area() - rects[j].area();
                 if (best < 0 || growth < best) best = growth, bi = i, bj = j;
             }
         const PixelRect u = unite(rects[bi], rects[bj]);
@@ -66,11 +68,13 @@ std::uint64_t bitsOf(float f) {
 PixelRect scissorOf(const ImVec4& c, int fbHeight) {
     if (c.z <= c.x || c.w <= c.y) return {};
     const int x = static_cast<int>(c.x), w = static_cast<int>(c.z - c.x);
-    const int glY = static_cast<int>(static_cast<float>(fbHeight) - c.w), h = static_cast<int>(c.w - c.y);
+    const int glY = static_cast<int>(static_cast<float>(fbHeight) - c.w),
+              h = static_cast<int>(c.w - c.y);
     return {x, fbHeight - glY - h, x + w, fbHeight - glY};
 }
 
-std::vector<PixelRect> DamageTracker::update(const ImDrawData& dd, ImU32 clearColour, int fbW, int fbH) {
+std::vector<PixelRect> DamageTracker::update(const ImDrawData& dd, ImU32 clearColour, int fbW,
+                                             int fbH) {
     const PixelRect screen{0, 0, fbW, fbH};
     m_cur.clear();
     std::vector<const ImDrawList*> lists(dd.CmdLists, dd.CmdLists + dd.CmdListsCount);
@@ -98,19 +102,20 @@ std::vector<PixelRect> DamageTracker::update(const ImDrawData& dd, ImU32 clearCo
                     x0 = std::min(x0, v.pos.x), y0 = std::min(y0, v.pos.y);
                     x1 = std::max(x1, v.pos.x), y1 = std::max(y1, v.pos.y);
                 }
-                const PixelRect box = intersect(
-                    {static_cast<int>(std::floor(x0)), static_cast<int>(std::floor(y0)), static_cast<int>(std::ceil(x1)),
-                     static_cast<int>(std::ceil(y1))},
-                    clip);
+                const PixelRect box =
+                    intersect({static_cast<int>(std::floor(x0)), static_cast<int>(std::floor(y0)),
+                               static_cast<int>(std::ceil(x1)), static_cast<int>(std::ceil(y1))},
+                              clip);
                 if (!box.empty()) m_cur.push_back({h, box});
             }
         }
     }
-    std::sort(m_cur.begin(), m_cur.end(), [](const Prim& a, const Prim& b) { return a.hash < b.hash; });
+    std::sort(m_cur.begin(), m_cur.end(),
+              [](const Prim& a, const Prim& b) { return a.hash < b.hash; });
 
-    const bool full = !m_valid || fbW != m_prevW || fbH != m_prevH || clearColour != m_prevClear || lists != m_prevLists ||
-                      dd.DisplayPos.x != 0.0f || dd.DisplayPos.y != 0.0f || dd.FramebufferScale.x != 1.0f ||
-                      dd.FramebufferScale.y != 1.0f;
+    const bool full = !m_valid || fbW != m_prevW || fbH != m_prevH || clearColour != m_prevClear ||
+                      lists != m_prevLists || dd.DisplayPos.x != 0.0f || dd.DisplayPos.y != 0.0f ||
+                      dd.FramebufferScale.x != 1.0f || dd.FramebufferScale.y != 1.0f;
     std::vector<PixelRect> rects;
     if (!full) {
         // Triangles in one frame and not the other (a multiset difference of sorted hashes).
@@ -127,7 +132,8 @@ std::vector<PixelRect> DamageTracker::update(const ImDrawData& dd, ImU32 clearCo
     }
     long long area = 0;
     for (const auto& r : rects) area += r.area();
-    if (full || static_cast<double>(area) > kFullShare * static_cast<double>(screen.area())) rects.assign(1, screen);
+    if (full || static_cast<double>(area) > kFullShare * static_cast<double>(screen.area()))
+        rects.assign(1, screen);
 
     std::swap(m_prev, m_cur);
     m_prevLists = std::move(lists);
@@ -148,8 +154,8 @@ ClipToRect::ClipToRect(ImDrawData& dd, const PixelRect& rect, int fbHeight) {
                 cmd.ElemCount = 0;
                 continue;
             }
-            cmd.ClipRect = ImVec4(static_cast<float>(s.x0), static_cast<float>(s.y0), static_cast<float>(s.x1),
-                                  static_cast<float>(s.y1));
+            cmd.ClipRect = ImVec4(static_cast<float>(s.x0), static_cast<float>(s.y0),
+                                  static_cast<float>(s.x1), static_cast<float>(s.y1));
         }
     }
 }

@@ -37,7 +37,8 @@ public:
     // The rectangles to redraw for this frame (none when nothing changed; one rectangle of the
     // whole framebuffer after invalidate(), a resize, a new clear colour or window order).
     // Assumes DisplayPos (0,0) and FramebufferScale (1,1); anything else is a full redraw.
-    std::vector<PixelRect> update(const ImDrawData& drawData, ImU32 clearColour, int fbWidth, int fbHeight);
+    std::vector<PixelRect> update(const ImDrawData& drawData, ImU32 clearColour, int fbWidth,
+                                  int fbHeight);
     // The next update() returns the whole framebuffer (first frame, expose, lost contents).
     void invalidate() { m_valid = false; }
 

@@ -20,7 +20,9 @@ std::string readFile(const std::string& path) {
 }
 }  // namespace
 
-const ImWchar* Fonts::hugeRanges() { return kHugeRanges; }
+const ImWchar* Fonts::hugeRanges() {
+    return kHugeRanges;
+}
 
 bool Fonts::load(ImFontAtlas& atlas, const FontSizes& sizes, const std::filesystem::path& dir) {
     ImFontGlyphRangesBuilder builder;
@@ -46,7 +48,8 @@ bool Fonts::load(ImFontAtlas& atlas, const FontSizes& sizes, const std::filesyst
     config.OversampleV = 1;
     config.FontDataOwnedByAtlas = false;
     auto add = [&](std::string& data, float px, const ImWchar* ranges) {
-        return atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), px, &config, ranges);
+        return atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), px, &config,
+                                          ranges);
     };
     m_regular = add(m_regularData, sizes.body, m_ranges.Data);
     m_bold[0] = add(m_boldData, sizes.body, m_ranges.Data);

@@ -14,7 +14,8 @@ thread_local ItemProbe* t_probe = nullptr;
 // Drawn in a child window that scrolls (not the root window, not the keyboard's own area).
 bool inScrollArea() {
     const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
-    return w && (w->Flags & ImGuiWindowFlags_ChildWindow) && !(w->Flags & ImGuiWindowFlags_NoScrollbar);
+    return w && (w->Flags & ImGuiWindowFlags_ChildWindow) &&
+           !(w->Flags & ImGuiWindowFlags_NoScrollbar);
 }
 }  // namespace
 
@@ -38,7 +39,9 @@ void ItemProbe::recordText(std::string_view text) {
 }
 
 void ItemProbe::recordTextBox(std::string_view text, Rect rect, Rect bounds, bool brokenWord) {
-    if (t_probe != nullptr) t_probe->m_boxes.push_back(TextBox{std::string(text), rect, bounds, brokenWord, inScrollArea()});
+    if (t_probe != nullptr)
+        t_probe->m_boxes.push_back(
+            TextBox{std::string(text), rect, bounds, brokenWord, inScrollArea()});
 }
 
 bool ItemProbe::hasWordWiderThan(ImFont* font, float size, std::string_view text, float room) {
@@ -48,7 +51,8 @@ bool ItemProbe::hasWordWiderThan(ImFont* font, float size, std::string_view text
         std::size_t end = text.find_first_of(" \n", at);
         if (end == std::string_view::npos) end = text.size();
         if (end > at) {
-            const float w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, text.data() + at, text.data() + end).x;
+            const float w =
+                font->CalcTextSizeA(size, FLT_MAX, 0.0f, text.data() + at, text.data() + end).x;
             if (w > room + 0.5f) return true;
         }
         at = end + 1;

@@ -21,13 +21,18 @@ namespace intent = core::intent;
 
 KioskUi::KioskUi(const platform::text::Strings& vi, const platform::text::Strings& en, Theme& theme)
     : m_vi(vi), m_en(en), m_theme(theme), m_keyboardVi(vi), m_keyboardEn(en) {
-    m_fields.emplace(FormField::Body, TextField::vietnameseText(true, ksync::record::kMaxBodyChars));
-    m_fields.emplace(FormField::Title, TextField::vietnameseText(false, ksync::record::kMaxTitleChars));
-    m_fields.emplace(FormField::LocationAddress, TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
-    m_fields.emplace(FormField::Name, TextField::vietnameseText(false, ksync::record::kMaxNameChars));
+    m_fields.emplace(FormField::Body,
+                     TextField::vietnameseText(true, ksync::record::kMaxBodyChars));
+    m_fields.emplace(FormField::Title,
+                     TextField::vietnameseText(false, ksync::record::kMaxTitleChars));
+    m_fields.emplace(FormField::LocationAddress,
+                     TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
+    m_fields.emplace(FormField::Name,
+                     TextField::vietnameseText(false, ksync::record::kMaxNameChars));
     m_fields.emplace(FormField::Phone, TextField::phone());
     m_fields.emplace(FormField::Email, TextField::email());
-    m_fields.emplace(FormField::ContactAddress, TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
+    m_fields.emplace(FormField::ContactAddress,
+                     TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
     m_fields.emplace(FormField::TrackCode, TextField::code(64));
     TextFieldConfig pin;
     pin.layout = input::LayoutKind::Phone;
@@ -37,7 +42,9 @@ KioskUi::KioskUi(const platform::text::Strings& vi, const platform::text::String
     m_fields.emplace(FormField::Pin, TextField(pin));
 }
 
-TextField& KioskUi::field(FormField f) { return m_fields.at(f); }
+TextField& KioskUi::field(FormField f) {
+    return m_fields.at(f);
+}
 
 void KioskUi::focus(FormField f) {
     if (m_hasFocus && m_focus == f) return;
@@ -60,16 +67,26 @@ namespace {
 
 const std::string* formText(const core::State& s, FormField f) {
     switch (f) {
-        case FormField::Title: return &s.form.title;
-        case FormField::Body: return &s.form.body;
-        case FormField::Ward: return &s.form.wardCode;
-        case FormField::LocationAddress: return &s.form.locationAddress;
-        case FormField::Name: return &s.form.name;
-        case FormField::Phone: return &s.form.phone;
-        case FormField::Email: return &s.form.email;
-        case FormField::ContactAddress: return &s.form.contactAddress;
-        case FormField::TrackCode: return &s.tracking.typed;
-        case FormField::Pin: return &s.staff.pin;
+        case FormField::Title:
+            return &s.form.title;
+        case FormField::Body:
+            return &s.form.body;
+        case FormField::Ward:
+            return &s.form.wardCode;
+        case FormField::LocationAddress:
+            return &s.form.locationAddress;
+        case FormField::Name:
+            return &s.form.name;
+        case FormField::Phone:
+            return &s.form.phone;
+        case FormField::Email:
+            return &s.form.email;
+        case FormField::ContactAddress:
+            return &s.form.contactAddress;
+        case FormField::TrackCode:
+            return &s.tracking.typed;
+        case FormField::Pin:
+            return &s.staff.pin;
     }
     return nullptr;
 }
@@ -77,12 +94,18 @@ const std::string* formText(const core::State& s, FormField f) {
 // The field that gets focus when a screen opens.
 std::optional<FormField> firstField(const core::State& s) {
     switch (s.screen) {
-        case Screen::Content: return FormField::Body;
+        case Screen::Content:
+            return FormField::Body;
         case Screen::Contact:
-            return s.form.contact == core::ContactChoice::WithContact ? std::optional(FormField::Name) : std::nullopt;
-        case Screen::TrackEntry: return FormField::TrackCode;
-        case Screen::StaffPin: return FormField::Pin;
-        default: return std::nullopt;
+            return s.form.contact == core::ContactChoice::WithContact
+                       ? std::optional(FormField::Name)
+                       : std::nullopt;
+        case Screen::TrackEntry:
+            return FormField::TrackCode;
+        case Screen::StaffPin:
+            return FormField::Pin;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -101,8 +124,11 @@ void KioskUi::syncFields(const core::State& s) {
     }
     if (s.form.contact != m_lastContactChoice) {
         m_lastContactChoice = s.form.contact;
-        if (s.screen == Screen::Contact && s.form.contact == core::ContactChoice::WithContact) focus(FormField::Name);
-        if (s.form.contact != core::ContactChoice::WithContact && m_hasFocus && s.screen == Screen::Contact) m_hasFocus = false;
+        if (s.screen == Screen::Contact && s.form.contact == core::ContactChoice::WithContact)
+            focus(FormField::Name);
+        if (s.form.contact != core::ContactChoice::WithContact && m_hasFocus &&
+            s.screen == Screen::Contact)
+            m_hasFocus = false;
     }
     for (auto& [id, fld] : m_fields) {
         const std::string* text = formText(s, id);
@@ -132,16 +158,36 @@ std::vector<core::Intent> KioskUi::draw(const UiData& data) {
     drawToolbar(fr);
     drawStepBar(fr);
     switch (s.screen) {
-        case Screen::Welcome: screens::welcome(fr); break;
-        case Screen::Category: screens::category(fr); break;
-        case Screen::Content: screens::content(fr); break;
-        case Screen::Contact: screens::contact(fr); break;
-        case Screen::Review: screens::review(fr); break;
-        case Screen::Receipt: screens::receipt(fr); break;
-        case Screen::TrackEntry: screens::trackEntry(fr); break;
-        case Screen::TrackResult: screens::trackResult(fr); break;
-        case Screen::StaffPin: screens::staffPin(fr); break;
-        case Screen::StaffPanel: screens::staffPanel(fr); break;
+        case Screen::Welcome:
+            screens::welcome(fr);
+            break;
+        case Screen::Category:
+            screens::category(fr);
+            break;
+        case Screen::Content:
+            screens::content(fr);
+            break;
+        case Screen::Contact:
+            screens::contact(fr);
+            break;
+        case Screen::Review:
+            screens::review(fr);
+            break;
+        case Screen::Receipt:
+            screens::receipt(fr);
+            break;
+        case Screen::TrackEntry:
+            screens::trackEntry(fr);
+            break;
+        case Screen::TrackResult:
+            screens::trackResult(fr);
+            break;
+        case Screen::StaffPin:
+            screens::staffPin(fr);
+            break;
+        case Screen::StaffPanel:
+            screens::staffPanel(fr);
+            break;
     }
     ImGui::PopFont();
     ImGui::End();
@@ -158,14 +204,15 @@ void KioskUi::drawToolbar(Frame& fr) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + corner);
     const bool hasBack = fr.s.screen != Screen::Welcome && fr.s.screen != Screen::Receipt &&
                          fr.s.screen != Screen::StaffPanel;
-    const char* sizeLabel = fr.s.prefs.textSize == core::TextSize::Normal ? "A+"
+    const char* sizeLabel = fr.s.prefs.textSize == core::TextSize::Normal  ? "A+"
                             : fr.s.prefs.textSize == core::TextSize::Large ? "A++"
                                                                            : "A";
     const std::string back = "‹ " + t.get("nav.back");
     const std::string size = t.get("toolbar.text_size") + " " + sizeLabel;
     const std::string& lang = t.get("toolbar.language");
     const std::string& contrast = t.get("toolbar.contrast");
-    const std::string& speech = t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off");
+    const std::string& speech =
+        t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off");
     const std::string& listen = t.get("toolbar.listen");
     const std::string& help = t.get("toolbar.help");
     const bool staffScreen = fr.s.screen == Screen::StaffPin || fr.s.screen == Screen::StaffPanel;
@@ -183,7 +230,9 @@ void KioskUi::drawToolbar(Frame& fr) {
         while (at <= text.size()) {
             std::size_t end = text.find(' ', at);
             if (end == std::string::npos) end = text.size();
-            most = std::max(most, font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, text.data() + at, text.data() + end).x);
+            most = std::max(most, font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f,
+                                                      text.data() + at, text.data() + end)
+                                      .x);
             at = end + 1;
         }
         return most;
@@ -191,7 +240,9 @@ void KioskUi::drawToolbar(Frame& fr) {
     float word = 0.0f;
     for (const std::string* label : labels) word = std::max(word, widest(*label));
     int perRow = 7;
-    while (perRow > 2 && (avail - static_cast<float>(perRow - 1) * spacing) / static_cast<float>(perRow) - pad < word + 1.0f)
+    while (perRow > 2 &&
+           (avail - static_cast<float>(perRow - 1) * spacing) / static_cast<float>(perRow) - pad <
+               word + 1.0f)
         --perRow;
     const float w = (avail - static_cast<float>(perRow - 1) * spacing) / static_cast<float>(perRow);
     float h = 84.0f * m_theme.scale();  // tall enough for the longest label once wrapped
@@ -201,13 +252,16 @@ void KioskUi::drawToolbar(Frame& fr) {
     }
     int slot = 0;
     auto place = [&] {
-        if (slot > 0 && slot % perRow != 0) ImGui::SameLine();
-        else if (slot > 0) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + corner);
+        if (slot > 0 && slot % perRow != 0)
+            ImGui::SameLine();
+        else if (slot > 0)
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() + corner);
         ++slot;
     };
     place();
     if (hasBack) {
-        if (bigButton(m_theme, {back}, "nav_back", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::Back{});
+        if (bigButton(m_theme, {back}, "nav_back", ImVec2(w, h), ButtonKind::Secondary, font))
+            fr.emit(intent::Back{});
     } else {
         ImGui::Dummy(ImVec2(w, h));
     }
@@ -216,9 +270,10 @@ void KioskUi::drawToolbar(Frame& fr) {
         fr.emit(intent::SetLanguage{fr.s.prefs.language == "vi" ? "en" : "vi"});
     place();
     if (bigButton(m_theme, {size}, "tb_text_size", ImVec2(w, h), ButtonKind::Secondary, font)) {
-        const auto next = fr.s.prefs.textSize == core::TextSize::Normal  ? core::TextSize::Large
-                          : fr.s.prefs.textSize == core::TextSize::Large ? core::TextSize::ExtraLarge
-                                                                         : core::TextSize::Normal;
+        const auto next = fr.s.prefs.textSize == core::TextSize::Normal ? core::TextSize::Large
+                          : fr.s.prefs.textSize == core::TextSize::Large
+                              ? core::TextSize::ExtraLarge
+                              : core::TextSize::Normal;
         fr.emit(intent::SetTextSize{next});
     }
     place();
@@ -230,13 +285,14 @@ void KioskUi::drawToolbar(Frame& fr) {
                   fr.s.prefs.speech ? ButtonKind::Selected : ButtonKind::Secondary, font))
         fr.emit(intent::ToggleSpeech{});
     place();
-    if (bigButton(m_theme, {listen}, "tb_listen", ImVec2(w, h), ButtonKind::Secondary, font)) fr.emit(intent::SpeakScreen{});
+    if (bigButton(m_theme, {listen}, "tb_listen", ImVec2(w, h), ButtonKind::Secondary, font))
+        fr.emit(intent::SpeakScreen{});
     // "Cần giúp đỡ?" on every screen of the resident (the staff screens have the staff there).
     place();
     if (staffScreen) {
         ImGui::Dummy(ImVec2(w, h));
-    } else if (bigButton(m_theme, {help}, "tb_help", ImVec2(w, h), fr.s.helpComing ? ButtonKind::Selected : ButtonKind::Primary,
-                         font)) {
+    } else if (bigButton(m_theme, {help}, "tb_help", ImVec2(w, h),
+                         fr.s.helpComing ? ButtonKind::Selected : ButtonKind::Primary, font)) {
         fr.emit(intent::CallStaff{});
     }
     ImGui::Separator();
@@ -251,12 +307,23 @@ void KioskUi::drawStepBar(Frame& fr) {
     int step = 0;
     const char* nameKey = "";
     switch (s.screen) {
-        case Screen::Category: step = 1, nameKey = "step.category"; break;
-        case Screen::Content: step = 2, nameKey = "step.content"; break;
-        case Screen::Contact: step = 3, nameKey = "step.contact"; break;
-        case Screen::Review: step = 4, nameKey = "step.review"; break;
-        case Screen::Receipt: step = 5, nameKey = "step.receipt"; break;
-        default: return;
+        case Screen::Category:
+            step = 1, nameKey = "step.category";
+            break;
+        case Screen::Content:
+            step = 2, nameKey = "step.content";
+            break;
+        case Screen::Contact:
+            step = 3, nameKey = "step.contact";
+            break;
+        case Screen::Review:
+            step = 4, nameKey = "step.review";
+            break;
+        case Screen::Receipt:
+            step = 5, nameKey = "step.receipt";
+            break;
+        default:
+            return;
     }
     constexpr int kSteps = 5;
     const Palette& p = m_theme.palette();
@@ -264,7 +331,8 @@ void KioskUi::drawStepBar(Frame& fr) {
     const float h = 96.0f * m_theme.scale();
     const float buttonW = std::min(avail * 0.42f, 520.0f * m_theme.scale());
     const float labelW = avail - buttonW - ImGui::GetStyle().ItemSpacing.x;
-    const std::string label = fr.t.format("nav.step", {{"step", std::to_string(step)}, {"total", std::to_string(kSteps)}}) +
+    const std::string label = fr.t.format("nav.step", {{"step", std::to_string(step)},
+                                                       {"total", std::to_string(kSteps)}}) +
                               " — " + fr.t.get(nameKey);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::BeginGroup();
@@ -283,8 +351,10 @@ void KioskUi::drawStepBar(Frame& fr) {
     for (int i = 0; i < kSteps; ++i) {
         const ImVec2 a(at.x + static_cast<float>(i) * (markW + gap), at.y + 4.0f);
         const ImVec2 b(a.x + markW, a.y + markH);
-        if (i < step) dl->AddRectFilled(a, b, p.primary, markH * 0.5f);
-        else dl->AddRect(a, b, p.border, markH * 0.5f, 0, 2.0f);
+        if (i < step)
+            dl->AddRectFilled(a, b, p.primary, markH * 0.5f);
+        else
+            dl->AddRect(a, b, p.border, markH * 0.5f, 0, 2.0f);
     }
     ImGui::Dummy(ImVec2(labelW, markH + 8.0f));
     ImGui::EndGroup();
@@ -294,9 +364,11 @@ void KioskUi::drawStepBar(Frame& fr) {
     const ImVec2 b(buttonW, bh);
     if (s.screen == Screen::Content || s.screen == Screen::Contact ||
         (s.screen == Screen::Category && !s.form.category.empty())) {
-        if (bigButton(m_theme, {fr.t.get("nav.next") + " ›"}, "nav_next", b, ButtonKind::Primary)) fr.emit(intent::Next{});
+        if (bigButton(m_theme, {fr.t.get("nav.next") + " ›"}, "nav_next", b, ButtonKind::Primary))
+            fr.emit(intent::Next{});
     } else if (s.screen == Screen::Review && !s.storing) {
-        if (bigButton(m_theme, {fr.t.get("nav.confirm") + " ›"}, "nav_confirm", b, ButtonKind::Primary))
+        if (bigButton(m_theme, {fr.t.get("nav.confirm") + " ›"}, "nav_confirm", b,
+                      ButtonKind::Primary))
             fr.emit(intent::Confirm{});
     } else {
         ImGui::Dummy(b);
@@ -319,8 +391,9 @@ void KioskUi::drawIdleOverlay(Frame& fr) {
     ImGui::SetNextWindowSize(fr.size);
     ImGui::SetNextWindowFocus();
     ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 200));
-    ImGui::Begin("###idle_overlay", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                                 ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin(
+        "###idle_overlay", nullptr,
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     ImGui::PopStyleColor();
     // A tap anywhere continues; the big button says so.
     ImGui::SetCursorPos(ImVec2(0, 0));
@@ -332,8 +405,8 @@ void KioskUi::drawIdleOverlay(Frame& fr) {
     ImGui::PushFont(m_theme.body());
     wrappedText(fr.t.format("idle.countdown", {{"seconds", std::to_string(fr.s.idleSecondsLeft)}}));
     ImGui::PopFont();
-    if (bigButton(m_theme, {fr.t.get("idle.continue")}, "idle_continue", ImVec2(ImGui::GetContentRegionAvail().x, 110.0f),
-                  ButtonKind::Primary))
+    if (bigButton(m_theme, {fr.t.get("idle.continue")}, "idle_continue",
+                  ImVec2(ImGui::GetContentRegionAvail().x, 110.0f), ButtonKind::Primary))
         fr.emit(intent::Touch{});
     ImGui::EndChild();
     ImGui::End();
@@ -343,8 +416,9 @@ void KioskUi::drawIdleOverlay(Frame& fr) {
 void KioskUi::drawStaffCorner(Frame& fr) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(72.0f, 72.0f));
-    ImGui::Begin("###staff_corner", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
+    ImGui::Begin("###staff_corner", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     ImGui::SetCursorPos(ImVec2(0, 0));
     ImGui::InvisibleButton("###staff_corner_button", ImVec2(72.0f, 72.0f));
     ItemProbe::record("staff_corner");
@@ -357,13 +431,15 @@ void KioskUi::drawStaffCorner(Frame& fr) {
 // ---- 5. input routing ---------------------------------------------------------------------------
 
 float KioskUi::keyboardWidth(float avail) const {
-    if (!m_hasFocus || m_keyboardVi.currentLayout(m_fields.at(m_focus)) != input::LayoutKind::Phone) return avail;
+    if (!m_hasFocus || m_keyboardVi.currentLayout(m_fields.at(m_focus)) != input::LayoutKind::Phone)
+        return avail;
     return std::min(avail, 760.0f);
 }
 
 float KioskUi::keyboardHeight(float width) {
     if (!m_hasFocus) return 0.0f;
-    for (Keyboard* kb : {&m_keyboardVi, &m_keyboardEn}) kb->setMaxKeyHeight(m_landscape ? 76.0f : 110.0f);
+    for (Keyboard* kb : {&m_keyboardVi, &m_keyboardEn})
+        kb->setMaxKeyHeight(m_landscape ? 76.0f : 110.0f);
     return m_keyboardVi.height(m_fields.at(m_focus), keyboardWidth(width));
 }
 
@@ -374,11 +450,13 @@ void KioskUi::drawField(Frame& fr, FormField f, std::string_view id, ImVec2 size
 
 void KioskUi::drawKeyboard(Frame& fr, float height) {
     if (!m_hasFocus) return;
-    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - height - ImGui::GetStyle().WindowPadding.y));
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - height -
+                                                              ImGui::GetStyle().WindowPadding.y));
     const float avail = ImGui::GetContentRegionAvail().x;
     const float w = keyboardWidth(avail);
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) * 0.5f);
-    ImGui::BeginChild("###keyboard_area", ImVec2(w, height + 4.0f), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
+    ImGui::BeginChild("###keyboard_area", ImVec2(w, height + 4.0f), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
     for (const auto& k : keyboard(fr.s).draw(m_fields.at(m_focus))) applyToFocused(k, fr.out);
     ImGui::EndChild();
 }
@@ -391,7 +469,8 @@ namespace {
 std::string dashedCode(const std::string& typed) {
     std::string plain;
     for (char c : typed) {
-        const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
         if (!alnum && c != '-' && c != ' ') return typed;
         if (alnum) plain.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
     }
@@ -415,11 +494,16 @@ void KioskUi::applyToFocused(const input::KeyIntent& k, std::vector<core::Intent
         const std::string shaped = dashedCode(fld.text());
         if (shaped != fld.text()) fld.setText(shaped);
     }
-    if (ev.changed || k.kind == input::KeyIntent::Kind::ClearAll) out.push_back(intent::SetText{m_focus, fld.text()});
+    if (ev.changed || k.kind == input::KeyIntent::Kind::ClearAll)
+        out.push_back(intent::SetText{m_focus, fld.text()});
     if (!ev.submitted) return;
     switch (m_focus) {
-        case FormField::TrackCode: out.push_back(intent::SubmitCode{}); break;
-        case FormField::Pin: out.push_back(intent::SubmitPin{}); break;
+        case FormField::TrackCode:
+            out.push_back(intent::SubmitCode{});
+            break;
+        case FormField::Pin:
+            out.push_back(intent::SubmitPin{});
+            break;
         default:
             // "Xong" on a single-line field puts the keyboard away so the whole form shows.
             fld.commit();
@@ -433,7 +517,8 @@ void KioskUi::onChar(char32_t c) {
     if (m_hasFocus) {
         applyToFocused(input::KeyIntent::character(c), m_pending);
     } else if (c >= 0x20 && c < 0x7F && m_scanBuffer.size() < 256) {
-        m_scanBuffer.push_back(static_cast<char>(c));  // a scanner typing on a screen without a field
+        m_scanBuffer.push_back(
+            static_cast<char>(c));  // a scanner typing on a screen without a field
     }
 }
 
@@ -446,6 +531,8 @@ void KioskUi::onKey(input::SpecialKey key) {
     }
 }
 
-void KioskUi::onStaffShortcut() { m_pending.push_back(intent::OpenStaff{}); }
+void KioskUi::onStaffShortcut() {
+    m_pending.push_back(intent::OpenStaff{});
+}
 
 }  // namespace kiosk::ui

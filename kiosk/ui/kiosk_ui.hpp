@@ -35,7 +35,7 @@ struct StaffInfo {
     std::string lastErrorKey;
     std::string lastErrorDetail;
     std::string lastErrorText;
-    std::string printerKey;   // printer.state.* or ""
+    std::string printerKey;  // printer.state.* or ""
     // The verdict the panel opens with, and why (staff.reason.* keys), worst first.
     enum class Verdict { AllWell, NeedsAttention, Broken };
     Verdict verdict = Verdict::AllWell;
@@ -80,7 +80,9 @@ public:
     void drawField(Frame& fr, core::FormField f, std::string_view id, ImVec2 size);
     void drawKeyboard(Frame& fr, float height);
     float keyboardHeight(float width);
-    const platform::text::Strings& strings(const core::State& s) const { return s.prefs.language == "en" ? m_en : m_vi; }
+    const platform::text::Strings& strings(const core::State& s) const {
+        return s.prefs.language == "en" ? m_en : m_vi;
+    }
     bool& consentExpanded() { return m_consentExpanded; }
     bool& wardPickerOpen() { return m_wardPickerOpen; }
     // The tracking story's scroll buttons: a pending scroll by this many pixels (applied in the
@@ -97,7 +99,9 @@ private:
     void drawStaffCorner(Frame& fr);
     void applyToFocused(const input::KeyIntent& k, std::vector<core::Intent>& out);
     float keyboardWidth(float avail) const;  // the phone keypad is narrower than the screen
-    Keyboard& keyboard(const core::State& s) { return s.prefs.language == "en" ? m_keyboardEn : m_keyboardVi; }
+    Keyboard& keyboard(const core::State& s) {
+        return s.prefs.language == "en" ? m_keyboardEn : m_keyboardVi;
+    }
     bool m_landscape = false;
 
     const platform::text::Strings& m_vi;

@@ -20,23 +20,26 @@ constexpr Palette kNormal{
 };
 
 constexpr Palette kHighContrast{
-    IM_COL32(0, 0, 0, 255),        IM_COL32(0, 0, 0, 255),       IM_COL32(255, 255, 255, 255),
-    IM_COL32(255, 255, 0, 255),    IM_COL32(255, 255, 0, 255),   IM_COL32(0, 0, 0, 255),
-    IM_COL32(255, 255, 255, 255),  IM_COL32(0, 0, 0, 255),       IM_COL32(255, 90, 90, 255),
-    IM_COL32(90, 255, 90, 255),    IM_COL32(255, 200, 0, 255),   IM_COL32(255, 255, 255, 255),
+    IM_COL32(0, 0, 0, 255),       IM_COL32(0, 0, 0, 255),     IM_COL32(255, 255, 255, 255),
+    IM_COL32(255, 255, 0, 255),   IM_COL32(255, 255, 0, 255), IM_COL32(0, 0, 0, 255),
+    IM_COL32(255, 255, 255, 255), IM_COL32(0, 0, 0, 255),     IM_COL32(255, 90, 90, 255),
+    IM_COL32(90, 255, 90, 255),   IM_COL32(255, 200, 0, 255), IM_COL32(255, 255, 255, 255),
     IM_COL32(0, 255, 255, 255),
 };
 
 // Body / heading / code sizes per text size. The on-screen keyboard uses the body font.
-constexpr std::array<FontSizes, 3> kSizes{FontSizes{30.0f, 42.0f, 84.0f}, FontSizes{38.0f, 52.0f, 96.0f},
-                                         FontSizes{46.0f, 62.0f, 108.0f}};
+constexpr std::array<FontSizes, 3> kSizes{FontSizes{30.0f, 42.0f, 84.0f},
+                                          FontSizes{38.0f, 52.0f, 96.0f},
+                                          FontSizes{46.0f, 62.0f, 108.0f}};
 
 }  // namespace
 
 namespace {
 // An exact-height texture (no padding to a power of two) and no software mouse cursors
 // (io.MouseDrawCursor is off): less to clear, convert and upload.
-void atlasFlags(ImFontAtlas& atlas) { atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors; }
+void atlasFlags(ImFontAtlas& atlas) {
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors;
+}
 }  // namespace
 
 bool Theme::loadFonts(ImFontAtlas& atlas) {
@@ -97,10 +100,20 @@ void Theme::apply(const core::Preferences& prefs) {
     st.Colors[ImGuiCol_Separator] = toVec4(m_palette.border);
 }
 
-ImFont* Theme::body() const { return fonts(m_size).regular(FontSize::Body); }
-ImFont* Theme::bodyBold() const { return fonts(m_size).bold(FontSize::Body); }
-ImFont* Theme::heading() const { return fonts(m_size).bold(FontSize::Large); }
-ImFont* Theme::huge() const { return fonts(m_size).bold(FontSize::Huge); }
-float Theme::scale() const { return kSizes[static_cast<size_t>(m_size)].body / kSizes[0].body; }
+ImFont* Theme::body() const {
+    return fonts(m_size).regular(FontSize::Body);
+}
+ImFont* Theme::bodyBold() const {
+    return fonts(m_size).bold(FontSize::Body);
+}
+ImFont* Theme::heading() const {
+    return fonts(m_size).bold(FontSize::Large);
+}
+ImFont* Theme::huge() const {
+    return fonts(m_size).bold(FontSize::Huge);
+}
+float Theme::scale() const {
+    return kSizes[static_cast<size_t>(m_size)].body / kSizes[0].body;
+}
 
 }  // namespace kiosk::ui

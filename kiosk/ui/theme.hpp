@@ -14,8 +14,8 @@
 namespace kiosk::ui {
 
 struct Palette {
-    ImU32 background, panel, text, muted, primary, primaryText, secondary, secondaryText, danger, success, warning,
-        border, focus;
+    ImU32 background, panel, text, muted, primary, primaryText, secondary, secondaryText, danger,
+        success, warning, border, focus;
 };
 
 class Theme {
@@ -36,7 +36,7 @@ public:
     void apply(const core::Preferences& prefs);
 
     const Palette& palette() const { return m_palette; }
-    ImFont* body() const;     // running text, field text
+    ImFont* body() const;  // running text, field text
     ImFont* bodyBold() const;
     ImFont* heading() const;  // screen titles, big buttons
     ImFont* huge() const;     // the tracking code

@@ -36,7 +36,8 @@ public:
     static std::expected<DeviceKey, std::string> load(const std::filesystem::path& file);
     // Writes the key file with mode 0600 (temp file + rename). Never overwrites an existing file
     // unless `overwrite` is true.
-    std::expected<void, std::string> save(const std::filesystem::path& file, bool overwrite = false) const;
+    std::expected<void, std::string> save(const std::filesystem::path& file,
+                                          bool overwrite = false) const;
 
     // Loads `file`, or generates and saves a new key when there is none. Safe when several
     // processes do it at once: they all end up with the one key on disk.
@@ -76,7 +77,8 @@ class SealingKey {
 public:
     inline static constexpr std::size_t kOverheadBytes = 48;
     // From the base64 Ed25519 public key; refuses malformed keys and points that cannot convert.
-    static std::expected<SealingKey, std::string> fromPublicKeyBase64(std::string_view publicKeyBase64);
+    static std::expected<SealingKey, std::string> fromPublicKeyBase64(
+        std::string_view publicKeyBase64);
     std::string seal(std::string_view plaintext) const;
     const std::string& publicKeyBase64() const { return m_ed25519Base64; }
 

@@ -35,8 +35,8 @@ void setFile(const std::filesystem::path& file) {
 
 void write(Level level, std::string_view component, std::string_view text) {
     const char* lv = level == Level::Info ? "info" : level == Level::Warn ? "warn" : "error";
-    const std::string line = clock::formatUtc(clock::now()) + " " + lv + " " + std::string(component) + ": " +
-                             std::string(text) + "\n";
+    const std::string line = clock::formatUtc(clock::now()) + " " + lv + " " +
+                             std::string(component) + ": " + std::string(text) + "\n";
     Sink& s = sink();
     std::lock_guard lock(s.mutex);
     std::FILE* out = s.file ? s.file : stderr;

@@ -13,8 +13,14 @@ enum class Level { Info, Warn, Error };
 void setFile(const std::filesystem::path& file);
 void write(Level level, std::string_view component, std::string_view text);
 
-inline void info(std::string_view component, std::string_view text) { write(Level::Info, component, text); }
-inline void warn(std::string_view component, std::string_view text) { write(Level::Warn, component, text); }
-inline void error(std::string_view component, std::string_view text) { write(Level::Error, component, text); }
+inline void info(std::string_view component, std::string_view text) {
+    write(Level::Info, component, text);
+}
+inline void warn(std::string_view component, std::string_view text) {
+    write(Level::Warn, component, text);
+}
+inline void error(std::string_view component, std::string_view text) {
+    write(Level::Error, component, text);
+}
 
 }  // namespace platform::log

@@ -5,7 +5,8 @@
 namespace platform::print {
 
 Bitmap::Bitmap(int width, int height)
-    : m_width(std::max(0, width)), m_height(std::max(0, height)),
+    : m_width(std::max(0, width)),
+      m_height(std::max(0, height)),
       m_dots(static_cast<size_t>(m_width) * static_cast<size_t>(m_height), 0) {}
 
 bool Bitmap::get(int x, int y) const {
@@ -34,7 +35,8 @@ void Bitmap::resizeHeight(int height) {
 
 std::vector<std::uint8_t> Bitmap::packRows(int y0, int rows) const {
     const int bpr = bytesPerRow();
-    std::vector<std::uint8_t> out(static_cast<size_t>(bpr) * static_cast<size_t>(std::max(0, rows)), 0);
+    std::vector<std::uint8_t> out(static_cast<size_t>(bpr) * static_cast<size_t>(std::max(0, rows)),
+                                  0);
     for (int r = 0; r < rows; ++r) {
         const int y = y0 + r;
         if (y < 0 || y >= m_height) continue;

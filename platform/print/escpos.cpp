@@ -19,18 +19,23 @@ std::vector<std::uint8_t> encodeEscPos(const Bitmap& image, const EscPosOptions&
     for (int y = 0; y < image.height(); y += band) {
         const int rows = std::min(band, image.height() - y);
         // GS v 0 m xL xH yL yH d1...dk (m = 0: normal density)
-        out.insert(out.end(), {0x1D, 0x76, 0x30, 0x00, static_cast<std::uint8_t>(bpr & 0xFF),
-                               static_cast<std::uint8_t>(bpr >> 8), static_cast<std::uint8_t>(rows & 0xFF),
-                               static_cast<std::uint8_t>(rows >> 8)});
+        out.insert(out.end(),
+                   {0x1D, 0x76, 0x30, 0x00, static_cast<std::uint8_t>(bpr & 0xFF),
+                    static_cast<std::uint8_t>(bpr >> 8), static_cast<std::uint8_t>(rows & 0xFF),
+                    static_cast<std::uint8_t>(rows >> 8)});
         const std::vector<std::uint8_t> data = image.packRows(y, rows);
         out.insert(out.end(), data.begin(), data.end());
     }
-    out.insert(out.end(), {0x1B, 0x64, static_cast<std::uint8_t>(std::clamp(options.feedLines, 0, 255))});
-    out.insert(out.end(), {0x1D, 0x56, 66, static_cast<std::uint8_t>(std::clamp(options.cutFeed, 0, 255))});
+    out.insert(out.end(),
+               {0x1B, 0x64, static_cast<std::uint8_t>(std::clamp(options.feedLines, 0, 255))});
+    out.insert(out.end(),
+               {0x1D, 0x56, 66, static_cast<std::uint8_t>(std::clamp(options.cutFeed, 0, 255))});
     return out;
 }
 
-std::vector<std::uint8_t> statusQuery(std::uint8_t n) { return {0x10, 0x04, n}; }
+std::vector<std::uint8_t> statusQuery(std::uint8_t n) {
+    return {0x10, 0x04, n};
+}
 
 bool canPrint(PrinterState state) {
     return state == PrinterState::Ready || state == PrinterState::PaperNearEnd ||
@@ -39,21 +44,33 @@ bool canPrint(PrinterState state) {
 
 std::string stateName(PrinterState state) {
     switch (state) {
-        case PrinterState::Ready: return "ready";
-        case PrinterState::PaperNearEnd: return "paper_near_end";
-        case PrinterState::PaperOut: return "paper_out";
-        case PrinterState::CoverOpen: return "cover_open";
-        case PrinterState::Offline: return "offline";
-        case PrinterState::NoAnswer: return "no_answer";
-        case PrinterState::InvalidReply: return "invalid_reply";
-        case PrinterState::Unchecked: return "unchecked";
-        case PrinterState::Unreachable: return "unreachable";
-        case PrinterState::NotConfigured: return "not_configured";
+        case PrinterState::Ready:
+            return "ready";
+        case PrinterState::PaperNearEnd:
+            return "paper_near_end";
+        case PrinterState::PaperOut:
+            return "paper_out";
+        case PrinterState::CoverOpen:
+            return "cover_open";
+        case PrinterState::Offline:
+            return "offline";
+        case PrinterState::NoAnswer:
+            return "no_answer";
+        case PrinterState::InvalidReply:
+            return "invalid_reply";
+        case PrinterState::Unchecked:
+            return "unchecked";
+        case PrinterState::Unreachable:
+            return "unreachable";
+        case PrinterState::NotConfigured:
+            return "not_configured";
     }
     return "unknown";
 }
 
-std::string messageKey(PrinterState state) { return "printer.state." + stateName(state); }
+std::string messageKey(PrinterState state) {
+    return "printer.state." + stateName(state);
+}
 
 PrinterStatus parseStatusReplies(const StatusReplies& r) {
     PrinterStatus s;
@@ -75,12 +92,18 @@ PrinterStatus parseStatusReplies(const StatusReplies& r) {
         s.paperOut = s.paperOut || (*r.paper & 0x60) != 0;
     }
     const bool allAnswered = r.printer && r.offline && r.paper;
-    if (s.coverOpen) s.state = PrinterState::CoverOpen;
-    else if (s.paperOut) s.state = PrinterState::PaperOut;
-    else if (s.offline || s.error) s.state = PrinterState::Offline;
-    else if (!allAnswered) s.state = PrinterState::NoAnswer;
-    else if (s.paperNearEnd) s.state = PrinterState::PaperNearEnd;
-    else s.state = PrinterState::Ready;
+    if (s.coverOpen)
+        s.state = PrinterState::CoverOpen;
+    else if (s.paperOut)
+        s.state = PrinterState::PaperOut;
+    else if (s.offline || s.error)
+        s.state = PrinterState::Offline;
+    else if (!allAnswered)
+        s.state = PrinterState::NoAnswer;
+    else if (s.paperNearEnd)
+        s.state = PrinterState::PaperNearEnd;
+    else
+        s.state = PrinterState::Ready;
     s.detail = stateName(s.state);
     if (!allAnswered) s.detail += " (some status queries unanswered)";
     return s;

@@ -31,12 +31,12 @@ enum class PrinterState {
     PaperNearEnd,  // can print, but the roll is nearly finished
     PaperOut,
     CoverOpen,
-    Offline,       // stopped for another reason (error, feed button, ...)
-    NoAnswer,      // asked, no reply in time: unknown, not OK
-    InvalidReply,  // a reply that is not an ESC/POS status byte
-    Unchecked,     // this kind of printer cannot be asked (file, png, CUPS)
-    Unreachable,   // the device cannot be opened / the host does not accept a connection
-    NotConfigured, // printer "none"
+    Offline,        // stopped for another reason (error, feed button, ...)
+    NoAnswer,       // asked, no reply in time: unknown, not OK
+    InvalidReply,   // a reply that is not an ESC/POS status byte
+    Unchecked,      // this kind of printer cannot be asked (file, png, CUPS)
+    Unreachable,    // the device cannot be opened / the host does not accept a connection
+    NotConfigured,  // printer "none"
 };
 
 // True for the states in which a print may be attempted: Ready, PaperNearEnd, and the two

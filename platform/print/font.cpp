@@ -59,13 +59,18 @@ std::string encodeUtf8(std::u32string_view text) {
 
 std::expected<Font, FontError> Font::load(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected(FontError{FontError::Kind::Unreadable, "font: cannot open " + path.string()});
+    if (!in)
+        return std::unexpected(
+            FontError{FontError::Kind::Unreadable, "font: cannot open " + path.string()});
     auto impl = std::make_shared<Impl>();
     impl->data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (impl->data.empty()) return std::unexpected(FontError{FontError::Kind::Unreadable, "font: empty file " + path.string()});
+    if (impl->data.empty())
+        return std::unexpected(
+            FontError{FontError::Kind::Unreadable, "font: empty file " + path.string()});
     const int offset = stbtt_GetFontOffsetForIndex(impl->data.data(), 0);
     if (offset < 0 || stbtt_InitFont(&impl->info, impl->data.data(), offset) == 0) {
-        return std::unexpected(FontError{FontError::Kind::NotAFont, "font: not a TrueType font: " + path.string()});
+        return std::unexpected(
+            FontError{FontError::Kind::NotAFont, "font: not a TrueType font: " + path.string()});
     }
     stbtt_GetFontVMetrics(&impl->info, &impl->ascent, &impl->descent, &impl->lineGap);
     Font f;
@@ -87,16 +92,19 @@ std::vector<char32_t> Font::missingGlyphs(std::string_view utf8) const {
 }
 
 int Font::ascent(float px) const {
-    return static_cast<int>(std::lround(m_impl->ascent * stbtt_ScaleForPixelHeight(&m_impl->info, px)));
+    return static_cast<int>(
+        std::lround(m_impl->ascent * stbtt_ScaleForPixelHeight(&m_impl->info, px)));
 }
 
 int Font::descent(float px) const {
-    return static_cast<int>(std::lround(-m_impl->descent * stbtt_ScaleForPixelHeight(&m_impl->info, px)));
+    return static_cast<int>(
+        std::lround(-m_impl->descent * stbtt_ScaleForPixelHeight(&m_impl->info, px)));
 }
 
 int Font::lineHeight(float px) const {
     const float scale = stbtt_ScaleForPixelHeight(&m_impl->info, px);
-    return static_cast<int>(std::lround((m_impl->ascent - m_impl->descent + m_impl->lineGap) * scale));
+    return static_cast<int>(
+        std::lround((m_impl->ascent - m_impl->descent + m_impl->lineGap) * scale));
 }
 
 int Font::textWidth(std::string_view utf8, float px) const {
@@ -130,12 +138,14 @@ int Font::draw(Bitmap& target, int x, int baselineY, std::string_view utf8, floa
         const int w = x1 - x0, h = y1 - y0;
         if (w > 0 && h > 0) {
             glyph.assign(static_cast<size_t>(w) * static_cast<size_t>(h), 0);
-            stbtt_MakeCodepointBitmapSubpixel(info, glyph.data(), w, h, w, scale, scale, shift, 0, cp);
+            stbtt_MakeCodepointBitmapSubpixel(info, glyph.data(), w, h, w, scale, scale, shift, 0,
+                                              cp);
             const int ox = static_cast<int>(std::floor(pen)) + x0;
             const int oy = baselineY + y0;
             for (int gy = 0; gy < h; ++gy) {
                 for (int gx = 0; gx < w; ++gx) {
-                    if (glyph[static_cast<size_t>(gy) * w + gx] >= threshold) target.set(ox + gx, oy + gy);
+                    if (glyph[static_cast<size_t>(gy) * w + gx] >= threshold)
+                        target.set(ox + gx, oy + gy);
                 }
             }
         }

@@ -14,7 +14,8 @@
 namespace platform::print {
 
 // Noto Sans, which has every Vietnamese letter (fonts-noto-core).
-inline constexpr const char* kDefaultRegularFont = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+inline constexpr const char* kDefaultRegularFont =
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
 inline constexpr const char* kDefaultBoldFont = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
 
 struct FontError {

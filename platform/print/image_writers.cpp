@@ -2,13 +2,13 @@
 
 #include <stb_image_write.h>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
-#include <unistd.h>
 
 namespace platform::print {
 namespace {
@@ -77,7 +77,8 @@ std::vector<Bitmap> splitIntoPages(const Bitmap& image, int pageRows) {
     return pages;
 }
 
-std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLayout layout, double dotsPerMm) {
+std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLayout layout,
+                                         double dotsPerMm) {
     std::vector<std::uint8_t> pdf;
     std::vector<size_t> offsets;
     auto object = [&](const std::string& body) {
@@ -87,7 +88,8 @@ std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLa
     appendString(pdf, "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
     object("<< /Type /Catalog /Pages 2 0 R >>");
     std::string kids;
-    for (size_t p = 0; p < pages.size(); ++p) kids += (p ? " " : "") + std::to_string(3 + 3 * p) + " 0 R";
+    for (size_t p = 0; p < pages.size(); ++p)
+        kids += (p ? " " : "") + std::to_string(3 + 3 * p) + " 0 R";
     object("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>");
     for (size_t p = 0; p < pages.size(); ++p) {
         const Bitmap& image = pages[p];
@@ -109,19 +111,23 @@ std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLa
         const double x = (kA4WidthPt - w) / 2;
         const double y = kA4HeightPt - margin - h;
         const std::vector<std::uint8_t> bits = image.packRows(0, image.height());
-        const std::string content = "q " + fmt(w) + " 0 0 " + fmt(h) + " " + fmt(x) + " " + fmt(y) + " cm /Im0 Do Q\n";
-        object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + fmt(kA4WidthPt) + " " + fmt(kA4HeightPt) +
-               "] /Resources << /XObject << /Im0 " + std::to_string(first + 1) + " 0 R >> >> /Contents " +
-               std::to_string(first + 2) + " 0 R >>");
+        const std::string content =
+            "q " + fmt(w) + " 0 0 " + fmt(h) + " " + fmt(x) + " " + fmt(y) + " cm /Im0 Do Q\n";
+        object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + fmt(kA4WidthPt) + " " +
+               fmt(kA4HeightPt) + "] /Resources << /XObject << /Im0 " + std::to_string(first + 1) +
+               " 0 R >> >> /Contents " + std::to_string(first + 2) + " 0 R >>");
         // The image: 1 bit per dot, 1 = black, hence /Decode [1 0] on DeviceGray.
         offsets.push_back(pdf.size());
-        appendString(pdf, std::to_string(first + 1) + " 0 obj\n<< /Type /XObject /Subtype /Image /Width " +
-                              std::to_string(image.width()) + " /Height " + std::to_string(image.height()) +
-                              " /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0] /Interpolate false /Length " +
-                              std::to_string(bits.size()) + " >>\nstream\n");
+        appendString(
+            pdf, std::to_string(first + 1) + " 0 obj\n<< /Type /XObject /Subtype /Image /Width " +
+                     std::to_string(image.width()) + " /Height " + std::to_string(image.height()) +
+                     " /ColorSpace /DeviceGray /BitsPerComponent 1 /Decode [1 0] /Interpolate "
+                     "false /Length " +
+                     std::to_string(bits.size()) + " >>\nstream\n");
         pdf.insert(pdf.end(), bits.begin(), bits.end());
         appendString(pdf, "\nendstream\nendobj\n");
-        object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
+        object("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+               "endstream");
     }
 
     const size_t xref = pdf.size();
@@ -131,8 +137,8 @@ std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLa
         std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
         table += line;
     }
-    table += "trailer\n<< /Size " + std::to_string(offsets.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-             std::to_string(xref) + "\n%%EOF\n";
+    table += "trailer\n<< /Size " + std::to_string(offsets.size() + 1) +
+             " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
     appendString(pdf, table);
     return pdf;
 }
@@ -141,9 +147,10 @@ namespace {
 
 // `what` and the text of `err`, classified by `err`.
 std::unexpected<FileError> fileError(int err, const std::string& what) {
-    const FileError::Kind kind = err == ENOSPC || err == EDQUOT                  ? FileError::Kind::DiskFull
-                                 : err == EROFS || err == EACCES || err == EPERM ? FileError::Kind::ReadOnly
-                                                                                 : FileError::Kind::Io;
+    const FileError::Kind kind = err == ENOSPC || err == EDQUOT ? FileError::Kind::DiskFull
+                                 : err == EROFS || err == EACCES || err == EPERM
+                                     ? FileError::Kind::ReadOnly
+                                     : FileError::Kind::Io;
     return std::unexpected(FileError{kind, err, what + ": " + std::strerror(err)});
 }
 

@@ -28,12 +28,15 @@ enum class PdfLayout {
 std::vector<std::uint8_t> encodePdf(const Bitmap& image, PdfLayout layout, double dotsPerMm = 8.0);
 // One A4 page per image, each placed as encodePdf places its one (a long answer slip: see
 // splitIntoPages).
-std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLayout layout, double dotsPerMm = 8.0);
+std::vector<std::uint8_t> encodePdfPages(const std::vector<Bitmap>& pages, PdfLayout layout,
+                                         double dotsPerMm = 8.0);
 // Cuts a tall raster into pieces of at most `pageRows` rows, each cut on a blank row in the
 // last quarter of the page where there is one (between lines of text), else at `pageRows`.
 std::vector<Bitmap> splitIntoPages(const Bitmap& image, int pageRows);
 // The rows of an A4Form page for a raster `widthDots` wide (170 mm by 257 mm of content).
-inline int a4FormPageRows(int widthDots) { return widthDots * 257 / 170; }
+inline int a4FormPageRows(int widthDots) {
+    return widthDots * 257 / 170;
+}
 
 struct FileError {
     enum class Kind {

@@ -12,7 +12,8 @@ constexpr std::array<const char*, 7> kWeekdayNames = {"Chủ nhật", "Thứ Hai
                                                       "Thứ Năm",  "Thứ Sáu", "Thứ Bảy"};
 
 std::chrono::sys_days toDays(const LocalDate& d) {
-    return std::chrono::sys_days{std::chrono::year{d.year} / std::chrono::month{static_cast<unsigned>(d.month)} /
+    return std::chrono::sys_days{std::chrono::year{d.year} /
+                                 std::chrono::month{static_cast<unsigned>(d.month)} /
                                  std::chrono::day{static_cast<unsigned>(d.day)}};
 }
 
@@ -42,7 +43,8 @@ std::optional<LocalDate> parseIsoDate(std::string_view t) {
     };
     const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
     if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+    const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                          std::chrono::month{static_cast<unsigned>(m)},
                                           std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     return LocalDate{y, m, d};
@@ -82,8 +84,8 @@ std::string weekdayNameVi(const LocalDate& date) {
 
 std::string formatDateVi(const LocalDate& d, DateStyle style) {
     if (style == DateStyle::Long) {
-        return weekdayNameVi(d) + ", ngày " + twoDigits(d.day) + " tháng " + twoDigits(d.month) + " năm " +
-               std::to_string(d.year);
+        return weekdayNameVi(d) + ", ngày " + twoDigits(d.day) + " tháng " + twoDigits(d.month) +
+               " năm " + std::to_string(d.year);
     }
     return twoDigits(d.day) + "/" + twoDigits(d.month) + "/" + std::to_string(d.year);
 }

@@ -2,10 +2,13 @@
 
 namespace platform::print {
 
-PrintQueue::PrintQueue(std::unique_ptr<Printer> printer, ReceiptRenderer renderer, Callback callback,
-                       PrintQueueOptions options)
-    : m_printer(std::move(printer)), m_renderer(std::move(renderer)), m_callback(std::move(callback)),
-      m_options(options), m_worker([this] { run(); }) {}
+PrintQueue::PrintQueue(std::unique_ptr<Printer> printer, ReceiptRenderer renderer,
+                       Callback callback, PrintQueueOptions options)
+    : m_printer(std::move(printer)),
+      m_renderer(std::move(renderer)),
+      m_callback(std::move(callback)),
+      m_options(options),
+      m_worker([this] { run(); }) {}
 
 PrintQueue::~PrintQueue() {
     {
@@ -16,9 +19,13 @@ PrintQueue::~PrintQueue() {
     m_worker.join();
 }
 
-JobId PrintQueue::submit(Receipt receipt) { return enqueue(Task{0, std::move(receipt), std::nullopt}); }
+JobId PrintQueue::submit(Receipt receipt) {
+    return enqueue(Task{0, std::move(receipt), std::nullopt});
+}
 
-JobId PrintQueue::submit(AnswerSlip answer) { return enqueue(Task{0, std::nullopt, std::move(answer)}); }
+JobId PrintQueue::submit(AnswerSlip answer) {
+    return enqueue(Task{0, std::nullopt, std::move(answer)});
+}
 
 JobId PrintQueue::enqueue(Task task) {
     JobId id = 0;
@@ -53,8 +60,12 @@ void PrintQueue::run() {
                 lock.unlock();
                 for (const Task& t : left) {
                     if (t.id == 0) continue;
-                    m_callback(PrintEvent{PrintEvent::Kind::Cancelled, t.id, t.trackingCode(), {},
-                                          std::nullopt, std::nullopt});
+                    m_callback(PrintEvent{PrintEvent::Kind::Cancelled,
+                                          t.id,
+                                          t.trackingCode(),
+                                          {},
+                                          std::nullopt,
+                                          std::nullopt});
                 }
                 return;
             }
@@ -67,20 +78,27 @@ void PrintQueue::run() {
 
 void PrintQueue::process(const Task& task) {
     if (task.id == 0) {
-        PrintEvent e{PrintEvent::Kind::Status, 0, {}, m_printer->status(m_options.statusTimeout), std::nullopt,
+        PrintEvent e{PrintEvent::Kind::Status,
+                     0,
+                     {},
+                     m_printer->status(m_options.statusTimeout),
+                     std::nullopt,
                      std::nullopt};
         m_callback(e);
         return;
     }
-    PrintEvent e{PrintEvent::Kind::Failed, task.id, task.trackingCode(), {}, std::nullopt, std::nullopt};
-    auto raster = task.receipt ? m_renderer.render(*task.receipt, m_printer->renderOptions())
-                               : renderAnswerSlip(m_renderer, *task.answer, m_printer->renderOptions());
+    PrintEvent e{
+        PrintEvent::Kind::Failed, task.id, task.trackingCode(), {}, std::nullopt, std::nullopt};
+    auto raster = task.receipt
+                      ? m_renderer.render(*task.receipt, m_printer->renderOptions())
+                      : renderAnswerSlip(m_renderer, *task.answer, m_printer->renderOptions());
     if (!raster) {
         e.error = PrintError{PrintError::Kind::Render, {}, raster.error().detail};
         m_callback(e);
         return;
     }
-    auto result = m_printer->print(PrintJob{task.trackingCode(), std::move(*raster)}, m_options.printTimeout);
+    auto result =
+        m_printer->print(PrintJob{task.trackingCode(), std::move(*raster)}, m_options.printTimeout);
     if (result) {
         e.kind = PrintEvent::Kind::Printed;
         e.status = result->statusBefore;

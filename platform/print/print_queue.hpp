@@ -74,7 +74,9 @@ private:
         JobId id = 0;  // 0 = status check
         std::optional<Receipt> receipt;
         std::optional<AnswerSlip> answer;  // instead of a receipt
-        const std::string& trackingCode() const { return receipt ? receipt->trackingCode : answer->trackingCode; }
+        const std::string& trackingCode() const {
+            return receipt ? receipt->trackingCode : answer->trackingCode;
+        }
     };
     JobId enqueue(Task task);
     void run();

@@ -57,11 +57,11 @@ struct PrintReport {
     PrinterStatus statusBefore;   // Ready/PaperNearEnd when verified; Unchecked/NoAnswer if not
     bool statusVerified = false;  // the printer itself said it was ready
     size_t bytesSent = 0;
-    std::string output;           // the file written (file://, png://) or the CUPS job id
+    std::string output;  // the file written (file://, png://) or the CUPS job id
 };
 
 struct PrinterConfig {
-    int paperWidthMm = 80;                        // 80 (576 dots) or 58 (384 dots)
+    int paperWidthMm = 80;                         // 80 (576 dots) or 58 (384 dots)
     PdfLayout pdfLayout = PdfLayout::CentredSlip;  // cups:// only
     EscPosOptions escpos;
     std::chrono::milliseconds statusTimeout{800};  // used by print() for its own status check
@@ -77,7 +77,8 @@ public:
     // Checks the status first (where it can) and refuses to print when the printer says it
     // cannot (NotReady); a printer that does not answer is printed to anyway, reported as
     // unverified. `timeout` bounds the whole call.
-    virtual std::expected<PrintReport, PrintError> print(const PrintJob& job, std::chrono::milliseconds timeout) = 0;
+    virtual std::expected<PrintReport, PrintError> print(const PrintJob& job,
+                                                         std::chrono::milliseconds timeout) = 0;
     // How receipts for this printer must be rendered (width, QR module size).
     virtual RenderOptions renderOptions() const = 0;
     // The URI, for logs.
@@ -85,10 +86,11 @@ public:
 };
 
 struct PrinterUri {
-    std::string scheme;  // "escpos+usb", "escpos+serial", "escpos+tcp", "file", "png", "cups", "none"
-    std::string host;    // tcp host, cups queue
-    int port = 0;        // tcp port
-    std::string path;    // device, file or directory
+    std::string
+        scheme;        // "escpos+usb", "escpos+serial", "escpos+tcp", "file", "png", "cups", "none"
+    std::string host;  // tcp host, cups queue
+    int port = 0;      // tcp port
+    std::string path;  // device, file or directory
     std::map<std::string, std::string> query;
 };
 
@@ -99,7 +101,8 @@ std::expected<PrinterUri, PrintError> parsePrinterUri(std::string_view uri);
 // Creates the printer for `uri`. Opens nothing yet (devices and connections are opened per
 // call), so a printer switched off now can print later. Error: Kind::InvalidUri with the
 // reason in detail.
-std::expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri, const PrinterConfig& config = {});
+std::expected<std::unique_ptr<Printer>, PrintError> makePrinter(std::string_view uri,
+                                                                const PrinterConfig& config = {});
 
 // Asks DLE EOT 1, 2 and 4 over `transport` within `timeout` and classifies the replies. Stops
 // after the first unanswered query (a silent printer costs one timeout, not three).

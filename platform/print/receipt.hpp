@@ -26,7 +26,7 @@ struct ReceiptInput {
     std::string contactPhone;  // full phone; ignored when anonymous
     // A reprint of a record whose content is sealed: the kiosk no longer knows the sender.
     bool senderWithheld = false;
-    std::string hotline;       // "1022"
+    std::string hotline;  // "1022"
     // The expected reply date. When absent it is computed: createdAt.date plus
     // `replyWorkingDays` working days, skipping weekends and `holidays`.
     std::optional<LocalDate> replyBy;

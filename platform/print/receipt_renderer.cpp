@@ -27,7 +27,8 @@ std::vector<std::string> splitWords(std::string_view line) {
 }
 
 // Splits a word that is wider than maxWidth between code points.
-std::vector<std::string> breakWord(const Font& font, float px, const std::string& word, int maxWidth) {
+std::vector<std::string> breakWord(const Font& font, float px, const std::string& word,
+                                   int maxWidth) {
     std::vector<std::string> parts;
     std::u32string current;
     for (char32_t c : decodeUtf8(word)) {
@@ -43,7 +44,8 @@ std::vector<std::string> breakWord(const Font& font, float px, const std::string
     return parts;
 }
 
-std::vector<std::string> greedyWrap(const Font& font, float px, std::string_view paragraph, int maxWidth) {
+std::vector<std::string> greedyWrap(const Font& font, float px, std::string_view paragraph,
+                                    int maxWidth) {
     std::vector<std::string> lines;
     std::string line;
     for (const std::string& word : splitWords(paragraph)) {
@@ -81,8 +83,10 @@ std::vector<std::string> wrapText(const Font& font, float px, std::string_view t
             int lo = 1, hi = maxWidth;
             while (lo < hi) {
                 const int mid = (lo + hi) / 2;
-                if (greedyWrap(font, px, paragraph, mid).size() <= wrapped.size()) hi = mid;
-                else lo = mid + 1;
+                if (greedyWrap(font, px, paragraph, mid).size() <= wrapped.size())
+                    hi = mid;
+                else
+                    lo = mid + 1;
             }
             wrapped = greedyWrap(font, px, paragraph, lo);
         }
@@ -98,23 +102,26 @@ int qrModuleDots(int symbolModules, const RenderOptions& o) {
     return std::max(o.minModuleDots, fit);
 }
 
-std::expected<int, RenderError> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots) {
+std::expected<int, RenderError> drawQr(Bitmap& target, std::string_view text, int top,
+                                       int moduleDots) {
     auto code = platform::qr::encode(text, platform::qr::ErrorCorrection::Medium);
-    if (!code) return std::unexpected(RenderError{RenderError::Kind::QrUnencodable, "qr: cannot encode"});
+    if (!code)
+        return std::unexpected(RenderError{RenderError::Kind::QrUnencodable, "qr: cannot encode"});
     const int total = (code->size() + 2 * kQuietZoneModules) * moduleDots;
     const int left = (target.width() - total) / 2 + kQuietZoneModules * moduleDots;
     const int y0 = top + kQuietZoneModules * moduleDots;
     for (int y = 0; y < code->size(); ++y) {
         for (int x = 0; x < code->size(); ++x) {
-            if (code->dark(x, y)) target.fillRect(left + x * moduleDots, y0 + y * moduleDots, moduleDots, moduleDots);
+            if (code->dark(x, y))
+                target.fillRect(left + x * moduleDots, y0 + y * moduleDots, moduleDots, moduleDots);
         }
     }
     return total;
 }
 
-std::expected<ReceiptRenderer, FontError> ReceiptRenderer::create(platform::text::Strings strings,
-                                                                  const std::filesystem::path& regularFont,
-                                                                  const std::filesystem::path& boldFont) {
+std::expected<ReceiptRenderer, FontError> ReceiptRenderer::create(
+    platform::text::Strings strings, const std::filesystem::path& regularFont,
+    const std::filesystem::path& boldFont) {
     auto regular = Font::load(regularFont);
     if (!regular) return std::unexpected(regular.error());
     auto bold = Font::load(boldFont);
@@ -122,7 +129,8 @@ std::expected<ReceiptRenderer, FontError> ReceiptRenderer::create(platform::text
     return ReceiptRenderer(std::move(strings), std::move(*regular), std::move(*bold));
 }
 
-std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r, const RenderOptions& options) const {
+std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r,
+                                                           const RenderOptions& options) const {
     const auto& s = m_strings;
     RasterLayout l(*this, options);
 
@@ -169,8 +177,10 @@ std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r, con
     if (auto ok = l.qr(r.trackingUrl); !ok) return std::unexpected(ok.error());
     l.centred(m_bold, l.px(22), s.get("receipt.qr_caption"));
     l.space(6);
-    if (!r.shortUrl.empty()) l.centred(m_regular, l.px(22), s.format("receipt.lookup", {{"url", r.shortUrl}}));
-    if (!r.hotline.empty()) l.centred(m_regular, l.px(22), s.format("receipt.hotline", {{"hotline", r.hotline}}));
+    if (!r.shortUrl.empty())
+        l.centred(m_regular, l.px(22), s.format("receipt.lookup", {{"url", r.shortUrl}}));
+    if (!r.hotline.empty())
+        l.centred(m_regular, l.px(22), s.format("receipt.hotline", {{"hotline", r.hotline}}));
     l.space(12);
     l.rule(true);
     l.space(12);

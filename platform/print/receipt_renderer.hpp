@@ -16,10 +16,10 @@
 namespace platform::print {
 
 struct RenderOptions {
-    int widthDots = 576;     // the printer's dots per line
-    int minModuleDots = 6;   // QR: at least this many dots per module
-    float textScale = 1.0f;  // multiplies every font size
-    int marginDots = 8;      // left and right blank margin (printers add their own too)
+    int widthDots = 576;        // the printer's dots per line
+    int minModuleDots = 6;      // QR: at least this many dots per module
+    float textScale = 1.0f;     // multiplies every font size
+    int marginDots = 8;         // left and right blank margin (printers add their own too)
     float qrWidthShare = 0.6f;  // the QR (with quiet zone) grows up to this share of the width
 
     static RenderOptions roll80mm() { return {576, 6, 1.0f, 8, 0.6f}; }
@@ -41,12 +41,14 @@ class ReceiptRenderer {
 public:
     // Loads both fonts. Fails with the first font that cannot be loaded.
     static std::expected<ReceiptRenderer, FontError> create(
-        platform::text::Strings strings, const std::filesystem::path& regularFont = kDefaultRegularFont,
+        platform::text::Strings strings,
+        const std::filesystem::path& regularFont = kDefaultRegularFont,
         const std::filesystem::path& boldFont = kDefaultBoldFont);
 
     // The receipt at options.widthDots wide, as tall as it needs. Fails only if the tracking
     // URL cannot be put in a QR code that fits the width.
-    std::expected<Bitmap, RenderError> render(const Receipt& receipt, const RenderOptions& options) const;
+    std::expected<Bitmap, RenderError> render(const Receipt& receipt,
+                                              const RenderOptions& options) const;
 
     const Font& regularFont() const { return m_regular; }
     const Font& boldFont() const { return m_bold; }
@@ -75,6 +77,7 @@ int qrModuleDots(int symbolModules, const RenderOptions& options);
 // Draws `qr text` centred horizontally at `top`: `moduleDots` dots per module with a
 // 4-module quiet zone. Returns the height drawn (including the quiet zone), or
 // RenderError::Kind::QrUnencodable.
-std::expected<int, RenderError> drawQr(Bitmap& target, std::string_view text, int top, int moduleDots);
+std::expected<int, RenderError> drawQr(Bitmap& target, std::string_view text, int top,
+                                       int moduleDots);
 
 }  // namespace platform::print

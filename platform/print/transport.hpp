@@ -40,10 +40,11 @@ public:
 std::expected<std::unique_ptr<Transport>, TransportError> openCharDevice(const std::string& path);
 // Opens a serial port raw, 8N1, at `baud` (9600, 19200, 38400, 57600, 115200); `rtsCts`
 // turns on hardware flow control.
-std::expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::string& path, int baud, bool rtsCts);
+std::expected<std::unique_ptr<Transport>, TransportError> openSerial(const std::string& path,
+                                                                     int baud, bool rtsCts);
 // Connects to host:port within `timeout`. `host` should be an IP address or a name in
 // /etc/hosts: name resolution itself (getaddrinfo) is not bounded by the timeout.
-std::expected<std::unique_ptr<Transport>, TransportError> connectTcp(const std::string& host, int port,
-                                                                     std::chrono::milliseconds timeout);
+std::expected<std::unique_ptr<Transport>, TransportError> connectTcp(
+    const std::string& host, int port, std::chrono::milliseconds timeout);
 
 }  // namespace platform::print

@@ -10,10 +10,14 @@ namespace {
 
 QRecLevel toLevel(ErrorCorrection level) {
     switch (level) {
-        case ErrorCorrection::Low: return QR_ECLEVEL_L;
-        case ErrorCorrection::Medium: return QR_ECLEVEL_M;
-        case ErrorCorrection::Quartile: return QR_ECLEVEL_Q;
-        case ErrorCorrection::High: return QR_ECLEVEL_H;
+        case ErrorCorrection::Low:
+            return QR_ECLEVEL_L;
+        case ErrorCorrection::Medium:
+            return QR_ECLEVEL_M;
+        case ErrorCorrection::Quartile:
+            return QR_ECLEVEL_Q;
+        case ErrorCorrection::High:
+            return QR_ECLEVEL_H;
     }
     return QR_ECLEVEL_M;
 }

@@ -40,6 +40,7 @@ private:
 // Encodes `text` with the smallest version that fits. Mixed modes are chosen automatically:
 // an upper-case URL (0-9 A-Z $%*+-./: space) is encoded in alphanumeric mode, which keeps
 // the symbol small. Case is preserved.
-std::expected<QrCode, QrError> encode(std::string_view text, ErrorCorrection level = ErrorCorrection::Medium);
+std::expected<QrCode, QrError> encode(std::string_view text,
+                                      ErrorCorrection level = ErrorCorrection::Medium);
 
 }  // namespace platform::qr

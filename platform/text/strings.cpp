@@ -30,7 +30,8 @@ Strings Strings::fromJson(std::string_view json, std::string_view fallbackJson) 
 
 Strings Strings::load(std::string_view lang) {
     std::string vi = assets::load("strings/vi.json");
-    std::string own = lang == "vi" ? std::string{} : assets::load("strings/" + std::string(lang) + ".json");
+    std::string own =
+        lang == "vi" ? std::string{} : assets::load("strings/" + std::string(lang) + ".json");
     Strings s = own.empty() ? fromJson(vi) : fromJson(own, vi);
     s.m_lang = own.empty() ? "vi" : std::string(lang);
     return s;
@@ -48,8 +49,9 @@ const std::string& Strings::get(std::string_view key) const {
     return it->second;
 }
 
-std::string Strings::format(std::string_view key,
-                            std::initializer_list<std::pair<std::string_view, std::string>> args) const {
+std::string Strings::format(
+    std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string>> args) const {
     std::string out = get(key);
     for (const auto& [name, value] : args) {
         std::string needle = "{" + std::string(name) + "}";

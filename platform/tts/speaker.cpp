@@ -15,9 +15,11 @@ namespace {
 
 // Vietnamese names of the Latin letters (F, J, W, Z are foreign but named this way) and digits.
 constexpr std::array<const char*, 26> kLetters = {
-    "a", "bê", "xê", "dê", "e", "ép", "giê", "hát", "i", "gi", "ca", "e lờ", "em mờ",
-    "en nờ", "o", "pê", "quy", "e rờ", "ét xì", "tê", "u", "vê", "vê kép", "ích xì", "i dài", "dét"};
-constexpr std::array<const char*, 10> kDigits = {"không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"};
+    "a",     "bê", "xê",   "dê",    "e",      "ép",     "giê",   "hát", "i",
+    "gi",    "ca", "e lờ", "em mờ", "en nờ",  "o",      "pê",    "quy", "e rờ",
+    "ét xì", "tê", "u",    "vê",    "vê kép", "ích xì", "i dài", "dét"};
+constexpr std::array<const char*, 10> kDigits = {"không", "một", "hai", "ba",  "bốn",
+                                                 "năm",   "sáu", "bảy", "tám", "chín"};
 
 // espeak-ng keeps one engine per process: guard it, start it once.
 std::mutex g_engineMutex;
@@ -33,14 +35,16 @@ int onSynth(short* wav, int count, espeak_EVENT* events) {
     // Every event, including the terminator of an otherwise empty list, carries user_data.
     auto* target = events != nullptr ? static_cast<SynthTarget*>(events->user_data) : nullptr;
     if (target == nullptr) return 0;
-    if (wav != nullptr && count > 0) target->samples->insert(target->samples->end(), wav, wav + count);
+    if (wav != nullptr && count > 0)
+        target->samples->insert(target->samples->end(), wav, wav + count);
     return target->stop->load() ? 1 : 0;
 }
 
 // Starts the engine if needed; call with g_engineMutex held. Returns the sample rate or -1.
 int startEngine() {
     if (!g_engineStarted) {
-        const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
+        const int rate =
+            espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
         if (rate <= 0) return -1;
         espeak_SetSynthCallback(onSynth);
         g_engineStarted = true;
@@ -63,9 +67,12 @@ void putLe(std::vector<std::uint8_t>& out, std::uint32_t v, int bytes) {
 
 }  // namespace
 
-std::string messageKey(SpeechError) { return "tts.unavailable"; }
+std::string messageKey(SpeechError) {
+    return "tts.unavailable";
+}
 
-std::expected<void, SpeechError> WavFileSink::play(std::span<const std::int16_t> samples, int sampleRate) {
+std::expected<void, SpeechError> WavFileSink::play(std::span<const std::int16_t> samples,
+                                                   int sampleRate) {
     std::vector<std::uint8_t> wav;
     const auto dataBytes = static_cast<std::uint32_t>(samples.size() * 2);
     wav.insert(wav.end(), {'R', 'I', 'F', 'F'});
@@ -85,14 +92,17 @@ std::expected<void, SpeechError> WavFileSink::play(std::span<const std::int16_t>
     return {};
 }
 
-std::expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> samples, int sampleRate) {
+std::expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> samples,
+                                                  int sampleRate) {
     audio_object* device = create_audio_device_object(nullptr, "kiosk", "Speech");
     if (device == nullptr) return std::unexpected(SpeechError::AudioDevice);
     std::expected<void, SpeechError> result;
-    if (audio_object_open(device, AUDIO_OBJECT_FORMAT_S16LE, static_cast<uint32_t>(sampleRate), 1) != 0) {
+    if (audio_object_open(device, AUDIO_OBJECT_FORMAT_S16LE, static_cast<uint32_t>(sampleRate),
+                          1) != 0) {
         result = std::unexpected(SpeechError::AudioDevice);
     } else {
-        if (audio_object_write(device, samples.data(), samples.size() * sizeof(std::int16_t)) != 0 ||
+        if (audio_object_write(device, samples.data(), samples.size() * sizeof(std::int16_t)) !=
+                0 ||
             audio_object_drain(device) != 0) {
             result = std::unexpected(SpeechError::AudioDevice);
         }
@@ -102,9 +112,10 @@ std::expected<void, SpeechError> DeviceSink::play(std::span<const std::int16_t> 
     return result;
 }
 
-std::expected<std::unique_ptr<Speaker>, SpeechError> Speaker::create(SpeechOptions options,
-                                                                     std::unique_ptr<AudioSink> sink) {
-    if (!options.enabled) return std::unique_ptr<Speaker>(new Speaker(std::move(options), std::move(sink), 0));
+std::expected<std::unique_ptr<Speaker>, SpeechError> Speaker::create(
+    SpeechOptions options, std::unique_ptr<AudioSink> sink) {
+    if (!options.enabled)
+        return std::unique_ptr<Speaker>(new Speaker(std::move(options), std::move(sink), 0));
     std::lock_guard lock(g_engineMutex);
     const int rate = startEngine();
     if (rate <= 0) return std::unexpected(SpeechError::EngineUnavailable);
@@ -124,8 +135,8 @@ std::expected<std::vector<std::int16_t>, SpeechError> Speaker::synthesise(std::s
         if (!selectVoice(m_options.voice)) return std::unexpected(SpeechError::VoiceUnavailable);
         espeak_SetParameter(espeakRATE, m_options.rateWpm, 0);
         espeak_SetParameter(espeakVOLUME, m_options.volume, 0);
-        const espeak_ERROR rc = espeak_Synth(nfc.c_str(), nfc.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
-                                             nullptr, &target);
+        const espeak_ERROR rc = espeak_Synth(nfc.c_str(), nfc.size() + 1, 0, POS_CHARACTER, 0,
+                                             espeakCHARS_UTF8, nullptr, &target);
         if (rc != EE_OK) return std::unexpected(SpeechError::SynthesisFailed);
     }
     if (m_stop) return std::unexpected(SpeechError::Interrupted);
@@ -144,9 +155,12 @@ std::string spellTrackingCode(std::string_view code) {
     bool groupOpen = false;
     for (char c : code) {
         const char* word = nullptr;
-        if (c >= 'A' && c <= 'Z') word = kLetters[static_cast<size_t>(c - 'A')];
-        else if (c >= 'a' && c <= 'z') word = kLetters[static_cast<size_t>(c - 'a')];
-        else if (c >= '0' && c <= '9') word = kDigits[static_cast<size_t>(c - '0')];
+        if (c >= 'A' && c <= 'Z')
+            word = kLetters[static_cast<size_t>(c - 'A')];
+        else if (c >= 'a' && c <= 'z')
+            word = kLetters[static_cast<size_t>(c - 'a')];
+        else if (c >= '0' && c <= '9')
+            word = kDigits[static_cast<size_t>(c - '0')];
         else if (c == '-' && groupOpen) {
             out += ". ";
             groupOpen = false;

@@ -16,7 +16,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace platform::tts {
 
 enum class SpeechError {
@@ -24,9 +23,9 @@ enum class SpeechError {
     EngineUnavailable,  // espeak-ng could not start (data files missing)
     VoiceUnavailable,   // the configured voice is not installed
     SynthesisFailed,
-    Interrupted,        // stop() was called
-    AudioDevice,        // the sound card could not be opened or written
-    Io,                 // the WAV file could not be written
+    Interrupted,  // stop() was called
+    AudioDevice,  // the sound card could not be opened or written
+    Io,           // the WAV file could not be written
 };
 // "tts.unavailable" for every error but Disabled/Interrupted (which the UI does not show).
 std::string messageKey(SpeechError error);
@@ -43,14 +42,16 @@ class AudioSink {
 public:
     virtual ~AudioSink() = default;
     // Plays or stores mono signed 16-bit samples. Blocks until done.
-    virtual std::expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) = 0;
+    virtual std::expected<void, SpeechError> play(std::span<const std::int16_t> samples,
+                                                  int sampleRate) = 0;
 };
 
 // Writes each utterance as a WAV file (replacing the previous one). For tests and previews.
 class WavFileSink final : public AudioSink {
 public:
     explicit WavFileSink(std::filesystem::path path) : m_path(std::move(path)) {}
-    std::expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) override;
+    std::expected<void, SpeechError> play(std::span<const std::int16_t> samples,
+                                          int sampleRate) override;
 
 private:
     std::filesystem::path m_path;
@@ -60,15 +61,16 @@ private:
 // so a device that appears later works.
 class DeviceSink final : public AudioSink {
 public:
-    std::expected<void, SpeechError> play(std::span<const std::int16_t> samples, int sampleRate) override;
+    std::expected<void, SpeechError> play(std::span<const std::int16_t> samples,
+                                          int sampleRate) override;
 };
 
 class Speaker {
 public:
     // Starts the engine (once per process) and checks the voice. Errors: EngineUnavailable,
     // VoiceUnavailable. A disabled Speaker is created without touching the engine.
-    static std::expected<std::unique_ptr<Speaker>, SpeechError> create(SpeechOptions options,
-                                                                       std::unique_ptr<AudioSink> sink);
+    static std::expected<std::unique_ptr<Speaker>, SpeechError> create(
+        SpeechOptions options, std::unique_ptr<AudioSink> sink);
 
     // Speaks UTF-8 text (made NFC). Errors: Disabled, SynthesisFailed, Interrupted, and the
     // sink's errors. Empty text succeeds silently.

@@ -18,7 +18,7 @@
 namespace platform::tts {
 
 struct SpeechEvent {
-    std::uint64_t request = 0;           // as returned by speak()
+    std::uint64_t request = 0;         // as returned by speak()
     std::optional<SpeechError> error;  // nullopt = spoken
 };
 

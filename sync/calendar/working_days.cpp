@@ -23,7 +23,9 @@ Date fromDays(sys_days s) {
 }
 
 // Floor division (C++ rounds towards zero).
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 // Monday to Friday days d <= x, counted from Monday 1970-01-05 (negative before it), so that
 // mondayToFridayUpTo(b) - mondayToFridayUpTo(a) is the number of such days in (a, b].
@@ -54,7 +56,8 @@ std::optional<Date> parseIsoDate(std::string_view t) {
     if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
     const int y = digits(t, 0, 4), m = digits(t, 5, 2), d = digits(t, 8, 2);
     if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+    const std::chrono::year_month_day ymd{std::chrono::year{y},
+                                          std::chrono::month{static_cast<unsigned>(m)},
                                           std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     return Date{y, m, d};
@@ -66,9 +69,13 @@ std::string formatIsoDate(const Date& d) {
     return buf;
 }
 
-int weekday(const Date& date) { return static_cast<int>(std::chrono::weekday{toDays(date)}.c_encoding()); }
+int weekday(const Date& date) {
+    return static_cast<int>(std::chrono::weekday{toDays(date)}.c_encoding());
+}
 
-Date addDays(const Date& date, int n) { return fromDays(toDays(date) + days{n}); }
+Date addDays(const Date& date, int n) {
+    return fromDays(toDays(date) + days{n});
+}
 
 Date localDateAt(std::int64_t unixMs, int offsetMinutes) {
     const std::int64_t localMs = unixMs + static_cast<std::int64_t>(offsetMinutes) * 60'000;
@@ -77,7 +84,8 @@ Date localDateAt(std::int64_t unixMs, int offsetMinutes) {
 
 std::optional<Date> localDateOf(std::string_view t, int offsetMinutes) {
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
-    if (t.size() < 20 || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+    if (t.size() < 20 || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || t[13] != ':' ||
+        t[16] != ':')
         return std::nullopt;
     const auto date = parseIsoDate(t.substr(0, 10));
     const int hh = digits(t, 11, 2), mm = digits(t, 14, 2), ss = digits(t, 17, 2);
@@ -100,9 +108,10 @@ std::optional<Date> localDateOf(std::string_view t, int offsetMinutes) {
     } else {
         return std::nullopt;
     }
-    const std::int64_t utcMs = (static_cast<std::int64_t>(toDays(*date).time_since_epoch().count()) * 86'400 +
-                                hh * 3600 + mm * 60 + ss - zoneMinutes * 60) *
-                               1000;
+    const std::int64_t utcMs =
+        (static_cast<std::int64_t>(toDays(*date).time_since_epoch().count()) * 86'400 + hh * 3600 +
+         mm * 60 + ss - zoneMinutes * 60) *
+        1000;
     return localDateAt(utcMs, offsetMinutes);
 }
 
@@ -122,7 +131,9 @@ bool WorkingCalendar::isHoliday(const Date& date) const {
     return std::binary_search(m_holidays.begin(), m_holidays.end(), date);
 }
 
-bool WorkingCalendar::isWorkingDay(const Date& date) const { return !isWeekend(date) && !isHoliday(date); }
+bool WorkingCalendar::isWorkingDay(const Date& date) const {
+    return !isWeekend(date) && !isHoliday(date);
+}
 
 Date WorkingCalendar::addWorkingDays(const Date& from, int n) const {
     const int step = n < 0 ? -1 : 1;
@@ -148,7 +159,8 @@ int WorkingCalendar::workingDaysBetween(const Date& from, const Date& to) const 
 Standing standing(const WorkingCalendar& calendar, const Date& today, const Date& deadline) {
     if (today == deadline) return {Standing::Kind::DueToday, 0};
     const int n = calendar.workingDaysBetween(today, deadline);
-    if (today < deadline) return n > 0 ? Standing{Standing::Kind::Ahead, n} : Standing{Standing::Kind::DueToday, 0};
+    if (today < deadline)
+        return n > 0 ? Standing{Standing::Kind::Ahead, n} : Standing{Standing::Kind::DueToday, 0};
     return {Standing::Kind::Overdue, -n};
 }
 

@@ -37,7 +37,8 @@ inline constexpr int kVietnamUtcOffsetMinutes = 7 * 60;
 Date localDateAt(std::int64_t unixMs, int offsetMinutes = kVietnamUtcOffsetMinutes);
 // The civil date of an RFC 3339 time ("2026-12-03T19:05:13.123Z", "…+07:00") in that zone;
 // nullopt when the text is not such a time.
-std::optional<Date> localDateOf(std::string_view rfc3339, int offsetMinutes = kVietnamUtcOffsetMinutes);
+std::optional<Date> localDateOf(std::string_view rfc3339,
+                                int offsetMinutes = kVietnamUtcOffsetMinutes);
 
 class WorkingCalendar {
 public:

@@ -6,7 +6,8 @@
 
 namespace ksync::client {
 
-AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply) {
+AckPlan planAcknowledgement(std::span<const SentRecord> sent,
+                            const proto::RecordsUploadReply& reply) {
     std::map<std::uint64_t, const proto::UploadException*> exceptions;
     for (const auto& e : reply.exceptions) exceptions[e.sequence] = &e;
     AckPlan plan;
@@ -18,16 +19,18 @@ AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::Recor
         } else if (ex == exceptions.end()) {
             plan.acknowledged.push_back(item.sequence);
         } else {
-            const StoredError reason = ex->second->result == proto::ItemResult::Conflict
-                                           ? StoredError{std::string(kCodeRecordConflict), {}}
-                                           : StoredError{std::string(kCodeRecordRejected), ex->second->reason};
+            const StoredError reason =
+                ex->second->result == proto::ItemResult::Conflict
+                    ? StoredError{std::string(kCodeRecordConflict), {}}
+                    : StoredError{std::string(kCodeRecordRejected), ex->second->reason};
             plan.quarantine.emplace_back(item.sequence, reason.text());
         }
     }
     return plan;
 }
 
-AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply,
+AckPlan planAcknowledgement(std::span<const SentRecord> sent,
+                            const proto::RecordsUploadReply& reply,
                             const platform::text::Strings&) {
     return planAcknowledgement(sent, reply);
 }

@@ -31,10 +31,12 @@ struct AckPlan {
     std::vector<std::pair<std::uint64_t, std::string>> quarantine;  // sequence, StoredError::text()
 };
 
-AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply);
+AckPlan planAcknowledgement(std::span<const SentRecord> sent,
+                            const proto::RecordsUploadReply& reply);
 // The same; `strings` is no longer used (reasons are codes). Kept so that bundle.cpp, which is
 // being changed alongside, builds unchanged; it goes once bundle.cpp calls the one above.
-AckPlan planAcknowledgement(std::span<const SentRecord> sent, const proto::RecordsUploadReply& reply,
+AckPlan planAcknowledgement(std::span<const SentRecord> sent,
+                            const proto::RecordsUploadReply& reply,
                             const platform::text::Strings& strings);
 
 }  // namespace ksync::client

@@ -10,13 +10,15 @@ Backoff::Backoff(BackoffPolicy policy, std::uint64_t seed) : m_policy(policy), m
 
 std::int64_t Backoff::windowMs(int failuresInARow, bool linkDown) const {
     const int n = std::clamp(failuresInARow, 1, 40);
-    const std::int64_t cap = linkDown ? std::min(m_policy.linkDownCapMs, m_policy.capMs) : m_policy.capMs;
+    const std::int64_t cap =
+        linkDown ? std::min(m_policy.linkDownCapMs, m_policy.capMs) : m_policy.capMs;
     std::int64_t w = m_policy.baseMs;
     for (int i = 1; i < n && w < cap; ++i) w *= 2;
     return std::min(w, cap);
 }
 
-std::int64_t Backoff::delayMs(int failuresInARow, std::optional<std::int64_t> retryAfterMs, bool linkDown) {
+std::int64_t Backoff::delayMs(int failuresInARow, std::optional<std::int64_t> retryAfterMs,
+                              bool linkDown) {
     std::uniform_int_distribution<std::int64_t> dist(0, windowMs(failuresInARow, linkDown));
     std::int64_t d = std::max(m_policy.minDelayMs, dist(m_rng));
     if (retryAfterMs) d = std::max(d, std::min(*retryAfterMs, m_policy.maxRetryAfterMs));

@@ -25,7 +25,8 @@ class Backoff {
 public:
     explicit Backoff(BackoffPolicy policy, std::uint64_t seed = std::random_device{}());
     // The delay before the next attempt after `failuresInARow` (>= 1) failures.
-    std::int64_t delayMs(int failuresInARow, std::optional<std::int64_t> retryAfterMs = std::nullopt,
+    std::int64_t delayMs(int failuresInARow,
+                         std::optional<std::int64_t> retryAfterMs = std::nullopt,
                          bool linkDown = false);
     // The upper bound of the jitter window for `failuresInARow` (for tests and the staff panel).
     std::int64_t windowMs(int failuresInARow, bool linkDown = false) const;

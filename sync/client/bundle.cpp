@@ -27,7 +27,9 @@ std::unexpected<BundleError> storeFailure(const store::StoreError& e) {
     return bundleRefused(BundleRefusal::Io, "kiosk database: " + e.detail);
 }
 
-std::int64_t wallMs() { return platform::clock::unixMillis(platform::clock::now()); }
+std::int64_t wallMs() {
+    return platform::clock::unixMillis(platform::clock::now());
+}
 std::string utcAt(std::int64_t ms) {
     return platform::clock::formatUtc(platform::clock::fromUnixMillis(ms));
 }
@@ -46,7 +48,9 @@ std::expected<Opened, BundleError> openKiosk(const store::DataDir& dir) {
     auto key = db->state(store::kStateBackendKey);
     if (!key) return storeFailure(key.error());
     if (!*key || (*key)->empty())
-        return bundleRefused(BundleRefusal::NotEnrolled, "the kiosk does not know the backend's key (kioskctl enroll or init --backend-key)");
+        return bundleRefused(
+            BundleRefusal::NotEnrolled,
+            "the kiosk does not know the backend's key (kioskctl enroll or init --backend-key)");
     return Opened{std::move(*settings), std::move(*db), **key};
 }
 
@@ -67,7 +71,8 @@ store::Result<void> rememberAskedCode(store::Store& db, std::string_view code) {
     auto codes = askedCodes(db);
     std::erase(codes, std::string(code));
     codes.emplace_back(code);
-    if (codes.size() > kMaxAskedCodes) codes.erase(codes.begin(), codes.end() - static_cast<std::ptrdiff_t>(kMaxAskedCodes));
+    if (codes.size() > kMaxAskedCodes)
+        codes.erase(codes.begin(), codes.end() - static_cast<std::ptrdiff_t>(kMaxAskedCodes));
     return db.setState(kStateAskedCodes, nlohmann::json(codes).dump());
 }
 
@@ -82,10 +87,13 @@ std::optional<std::int64_t> parseMs(std::string_view text) {
 
 }  // namespace
 
-std::string bundleMessageKey(const BundleError& e) { return "bundle.refused." + std::string(proto::bundleRefusalCode(e.refusal)); }
+std::string bundleMessageKey(const BundleError& e) {
+    return "bundle.refused." + std::string(proto::bundleRefusalCode(e.refusal));
+}
 
 proto::HeartbeatRequest currentHeartbeat(store::Store& db, const std::string& appVersion,
-                                         const std::function<std::string()>& printerState, std::int64_t nowMs) {
+                                         const std::function<std::string()>& printerState,
+                                         std::int64_t nowMs) {
     proto::HeartbeatRequest body;
     if (auto stats = db.outboxStats()) {
         body.queueDepth = stats->queued;
@@ -102,10 +110,12 @@ proto::HeartbeatRequest currentHeartbeat(store::Store& db, const std::string& ap
 
 // ---- 2. export ----------------------------------------------------------------------------------
 
-std::expected<ExportReport, BundleError> exportBundle(const store::DataDir& dir, const std::string& toDir,
+std::expected<ExportReport, BundleError> exportBundle(const store::DataDir& dir,
+                                                      const std::string& toDir,
                                                       const ExportOptions& options) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(toDir, ec)) return bundleRefused(BundleRefusal::Io, "no such directory: " + toDir);
+    if (!std::filesystem::is_directory(toDir, ec))
+        return bundleRefused(BundleRefusal::Io, "no such directory: " + toDir);
     auto k = openKiosk(dir);
     if (!k) return std::unexpected(k.error());
     auto key = platform::keys::DeviceKey::load(deviceKeyFile(dir));
@@ -144,14 +154,18 @@ std::expected<ExportReport, BundleError> exportBundle(const store::DataDir& dir,
     }
     b.manifest.appVersion = options.appVersion;
     b.heartbeat = currentHeartbeat(k->db, options.appVersion, options.printerState, now);
-    if (auto cursor = k->db.state(store::kStateStatusCursor); cursor && *cursor) b.statusCursor = **cursor;
+    if (auto cursor = k->db.state(store::kStateStatusCursor); cursor && *cursor)
+        b.statusCursor = **cursor;
     if (auto cfg = k->db.config(); cfg && *cfg) b.configVersion = (*cfg)->version;
     b.askedCodes = askedCodes(k->db);
     if (auto names = k->db.dictionaryNames(); names) b.dictionaries = std::move(*names);
 
-    const std::string body = b.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string file = proto::sealBundle(proto::BundleKind::ToCity, b.kioskId, now, body, *key);
-    auto written = proto::writeFileAtomically(toDir, proto::bundleFileName(proto::BundleKind::ToCity, b.kioskId, now), file);
+    const std::string body =
+        b.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string file =
+        proto::sealBundle(proto::BundleKind::ToCity, b.kioskId, now, body, *key);
+    auto written = proto::writeFileAtomically(
+        toDir, proto::bundleFileName(proto::BundleKind::ToCity, b.kioskId, now), file);
     if (!written) return std::unexpected(written.error());
     k->db.setState(kStateLastExportAt, utcAt(now));  // a display value: a failure loses nothing
     report.file = *written;
@@ -164,27 +178,32 @@ std::expected<ExportReport, BundleError> exportBundle(const store::DataDir& dir,
 
 // ---- 3. import ----------------------------------------------------------------------------------
 
-std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir, const std::string& path) {
+std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
+                                                      const std::string& path) {
     auto bytes = proto::readWholeFile(path);
     if (!bytes) return std::unexpected(bytes.error());
     auto header = proto::peekBundleHeader(*bytes);
     if (!header) return std::unexpected(header.error());
     if (header->kind != proto::BundleKind::ToKiosk)
-        return bundleRefused(BundleRefusal::WrongKind, "a bundle for the city, not a return bundle");
+        return bundleRefused(BundleRefusal::WrongKind,
+                             "a bundle for the city, not a return bundle");
     auto k = openKiosk(dir);
     if (!k) return std::unexpected(k.error());
     if (header->kioskId != k->settings.kioskId)
-        return bundleRefused(BundleRefusal::OtherKiosk, "for kiosk " + header->kioskId + ", this is " + k->settings.kioskId);
+        return bundleRefused(BundleRefusal::OtherKiosk,
+                             "for kiosk " + header->kioskId + ", this is " + k->settings.kioskId);
     auto body = proto::openBundle(*bytes, k->backendKey);
     if (!body) return std::unexpected(body.error());
     auto parsed = proto::parseMessage<proto::KioskBundle>(*body);
     if (!parsed) return bundleRefused(BundleRefusal::BadBody, parsed.error());
     const proto::KioskBundle& b = *parsed;
-    if (b.kioskId != header->kioskId) return bundleRefused(BundleRefusal::BadBody, "body names another kiosk");
+    if (b.kioskId != header->kioskId)
+        return bundleRefused(BundleRefusal::BadBody, "body names another kiosk");
     if (auto last = k->db.state(kStateReturnIssuedMs); last && *last)
         if (auto lastMs = parseMs(**last); lastMs && b.issuedAtMs <= *lastMs)
-            return bundleRefused(BundleRefusal::Replayed, "issued at " + std::to_string(b.issuedAtMs) +
-                                                       ", one issued at " + **last + " was already applied");
+            return bundleRefused(BundleRefusal::Replayed,
+                                 "issued at " + std::to_string(b.issuedAtMs) + ", one issued at " +
+                                     **last + " was already applied");
 
     // Acknowledge only what this kiosk really has queued under that sequence and id.
     auto pending = k->db.unacknowledged();
@@ -193,8 +212,10 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     for (const auto& p : *pending) idBySeq[p.header.sequence] = p.header.id;
     std::vector<SentRecord> sent;
     for (const auto& r : b.records)
-        if (auto it = idBySeq.find(r.sequence); it != idBySeq.end() && it->second == r.id) sent.push_back({r.sequence, r.id});
-    const auto strings = platform::text::Strings::load(k->settings.language.empty() ? "vi" : k->settings.language);
+        if (auto it = idBySeq.find(r.sequence); it != idBySeq.end() && it->second == r.id)
+            sent.push_back({r.sequence, r.id});
+    const auto strings =
+        platform::text::Strings::load(k->settings.language.empty() ? "vi" : k->settings.language);
     const AckPlan plan = planAcknowledgement(sent, b.upload, strings);
 
     store::ReturnApply a;
@@ -204,7 +225,8 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     for (const auto* list : {&b.status.updates, &b.asked})
         for (const auto& u : *list)
             if (!u.trackingCode.empty() && !u.status.empty() && !u.updatedAt.empty())
-                a.statuses.push_back({u.trackingCode, u.status, u.note, u.agency, u.officer, u.expectedDate, u.updatedAt});
+                a.statuses.push_back({u.trackingCode, u.status, u.note, u.agency, u.officer,
+                                      u.expectedDate, u.updatedAt});
     a.statusCursor = b.status.cursor;
     ImportReport report;
     if (b.config) {
@@ -219,7 +241,9 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
             auto fetched = platform::clock::parseUtc((*cached)->fetchedAt);
             newer = !fetched || b.issuedAtMs > platform::clock::unixMillis(*fetched);
         }
-        if (newer) a.config = store::CachedConfig{b.config->version, b.config->etag, b.config->document, utcAt(b.issuedAtMs)};
+        if (newer)
+            a.config = store::CachedConfig{b.config->version, b.config->etag, b.config->document,
+                                           utcAt(b.issuedAtMs)};
     }
     if (b.dictionary) {
         // Signed by the backend, but checked before it is kept: a dictionary zstd cannot load
@@ -227,7 +251,8 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
         try {
             proto::Dictionaries::fromBytes({{b.dictionary->name, b.dictionary->bytes}});
         } catch (const std::runtime_error&) {
-            return bundleRefused(BundleRefusal::BadBody, "dictionary " + b.dictionary->name + " does not load");
+            return bundleRefused(BundleRefusal::BadBody,
+                                 "dictionary " + b.dictionary->name + " does not load");
         }
         a.dictionary = std::pair{b.dictionary->name, b.dictionary->bytes};
     }
@@ -236,7 +261,8 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     auto applied = k->db.applyReturn(a);
     if (!applied) return storeFailure(applied.error());
     if (applied->nothingNew())
-        return bundleRefused(BundleRefusal::Replayed, "every acknowledgement and status in it is already known");
+        return bundleRefused(BundleRefusal::Replayed,
+                             "every acknowledgement and status in it is already known");
     report.acknowledged = applied->acknowledged;
     report.quarantined = applied->quarantined;
     report.statusUpdates = applied->newStatuses;
@@ -248,11 +274,13 @@ std::expected<ImportReport, BundleError> importBundle(const store::DataDir& dir,
     return report;
 }
 
-std::expected<std::string, BundleError> findReturnBundle(const store::DataDir& dir, const std::string& fromDir) {
+std::expected<std::string, BundleError> findReturnBundle(const store::DataDir& dir,
+                                                         const std::string& fromDir) {
     auto settings = store::loadSettings(dir);
     if (!settings) return bundleRefused(BundleRefusal::Io, settings.error());
     std::error_code ec;
-    if (!std::filesystem::is_directory(fromDir, ec)) return bundleRefused(BundleRefusal::Io, "no such directory: " + fromDir);
+    if (!std::filesystem::is_directory(fromDir, ec))
+        return bundleRefused(BundleRefusal::Io, "no such directory: " + fromDir);
     const std::string prefix = settings->kioskId + "-";
     const std::string suffix = ".to-kiosk" + std::string(proto::kBundleExtension);
     std::string best;
@@ -260,7 +288,9 @@ std::expected<std::string, BundleError> findReturnBundle(const store::DataDir& d
         const std::string name = e.path().filename().string();
         if (name.starts_with(prefix) && name.ends_with(suffix) && name > best) best = name;
     }
-    if (best.empty()) return bundleRefused(BundleRefusal::Io, "no return bundle for kiosk " + settings->kioskId + " in " + fromDir);
+    if (best.empty())
+        return bundleRefused(BundleRefusal::Io,
+                             "no return bundle for kiosk " + settings->kioskId + " in " + fromDir);
     return (std::filesystem::path(fromDir) / best).string();
 }
 

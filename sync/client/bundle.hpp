@@ -52,24 +52,29 @@ inline constexpr std::size_t kMaxAskedCodes = 200;
 store::Result<void> rememberAskedCode(store::Store& db, std::string_view code);
 
 // Writes one to_city bundle into `toDir` (which must exist: the stick's mount point).
-std::expected<ExportReport, proto::BundleError> exportBundle(const store::DataDir& dir, const std::string& toDir,
+std::expected<ExportReport, proto::BundleError> exportBundle(const store::DataDir& dir,
+                                                             const std::string& toDir,
                                                              const ExportOptions& options = {});
 // Applies one return bundle file.
-std::expected<ImportReport, proto::BundleError> importBundle(const store::DataDir& dir, const std::string& file);
+std::expected<ImportReport, proto::BundleError> importBundle(const store::DataDir& dir,
+                                                             const std::string& file);
 // The newest return bundle for this kiosk in `fromDir` (by file name), for the staff panel.
-std::expected<std::string, proto::BundleError> findReturnBundle(const store::DataDir& dir, const std::string& fromDir);
+std::expected<std::string, proto::BundleError> findReturnBundle(const store::DataDir& dir,
+                                                                const std::string& fromDir);
 
 // "bundle.refused.<code>" (assets/strings): the words for a refusal.
 std::string bundleMessageKey(const proto::BundleError& e);
 
 // The heartbeat a sync pass sends and a bundle carries.
 proto::HeartbeatRequest currentHeartbeat(store::Store& db, const std::string& appVersion,
-                                         const std::function<std::string()>& printerState, std::int64_t nowMs);
+                                         const std::function<std::string()>& printerState,
+                                         std::int64_t nowMs);
 
 // sync_state keys this module writes.
 inline constexpr std::string_view kStateReturnIssuedMs = "return_bundle_issued_ms";
 inline constexpr std::string_view kStateLastExportAt = "last_export_at";
 inline constexpr std::string_view kStateLastImportAt = "last_import_at";
-inline constexpr std::string_view kStateAskedCodes = "asked_codes";  // JSON array of other kiosks' codes
+inline constexpr std::string_view kStateAskedCodes =
+    "asked_codes";  // JSON array of other kiosks' codes
 
 }  // namespace ksync::client

@@ -58,7 +58,8 @@ class SyncClient {
 public:
     // Reads kiosk.toml and the device key and opens the kiosk's database (its own connection).
     // Fails with BadConfig (no/bad settings or URL), NotEnrolled (no key pair) or Storage.
-    static std::expected<SyncClient, SyncError> open(const store::DataDir& dir, SyncClientOptions options = {});
+    static std::expected<SyncClient, SyncError> open(const store::DataDir& dir,
+                                                     SyncClientOptions options = {});
     SyncClient(SyncClient&&) noexcept;
     SyncClient& operator=(SyncClient&&) noexcept;
     ~SyncClient();

@@ -81,11 +81,14 @@ ErrorClass SyncError::errorClass() const {
         case SyncErrorKind::TlsCaFile:
         case SyncErrorKind::PlainHttp:
         case SyncErrorKind::BadConfig:
-        case SyncErrorKind::Storage: return ErrorClass::Permanent;
+        case SyncErrorKind::Storage:
+            return ErrorClass::Permanent;
         case SyncErrorKind::NotEnrolled:
         case SyncErrorKind::AuthRefused:
-        case SyncErrorKind::KeyMismatch: return ErrorClass::Auth;
-        default: return ErrorClass::Transient;
+        case SyncErrorKind::KeyMismatch:
+            return ErrorClass::Auth;
+        default:
+            return ErrorClass::Transient;
     }
 }
 
@@ -94,14 +97,22 @@ bool SyncError::linkDown() const {
         case SyncErrorKind::Offline:
         case SyncErrorKind::Timeout:
         case SyncErrorKind::Interrupted:
-        case SyncErrorKind::CaptivePortal: return errorClass() == ErrorClass::Transient;
-        default: return false;
+        case SyncErrorKind::CaptivePortal:
+            return errorClass() == ErrorClass::Transient;
+        default:
+            return false;
     }
 }
 
-std::string_view SyncError::code() const { return infoOf(kind).code; }
-std::string_view SyncError::messageKey() const { return infoOf(kind).messageKey; }
-StoredError SyncError::stored() const { return {std::string(code()), cleanDetail(detail)}; }
+std::string_view SyncError::code() const {
+    return infoOf(kind).code;
+}
+std::string_view SyncError::messageKey() const {
+    return infoOf(kind).messageKey;
+}
+StoredError SyncError::stored() const {
+    return {std::string(code()), cleanDetail(detail)};
+}
 
 std::string StoredError::text() const {
     const std::string d = cleanDetail(detail);

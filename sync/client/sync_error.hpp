@@ -49,19 +49,22 @@ enum class ErrorClass {
 // The detail is technical (a curl message, the backend's error code), printable ASCII only and
 // at most 200 characters, so no personal data and no words of any language can be in it.
 struct StoredError {
-    std::string code;    // one of the codes below
-    std::string detail;  // may be empty
+    std::string code;          // one of the codes below
+    std::string detail;        // may be empty
     std::string text() const;  // the stored form
 };
 
 // Codes of one record's fate (outbox.last_error), besides the codes of the kinds.
-inline constexpr std::string_view kCodeRecordConflict = "record.conflict";      // same id, other content
-inline constexpr std::string_view kCodeRecordRejected = "record.rejected";      // detail: the backend's reason
-inline constexpr std::string_view kCodeRecordRetryLater = "record.retry_later"; // the backend kept it for later
+inline constexpr std::string_view kCodeRecordConflict =
+    "record.conflict";  // same id, other content
+inline constexpr std::string_view kCodeRecordRejected =
+    "record.rejected";  // detail: the backend's reason
+inline constexpr std::string_view kCodeRecordRetryLater =
+    "record.retry_later";  // the backend kept it for later
 
 struct SyncError {
     SyncErrorKind kind = SyncErrorKind::Offline;
-    std::string detail;                         // technical, English, no personal data (logs)
+    std::string detail;                        // technical, English, no personal data (logs)
     std::optional<std::int64_t> retryAfterMs;  // from Retry-After
 
     ErrorClass errorClass() const;

@@ -7,7 +7,9 @@ namespace ksync::client {
 SyncWorker::SyncWorker(store::DataDir dir, SyncWorkerOptions options, Callback onEvent)
     : m_dir(std::move(dir)), m_options(std::move(options)), m_onEvent(std::move(onEvent)) {}
 
-SyncWorker::~SyncWorker() { stop(); }
+SyncWorker::~SyncWorker() {
+    stop();
+}
 
 void SyncWorker::start() {
     std::lock_guard lock(m_mutex);
@@ -50,9 +52,11 @@ SyncSnapshot SyncWorker::snapshot() const {
     return m_snapshot;
 }
 
-SyncWorker::Woken SyncWorker::waitUntil(std::chrono::steady_clock::time_point deadline, bool wakeCutsShort) {
+SyncWorker::Woken SyncWorker::waitUntil(std::chrono::steady_clock::time_point deadline,
+                                        bool wakeCutsShort) {
     std::unique_lock lock(m_mutex);
-    m_cv.wait_until(lock, deadline, [&] { return m_stopping || m_refresh || (wakeCutsShort && m_woken); });
+    m_cv.wait_until(lock, deadline,
+                    [&] { return m_stopping || m_refresh || (wakeCutsShort && m_woken); });
     if (m_stopping) return Woken::Stop;
     if (wakeCutsShort && m_woken) return Woken::Due;  // the pass re-reads everything
     if (m_refresh) {
@@ -103,8 +107,8 @@ void readQueue(store::Store& st, SyncSnapshot& snap) {
         snap.lastSeq = stats->lastSeq;
         snap.oldestQueuedAgeMs.reset();
         if (stats->oldestQueuedMs)
-            snap.oldestQueuedAgeMs =
-                std::max<std::int64_t>(0, platform::clock::unixMillis(platform::clock::now()) - *stats->oldestQueuedMs);
+            snap.oldestQueuedAgeMs = std::max<std::int64_t>(
+                0, platform::clock::unixMillis(platform::clock::now()) - *stats->oldestQueuedMs);
     }
     if (auto c = st.state("last_contact"); c && *c) snap.lastContact = **c;
 }
@@ -119,7 +123,9 @@ void SyncWorker::run() {
     auto queueStore = [&]() -> store::Store* {
         if (client) return &client->store();
         if (!own)
-            if (auto opened = store::Store::open(m_dir.database(), store::Store::Open::ExistingOnly)) own.emplace(std::move(*opened));
+            if (auto opened =
+                    store::Store::open(m_dir.database(), store::Store::Open::ExistingOnly))
+                own.emplace(std::move(*opened));
         return own ? &*own : nullptr;
     };
     auto setSnapshot = [&](const SyncSnapshot& snap) {
@@ -187,7 +193,8 @@ void SyncWorker::run() {
         snap.phase = report.error ? SyncSnapshot::Phase::Waiting : SyncSnapshot::Phase::Idle;
         snap.nextAttemptInMs = delay;
         setSnapshot(snap);
-        publish(m_options.runPasses ? SyncEvent::Kind::PassFinished : SyncEvent::Kind::Refreshed, report);
+        publish(m_options.runPasses ? SyncEvent::Kind::PassFinished : SyncEvent::Kind::Refreshed,
+                report);
         if (report.statusUpdates > 0) publish(SyncEvent::Kind::StatusUpdated, report);
         if (report.configChanged) publish(SyncEvent::Kind::ConfigChanged, report);
 

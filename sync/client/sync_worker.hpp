@@ -35,23 +35,25 @@ struct SyncSnapshot {
     enum class Phase { Stopped, Starting, Syncing, Idle, Waiting };
     Phase phase = Phase::Stopped;
     bool enrolled = false;
-    bool linkUp = false;              // the last pass reached the backend and finished
-    std::string lastContact;          // RFC 3339 UTC, empty: never
+    bool linkUp = false;      // the last pass reached the backend and finished
+    std::string lastContact;  // RFC 3339 UTC, empty: never
     // The last pass's error as a code (sync_error.hpp; the UI words it), empty: none. Before the
     // first pass: what the store holds, which in a database of an older version may be a
     // sentence in words (parseStoredError() says no; shown as it is).
     std::string lastError;
-    std::string lastErrorDetail;      // technical, no personal data
-    std::int64_t queued = 0;          // records not yet acknowledged
+    std::string lastErrorDetail;                    // technical, no personal data
+    std::int64_t queued = 0;                        // records not yet acknowledged
     std::optional<std::int64_t> oldestQueuedMs;     // unix ms when the oldest of them was made
     std::optional<std::int64_t> oldestQueuedAgeMs;  // its age when the snapshot was taken
-    std::int64_t quarantined = 0;     // need staff
+    std::int64_t quarantined = 0;                   // need staff
     // Whether a record has reached the backend: the snapshot has seen it (lastSeq >= its
     // sequence) and no older-or-equal one waits (oldestQueuedSeq > its sequence, or none waits).
     std::optional<std::int64_t> oldestQueuedSeq;
     std::int64_t lastSeq = 0;
-    bool acknowledged(std::int64_t seq) const { return lastSeq >= seq && (!oldestQueuedSeq || *oldestQueuedSeq > seq); }
-    std::int64_t nextAttemptInMs = 0; // while Waiting
+    bool acknowledged(std::int64_t seq) const {
+        return lastSeq >= seq && (!oldestQueuedSeq || *oldestQueuedSeq > seq);
+    }
+    std::int64_t nextAttemptInMs = 0;  // while Waiting
     int failuresInARow = 0;
 };
 

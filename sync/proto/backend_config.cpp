@@ -12,10 +12,13 @@ const Category* BackendConfig::findCategory(std::string_view code) const {
     return nullptr;
 }
 
-std::string_view defaultBackendConfigJson() { return platform::assets::embedded("config/default-config.json"); }
+std::string_view defaultBackendConfigJson() {
+    return platform::assets::embedded("config/default-config.json");
+}
 
 std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view json) {
-    const auto j = nlohmann::json::parse(json.begin(), json.end(), nullptr, /*allow_exceptions=*/false);
+    const auto j =
+        nlohmann::json::parse(json.begin(), json.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return std::unexpected("config is not a JSON object");
     auto str = [](const nlohmann::json& o, const char* key) -> std::string {
         auto it = o.find(key);
@@ -25,29 +28,35 @@ std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view js
     c.version = str(j, "version");
     if (c.version.empty()) return std::unexpected("config has no version");
     auto cats = j.find("categories");
-    if (cats == j.end() || !cats->is_array() || cats->empty()) return std::unexpected("config has no categories");
+    if (cats == j.end() || !cats->is_array() || cats->empty())
+        return std::unexpected("config has no categories");
     for (const auto& e : *cats) {
         if (!e.is_object()) return std::unexpected("a category is not an object");
         Category cat{str(e, "code"), str(e, "name_vi"), str(e, "name_en")};
-        if (cat.code.empty() || cat.nameVi.empty()) return std::unexpected("a category lacks code or name_vi");
+        if (cat.code.empty() || cat.nameVi.empty())
+            return std::unexpected("a category lacks code or name_vi");
         if (cat.nameEn.empty()) cat.nameEn = cat.nameVi;
         c.categories.push_back(std::move(cat));
     }
     if (auto wards = j.find("wards"); wards != j.end() && wards->is_array()) {
         for (const auto& e : *wards)
-            if (e.is_object() && !str(e, "code").empty()) c.wards.push_back({str(e, "code"), str(e, "name")});
+            if (e.is_object() && !str(e, "code").empty())
+                c.wards.push_back({str(e, "code"), str(e, "name")});
     }
     if (auto days = j.find("reply_days"); days != j.end() && days->is_object()) {
         for (const auto& [k, v] : days->items())
-            if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() <= 365) c.replyDays[k] = v.get<int>();
+            if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() <= 365)
+                c.replyDays[k] = v.get<int>();
     }
     if (auto hol = j.find("holidays"); hol != j.end() && hol->is_array()) {
         for (const auto& e : *hol)
-            if (e.is_string() && e.get<std::string>().size() == 10) c.holidays.push_back(e.get<std::string>());
+            if (e.is_string() && e.get<std::string>().size() == 10)
+                c.holidays.push_back(e.get<std::string>());
     }
     c.hotline = str(j, "hotline");
     c.trackingBaseUrl = str(j, "tracking_base_url");
-    if (!c.trackingBaseUrl.empty() && c.trackingBaseUrl.back() != '/') c.trackingBaseUrl.push_back('/');
+    if (!c.trackingBaseUrl.empty() && c.trackingBaseUrl.back() != '/')
+        c.trackingBaseUrl.push_back('/');
     c.consentVersion = str(j, "consent_version");
     return c;
 }

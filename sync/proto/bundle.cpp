@@ -25,7 +25,6 @@ namespace {
 constexpr std::string_view kSignaturePrefix = "\nsig:";
 constexpr std::string_view kSigningPrefix = "KSYNC1-BUNDLE\n";
 
-
 std::string headerLine(const BundleHeader& h) {
     json j = {{"format", h.format},
               {"kind", bundleKindCode(h.kind)},
@@ -41,14 +40,17 @@ std::string headerLine(const BundleHeader& h) {
 // The header's fields, their types checked. Format first: a newer format may change the rest.
 std::expected<BundleHeader, BundleError> parseHeader(std::string_view line) {
     auto j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return bundleRefused(BundleRefusal::NotABundle, "header is not a JSON object");
+    if (j.is_discarded() || !j.is_object())
+        return bundleRefused(BundleRefusal::NotABundle, "header is not a JSON object");
     BundleHeader h;
     auto format = j.find("format");
-    if (format == j.end() || !format->is_number_integer()) return bundleRefused(BundleRefusal::NotABundle, "header without format");
+    if (format == j.end() || !format->is_number_integer())
+        return bundleRefused(BundleRefusal::NotABundle, "header without format");
     h.format = format->get<int>();
     if (h.format > kBundleFormat)
-        return bundleRefused(BundleRefusal::NewerFormat, "bundle format " + std::to_string(h.format) + ", this build reads " +
-                                                      std::to_string(kBundleFormat));
+        return bundleRefused(BundleRefusal::NewerFormat,
+                             "bundle format " + std::to_string(h.format) + ", this build reads " +
+                                 std::to_string(kBundleFormat));
     if (h.format < 1) return bundleRefused(BundleRefusal::NotABundle, "bad format");
     auto text = [&](const char* key, std::string& out) {
         auto it = j.find(key);
@@ -65,12 +67,16 @@ std::expected<BundleHeader, BundleError> parseHeader(std::string_view line) {
     std::string kind;
     std::uint64_t created = 0;
     if (!text("kind", kind) || !text("kiosk_id", h.kioskId) || !text("bundle_id", h.bundleId) ||
-        !count("created_at_ms", created) || !count("body_bytes", h.bodyBytes) || !count("plain_bytes", h.plainBytes) ||
-        !text("body_sha256", h.bodySha256))
-        return bundleRefused(BundleRefusal::NotABundle, "header field missing or of the wrong type");
-    if (kind == "to_city") h.kind = BundleKind::ToCity;
-    else if (kind == "to_kiosk") h.kind = BundleKind::ToKiosk;
-    else return bundleRefused(BundleRefusal::NotABundle, "unknown bundle kind");
+        !count("created_at_ms", created) || !count("body_bytes", h.bodyBytes) ||
+        !count("plain_bytes", h.plainBytes) || !text("body_sha256", h.bodySha256))
+        return bundleRefused(BundleRefusal::NotABundle,
+                             "header field missing or of the wrong type");
+    if (kind == "to_city")
+        h.kind = BundleKind::ToCity;
+    else if (kind == "to_kiosk")
+        h.kind = BundleKind::ToKiosk;
+    else
+        return bundleRefused(BundleRefusal::NotABundle, "unknown bundle kind");
     h.createdAtMs = static_cast<std::int64_t>(created);
     return h;
 }
@@ -84,14 +90,17 @@ struct Layout {
 
 std::expected<Layout, BundleError> layout(std::string_view file) {
     if (file.size() < kBundleMagic.size()) {
-        if (kBundleMagic.starts_with(file) && !file.empty()) return bundleRefused(BundleRefusal::Truncated, "shorter than the magic");
+        if (kBundleMagic.starts_with(file) && !file.empty())
+            return bundleRefused(BundleRefusal::Truncated, "shorter than the magic");
         return bundleRefused(BundleRefusal::NotABundle, "no bundle magic");
     }
-    if (!file.starts_with(kBundleMagic)) return bundleRefused(BundleRefusal::NotABundle, "no bundle magic");
+    if (!file.starts_with(kBundleMagic))
+        return bundleRefused(BundleRefusal::NotABundle, "no bundle magic");
     std::string_view rest = file.substr(kBundleMagic.size());
     const auto eol = rest.substr(0, kMaxBundleHeaderBytes + 1).find('\n');
     if (eol == std::string_view::npos) {
-        if (rest.size() <= kMaxBundleHeaderBytes) return bundleRefused(BundleRefusal::Truncated, "header cut off");
+        if (rest.size() <= kMaxBundleHeaderBytes)
+            return bundleRefused(BundleRefusal::Truncated, "header cut off");
         return bundleRefused(BundleRefusal::NotABundle, "header too long");
     }
     Layout l;
@@ -104,8 +113,10 @@ std::expected<Layout, BundleError> layout(std::string_view file) {
     constexpr std::size_t kSigChars = 88;
     const std::uint64_t expected = l.header.bodyBytes + kSignaturePrefix.size() + kSigChars + 1;
     if (rest.size() != expected)
-        return bundleRefused(BundleRefusal::Truncated, "file is " + std::to_string(rest.size()) + " bytes after the header, " +
-                                                    "the header says " + std::to_string(expected));
+        return bundleRefused(BundleRefusal::Truncated, "file is " + std::to_string(rest.size()) +
+                                                           " bytes after the header, " +
+                                                           "the header says " +
+                                                           std::to_string(expected));
     l.body = rest.substr(0, l.header.bodyBytes);
     std::string_view trailer = rest.substr(l.header.bodyBytes);
     if (!trailer.starts_with(kSignaturePrefix) || trailer.back() != '\n')
@@ -116,22 +127,36 @@ std::expected<Layout, BundleError> layout(std::string_view file) {
 
 }  // namespace
 
-std::string_view bundleKindCode(BundleKind k) { return k == BundleKind::ToCity ? "to_city" : "to_kiosk"; }
+std::string_view bundleKindCode(BundleKind k) {
+    return k == BundleKind::ToCity ? "to_city" : "to_kiosk";
+}
 
 std::string_view bundleRefusalCode(BundleRefusal r) {
     switch (r) {
-        case BundleRefusal::NotABundle: return "not_a_bundle";
-        case BundleRefusal::NewerFormat: return "newer_format";
-        case BundleRefusal::Truncated: return "truncated";
-        case BundleRefusal::Tampered: return "tampered";
-        case BundleRefusal::TooLarge: return "too_large";
-        case BundleRefusal::BadBody: return "bad_body";
-        case BundleRefusal::WrongKind: return "wrong_kind";
-        case BundleRefusal::UnknownKiosk: return "unknown_kiosk";
-        case BundleRefusal::OtherKiosk: return "other_kiosk";
-        case BundleRefusal::Replayed: return "replayed";
-        case BundleRefusal::NotEnrolled: return "not_enrolled";
-        case BundleRefusal::Io: return "io";
+        case BundleRefusal::NotABundle:
+            return "not_a_bundle";
+        case BundleRefusal::NewerFormat:
+            return "newer_format";
+        case BundleRefusal::Truncated:
+            return "truncated";
+        case BundleRefusal::Tampered:
+            return "tampered";
+        case BundleRefusal::TooLarge:
+            return "too_large";
+        case BundleRefusal::BadBody:
+            return "bad_body";
+        case BundleRefusal::WrongKind:
+            return "wrong_kind";
+        case BundleRefusal::UnknownKiosk:
+            return "unknown_kiosk";
+        case BundleRefusal::OtherKiosk:
+            return "other_kiosk";
+        case BundleRefusal::Replayed:
+            return "replayed";
+        case BundleRefusal::NotEnrolled:
+            return "not_enrolled";
+        case BundleRefusal::Io:
+            return "io";
     }
     return "io";
 }
@@ -172,19 +197,24 @@ std::expected<BundleHeader, BundleError> peekBundleHeader(std::string_view file)
     return l->header;
 }
 
-std::expected<std::string, BundleError> openBundle(std::string_view file, std::string_view signer, BundleHeader* header) {
+std::expected<std::string, BundleError> openBundle(std::string_view file, std::string_view signer,
+                                                   BundleHeader* header) {
     auto l = layout(file);
     if (!l) return std::unexpected(l.error());
-    if (!platform::keys::DeviceKey::verifyBase64(signer, bundleSigningString(l->headerLine), l->signature))
+    if (!platform::keys::DeviceKey::verifyBase64(signer, bundleSigningString(l->headerLine),
+                                                 l->signature))
         return bundleRefused(BundleRefusal::Tampered, "signature does not verify");
-    if (record::sha256Hex(l->body) != l->header.bodySha256) return bundleRefused(BundleRefusal::Tampered, "body hash differs");
+    if (record::sha256Hex(l->body) != l->header.bodySha256)
+        return bundleRefused(BundleRefusal::Tampered, "body hash differs");
     // Signed, but a signer (a stolen kiosk key) could still have packed a bomb: the declared
     // size is capped and the frame must not expand past it.
     if (l->header.plainBytes > kMaxBundlePlainBytes)
-        return bundleRefused(BundleRefusal::TooLarge, "declares " + std::to_string(l->header.plainBytes) + " bytes");
+        return bundleRefused(BundleRefusal::TooLarge,
+                             "declares " + std::to_string(l->header.plainBytes) + " bytes");
     auto plain = decompressBody(l->body, static_cast<std::size_t>(l->header.plainBytes));
     if (!plain) {
-        if (plain.error() == "body_too_large") return bundleRefused(BundleRefusal::TooLarge, "frame expands past its declared size");
+        if (plain.error() == "body_too_large")
+            return bundleRefused(BundleRefusal::TooLarge, "frame expands past its declared size");
         return bundleRefused(BundleRefusal::TooLarge, "frame does not decode to its declared size");
     }
     if (header) *header = l->header;
@@ -197,18 +227,18 @@ json CityBundle::toJson() const {
     json asked = json::array();
     for (const auto& c : askedCodes) asked.push_back(c);
     json j = {{"protocol", kProtocolVersion},
-            {"kiosk_id", kioskId},
-            {"created_at", createdAt},
-            {"manifest",
-             {{"records", manifest.records},
-              {"first_sequence", manifest.firstSequence},
-              {"last_sequence", manifest.lastSequence},
-              {"app_version", manifest.appVersion}}},
-            {"upload", upload.toJson()},
-            {"heartbeat", heartbeat.toJson()},
-            {"status_cursor", statusCursor},
-            {"config_version", configVersion},
-            {"asked_codes", std::move(asked)}};
+              {"kiosk_id", kioskId},
+              {"created_at", createdAt},
+              {"manifest",
+               {{"records", manifest.records},
+                {"first_sequence", manifest.firstSequence},
+                {"last_sequence", manifest.lastSequence},
+                {"app_version", manifest.appVersion}}},
+              {"upload", upload.toJson()},
+              {"heartbeat", heartbeat.toJson()},
+              {"status_cursor", statusCursor},
+              {"config_version", configVersion},
+              {"asked_codes", std::move(asked)}};
     if (dictionaries) j["dictionaries"] = *dictionaries;
     return j;
 }
@@ -226,17 +256,21 @@ bool readCount(const json& j, const char* key, std::uint64_t& out) {
     out = it->get<std::uint64_t>();
     return true;
 }
-std::unexpected<std::string> bad(const char* field) { return std::unexpected(std::string("bad_field:") + field); }
+std::unexpected<std::string> bad(const char* field) {
+    return std::unexpected(std::string("bad_field:") + field);
+}
 }  // namespace
 
-std::expected<CityBundle, std::string> CityBundle::fromJson(const json& j, ReceivedUpload* records) {
+std::expected<CityBundle, std::string> CityBundle::fromJson(const json& j,
+                                                            ReceivedUpload* records) {
     if (!j.is_object()) return std::unexpected(std::string("not_object"));
     CityBundle b;
     if (!readText(j, "kiosk_id", b.kioskId)) return bad("kiosk_id");
     if (!readText(j, "created_at", b.createdAt)) return bad("created_at");
     auto m = j.find("manifest");
     if (m == j.end() || !m->is_object()) return bad("manifest");
-    if (!readCount(*m, "records", b.manifest.records) || !readCount(*m, "first_sequence", b.manifest.firstSequence) ||
+    if (!readCount(*m, "records", b.manifest.records) ||
+        !readCount(*m, "first_sequence", b.manifest.firstSequence) ||
         !readCount(*m, "last_sequence", b.manifest.lastSequence))
         return bad("manifest");
     readText(*m, "app_version", b.manifest.appVersion);
@@ -244,7 +278,8 @@ std::expected<CityBundle, std::string> CityBundle::fromJson(const json& j, Recei
     if (up == j.end()) return bad("upload");
     auto received = RecordsUploadRequest::fromJson(*up, std::numeric_limits<std::size_t>::max());
     if (!received) return std::unexpected("upload." + received.error());
-    if (received->items.size() != b.manifest.records) return std::unexpected(std::string("manifest_mismatch"));
+    if (received->items.size() != b.manifest.records)
+        return std::unexpected(std::string("manifest_mismatch"));
     b.upload.kioskId = received->kioskId;
     if (records) *records = std::move(*received);
     if (auto hb = j.find("heartbeat"); hb != j.end()) {
@@ -278,16 +313,16 @@ json KioskBundle::toJson() const {
     for (const auto& r : records) refs.push_back({{"sequence", r.sequence}, {"id", r.id}});
     StatusReply askedReply;
     askedReply.updates = asked;
-    json j = {{"protocol", kProtocolVersion},
-              {"kiosk_id", kioskId},
-              {"in_reply_to", inReplyTo},
-              {"issued_at_ms", issuedAtMs},
-              {"records", std::move(refs)},
-              {"upload", upload.toJson()},
-              {"status", status.toJson()},
-              {"asked", askedReply.toJson()}};
-    if (config) j["config"] = {{"version", config->version}, {"etag", config->etag}, {"document", config->document}};
-    if (dictionary) j["dictionary"] = {{"name", dictionary->name}, {"bytes_b64", platform::keys::base64Encode(dictionary->bytes)}};
+    json j = {{"protocol", kProtocolVersion}, {"kiosk_id", kioskId},
+              {"in_reply_to", inReplyTo},     {"issued_at_ms", issuedAtMs},
+              {"records", std::move(refs)},   {"upload", upload.toJson()},
+              {"status", status.toJson()},    {"asked", askedReply.toJson()}};
+    if (config)
+        j["config"] = {
+            {"version", config->version}, {"etag", config->etag}, {"document", config->document}};
+    if (dictionary)
+        j["dictionary"] = {{"name", dictionary->name},
+                           {"bytes_b64", platform::keys::base64Encode(dictionary->bytes)}};
     return j;
 }
 
@@ -303,7 +338,8 @@ std::expected<KioskBundle, std::string> KioskBundle::fromJson(const json& j) {
     if (refs == j.end() || !refs->is_array()) return bad("records");
     for (const auto& r : *refs) {
         BundleRecordRef ref;
-        if (!r.is_object() || !readCount(r, "sequence", ref.sequence) || !readText(r, "id", ref.id)) return bad("records");
+        if (!r.is_object() || !readCount(r, "sequence", ref.sequence) || !readText(r, "id", ref.id))
+            return bad("records");
         b.records.push_back(std::move(ref));
     }
     auto up = j.find("upload");
@@ -323,16 +359,16 @@ std::expected<KioskBundle, std::string> KioskBundle::fromJson(const json& j) {
     }
     if (auto c = j.find("config"); c != j.end() && !c->is_null()) {
         BundleConfig cfg;
-        if (!c->is_object() || !readText(*c, "version", cfg.version) || !readText(*c, "etag", cfg.etag) ||
-            !readText(*c, "document", cfg.document))
+        if (!c->is_object() || !readText(*c, "version", cfg.version) ||
+            !readText(*c, "etag", cfg.etag) || !readText(*c, "document", cfg.document))
             return bad("config");
         b.config = std::move(cfg);
     }
     if (auto d = j.find("dictionary"); d != j.end() && !d->is_null()) {
         BundleDictionary dict;
         std::string b64;
-        if (!d->is_object() || !readText(*d, "name", dict.name) || !readText(*d, "bytes_b64", b64) ||
-            !isDictionaryName(dict.name))
+        if (!d->is_object() || !readText(*d, "name", dict.name) ||
+            !readText(*d, "bytes_b64", b64) || !isDictionaryName(dict.name))
             return bad("dictionary");
         auto raw = platform::keys::base64Decode(b64);
         if (!raw || raw->empty()) return bad("dictionary");
@@ -351,19 +387,25 @@ std::string bundleFileName(BundleKind kind, const std::string& kioskId, std::int
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
     char millis[8];
-    std::snprintf(millis, sizeof millis, "%03dZ", static_cast<int>(((createdAtMs % 1000) + 1000) % 1000));
-    return kioskId + "-" + stamp + millis + (kind == BundleKind::ToCity ? ".to-city" : ".to-kiosk") + std::string(kBundleExtension);
+    std::snprintf(millis, sizeof millis, "%03dZ",
+                  static_cast<int>(((createdAtMs % 1000) + 1000) % 1000));
+    return kioskId + "-" + stamp + millis +
+           (kind == BundleKind::ToCity ? ".to-city" : ".to-kiosk") + std::string(kBundleExtension);
 }
 
-std::expected<std::string, BundleError> writeFileAtomically(const std::string& dir, const std::string& name,
+std::expected<std::string, BundleError> writeFileAtomically(const std::string& dir,
+                                                            const std::string& name,
                                                             std::string_view bytes) {
     namespace fs = std::filesystem;
     const fs::path target = fs::path(dir) / name;
     std::error_code ec;
-    if (fs::exists(target, ec)) return bundleRefused(BundleRefusal::Io, "exists: " + target.string());
+    if (fs::exists(target, ec))
+        return bundleRefused(BundleRefusal::Io, "exists: " + target.string());
     std::string tmpl = (fs::path(dir) / ("." + name + ".XXXXXX.tmp")).string();
     const int fd = mkstemps(tmpl.data(), 4);
-    if (fd < 0) return bundleRefused(BundleRefusal::Io, "cannot create a file in " + dir + ": " + std::strerror(errno));
+    if (fd < 0)
+        return bundleRefused(BundleRefusal::Io,
+                             "cannot create a file in " + dir + ": " + std::strerror(errno));
     auto fail = [&](const std::string& what) {
         const int err = errno;
         ::close(fd);
@@ -392,12 +434,14 @@ std::expected<std::string, BundleError> writeFileAtomically(const std::string& d
         if (::rename(tmpl.c_str(), target.c_str()) != 0) {
             const int err = errno;
             ::unlink(tmpl.c_str());
-            return bundleRefused(BundleRefusal::Io, "cannot put the bundle in place: " + std::string(std::strerror(err)));
+            return bundleRefused(BundleRefusal::Io, "cannot put the bundle in place: " +
+                                                        std::string(std::strerror(err)));
         }
     } else {
         const int err = errno;
         ::unlink(tmpl.c_str());
-        return bundleRefused(BundleRefusal::Io, "cannot put the bundle in place: " + std::string(std::strerror(err)));
+        return bundleRefused(BundleRefusal::Io,
+                             "cannot put the bundle in place: " + std::string(std::strerror(err)));
     }
     if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
         ::fsync(dfd);
@@ -406,14 +450,17 @@ std::expected<std::string, BundleError> writeFileAtomically(const std::string& d
     return target.string();
 }
 
-std::expected<std::string, BundleError> readWholeFile(const std::string& path, std::size_t maxBytes) {
+std::expected<std::string, BundleError> readWholeFile(const std::string& path,
+                                                      std::size_t maxBytes) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return bundleRefused(BundleRefusal::Io, "cannot open " + path);
     std::string out;
     char buf[1 << 16];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         out.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (out.size() > maxBytes) return bundleRefused(BundleRefusal::TooLarge, "file larger than " + std::to_string(maxBytes));
+        if (out.size() > maxBytes)
+            return bundleRefused(BundleRefusal::TooLarge,
+                                 "file larger than " + std::to_string(maxBytes));
     }
     if (in.bad()) return bundleRefused(BundleRefusal::Io, "read error on " + path);
     return out;

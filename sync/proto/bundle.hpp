@@ -80,7 +80,7 @@ inline std::unexpected<BundleError> bundleRefused(BundleRefusal r, std::string d
 struct BundleHeader {
     int format = kBundleFormat;
     BundleKind kind = BundleKind::ToCity;
-    std::string kioskId;  // to_city: the sender; to_kiosk: the addressee
+    std::string kioskId;   // to_city: the sender; to_kiosk: the addressee
     std::string bundleId;  // 32 hex characters, fresh per bundle
     std::int64_t createdAtMs = 0;
     std::uint64_t bodyBytes = 0;
@@ -98,7 +98,8 @@ std::string sealBundle(BundleKind kind, const std::string& kioskId, std::int64_t
 // Refuses not_a_bundle, newer_format and truncated.
 std::expected<BundleHeader, BundleError> peekBundleHeader(std::string_view file);
 // Everything checked; returns the body JSON text.
-std::expected<std::string, BundleError> openBundle(std::string_view file, std::string_view signerPublicKeyBase64,
+std::expected<std::string, BundleError> openBundle(std::string_view file,
+                                                   std::string_view signerPublicKeyBase64,
                                                    BundleHeader* header = nullptr);
 
 // ---- bodies ---------------------------------------------------------------------------------
@@ -119,8 +120,8 @@ struct CityBundle {
     BundleManifest manifest;
     RecordsUploadRequest upload;  // every record not yet acknowledged, oldest first
     HeartbeatRequest heartbeat;
-    std::string statusCursor = "0";  // the kiosk's status cursor: updates after it come back
-    std::string configVersion;       // the config the kiosk has ("" when none)
+    std::string statusCursor = "0";       // the kiosk's status cursor: updates after it come back
+    std::string configVersion;            // the config the kiosk has ("" when none)
     std::vector<std::string> askedCodes;  // other kiosks' codes its residents looked up
     // The payload dictionaries the kiosk has (shipped and installed). Absent in a bundle from a
     // kiosk before this field: the backend then sends the configured dictionary anyway.
@@ -129,7 +130,8 @@ struct CityBundle {
     nlohmann::json toJson() const;
     // Records are read as an upload is (RecordsUploadRequest::fromJson), without its 500 limit:
     // the backend ingests them in batches.
-    static std::expected<CityBundle, std::string> fromJson(const nlohmann::json& j, ReceivedUpload* records);
+    static std::expected<CityBundle, std::string> fromJson(const nlohmann::json& j,
+                                                           ReceivedUpload* records);
 };
 
 // One record of a to_city bundle as the backend acknowledges it.
@@ -157,14 +159,15 @@ struct BundleDictionary {
 // to_kiosk body.
 struct KioskBundle {
     std::string kioskId;
-    std::string inReplyTo;  // the to_city bundle's id
+    std::string inReplyTo;        // the to_city bundle's id
     std::int64_t issuedAtMs = 0;  // the backend's clock; a kiosk never applies an older one
     std::vector<BundleRecordRef> records;  // what the to_city bundle held, as the reply's items
-    RecordsUploadReply upload;              // as for an upload of exactly those records
-    StatusReply status;                     // updates for this kiosk's records after its cursor
-    std::vector<StatusUpdateEntry> asked;   // updates for the asked codes
+    RecordsUploadReply upload;             // as for an upload of exactly those records
+    StatusReply status;                    // updates for this kiosk's records after its cursor
+    std::vector<StatusUpdateEntry> asked;  // updates for the asked codes
     std::optional<BundleConfig> config;
-    std::optional<BundleDictionary> dictionary;  // the one the config names, when the kiosk lacks it
+    std::optional<BundleDictionary>
+        dictionary;  // the one the config names, when the kiosk lacks it
 
     nlohmann::json toJson() const;
     static std::expected<KioskBundle, std::string> fromJson(const nlohmann::json& j);
@@ -179,10 +182,12 @@ inline constexpr std::string_view kBundleExtension = ".ksb";
 // Writes `bytes` to `dir/name` atomically: a temporary file in the same directory, fsync, rename,
 // fsync of the directory. A stick pulled out halfway leaves at most a ".tmp" file, never a
 // bundle that looks whole. Refuses to replace an existing file.
-std::expected<std::string, BundleError> writeFileAtomically(const std::string& dir, const std::string& name,
+std::expected<std::string, BundleError> writeFileAtomically(const std::string& dir,
+                                                            const std::string& name,
                                                             std::string_view bytes);
 // The whole file; refuses (TooLarge) one larger than `maxBytes`.
 std::expected<std::string, BundleError> readWholeFile(const std::string& path,
-                                                      std::size_t maxBytes = kMaxBundlePlainBytes + (1u << 20));
+                                                      std::size_t maxBytes = kMaxBundlePlainBytes +
+                                                                             (1u << 20));
 
 }  // namespace ksync::proto

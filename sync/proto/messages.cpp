@@ -22,36 +22,47 @@ namespace {
 // Only is_*() checks come before a get<>(), so nothing here can throw a json type_error.
 class Reader {
 public:
-    explicit Reader(const json& object, std::string prefix = {}) : m_j(object), m_prefix(std::move(prefix)) {}
+    explicit Reader(const json& object, std::string prefix = {})
+        : m_j(object), m_prefix(std::move(prefix)) {}
 
     void text(const char* key, std::string& out) { read(key, out, true); }
     void optionalText(const char* key, std::string& out) { read(key, out, false); }
     void flag(const char* key, bool& out) {
         if (const json* v = find(key, true)) {
-            if (v->is_boolean()) out = v->get<bool>();
-            else fail(key);
+            if (v->is_boolean())
+                out = v->get<bool>();
+            else
+                fail(key);
         }
     }
     void integer(const char* key, std::int64_t& out) {
         if (const json* v = find(key, true)) {
-            if (auto n = asInt64(*v)) out = *n;
-            else fail(key);
+            if (auto n = asInt64(*v))
+                out = *n;
+            else
+                fail(key);
         }
     }
     void optionalInteger(const char* key, std::optional<std::int64_t>& out) {
         if (const json* v = find(key, false)) {
-            if (auto n = asInt64(*v)) out = *n;
-            else fail(key);
+            if (auto n = asInt64(*v))
+                out = *n;
+            else
+                fail(key);
         }
     }
     void count(const char* key, std::uint64_t& out) {
         if (const json* v = find(key, true)) {
-            if (auto n = asUint64(*v)) out = *n;
-            else fail(key);
+            if (auto n = asUint64(*v))
+                out = *n;
+            else
+                fail(key);
         }
     }
     // The array or object under `key`, or nullptr (and a failure unless optional and absent).
-    const json* array(const char* key, bool required = true) { return container(key, required, false); }
+    const json* array(const char* key, bool required = true) {
+        return container(key, required, false);
+    }
     const json* object(const char* key) { return container(key, true, true); }
     void protocol() {
         if (const json* v = find("protocol", false); v && !v->is_number_integer()) fail("protocol");
@@ -66,7 +77,8 @@ public:
     static std::optional<std::int64_t> asInt64(const json& v) {
         if (v.is_number_unsigned()) {
             const auto u = v.get<std::uint64_t>();
-            if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+            if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                return std::nullopt;
             return static_cast<std::int64_t>(u);
         }
         if (v.is_number_integer()) return v.get<std::int64_t>();
@@ -76,7 +88,8 @@ public:
     // plain int is signed, which is as good when it is not negative.
     static std::optional<std::uint64_t> asUint64(const json& v) {
         if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-        if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+        if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+            return static_cast<std::uint64_t>(v.get<std::int64_t>());
         return std::nullopt;
     }
 
@@ -92,8 +105,10 @@ private:
     }
     void read(const char* key, std::string& out, bool required) {
         if (const json* v = find(key, required)) {
-            if (v->is_string()) out = v->get<std::string>();
-            else fail(key);
+            if (v->is_string())
+                out = v->get<std::string>();
+            else
+                fail(key);
         }
     }
     const json* container(const char* key, bool required, bool isObject) {
@@ -114,7 +129,9 @@ std::expected<T, std::string> finish(const Reader& r, T&& value) {
     return std::forward<T>(value);
 }
 
-std::unexpected<std::string> notObject() { return std::unexpected(std::string("not_object")); }
+std::unexpected<std::string> notObject() {
+    return std::unexpected(std::string("not_object"));
+}
 
 json withProtocol(json body) {
     body["protocol"] = kProtocolVersion;
@@ -124,7 +141,8 @@ json withProtocol(json body) {
 }  // namespace
 
 std::optional<ItemResult> parseItemResult(std::string_view code) {
-    for (auto r : {ItemResult::Created, ItemResult::Duplicate, ItemResult::Conflict, ItemResult::Rejected})
+    for (auto r :
+         {ItemResult::Created, ItemResult::Duplicate, ItemResult::Conflict, ItemResult::Rejected})
         if (itemResultCode(r) == code) return r;
     return std::nullopt;
 }
@@ -151,7 +169,8 @@ std::expected<HealthReply, std::string> HealthReply::fromJson(const json& j) {
     Reader r(j);
     r.protocol();
     m.protocol = 1;
-    if (auto p = j.find("protocol"); p != j.end() && p->is_number_integer()) m.protocol = p->get<int>();
+    if (auto p = j.find("protocol"); p != j.end() && p->is_number_integer())
+        m.protocol = p->get<int>();
     r.text("service", m.service);
     r.integer("time_ms", m.timeMs);
     r.text("time", m.time);
@@ -168,7 +187,10 @@ std::expected<HealthReply, std::string> HealthReply::fromJson(const json& j) {
 }
 
 json EnrollRequest::toJson() const {
-    return {{"kiosk_id", kioskId}, {"public_key", publicKey}, {"token", token}, {"app_version", appVersion}};
+    return {{"kiosk_id", kioskId},
+            {"public_key", publicKey},
+            {"token", token},
+            {"app_version", appVersion}};
 }
 
 std::expected<EnrollRequest, std::string> EnrollRequest::fromJson(const json& j) {
@@ -183,7 +205,8 @@ std::expected<EnrollRequest, std::string> EnrollRequest::fromJson(const json& j)
 }
 
 json EnrollReply::toJson() const {
-    return withProtocol({{"kiosk_id", kioskId}, {"enrolled", enrolled}, {"backend_public_key", backendPublicKey}});
+    return withProtocol(
+        {{"kiosk_id", kioskId}, {"enrolled", enrolled}, {"backend_public_key", backendPublicKey}});
 }
 
 std::expected<EnrollReply, std::string> EnrollReply::fromJson(const json& j) {
@@ -197,7 +220,8 @@ std::expected<EnrollReply, std::string> EnrollReply::fromJson(const json& j) {
     return finish(r, std::move(m));
 }
 
-// ---- 3. records upload ---------------------------------------------------------------------------
+// ---- 3. records upload
+// ---------------------------------------------------------------------------
 
 json RecordsUploadRequest::toJson() const {
     json list = json::array();
@@ -205,7 +229,8 @@ json RecordsUploadRequest::toJson() const {
     return {{"kiosk_id", kioskId}, {"records", std::move(list)}};
 }
 
-std::expected<ReceivedUpload, std::string> RecordsUploadRequest::fromJson(const json& j, std::size_t maxRecords) {
+std::expected<ReceivedUpload, std::string> RecordsUploadRequest::fromJson(const json& j,
+                                                                          std::size_t maxRecords) {
     if (!j.is_object()) return notObject();
     ReceivedUpload m;
     Reader r(j);
@@ -216,10 +241,12 @@ std::expected<ReceivedUpload, std::string> RecordsUploadRequest::fromJson(const 
     m.items.reserve(list->size());
     for (const auto& rec : *list) {
         const json* seq = rec.is_object() && rec.contains("sequence") ? &rec["sequence"] : nullptr;
-        if (!seq || !seq->is_number_unsigned()) return std::unexpected(std::string("record_without_sequence"));
+        if (!seq || !seq->is_number_unsigned())
+            return std::unexpected(std::string("record_without_sequence"));
         UploadItem item;
         item.sequence = seq->get<std::uint64_t>();
-        if (auto id = rec.find("id"); id != rec.end() && id->is_string()) item.id = id->get<std::string>();
+        if (auto id = rec.find("id"); id != rec.end() && id->is_string())
+            item.id = id->get<std::string>();
         item.record = fromWire(rec);
         m.items.push_back(std::move(item));
     }
@@ -282,7 +309,9 @@ std::expected<RecordsUploadReply, std::string> RecordsUploadReply::fromJson(cons
 
 // ---- 4. status pull ---------------------------------------------------------------------------
 
-json StatusRequest::toJson() const { return {{"since", since}}; }
+json StatusRequest::toJson() const {
+    return {{"since", since}};
+}
 
 std::expected<StatusRequest, std::string> StatusRequest::fromJson(const json& j) {
     if (!j.is_object()) return notObject();
@@ -331,7 +360,8 @@ std::expected<StatusReply, std::string> StatusReply::fromJson(const json& j) {
     return finish(r, std::move(m));
 }
 
-// ---- 5. heartbeat, error reply -------------------------------------------------------------------
+// ---- 5. heartbeat, error reply
+// -------------------------------------------------------------------
 
 json HeartbeatRequest::toJson() const {
     json j = json::object();
@@ -367,7 +397,9 @@ std::expected<HeartbeatRequest, std::string> HeartbeatRequest::fromJson(const js
     return m;
 }
 
-json HeartbeatReply::toJson() const { return withProtocol({{"time_ms", timeMs}}); }
+json HeartbeatReply::toJson() const {
+    return withProtocol({{"time_ms", timeMs}});
+}
 
 std::expected<HeartbeatReply, std::string> HeartbeatReply::fromJson(const json& j) {
     if (!j.is_object()) return notObject();
@@ -399,11 +431,16 @@ std::expected<ErrorReply, std::string> ErrorReply::fromJson(const json& j) {
     return finish(r, std::move(m));
 }
 
-// ---- 6. staff update, public status ---------------------------------------------------------------
+// ---- 6. staff update, public status
+// ---------------------------------------------------------------
 
 json StaffUpdateRequest::toJson() const {
-    return {{"tracking_code", trackingCode}, {"status", status},           {"agency", agency},
-            {"officer", officer},            {"expected_date", expectedDate}, {"note", note}};
+    return {{"tracking_code", trackingCode},
+            {"status", status},
+            {"agency", agency},
+            {"officer", officer},
+            {"expected_date", expectedDate},
+            {"note", note}};
 }
 
 std::expected<StaffUpdateRequest, std::string> StaffUpdateRequest::fromJson(const json& j) {
@@ -419,7 +456,9 @@ std::expected<StaffUpdateRequest, std::string> StaffUpdateRequest::fromJson(cons
     return finish(r, std::move(m));
 }
 
-json StaffUpdateReply::toJson() const { return withProtocol({{"tracking_code", trackingCode}, {"status", status}}); }
+json StaffUpdateReply::toJson() const {
+    return withProtocol({{"tracking_code", trackingCode}, {"status", status}});
+}
 
 std::expected<StaffUpdateReply, std::string> StaffUpdateReply::fromJson(const json& j) {
     if (!j.is_object()) return notObject();
@@ -440,8 +479,10 @@ json PublicStatusReply::toJson() const {
                         {"officer", e.officer},
                         {"expected_date", e.expectedDate},
                         {"updated_at", e.updatedAt}});
-    return withProtocol(
-        {{"tracking_code", trackingCode}, {"created_at", createdAt}, {"received_at", receivedAt}, {"events", std::move(list)}});
+    return withProtocol({{"tracking_code", trackingCode},
+                         {"created_at", createdAt},
+                         {"received_at", receivedAt},
+                         {"events", std::move(list)}});
 }
 
 std::expected<PublicStatusReply, std::string> PublicStatusReply::fromJson(const json& j) {

@@ -43,7 +43,8 @@ namespace ksync::proto {
 // Parses `text` as JSON and then as `Message` (any type of this file with a static fromJson).
 // Never throws: "not_json" when the text is not JSON, otherwise what Message::fromJson says.
 template <class Message>
-auto parseMessage(std::string_view text) -> decltype(Message::fromJson(std::declval<const nlohmann::json&>())) {
+auto parseMessage(std::string_view text)
+    -> decltype(Message::fromJson(std::declval<const nlohmann::json&>())) {
     auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return std::unexpected(std::string("not_json"));
     return Message::fromJson(j);
@@ -65,10 +66,11 @@ std::optional<ItemResult> parseItemResult(std::string_view code);
 struct HealthReply {
     std::string service = "kiosk-backend";
     std::int64_t timeMs = 0;
-    std::string time;  // RFC 3339 UTC, the same instant as timeMs
-    std::string backendPublicKey;  // base64 Ed25519
+    std::string time;                         // RFC 3339 UTC, the same instant as timeMs
+    std::string backendPublicKey;             // base64 Ed25519
     std::vector<std::string> acceptEncoding;  // request body encodings, e.g. "zstd"
-    int protocol = kProtocolVersion;  // on read: the reply's "protocol" (1 when absent, as v1 sent it always)
+    int protocol =
+        kProtocolVersion;  // on read: the reply's "protocol" (1 when absent, as v1 sent it always)
 
     bool acceptsEncoding(std::string_view encoding) const;
     nlohmann::json toJson() const;
@@ -99,7 +101,8 @@ struct EnrollReply {
     bool operator==(const EnrollReply&) const = default;
 };
 
-// ---- 3. records upload ---------------------------------------------------------------------------
+// ---- 3. records upload
+// ---------------------------------------------------------------------------
 
 // One record of an upload as the backend reads it. The sequence (and the id, when it is a
 // string) are read first because the reply names them; the rest of the record may be refused
@@ -127,8 +130,8 @@ struct RecordsUploadRequest {
     // "record_without_sequence" (a record without an unsigned sequence would otherwise be
     // covered by the watermark silently). Any other fault stays in its item. A USB bundle
     // (bundle.hpp) reads its records through this too, with a higher `maxRecords`.
-    static std::expected<ReceivedUpload, std::string> fromJson(const nlohmann::json& j,
-                                                               std::size_t maxRecords = kMaxBatchRecords);
+    static std::expected<ReceivedUpload, std::string> fromJson(
+        const nlohmann::json& j, std::size_t maxRecords = kMaxBatchRecords);
 };
 
 struct UploadCounts {
@@ -192,7 +195,8 @@ struct StatusReply {
     bool operator==(const StatusReply&) const = default;
 };
 
-// ---- 5. heartbeat, error reply -------------------------------------------------------------------
+// ---- 5. heartbeat, error reply
+// -------------------------------------------------------------------
 
 // POST /api/v1/heartbeat body: telemetry, so every field is optional and written only when
 // set. Reading is lenient on purpose: a field of the wrong type (or an integer out of range)
@@ -217,7 +221,7 @@ struct HeartbeatReply {
 
 // Every refusal, on every endpoint: {"protocol":1,"error":CODE} plus, for some codes, an extra.
 struct ErrorReply {
-    std::string error;  // e.g. "bad_request", "stale_timestamp", "busy"
+    std::string error;                         // e.g. "bad_request", "stale_timestamp", "busy"
     std::optional<std::int64_t> serverTimeMs;  // with "stale_timestamp": the backend's clock
     std::optional<std::string> reason;         // with "refused" (staff updates): why, in English
 
@@ -226,7 +230,8 @@ struct ErrorReply {
     bool operator==(const ErrorReply&) const = default;
 };
 
-// ---- 6. staff update, public status ---------------------------------------------------------------
+// ---- 6. staff update, public status
+// ---------------------------------------------------------------
 
 // POST /api/v1/staff/updates body. Every field is optional on read ("" when absent): what is
 // missing is refused by the update's own rules (422 "refused"), not as a malformed body.
@@ -264,8 +269,8 @@ struct PublicStatusEvent {
 // content, no contact data).
 struct PublicStatusReply {
     std::string trackingCode;
-    std::string createdAt;   // when the kiosk made the record
-    std::string receivedAt;  // when the backend stored it
+    std::string createdAt;                  // when the kiosk made the record
+    std::string receivedAt;                 // when the backend stored it
     std::vector<PublicStatusEvent> events;  // oldest first
 
     nlohmann::json toJson() const;

@@ -28,14 +28,16 @@ struct Dictionaries::Entry {
 
 Dictionaries::~Dictionaries() = default;
 
-std::shared_ptr<const Dictionaries> Dictionaries::fromBytes(const std::map<std::string, std::string>& dicts) {
+std::shared_ptr<const Dictionaries> Dictionaries::fromBytes(
+    const std::map<std::string, std::string>& dicts) {
     std::shared_ptr<Dictionaries> d(new Dictionaries());
     for (const auto& [name, bytes] : dicts) {
         auto e = std::make_unique<Entry>();
         e->raw = bytes;
         e->cdict = ZSTD_createCDict(bytes.data(), bytes.size(), kCompressionLevel);
         e->ddict = ZSTD_createDDict(bytes.data(), bytes.size());
-        if (e->cdict == nullptr || e->ddict == nullptr) throw std::runtime_error("damaged zstd dictionary " + name);
+        if (e->cdict == nullptr || e->ddict == nullptr)
+            throw std::runtime_error("damaged zstd dictionary " + name);
         d->m_entries.emplace(name, std::move(e));
     }
     return d;
@@ -58,7 +60,8 @@ std::shared_ptr<const Dictionaries> Dictionaries::shipped() {
     return once;
 }
 
-std::shared_ptr<const Dictionaries> Dictionaries::shippedWith(const std::map<std::string, std::string>& extra) {
+std::shared_ptr<const Dictionaries> Dictionaries::shippedWith(
+    const std::map<std::string, std::string>& extra) {
     if (extra.empty()) return shipped();
     auto all = shippedBytes();
     for (const auto& [name, bytes] : extra) all[name] = bytes;
@@ -74,11 +77,13 @@ std::optional<std::string> Dictionaries::bytesOf(std::string_view name) const {
 bool isDictionaryName(std::string_view name) {
     if (name.empty() || name.size() > 32 || name.front() == '.') return false;
     for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
     return true;
 }
 
-std::expected<std::map<std::string, std::string>, std::string> readDictionaryDir(const std::string& dir) {
+std::expected<std::map<std::string, std::string>, std::string> readDictionaryDir(
+    const std::string& dir) {
     std::map<std::string, std::string> out;
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec);
@@ -87,20 +92,27 @@ std::expected<std::map<std::string, std::string>, std::string> readDictionaryDir
         const std::string file = e.path().filename().string();
         constexpr std::string_view prefix = "zstd-dict-", suffix = ".bin";
         if (!file.starts_with(prefix) || !file.ends_with(suffix)) continue;
-        const std::string name = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
-        if (!isDictionaryName(name)) return std::unexpected(file + ": not a dictionary name ([a-z0-9._-], at most 32)");
+        const std::string name =
+            file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+        if (!isDictionaryName(name))
+            return std::unexpected(file + ": not a dictionary name ([a-z0-9._-], at most 32)");
         std::ifstream in(e.path(), std::ios::binary);
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (!in.good() && !in.eof()) return std::unexpected(file + ": cannot be read");
-        if (ZDICT_getDictID(bytes.data(), bytes.size()) == 0) return std::unexpected(file + ": not a zstd dictionary");
+        if (ZDICT_getDictID(bytes.data(), bytes.size()) == 0)
+            return std::unexpected(file + ": not a zstd dictionary");
         out.emplace(name, std::move(bytes));
     }
     return out;
 }
 
-bool PayloadCodec::hasDictionary(std::string_view name) const { return m_dicts->has(name); }
+bool PayloadCodec::hasDictionary(std::string_view name) const {
+    return m_dicts->has(name);
+}
 
-bool Dictionaries::has(std::string_view name) const { return m_entries.find(name) != m_entries.end(); }
+bool Dictionaries::has(std::string_view name) const {
+    return m_entries.find(name) != m_entries.end();
+}
 
 std::vector<std::string> Dictionaries::names() const {
     std::vector<std::string> out;
@@ -129,12 +141,12 @@ PayloadCodec::Encoded PayloadCodec::encode(std::string_view content, std::string
     auto it = m_dicts->m_entries.find(dictName);
     std::size_t n = 0;
     if (!dictName.empty() && it != m_dicts->m_entries.end()) {
-        n = ZSTD_compress_usingCDict(m_ctx->c, out.bytes.data(), out.bytes.size(), content.data(), content.size(),
-                                     it->second->cdict);
+        n = ZSTD_compress_usingCDict(m_ctx->c, out.bytes.data(), out.bytes.size(), content.data(),
+                                     content.size(), it->second->cdict);
         out.format = std::string(kFormatZstdDictPrefix) + std::string(dictName);
     } else {
-        n = ZSTD_compressCCtx(m_ctx->c, out.bytes.data(), out.bytes.size(), content.data(), content.size(),
-                              kCompressionLevel);
+        n = ZSTD_compressCCtx(m_ctx->c, out.bytes.data(), out.bytes.size(), content.data(),
+                              content.size(), kCompressionLevel);
         out.format = std::string(kFormatZstd);
     }
     // Compression into a compressBound buffer cannot fail; a failure here is a broken invariant.
@@ -143,21 +155,25 @@ PayloadCodec::Encoded PayloadCodec::encode(std::string_view content, std::string
     return out;
 }
 
-PayloadCodec::Encoded PayloadCodec::encodeSealed(std::string_view content, std::string_view dictName,
+PayloadCodec::Encoded PayloadCodec::encodeSealed(std::string_view content,
+                                                 std::string_view dictName,
                                                  const platform::keys::SealingKey& to) {
     Encoded inner = encode(content, dictName);
     return Encoded{std::string(kFormatSealedPrefix) + inner.format, to.seal(inner.bytes)};
 }
 
-std::expected<std::string, std::string> PayloadCodec::decode(std::string_view format, std::string_view bytes,
-                                                             const platform::keys::DeviceKey* opener) {
+std::expected<std::string, std::string> PayloadCodec::decode(
+    std::string_view format, std::string_view bytes, const platform::keys::DeviceKey* opener) {
     if (format.starts_with(kFormatSealedPrefix)) {
         const std::string_view inner = format.substr(kFormatSealedPrefix.size());
-        if (inner.starts_with(kFormatSealedPrefix)) return std::unexpected("unknown_payload_format");
+        if (inner.starts_with(kFormatSealedPrefix))
+            return std::unexpected("unknown_payload_format");
         if (opener == nullptr) return std::unexpected("sealed_payload");
         auto opened = opener->openSealed(bytes);
         using platform::keys::OpenError;
-        if (!opened) return std::unexpected(opened.error() == OpenError::BadKey ? "bad_key" : "not_for_this_key");
+        if (!opened)
+            return std::unexpected(opened.error() == OpenError::BadKey ? "bad_key"
+                                                                       : "not_for_this_key");
         return decode(inner, *opened, nullptr);
     }
     if (format == kFormatPlain) {
@@ -173,12 +189,14 @@ std::expected<std::string, std::string> PayloadCodec::decode(std::string_view fo
         return std::unexpected("unknown_payload_format");
     }
     const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
-    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return std::unexpected("bad_payload");
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+        return std::unexpected("bad_payload");
     if (size > kMaxContentBytes) return std::unexpected("payload_too_large");
     std::string out(static_cast<std::size_t>(size), '\0');
-    const std::size_t n = ddict ? ZSTD_decompress_usingDDict(m_ctx->d, out.data(), out.size(), bytes.data(),
-                                                              bytes.size(), ddict)
-                                : ZSTD_decompressDCtx(m_ctx->d, out.data(), out.size(), bytes.data(), bytes.size());
+    const std::size_t n =
+        ddict ? ZSTD_decompress_usingDDict(m_ctx->d, out.data(), out.size(), bytes.data(),
+                                           bytes.size(), ddict)
+              : ZSTD_decompressDCtx(m_ctx->d, out.data(), out.size(), bytes.data(), bytes.size());
     if (ZSTD_isError(n) || n != out.size()) return std::unexpected("bad_payload");
     return out;
 }
@@ -190,15 +208,18 @@ std::string compressBody(std::string_view body) {
     ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 6);
     ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
     std::string out(ZSTD_compressBound(body.size()), '\0');
-    const std::size_t n = ZSTD_compress2(cctx.get(), out.data(), out.size(), body.data(), body.size());
+    const std::size_t n =
+        ZSTD_compress2(cctx.get(), out.data(), out.size(), body.data(), body.size());
     if (ZSTD_isError(n)) throw std::logic_error(ZSTD_getErrorName(n));
     out.resize(n);
     return out;
 }
 
-std::expected<std::string, std::string> decompressBody(std::string_view bytes, std::size_t maxBytes) {
+std::expected<std::string, std::string> decompressBody(std::string_view bytes,
+                                                       std::size_t maxBytes) {
     const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
-    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return std::unexpected("bad_body_encoding");
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+        return std::unexpected("bad_body_encoding");
     if (size > maxBytes) return std::unexpected("body_too_large");
     std::string out(static_cast<std::size_t>(size), '\0');
     const std::size_t n = ZSTD_decompress(out.data(), out.size(), bytes.data(), bytes.size());
@@ -206,7 +227,8 @@ std::expected<std::string, std::string> decompressBody(std::string_view bytes, s
     return out;
 }
 
-std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples, std::size_t maxBytes) {
+std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples,
+                                                        std::size_t maxBytes) {
     std::string all;
     std::vector<std::size_t> sizes;
     for (const auto& s : samples) {

@@ -34,11 +34,13 @@ public:
     // The dictionaries compiled into the program (assets/config/zstd-dict-*.bin).
     static std::shared_ptr<const Dictionaries> shipped();
     // Builds a set from (name, bytes) pairs; throws std::runtime_error on a damaged dictionary.
-    static std::shared_ptr<const Dictionaries> fromBytes(const std::map<std::string, std::string>& dicts);
+    static std::shared_ptr<const Dictionaries> fromBytes(
+        const std::map<std::string, std::string>& dicts);
     // The shipped set plus `extra` (a dictionary trained later, installed from a return bundle or
     // read by the backend from --dictionary-dir); an extra one replaces a shipped one of its
     // name. Throws std::runtime_error on a damaged dictionary.
-    static std::shared_ptr<const Dictionaries> shippedWith(const std::map<std::string, std::string>& extra);
+    static std::shared_ptr<const Dictionaries> shippedWith(
+        const std::map<std::string, std::string>& extra);
     ~Dictionaries();
     Dictionaries(const Dictionaries&) = delete;
     Dictionaries& operator=(const Dictionaries&) = delete;
@@ -72,12 +74,14 @@ public:
     // Compresses with dictionary `dictName` when this side has it, else plain zstd.
     Encoded encode(std::string_view content, std::string_view dictName);
     // encode, then a sealed box to `to`: format "sealed:" + the inner format.
-    Encoded encodeSealed(std::string_view content, std::string_view dictName, const platform::keys::SealingKey& to);
+    Encoded encodeSealed(std::string_view content, std::string_view dictName,
+                         const platform::keys::SealingKey& to);
     // Inverse of encode / encodeSealed; refuses output larger than kMaxContentBytes. A sealed
     // payload needs `opener` (the backend's key): without it "sealed_payload", with the wrong
     // one "not_for_this_key".
-    std::expected<std::string, std::string> decode(std::string_view format, std::string_view bytes,
-                                                   const platform::keys::DeviceKey* opener = nullptr);
+    std::expected<std::string, std::string> decode(
+        std::string_view format, std::string_view bytes,
+        const platform::keys::DeviceKey* opener = nullptr);
     bool hasDictionary(std::string_view name) const;
 
 private:
@@ -94,16 +98,19 @@ inline constexpr std::string_view kBodyEncodingZstd = "zstd";
 std::string compressBody(std::string_view body);
 // Refuses a frame without a declared size or one that declares more than `maxBytes`
 // ("body_too_large"), and damage ("bad_body_encoding").
-std::expected<std::string, std::string> decompressBody(std::string_view bytes, std::size_t maxBytes);
+std::expected<std::string, std::string> decompressBody(std::string_view bytes,
+                                                       std::size_t maxBytes);
 
 // A dictionary name as configs, formats and file names carry it: 1 to 32 of [a-z0-9._-], not
 // starting with a dot.
 bool isDictionaryName(std::string_view name);
 // Reads every "zstd-dict-<name>.bin" in `dir` (name as above). The error names the file that
 // could not be read or is not a zstd dictionary.
-std::expected<std::map<std::string, std::string>, std::string> readDictionaryDir(const std::string& dir);
+std::expected<std::map<std::string, std::string>, std::string> readDictionaryDir(
+    const std::string& dir);
 
 // Trains a dictionary of at most `maxBytes` on `samples` (ZDICT); the error is zstd's message.
-std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples, std::size_t maxBytes);
+std::expected<std::string, std::string> trainDictionary(const std::vector<std::string>& samples,
+                                                        std::size_t maxBytes);
 
 }  // namespace ksync::proto

@@ -6,17 +6,23 @@
 
 namespace ksync::proto {
 
-std::string requestSigningString(std::string_view method, std::string_view pathAndQuery, std::string_view kioskId,
-                                 std::string_view timestampMs, std::string_view nonce, std::string_view body) {
+std::string requestSigningString(std::string_view method, std::string_view pathAndQuery,
+                                 std::string_view kioskId, std::string_view timestampMs,
+                                 std::string_view nonce, std::string_view body) {
     std::string s = "KSYNC1\n";
     s.append(method).append("\n").append(pathAndQuery).append("\n").append(kioskId).append("\n");
     s.append(timestampMs).append("\n").append(nonce).append("\n").append(record::sha256Hex(body));
     return s;
 }
 
-std::string responseSigningString(std::string_view requestNonce, int status, std::string_view body) {
+std::string responseSigningString(std::string_view requestNonce, int status,
+                                  std::string_view body) {
     std::string s = "KSYNC1-RESPONSE\n";
-    s.append(requestNonce).append("\n").append(std::to_string(status)).append("\n").append(record::sha256Hex(body));
+    s.append(requestNonce)
+        .append("\n")
+        .append(std::to_string(status))
+        .append("\n")
+        .append(record::sha256Hex(body));
     return s;
 }
 
@@ -75,7 +81,8 @@ std::expected<WireRecord, std::string> fromWire(const nlohmann::json& j) {
     if (seq == j.end() || !seq->is_number_unsigned() || seq->get<std::uint64_t>() == 0)
         return std::unexpected("bad_field:sequence");
     h.sequence = seq->get<std::uint64_t>();
-    if (!str("tracking_code", h.trackingCode, 64)) return std::unexpected("bad_field:tracking_code");
+    if (!str("tracking_code", h.trackingCode, 64))
+        return std::unexpected("bad_field:tracking_code");
     if (!str("type", type, 8)) return std::unexpected("bad_field:type");
     auto t = record::parseRecordType(type);
     if (!t) return std::unexpected("bad_field:type");
@@ -85,14 +92,17 @@ std::expected<WireRecord, std::string> fromWire(const nlohmann::json& j) {
     auto c = record::parseChannel(channel);
     if (!c) return std::unexpected("bad_field:channel");
     h.channel = *c;
-    if (!flag("staff_assisted", h.staffAssisted)) return std::unexpected("bad_field:staff_assisted");
+    if (!flag("staff_assisted", h.staffAssisted))
+        return std::unexpected("bad_field:staff_assisted");
     if (!str("language", h.language, 16)) return std::unexpected("bad_field:language");
     if (!str("created_at", h.createdAt, 40)) return std::unexpected("bad_field:created_at");
     if (!flag("clock_synced", h.clockSynced)) return std::unexpected("bad_field:clock_synced");
-    if (!str("content_digest", h.contentDigest, 64)) return std::unexpected("bad_field:content_digest");
+    if (!str("content_digest", h.contentDigest, 64))
+        return std::unexpected("bad_field:content_digest");
     if (!str("prev_hash", h.prevHash, 64)) return std::unexpected("bad_field:prev_hash");
     if (!str("hash", h.hash, 64) || h.hash.size() != 64) return std::unexpected("bad_field:hash");
-    if (!str("payload_format", r.payloadFormat, 64)) return std::unexpected("bad_field:payload_format");
+    if (!str("payload_format", r.payloadFormat, 64))
+        return std::unexpected("bad_field:payload_format");
     if (!str("payload", payload, kMaxContentBytes * 2)) return std::unexpected("bad_field:payload");
     auto bytes = platform::keys::base64Decode(payload);
     if (!bytes) return std::unexpected("bad_field:payload");
@@ -102,10 +112,14 @@ std::expected<WireRecord, std::string> fromWire(const nlohmann::json& j) {
 
 std::string_view itemResultCode(ItemResult r) {
     switch (r) {
-        case ItemResult::Created: return "created";
-        case ItemResult::Duplicate: return "duplicate";
-        case ItemResult::Conflict: return "conflict";
-        case ItemResult::Rejected: return "rejected";
+        case ItemResult::Created:
+            return "created";
+        case ItemResult::Duplicate:
+            return "duplicate";
+        case ItemResult::Conflict:
+            return "conflict";
+        case ItemResult::Rejected:
+            return "rejected";
     }
     return "rejected";
 }

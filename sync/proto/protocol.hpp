@@ -32,7 +32,8 @@ inline constexpr std::string_view kPathStaffUpdates = "/api/v1/staff/updates";
 // Request signature headers (kiosk -> backend).
 inline constexpr std::string_view kHeaderKiosk = "X-Kiosk-Id";
 inline constexpr std::string_view kHeaderTimestamp = "X-Kiosk-Timestamp";  // unix milliseconds
-inline constexpr std::string_view kHeaderNonce = "X-Kiosk-Nonce";          // 32 hex chars, fresh per request
+inline constexpr std::string_view kHeaderNonce =
+    "X-Kiosk-Nonce";  // 32 hex chars, fresh per request
 inline constexpr std::string_view kHeaderSignature = "X-Kiosk-Signature";  // base64 Ed25519
 // Response signature header (backend -> kiosk), over responseSigningString().
 inline constexpr std::string_view kHeaderBackendSignature = "X-Backend-Signature";
@@ -48,8 +49,9 @@ inline constexpr std::size_t kMaxContentBytes = 1024 * 1024;
 
 // What the kiosk signs:
 //   "KSYNC1\n" METHOD "\n" PATH?QUERY "\n" KIOSK "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body))
-std::string requestSigningString(std::string_view method, std::string_view pathAndQuery, std::string_view kioskId,
-                                 std::string_view timestampMs, std::string_view nonce, std::string_view body);
+std::string requestSigningString(std::string_view method, std::string_view pathAndQuery,
+                                 std::string_view kioskId, std::string_view timestampMs,
+                                 std::string_view nonce, std::string_view body);
 // What the backend signs in every response to a signed request (and to /health):
 //   "KSYNC1-RESPONSE\n" NONCE "\n" STATUS "\n" hex(SHA-256(body))
 // so a response cannot be forged (captive portal, proxy) or replayed onto another request.

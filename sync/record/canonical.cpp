@@ -68,15 +68,20 @@ void put(std::string& out, unsigned char tag, std::string_view value) {
     out.append(value);
 }
 
-std::string_view flag(bool b) { return b ? "1" : "0"; }
+std::string_view flag(bool b) {
+    return b ? "1" : "0";
+}
 
 }  // namespace
 
 std::string_view kindCode(RecordKind k) {
     switch (k) {
-        case RecordKind::Case: return "case";
-        case RecordKind::Supplement: return "supplement";
-        case RecordKind::Rating: return "rating";
+        case RecordKind::Case:
+            return "case";
+        case RecordKind::Supplement:
+            return "supplement";
+        case RecordKind::Rating:
+            return "rating";
     }
     return "case";
 }
@@ -91,7 +96,9 @@ bool isRatingCode(std::string_view s) {
     return s == kRatingSatisfied || s == kRatingAcceptable || s == kRatingUnsatisfied;
 }
 
-std::string_view channelCode(Channel c) { return c == Channel::Kiosk ? "kiosk" : "staff_entry"; }
+std::string_view channelCode(Channel c) {
+    return c == Channel::Kiosk ? "kiosk" : "staff_entry";
+}
 
 std::optional<Channel> parseChannel(std::string_view s) {
     if (s == "kiosk") return Channel::Kiosk;
@@ -161,13 +168,16 @@ std::optional<Content> decodeContent(std::string_view bytes, DecodeError* why) {
     };
     for (int tag : {kSalt, kTitle, kBody, kConsent, kConsentVersion, kHasLocation, kHasContact})
         if (!fields[static_cast<size_t>(tag)]) return fail(DecodeError::BadValue);
-    if (!isFlag(kConsent) || !isFlag(kHasLocation) || !isFlag(kHasContact)) return fail(DecodeError::BadValue);
+    if (!isFlag(kConsent) || !isFlag(kHasLocation) || !isFlag(kHasContact))
+        return fail(DecodeError::BadValue);
     const bool hasLocation = get(kHasLocation) == "1";
     const bool hasContact = get(kHasContact) == "1";
     for (int tag : {kWardCode, kLocationAddress})
-        if (fields[static_cast<size_t>(tag)].has_value() != hasLocation) return fail(DecodeError::BadValue);
+        if (fields[static_cast<size_t>(tag)].has_value() != hasLocation)
+            return fail(DecodeError::BadValue);
     for (int tag : {kContactName, kContactPhone, kContactEmail, kContactAddress})
-        if (fields[static_cast<size_t>(tag)].has_value() != hasContact) return fail(DecodeError::BadValue);
+        if (fields[static_cast<size_t>(tag)].has_value() != hasContact)
+            return fail(DecodeError::BadValue);
 
     Content c;
     c.salt = get(kSalt);
@@ -175,7 +185,8 @@ std::optional<Content> decodeContent(std::string_view bytes, DecodeError* why) {
     c.body = get(kBody);
     if (hasLocation) c.location = Location{get(kWardCode), get(kLocationAddress)};
     if (hasContact)
-        c.contact = Contact{get(kContactName), get(kContactPhone), get(kContactEmail), get(kContactAddress)};
+        c.contact = Contact{get(kContactName), get(kContactPhone), get(kContactEmail),
+                            get(kContactAddress)};
     c.consent = get(kConsent) == "1";
     c.consentVersion = get(kConsentVersion);
     // The optional fields of issue #14: present only when set, so an empty one is not canonical.
@@ -221,12 +232,17 @@ std::string encodeHeader(const Header& h) {
 
 std::string sha256Hex(std::string_view bytes) {
     std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                       bytes.size());
     return toHex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
-std::string contentDigest(const Content& c) { return sha256Hex(encodeContent(c)); }
-std::string headerHash(const Header& h) { return sha256Hex(encodeHeader(h)); }
+std::string contentDigest(const Content& c) {
+    return sha256Hex(encodeContent(c));
+}
+std::string headerHash(const Header& h) {
+    return sha256Hex(encodeHeader(h));
+}
 
 void seal(Record& r) {
     r.header.contentDigest = contentDigest(r.content);

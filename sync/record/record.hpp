@@ -63,12 +63,13 @@ struct Content {
     // Issue #14; each is encoded only when set, so a case's bytes without them are the bytes an
     // older kiosk wrote.
     RecordKind kind = RecordKind::Case;
-    std::string parentCode = {};     // supplement, rating: the case's canonical tracking code
-    std::string proof = {};          // supplement, rating: the receipt's secret (compact), as typed
-    std::string proofVerifier = {};  // case: makeVerifier(secret) (receipt_proof.hpp); "" on old records
-    std::string rating = {};         // rating: kRating*; the comment, if any, is `body`
-    bool reopen = false;        // rating: the resident asks for the case to be reopened
-    std::string reopenReason = {};   // rating with reopen: why
+    std::string parentCode = {};  // supplement, rating: the case's canonical tracking code
+    std::string proof = {};       // supplement, rating: the receipt's secret (compact), as typed
+    std::string proofVerifier =
+        {};                   // case: makeVerifier(secret) (receipt_proof.hpp); "" on old records
+    std::string rating = {};  // rating: kRating*; the comment, if any, is `body`
+    bool reopen = false;      // rating: the resident asks for the case to be reopened
+    std::string reopenReason = {};  // rating with reopen: why
     bool operator==(const Content&) const = default;
 };
 
@@ -82,18 +83,18 @@ struct Header {
     Channel channel = Channel::Kiosk;
     bool staffAssisted = false;  // entered at the kiosk with a staff member's help
     std::string language = "vi";
-    std::string createdAt;       // RFC 3339 UTC with milliseconds, device clock
-    bool clockSynced = false;    // false: the device clock was never synchronised
-    std::string contentDigest;   // hex SHA-256 of the canonical content bytes
-    std::string prevHash;        // hex SHA-256 of the previous record's header; zeros for the first
-    std::string hash;            // hex SHA-256 of this header's canonical bytes
+    std::string createdAt;      // RFC 3339 UTC with milliseconds, device clock
+    bool clockSynced = false;   // false: the device clock was never synchronised
+    std::string contentDigest;  // hex SHA-256 of the canonical content bytes
+    std::string prevHash;       // hex SHA-256 of the previous record's header; zeros for the first
+    std::string hash;           // hex SHA-256 of this header's canonical bytes
     bool operator==(const Header&) const = default;
 };
 
 struct Record {
     Header header;
-    Content content;     // empty when `sealed` (read back from a kiosk database)
-    bool sealed = false; // the content is sealed to the backend's key: only the backend reads it
+    Content content;      // empty when `sealed` (read back from a kiosk database)
+    bool sealed = false;  // the content is sealed to the backend's key: only the backend reads it
     // A new case's receipt secret, in memory only: set by the store's createRecord for the
     // receipt, never written anywhere (the store keeps the verifier).
     std::string receiptSecret = {};
@@ -119,7 +120,7 @@ std::string headerHash(const Header& h);      // sha256Hex(encodeHeader(h))
 void seal(Record& r);
 
 // Random values from libsodium.
-std::string newUuid();      // RFC 4122 version 4, lower case
-std::string newSaltHex();   // 16 random bytes as hex
+std::string newUuid();     // RFC 4122 version 4, lower case
+std::string newSaltHex();  // 16 random bytes as hex
 
 }  // namespace ksync::record

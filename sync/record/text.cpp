@@ -24,9 +24,10 @@ bool isValidUtf8(std::string_view s) {
 std::string toNfc(std::string_view s) {
     if (s.empty()) return {};
     utf8proc_uint8_t* out = nullptr;
-    utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                      static_cast<utf8proc_ssize_t>(s.size()), &out,
-                                      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    utf8proc_ssize_t n =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                     static_cast<utf8proc_ssize_t>(s.size()), &out,
+                     static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     assert(n >= 0 && "toNfc requires valid UTF-8");
     std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(out, &std::free);
     if (n < 0) return {};
@@ -51,7 +52,9 @@ bool isNonCharacter(utf8proc_int32_t cp) {
     return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\n'; }
+bool isSpace(char c) {
+    return c == ' ' || c == '\n';
+}
 
 }  // namespace
 

@@ -16,7 +16,9 @@ int symbolValue(char c) {
     return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
 }
 
-int weightAt(size_t i) { return static_cast<int>(i % 30) + 1; }
+int weightAt(size_t i) {
+    return static_cast<int>(i % 30) + 1;
+}
 
 }  // namespace
 
@@ -24,12 +26,17 @@ int normaliseCodeChar(unsigned char c) {
     if (c == '-' || c == ' ' || c == '.' || c == '_') return 0;
     if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
     switch (c) {
-        case 'O': return '0';
+        case 'O':
+            return '0';
         case 'I':
-        case 'L': return '1';
-        case 'Z': return '2';
-        case 'U': return 'V';
-        default: break;
+        case 'L':
+            return '1';
+        case 'Z':
+            return '2';
+        case 'U':
+            return 'V';
+        default:
+            break;
     }
     return symbolValue(static_cast<char>(c)) >= 0 ? c : -1;
 }
@@ -45,7 +52,9 @@ std::string charAt(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::string_view typeCode(RecordType t) { return t == RecordType::Pakn ? "PAKN" : "SKGP"; }
+std::string_view typeCode(RecordType t) {
+    return t == RecordType::Pakn ? "PAKN" : "SKGP";
+}
 
 std::optional<RecordType> parseRecordType(std::string_view code) {
     if (code == "PAKN") return RecordType::Pakn;
@@ -76,7 +85,8 @@ char checkSymbol(std::string_view payload) {
 
 std::string TrackingCode::text() const {
     char seq[32];
-    std::snprintf(seq, sizeof seq, "%0*llu", kMinSequenceDigits, static_cast<unsigned long long>(sequence));
+    std::snprintf(seq, sizeof seq, "%0*llu", kMinSequenceDigits,
+                  static_cast<unsigned long long>(sequence));
     std::string out;
     out.append(typeCode(type)).append("-").append(kioskId).append("-").append(seq).append("-");
     out.push_back(check);
@@ -87,18 +97,24 @@ std::string makeTrackingCode(RecordType type, std::string_view kioskId, std::uin
     assert(isValidKioskId(kioskId) && sequence >= 1);
     TrackingCode code{type, std::string(kioskId), sequence, '0'};
     char seq[32];
-    std::snprintf(seq, sizeof seq, "%0*llu", kMinSequenceDigits, static_cast<unsigned long long>(sequence));
+    std::snprintf(seq, sizeof seq, "%0*llu", kMinSequenceDigits,
+                  static_cast<unsigned long long>(sequence));
     code.check = checkSymbol(std::string(typeCode(type)) + std::string(kioskId) + seq);
     return code.text();
 }
 
 std::string_view CodeParseError::messageKey() const {
     switch (error) {
-        case CodeError::Empty: return "code.empty";
-        case CodeError::BadFormat: return "code.bad_format";
-        case CodeError::BadChar: return "code.bad_char";
-        case CodeError::BadType: return "code.bad_type";
-        case CodeError::BadCheck: return "code.bad_check";
+        case CodeError::Empty:
+            return "code.empty";
+        case CodeError::BadFormat:
+            return "code.bad_format";
+        case CodeError::BadChar:
+            return "code.bad_char";
+        case CodeError::BadType:
+            return "code.bad_type";
+        case CodeError::BadCheck:
+            return "code.bad_check";
     }
     return "code.bad_format";
 }
@@ -106,12 +122,14 @@ std::string_view CodeParseError::messageKey() const {
 std::expected<TrackingCode, CodeParseError> parseTrackingCode(std::string_view input) {
     // A receipt's QR may carry the proof after '#' (receipt_proof.hpp): the code is before it.
     // Only a real secret is cut off; any other '#' stays a character codes never contain.
-    if (auto hash = input.rfind('#'); hash != std::string_view::npos && parseSecret(input.substr(hash + 1)))
+    if (auto hash = input.rfind('#');
+        hash != std::string_view::npos && parseSecret(input.substr(hash + 1)))
         input = input.substr(0, hash);
     // A scanned QR gives the whole URL: keep what follows the last '/'.
-    if (auto slash = input.rfind('/'); slash != std::string_view::npos) input = input.substr(slash + 1);
-    while (!input.empty() && (input.front() == ' ' || input.front() == '\t' || input.front() == '\n' ||
-                              input.front() == '\r'))
+    if (auto slash = input.rfind('/'); slash != std::string_view::npos)
+        input = input.substr(slash + 1);
+    while (!input.empty() && (input.front() == ' ' || input.front() == '\t' ||
+                              input.front() == '\n' || input.front() == '\r'))
         input.remove_prefix(1);
     while (!input.empty() && (input.back() == ' ' || input.back() == '\t' || input.back() == '\n' ||
                               input.back() == '\r'))
@@ -131,9 +149,11 @@ std::expected<TrackingCode, CodeParseError> parseTrackingCode(std::string_view i
     auto type = parseRecordType(std::string_view(s).substr(0, 4));
     if (!type) return std::unexpected(CodeParseError{CodeError::BadType, {}});
     const std::string_view kiosk = std::string_view(s).substr(4, kKioskIdLength);
-    const std::string_view digits = std::string_view(s).substr(4 + kKioskIdLength, s.size() - 4 - kKioskIdLength - 1);
+    const std::string_view digits =
+        std::string_view(s).substr(4 + kKioskIdLength, s.size() - 4 - kKioskIdLength - 1);
     // Codes are printed with at least six digits and no extra leading zero.
-    if (digits.size() < kMinSequenceDigits || (digits.size() > kMinSequenceDigits && digits[0] == '0'))
+    if (digits.size() < kMinSequenceDigits ||
+        (digits.size() > kMinSequenceDigits && digits[0] == '0'))
         return std::unexpected(CodeParseError{CodeError::BadFormat, {}});
     std::uint64_t seq = 0;
     for (char c : digits) {

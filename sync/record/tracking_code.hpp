@@ -62,14 +62,15 @@ enum class CodeError {
 
 struct CodeParseError {
     CodeError error = CodeError::BadFormat;
-    std::string badChar;  // UTF-8 of the offending character, for BadChar
+    std::string badChar;                  // UTF-8 of the offending character, for BadChar
     std::string_view messageKey() const;  // key in assets/strings (code.*)
 };
 
 // Forgiving parser for what a person types or a scanner reads: case-insensitive; dashes,
 // spaces and dots optional; O read as 0, I and L as 1, Z as 2, U as V; a full tracking URL
 // (".../T/<code>") is accepted too, and so is a receipt QR payload with the proof after '#'
-// (receipt_proof.hpp; the proof, when it is a well-formed secret, is ignored here). Rejects a wrong check character.
+// (receipt_proof.hpp; the proof, when it is a well-formed secret, is ignored here). Rejects a wrong
+// check character.
 std::expected<TrackingCode, CodeParseError> parseTrackingCode(std::string_view input);
 
 }  // namespace ksync::record

@@ -9,7 +9,8 @@ namespace ksync::record {
 namespace {
 
 bool isCodeChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 bool isValidCode(std::string_view s) {
@@ -24,30 +25,48 @@ FieldError err(Field f, std::string key, std::size_t count = 0, std::size_t max 
 
 std::string_view fieldKey(Field f) {
     switch (f) {
-        case Field::Type: return "field.type";
-        case Field::Category: return "field.category";
-        case Field::Title: return "field.title";
-        case Field::Body: return "field.body";
-        case Field::Ward: return "field.ward";
-        case Field::LocationAddress: return "field.location_address";
-        case Field::Name: return "field.name";
-        case Field::Phone: return "field.phone";
-        case Field::Email: return "field.email";
-        case Field::ContactAddress: return "field.contact_address";
-        case Field::Consent: return "field.consent";
-        case Field::Channel: return "field.channel";
-        case Field::Language: return "field.language";
-        case Field::ParentCode: return "field.parent_code";
-        case Field::Secret: return "field.secret";
-        case Field::Rating: return "field.rating";
-        case Field::Comment: return "field.comment";
-        case Field::ReopenReason: return "field.reopen_reason";
+        case Field::Type:
+            return "field.type";
+        case Field::Category:
+            return "field.category";
+        case Field::Title:
+            return "field.title";
+        case Field::Body:
+            return "field.body";
+        case Field::Ward:
+            return "field.ward";
+        case Field::LocationAddress:
+            return "field.location_address";
+        case Field::Name:
+            return "field.name";
+        case Field::Phone:
+            return "field.phone";
+        case Field::Email:
+            return "field.email";
+        case Field::ContactAddress:
+            return "field.contact_address";
+        case Field::Consent:
+            return "field.consent";
+        case Field::Channel:
+            return "field.channel";
+        case Field::Language:
+            return "field.language";
+        case Field::ParentCode:
+            return "field.parent_code";
+        case Field::Secret:
+            return "field.secret";
+        case Field::Rating:
+            return "field.rating";
+        case Field::Comment:
+            return "field.comment";
+        case Field::ReopenReason:
+            return "field.reopen_reason";
     }
     return "field.body";
 }
 
-std::expected<std::string, FieldError> cleanField(std::string_view typed, Field field, std::size_t maxChars,
-                                                  Lines lines) {
+std::expected<std::string, FieldError> cleanField(std::string_view typed, Field field,
+                                                  std::size_t maxChars, Lines lines) {
     if (!isValidUtf8(typed)) return std::unexpected(err(field, "validation.invalid_utf8"));
     std::string clean = cleanText(typed, lines);
     const std::size_t n = countCodepoints(clean);
@@ -74,10 +93,12 @@ std::expected<std::string, FieldError> normalisePhone(std::string_view typed) {
         }
     }
     if (plus || (digits.size() >= 11 && digits.starts_with("84"))) {
-        if (!digits.starts_with("84")) return std::unexpected(err(Field::Phone, "validation.phone_invalid"));
+        if (!digits.starts_with("84"))
+            return std::unexpected(err(Field::Phone, "validation.phone_invalid"));
         digits = "0" + digits.substr(2);
     }
-    const bool mobile = digits.size() == 10 && digits[0] == '0' && std::string_view("35789").find(digits[1]) != std::string_view::npos;
+    const bool mobile = digits.size() == 10 && digits[0] == '0' &&
+                        std::string_view("35789").find(digits[1]) != std::string_view::npos;
     const bool landline = digits.size() == 11 && digits.starts_with("02");
     if (!mobile && !landline) return std::unexpected(err(Field::Phone, "validation.phone_invalid"));
     return digits;
@@ -96,20 +117,22 @@ std::expected<std::string, FieldError> normaliseEmail(std::string_view typed) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                std::string_view("._%+-'").find(c) != std::string_view::npos;
     };
-    if (!std::all_of(local.begin(), local.end(), localOk) || local.front() == '.' || local.back() == '.' ||
-        local.find("..") != std::string::npos)
+    if (!std::all_of(local.begin(), local.end(), localOk) || local.front() == '.' ||
+        local.back() == '.' || local.find("..") != std::string::npos)
         return std::unexpected(err(Field::Email, "validation.email_invalid"));
-    std::transform(domain.begin(), domain.end(), domain.begin(),
-                   [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+    std::transform(domain.begin(), domain.end(), domain.begin(), [](char c) {
+        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    });
     // Labels of letters, digits and inner hyphens; at least two labels; a TLD of >= 2 letters.
     size_t start = 0;
     int labels = 0;
     std::string_view last;
     while (true) {
         const size_t dot = domain.find('.', start);
-        const std::string_view label = std::string_view(domain).substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        const bool ok = !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
-                        std::all_of(label.begin(), label.end(), [](char c) {
+        const std::string_view label = std::string_view(domain).substr(
+            start, dot == std::string::npos ? std::string::npos : dot - start);
+        const bool ok = !label.empty() && label.size() <= 63 && label.front() != '-' &&
+                        label.back() != '-' && std::all_of(label.begin(), label.end(), [](char c) {
                             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
                         });
         if (!ok) return std::unexpected(err(Field::Email, "validation.email_invalid"));
@@ -118,7 +141,8 @@ std::expected<std::string, FieldError> normaliseEmail(std::string_view typed) {
         if (dot == std::string::npos) break;
         start = dot + 1;
     }
-    const bool tldOk = last.size() >= 2 && std::all_of(last.begin(), last.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    const bool tldOk = last.size() >= 2 && std::all_of(last.begin(), last.end(),
+                                                       [](char c) { return c >= 'a' && c <= 'z'; });
     if (labels < 2 || !tldOk) return std::unexpected(err(Field::Email, "validation.email_invalid"));
     return local + "@" + domain;
 }
@@ -133,39 +157,51 @@ std::expected<ValidDraft, std::vector<FieldError>> validateDraft(const Draft& d)
         return std::string{};
     };
 
-    if (auto t = parseRecordType(d.type)) v.type = *t;
-    else errors.push_back(err(Field::Type, "validation.type_invalid"));
+    if (auto t = parseRecordType(d.type))
+        v.type = *t;
+    else
+        errors.push_back(err(Field::Type, "validation.type_invalid"));
 
-    if (isValidCode(d.category)) v.category = d.category;
-    else errors.push_back(err(Field::Category, "validation.category_required"));
+    if (isValidCode(d.category))
+        v.category = d.category;
+    else
+        errors.push_back(err(Field::Category, "validation.category_required"));
 
-    if (auto c = parseChannel(d.channel)) v.channel = *c;
-    else errors.push_back(err(Field::Channel, "validation.channel_invalid"));
+    if (auto c = parseChannel(d.channel))
+        v.channel = *c;
+    else
+        errors.push_back(err(Field::Channel, "validation.channel_invalid"));
     v.staffAssisted = d.staffAssisted;
 
-    if (d.language == "vi" || d.language == "en") v.language = d.language;
-    else errors.push_back(err(Field::Language, "validation.language_invalid"));
+    if (d.language == "vi" || d.language == "en")
+        v.language = d.language;
+    else
+        errors.push_back(err(Field::Language, "validation.language_invalid"));
 
     Content& c = v.content;
     const size_t before = errors.size();
     c.body = take(cleanField(d.body, Field::Body, kMaxBodyChars, Lines::Multi));
-    if (errors.size() == before && c.body.empty()) errors.push_back(err(Field::Body, "validation.body_required"));
+    if (errors.size() == before && c.body.empty())
+        errors.push_back(err(Field::Body, "validation.body_required"));
     c.title = take(cleanField(d.title, Field::Title, kMaxTitleChars));
     if (c.title.empty() && !c.body.empty()) c.title = suggestTitle(c.body);
 
     const std::string ward = take(cleanField(d.wardCode, Field::Ward, kMaxCodeChars));
-    const std::string place = take(cleanField(d.locationAddress, Field::LocationAddress, kMaxAddressChars));
+    const std::string place =
+        take(cleanField(d.locationAddress, Field::LocationAddress, kMaxAddressChars));
     if (!ward.empty() || !place.empty()) c.location = Location{ward, place};
 
     if (!d.anonymous) {
         Contact contact;
         const size_t mark = errors.size();
         contact.name = take(cleanField(d.name, Field::Name, kMaxNameChars));
-        if (errors.size() == mark && contact.name.empty()) errors.push_back(err(Field::Name, "validation.name_required"));
+        if (errors.size() == mark && contact.name.empty())
+            errors.push_back(err(Field::Name, "validation.name_required"));
         const std::string phoneTyped = take(cleanField(d.phone, Field::Phone, 32));
         if (!phoneTyped.empty()) contact.phone = take(normalisePhone(phoneTyped));
         if (!d.email.empty()) contact.email = take(normaliseEmail(d.email));
-        contact.address = take(cleanField(d.contactAddress, Field::ContactAddress, kMaxAddressChars));
+        contact.address =
+            take(cleanField(d.contactAddress, Field::ContactAddress, kMaxAddressChars));
         if (phoneTyped.empty() && d.email.empty() && contact.address.empty())
             errors.push_back(err(Field::Phone, "validation.contact_required"));
         if (!d.consent) errors.push_back(err(Field::Consent, "validation.consent_required"));
@@ -181,8 +217,9 @@ std::expected<ValidDraft, std::vector<FieldError>> validateDraft(const Draft& d)
 namespace {
 
 // The fields supplements and ratings share: the case's code, the proof, channel and language.
-void takeCommon(ValidDraft& v, std::vector<FieldError>& errors, std::string_view parentCode, std::string_view secret,
-                std::string_view channel, bool staffAssisted, std::string_view language, RecordKind kind) {
+void takeCommon(ValidDraft& v, std::vector<FieldError>& errors, std::string_view parentCode,
+                std::string_view secret, std::string_view channel, bool staffAssisted,
+                std::string_view language, RecordKind kind) {
     v.content.kind = kind;
     v.category = std::string(kindCode(kind));
     auto scanned = parseReceiptPayload(parentCode);
@@ -195,18 +232,24 @@ void takeCommon(ValidDraft& v, std::vector<FieldError>& errors, std::string_view
     std::string trimmed(secret);
     std::erase_if(trimmed, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
     if (!trimmed.empty()) {
-        if (auto s = parseSecret(trimmed)) v.content.proof = *s;
-        else errors.push_back(err(Field::Secret, "validation.secret_invalid"));
+        if (auto s = parseSecret(trimmed))
+            v.content.proof = *s;
+        else
+            errors.push_back(err(Field::Secret, "validation.secret_invalid"));
     } else if (scanned && scanned->secret) {
         v.content.proof = *scanned->secret;
     } else {
         errors.push_back(err(Field::Secret, "validation.secret_required"));
     }
-    if (auto c = parseChannel(channel)) v.channel = *c;
-    else errors.push_back(err(Field::Channel, "validation.channel_invalid"));
+    if (auto c = parseChannel(channel))
+        v.channel = *c;
+    else
+        errors.push_back(err(Field::Channel, "validation.channel_invalid"));
     v.staffAssisted = staffAssisted;
-    if (language == "vi" || language == "en") v.language = std::string(language);
-    else errors.push_back(err(Field::Language, "validation.language_invalid"));
+    if (language == "vi" || language == "en")
+        v.language = std::string(language);
+    else
+        errors.push_back(err(Field::Language, "validation.language_invalid"));
 }
 
 }  // namespace
@@ -214,10 +257,13 @@ void takeCommon(ValidDraft& v, std::vector<FieldError>& errors, std::string_view
 std::expected<ValidDraft, std::vector<FieldError>> validateSupplement(const SupplementDraft& d) {
     std::vector<FieldError> errors;
     ValidDraft v;
-    takeCommon(v, errors, d.parentCode, d.secret, d.channel, d.staffAssisted, d.language, RecordKind::Supplement);
+    takeCommon(v, errors, d.parentCode, d.secret, d.channel, d.staffAssisted, d.language,
+               RecordKind::Supplement);
     auto body = cleanField(d.body, Field::Body, kMaxBodyChars, Lines::Multi);
-    if (!body) errors.push_back(std::move(body.error()));
-    else if (body->empty()) errors.push_back(err(Field::Body, "validation.body_required"));
+    if (!body)
+        errors.push_back(std::move(body.error()));
+    else if (body->empty())
+        errors.push_back(err(Field::Body, "validation.body_required"));
     else {
         v.content.body = std::move(*body);
         v.content.title = suggestTitle(v.content.body);
@@ -229,17 +275,27 @@ std::expected<ValidDraft, std::vector<FieldError>> validateSupplement(const Supp
 std::expected<ValidDraft, std::vector<FieldError>> validateRating(const RatingDraft& d) {
     std::vector<FieldError> errors;
     ValidDraft v;
-    takeCommon(v, errors, d.parentCode, d.secret, d.channel, d.staffAssisted, d.language, RecordKind::Rating);
-    if (isRatingCode(d.rating)) v.content.rating = d.rating;
-    else errors.push_back(err(Field::Rating, "validation.rating_invalid"));
-    if (auto c = cleanField(d.comment, Field::Comment, kMaxCommentChars, Lines::Multi)) v.content.body = std::move(*c);
-    else errors.push_back(std::move(c.error()));
+    takeCommon(v, errors, d.parentCode, d.secret, d.channel, d.staffAssisted, d.language,
+               RecordKind::Rating);
+    if (isRatingCode(d.rating))
+        v.content.rating = d.rating;
+    else
+        errors.push_back(err(Field::Rating, "validation.rating_invalid"));
+    if (auto c = cleanField(d.comment, Field::Comment, kMaxCommentChars, Lines::Multi))
+        v.content.body = std::move(*c);
+    else
+        errors.push_back(std::move(c.error()));
     if (d.reopen) {
-        if (d.rating != kRatingUnsatisfied) errors.push_back(err(Field::Rating, "validation.reopen_needs_unsatisfied"));
-        auto reason = cleanField(d.reopenReason, Field::ReopenReason, kMaxCommentChars, Lines::Multi);
-        if (!reason) errors.push_back(std::move(reason.error()));
-        else if (reason->empty()) errors.push_back(err(Field::ReopenReason, "validation.reason_required"));
-        else v.content.reopenReason = std::move(*reason);
+        if (d.rating != kRatingUnsatisfied)
+            errors.push_back(err(Field::Rating, "validation.reopen_needs_unsatisfied"));
+        auto reason =
+            cleanField(d.reopenReason, Field::ReopenReason, kMaxCommentChars, Lines::Multi);
+        if (!reason)
+            errors.push_back(std::move(reason.error()));
+        else if (reason->empty())
+            errors.push_back(err(Field::ReopenReason, "validation.reason_required"));
+        else
+            v.content.reopenReason = std::move(*reason);
         v.content.reopen = true;
     }
     if (!errors.empty()) return std::unexpected(std::move(errors));

@@ -42,9 +42,24 @@ struct Draft {
 };
 
 enum class Field {
-    Type, Category, Title, Body, Ward, LocationAddress,
-    Name, Phone, Email, ContactAddress, Consent, Channel, Language,
-    ParentCode, Secret, Rating, Comment, ReopenReason,  // supplements and ratings (issue #14)
+    Type,
+    Category,
+    Title,
+    Body,
+    Ward,
+    LocationAddress,
+    Name,
+    Phone,
+    Email,
+    ContactAddress,
+    Consent,
+    Channel,
+    Language,
+    ParentCode,
+    Secret,
+    Rating,
+    Comment,
+    ReopenReason,  // supplements and ratings (issue #14)
 };
 std::string_view fieldKey(Field f);  // key of the field's label in assets/strings (field.*)
 
@@ -75,7 +90,7 @@ inline constexpr std::size_t kMaxCommentChars = 2000;  // a rating's comment and
 // typed or scanned, and the text, checked exactly as a submission's body.
 struct SupplementDraft {
     std::string parentCode;  // any form parseTrackingCode takes (also the whole QR payload)
-    std::string secret;      // any form parseSecret takes; empty: taken from a QR payload in parentCode
+    std::string secret;  // any form parseSecret takes; empty: taken from a QR payload in parentCode
     std::string body;
     std::string channel = "kiosk";
     bool staffAssisted = false;
@@ -111,7 +126,8 @@ std::expected<ValidDraft, std::vector<FieldError>> validateRating(const RatingDr
 std::expected<std::string, FieldError> normalisePhone(std::string_view typed);
 std::expected<std::string, FieldError> normaliseEmail(std::string_view typed);
 // Clean (valid UTF-8, NFC, no controls) and within maxChars; `field` names the field in errors.
-std::expected<std::string, FieldError> cleanField(std::string_view typed, Field field, std::size_t maxChars,
+std::expected<std::string, FieldError> cleanField(std::string_view typed, Field field,
+                                                  std::size_t maxChars,
                                                   Lines lines = Lines::Single);
 
 // A title (trích yếu) from the body: the first sentence or clause after any salutation line,

@@ -7,9 +7,15 @@ namespace ksync::sqlite {
 Db::Db(const std::filesystem::path& file, Mode mode) {
     int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread
     switch (mode) {
-        case Mode::ReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-        case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-        case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+        case Mode::ReadWriteCreate:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+            break;
+        case Mode::ReadWrite:
+            flags |= SQLITE_OPEN_READWRITE;
+            break;
+        case Mode::ReadOnly:
+            flags |= SQLITE_OPEN_READONLY;
+            break;
     }
     const int rc = sqlite3_open_v2(file.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -47,11 +53,14 @@ void Db::exec(std::string_view sql) {
 }
 
 Stmt::Stmt(const Db& db, std::string_view sql) : m_db(db) {
-    const int rc = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
+    const int rc =
+        sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
     if (rc != SQLITE_OK) db.fail(rc, "prepare");
 }
 
-Stmt::~Stmt() { sqlite3_finalize(m_stmt); }
+Stmt::~Stmt() {
+    sqlite3_finalize(m_stmt);
+}
 
 Stmt& Stmt::bind(int i, std::int64_t v) {
     if (const int rc = sqlite3_bind_int64(m_stmt, i, v); rc != SQLITE_OK) m_db.fail(rc, "bind");
@@ -59,7 +68,8 @@ Stmt& Stmt::bind(int i, std::int64_t v) {
 }
 
 Stmt& Stmt::bind(int i, std::string_view text) {
-    const int rc = sqlite3_bind_text64(m_stmt, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    const int rc =
+        sqlite3_bind_text64(m_stmt, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK) m_db.fail(rc, "bind");
     return *this;
 }
@@ -91,7 +101,8 @@ void Stmt::reset() {
 std::string Stmt::text(int col) const {
     const auto* p = sqlite3_column_text(m_stmt, col);
     const int n = sqlite3_column_bytes(m_stmt, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string{};
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n))
+             : std::string{};
 }
 
 std::string Stmt::blob(int col) const {
@@ -100,7 +111,9 @@ std::string Stmt::blob(int col) const {
     return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string{};
 }
 
-Transaction::Transaction(Db& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : m_db(db) {
+    m_db.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!m_done) sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -64,10 +64,15 @@ public:
     Stmt& bind(int i, std::string_view text);
     Stmt& bindBlob(int i, std::string_view bytes);
     Stmt& bindNull(int i);
-    Stmt& bindOptional(int i, const std::optional<std::string>& v) { return v ? bind(i, std::string_view(*v)) : bindNull(i); }
+    Stmt& bindOptional(int i, const std::optional<std::string>& v) {
+        return v ? bind(i, std::string_view(*v)) : bindNull(i);
+    }
 
     bool step();  // true: a row is ready; false: done. Throws SqliteError.
-    void run() { while (step()) {} }
+    void run() {
+        while (step()) {
+        }
+    }
     void reset();
 
     std::int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }

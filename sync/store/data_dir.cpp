@@ -1,8 +1,8 @@
 #include "store/data_dir.hpp"
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
-#include <toml++/toml.h>
 
 namespace ksync::store {
 
@@ -13,7 +13,8 @@ std::filesystem::path defaultDataDir() {
 
 std::expected<KioskSettings, std::string> loadSettings(const DataDir& dir) {
     std::error_code ec;
-    if (!std::filesystem::exists(dir.settingsFile(), ec)) return std::unexpected("no kiosk.toml in " + dir.root.string());
+    if (!std::filesystem::exists(dir.settingsFile(), ec))
+        return std::unexpected("no kiosk.toml in " + dir.root.string());
     toml::table t;
     try {
         t = toml::parse_file(dir.settingsFile().string());
@@ -37,7 +38,9 @@ std::expected<KioskSettings, std::string> loadSettings(const DataDir& dir) {
 std::expected<void, std::string> saveSettings(const DataDir& dir, const KioskSettings& s) {
     toml::table t{
         {"kiosk", toml::table{{"id", s.kioskId}, {"centre", s.centre}, {"language", s.language}}},
-        {"backend", toml::table{{"url", s.backendUrl}, {"ca_bundle", s.caBundle}, {"pinned_key", s.pinnedPublicKey}}},
+        {"backend",
+         toml::table{
+             {"url", s.backendUrl}, {"ca_bundle", s.caBundle}, {"pinned_key", s.pinnedPublicKey}}},
         {"printer", toml::table{{"uri", s.printerUri}}},
         {"staff", toml::table{{"pin_hash", s.staffPinHash}}},
         {"usb", toml::table{{"path", s.usbPath}}},
@@ -52,7 +55,8 @@ std::expected<void, std::string> saveSettings(const DataDir& dir, const KioskSet
         if (!out) return std::unexpected("cannot write " + tmp);
     }
     std::filesystem::rename(tmp, dir.settingsFile(), ec);
-    if (ec) return std::unexpected("cannot write " + dir.settingsFile().string() + ": " + ec.message());
+    if (ec)
+        return std::unexpected("cannot write " + dir.settingsFile().string() + ": " + ec.message());
     return {};
 }
 

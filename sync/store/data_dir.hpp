@@ -9,14 +9,15 @@
 namespace ksync::store {
 
 struct KioskSettings {
-    std::string kioskId;      // 4 symbols of the tracking-code alphabet
-    std::string centre;       // centre name printed on receipts
+    std::string kioskId;  // 4 symbols of the tracking-code alphabet
+    std::string centre;   // centre name printed on receipts
     std::string language = "vi";
-    std::string backendUrl;   // e.g. https://phananh.example.gov.vn or http://127.0.0.1:8470
+    std::string backendUrl;  // e.g. https://phananh.example.gov.vn or http://127.0.0.1:8470
     std::string printerUri = "none";
-    std::string caBundle;     // optional CA file for TLS: then only this CA is trusted
-    std::string staffPinHash; // Argon2id hash of the staff PIN; empty: the staff panel stays shut
-    std::string usbPath = "/media/kiosk-usb";  // where a staff member's USB stick is mounted ([usb] path)
+    std::string caBundle;      // optional CA file for TLS: then only this CA is trusted
+    std::string staffPinHash;  // Argon2id hash of the staff PIN; empty: the staff panel stays shut
+    std::string usbPath =
+        "/media/kiosk-usb";  // where a staff member's USB stick is mounted ([usb] path)
     // Optional pin of the TLS server's public key, as curl takes it: sha256//<base64>[;sha256//…]
     // ([backend] pinned_key). With TLS terminated by nginx, that is nginx's certificate key.
     std::string pinnedPublicKey;
@@ -25,7 +26,9 @@ struct KioskSettings {
 struct DataDir {
     std::filesystem::path root;
     std::filesystem::path settingsOverride;  // a kiosk.toml elsewhere (kiosk --config)
-    std::filesystem::path settingsFile() const { return settingsOverride.empty() ? root / "kiosk.toml" : settingsOverride; }
+    std::filesystem::path settingsFile() const {
+        return settingsOverride.empty() ? root / "kiosk.toml" : settingsOverride;
+    }
     std::filesystem::path database() const { return root / "kiosk.db"; }
     std::filesystem::path logDir() const { return root / "log"; }
 };

@@ -109,6 +109,8 @@ constexpr std::array<std::string_view, 4> kMigrations{kV1, kV2, kV3, kV4};
 
 }  // namespace
 
-std::span<const std::string_view> migrations() { return kMigrations; }
+std::span<const std::string_view> migrations() {
+    return kMigrations;
+}
 
 }  // namespace ksync::store

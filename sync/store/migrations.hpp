@@ -7,6 +7,8 @@
 namespace ksync::store {
 
 std::span<const std::string_view> migrations();  // migrations()[0] brings 0 -> 1, ...
-inline int latestSchemaVersion() { return static_cast<int>(migrations().size()); }
+inline int latestSchemaVersion() {
+    return static_cast<int>(migrations().size());
+}
 
 }  // namespace ksync::store

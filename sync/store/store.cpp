@@ -19,15 +19,23 @@ using record::Record;
 
 std::string_view StoreError::messageKey() const {
     switch (kind) {
-        case ErrorKind::NotInitialised: return "ctl.not_initialised";
-        case ErrorKind::NewerSchema: return "store.newer_schema";
-        case ErrorKind::DiskFull: return "store.disk_full";
-        case ErrorKind::ReadOnly: return "store.read_only";
-        case ErrorKind::Busy: return "store.busy";
-        case ErrorKind::Corrupt: return "store.corrupt";
-        case ErrorKind::NotFound: return "store.not_found";
+        case ErrorKind::NotInitialised:
+            return "ctl.not_initialised";
+        case ErrorKind::NewerSchema:
+            return "store.newer_schema";
+        case ErrorKind::DiskFull:
+            return "store.disk_full";
+        case ErrorKind::ReadOnly:
+            return "store.read_only";
+        case ErrorKind::Busy:
+            return "store.busy";
+        case ErrorKind::Corrupt:
+            return "store.corrupt";
+        case ErrorKind::NotFound:
+            return "store.not_found";
         case ErrorKind::Io:
-        case ErrorKind::Invalid: return "store.io_error";
+        case ErrorKind::Invalid:
+            return "store.io_error";
     }
     return "store.io_error";
 }
@@ -36,23 +44,34 @@ StoreError classify(const SqliteError& e) {
     const int err = e.sysErrno();
     ErrorKind kind = ErrorKind::Io;
     switch (e.code()) {
-        case SQLITE_FULL: kind = ErrorKind::DiskFull; break;
-        case SQLITE_READONLY: kind = ErrorKind::ReadOnly; break;
+        case SQLITE_FULL:
+            kind = ErrorKind::DiskFull;
+            break;
+        case SQLITE_READONLY:
+            kind = ErrorKind::ReadOnly;
+            break;
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: kind = ErrorKind::Busy; break;
+        case SQLITE_LOCKED:
+            kind = ErrorKind::Busy;
+            break;
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB: kind = ErrorKind::Corrupt; break;
-        case SQLITE_CONSTRAINT: kind = ErrorKind::Invalid; break;
+        case SQLITE_NOTADB:
+            kind = ErrorKind::Corrupt;
+            break;
+        case SQLITE_CONSTRAINT:
+            kind = ErrorKind::Invalid;
+            break;
         case SQLITE_CANTOPEN:
         case SQLITE_IOERR:
         case SQLITE_PERM:
         case SQLITE_AUTH:
-            kind = err == ENOSPC || err == EDQUOT                      ? ErrorKind::DiskFull
-                   : err == EROFS || err == EACCES || err == EPERM     ? ErrorKind::ReadOnly
+            kind = err == ENOSPC || err == EDQUOT                       ? ErrorKind::DiskFull
+                   : err == EROFS || err == EACCES || err == EPERM      ? ErrorKind::ReadOnly
                    : e.code() == SQLITE_PERM || e.code() == SQLITE_AUTH ? ErrorKind::ReadOnly
                                                                         : ErrorKind::Io;
             break;
-        default: break;
+        default:
+            break;
     }
     return StoreError{kind, e.what(), 0, 0};
 }
@@ -109,15 +128,17 @@ std::optional<Record> readRecord(const Stmt& s) {
 }
 
 std::string selectRecordSql(std::string_view where) {
-    return "SELECT " + std::string(kHeaderColumns) + ", r.content_format, r.content FROM records r " +
-           std::string(where);
+    return "SELECT " + std::string(kHeaderColumns) +
+           ", r.content_format, r.content FROM records r " + std::string(where);
 }
 
 // Puts synchronous=FULL on the connection for the life of the object.
 class FullSync {
 public:
     explicit FullSync(Db& db) : m_db(db) { m_db.exec("PRAGMA synchronous=FULL"); }
-    ~FullSync() { sqlite3_exec(m_db.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr); }
+    ~FullSync() {
+        sqlite3_exec(m_db.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    }
     FullSync(const FullSync&) = delete;
     FullSync& operator=(const FullSync&) = delete;
 
@@ -133,7 +154,9 @@ std::optional<std::string> metaValue(const Db& db, std::string_view key) {
 }
 
 void setMeta(const Db& db, std::string_view key, std::string_view value) {
-    Stmt s(db, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    Stmt s(db,
+           "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+           "excluded.value");
     s.bind(1, key).bind(2, value).run();
 }
 
@@ -159,7 +182,8 @@ std::string dictionaryName(const Db& db) {
     Stmt s(db, "SELECT document FROM config_cache WHERE id = 1");
     if (s.step()) {
         auto j = nlohmann::json::parse(s.text(0), nullptr, false);
-        if (j.is_object() && j.contains("payload_dictionary") && j["payload_dictionary"].is_string())
+        if (j.is_object() && j.contains("payload_dictionary") &&
+            j["payload_dictionary"].is_string())
             return j["payload_dictionary"].get<std::string>();
     }
     return "v1";
@@ -208,15 +232,19 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-int Store::schemaVersion() const { return m_impl->schemaVersion; }
+int Store::schemaVersion() const {
+    return m_impl->schemaVersion;
+}
 
 Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
     std::error_code ec;
     if (mode == Open::ExistingOnly && !std::filesystem::exists(file, ec))
-        return std::unexpected(StoreError{ErrorKind::NotInitialised, "no database at " + file.string()});
+        return std::unexpected(
+            StoreError{ErrorKind::NotInitialised, "no database at " + file.string()});
     auto opened = guarded([&]() -> Result<Store> {
         auto impl = std::make_unique<Impl>();
-        impl->db = Db(file, mode == Open::ExistingOnly ? Db::Mode::ReadWrite : Db::Mode::ReadWriteCreate);
+        impl->db =
+            Db(file, mode == Open::ExistingOnly ? Db::Mode::ReadWrite : Db::Mode::ReadWriteCreate);
         Db& db = impl->db;
         db.exec("PRAGMA busy_timeout = 5000");
         db.exec("PRAGMA foreign_keys = ON");
@@ -225,7 +253,8 @@ Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
         // Look before touching anything: a newer file must stay exactly as it is.
         const int found = userVersion(db);
         if (found > latestSchemaVersion()) {
-            return std::unexpected(StoreError{ErrorKind::NewerSchema, "schema " + std::to_string(found), found,
+            return std::unexpected(StoreError{ErrorKind::NewerSchema,
+                                              "schema " + std::to_string(found), found,
                                               latestSchemaVersion()});
         }
         {
@@ -241,8 +270,10 @@ Result<Store> Store::open(const std::filesystem::path& file, Open mode) {
     // file") and the errno it keeps is that of its read-only fallback (ENOENT): ask the folder
     // itself, so the operator reads "read-only" rather than "write error".
     if (!opened && opened.error().kind == ErrorKind::Io) {
-        const auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-        if (::access(folder.c_str(), W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+        const auto folder =
+            file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+        if (::access(folder.c_str(), W_OK) != 0 &&
+            (errno == EROFS || errno == EACCES || errno == EPERM))
             opened.error().kind = ErrorKind::ReadOnly;
     }
     return opened;
@@ -295,14 +326,17 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
         std::string format = "plain";
         std::string stored = record::encodeContent(r.content);
         if (auto key = sealingKey(db)) {
-            auto sealed = m_impl->payloadCodec(dictionaryName(db)).encodeSealed(stored, dictionaryName(db), *key);
+            auto sealed = m_impl->payloadCodec(dictionaryName(db))
+                              .encodeSealed(stored, dictionaryName(db), *key);
             format = std::move(sealed.format);
             stored = std::move(sealed.bytes);
         }
 
         Stmt ins(db,
-                 "INSERT INTO records(seq, id, tracking_code, kiosk_id, type, category, channel, staff_assisted, "
-                 "language, created_at, clock_synced, content_digest, prev_hash, hash, content_format, content) "
+                 "INSERT INTO records(seq, id, tracking_code, kiosk_id, type, category, channel, "
+                 "staff_assisted, "
+                 "language, created_at, clock_synced, content_digest, prev_hash, hash, "
+                 "content_format, content) "
                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         ins.bind(1, static_cast<std::int64_t>(seq))
             .bind(2, h.id)
@@ -323,10 +357,15 @@ Result<Record> Store::createRecord(const record::ValidDraft& draft, std::string_
             .run();
         {
             Stmt extra(db, "UPDATE records SET proof_verifier = ?, parent_code = ? WHERE seq = ?");
-            extra.bind(1, r.content.proofVerifier).bind(2, r.content.parentCode).bind(3, static_cast<std::int64_t>(seq)).run();
+            extra.bind(1, r.content.proofVerifier)
+                .bind(2, r.content.parentCode)
+                .bind(3, static_cast<std::int64_t>(seq))
+                .run();
         }
         Stmt out(db, "INSERT INTO outbox(seq, state, created_ms) VALUES (?, 'queued', ?)");
-        out.bind(1, static_cast<std::int64_t>(seq)).bind(2, platform::clock::unixMillis(platform::clock::now())).run();
+        out.bind(1, static_cast<std::int64_t>(seq))
+            .bind(2, platform::clock::unixMillis(platform::clock::now()))
+            .run();
         setMeta(db, "last_seq", std::to_string(seq));
         setMeta(db, "last_hash", h.hash);
         tx.commit();
@@ -357,7 +396,9 @@ Result<std::size_t> Store::sealPlainRecords() {
                 while (s.step()) rows.emplace_back(s.int64(0), s.blob(1));
             }
             if (rows.empty()) break;
-            Stmt up(db, "UPDATE records SET content_format = ?, content = ? WHERE seq = ? AND content_format = 'plain'");
+            Stmt up(db,
+                    "UPDATE records SET content_format = ?, content = ? WHERE seq = ? AND "
+                    "content_format = 'plain'");
             for (auto& [seq, plain] : rows) {
                 auto enc = m_impl->payloadCodec(dict).encodeSealed(plain, dict, *key);
                 up.reset();
@@ -378,7 +419,8 @@ Result<std::size_t> Store::sealPlainRecords() {
 Result<void> Store::backupTo(const std::filesystem::path& file) {
     std::error_code ec;
     if (std::filesystem::exists(file, ec))
-        return std::unexpected(StoreError{ErrorKind::Invalid, "backup target exists: " + file.string()});
+        return std::unexpected(
+            StoreError{ErrorKind::Invalid, "backup target exists: " + file.string()});
     if (auto sealed = sealPlainRecords(); !sealed) return std::unexpected(sealed.error());
     return guarded([&] {
         Stmt s(m_impl->db, "VACUUM INTO ?");
@@ -400,10 +442,14 @@ Result<std::string> Store::payloadDictionary() {
 
 std::string_view proofCheckCode(ProofCheck c) {
     switch (c) {
-        case ProofCheck::Match: return "match";
-        case ProofCheck::Mismatch: return "mismatch";
-        case ProofCheck::OldReceipt: return "old_receipt";
-        case ProofCheck::NotHere: return "not_here";
+        case ProofCheck::Match:
+            return "match";
+        case ProofCheck::Mismatch:
+            return "mismatch";
+        case ProofCheck::OldReceipt:
+            return "old_receipt";
+        case ProofCheck::NotHere:
+            return "not_here";
     }
     return "not_here";
 }
@@ -411,7 +457,8 @@ std::string_view proofCheckCode(ProofCheck c) {
 Result<ProofCheck> Store::checkProof(std::string_view trackingCode, std::string_view secret) {
     return guarded([&]() -> Result<ProofCheck> {
         Stmt s(m_impl->db,
-               "SELECT proof_verifier FROM records WHERE tracking_code = ? AND category NOT IN ('supplement', 'rating')");
+               "SELECT proof_verifier FROM records WHERE tracking_code = ? AND category NOT IN "
+               "('supplement', 'rating')");
         s.bind(1, trackingCode);
         if (!s.step()) return ProofCheck::NotHere;
         const std::string verifier = s.text(0);
@@ -492,7 +539,8 @@ Result<std::optional<RecordSummary>> Store::summaryByCode(std::string_view track
 
 Result<std::vector<RecordSummary>> Store::quarantined() {
     return guarded([&] {
-        Stmt s(m_impl->db, std::string(kSummarySql) + "WHERE o.state = 'quarantined' ORDER BY r.seq");
+        Stmt s(m_impl->db,
+               std::string(kSummarySql) + "WHERE o.state = 'quarantined' ORDER BY r.seq");
         return readSummaries(s);
     });
 }
@@ -515,14 +563,16 @@ Result<void> Store::applyStatus(const StatusUpdate& u) {
 
 namespace {
 StatusUpdate readStatus(const Stmt& s) {
-    return StatusUpdate{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+    return StatusUpdate{s.text(0), s.text(1), s.text(2), s.text(3),
+                        s.text(4), s.text(5), s.text(6)};
 }
 }  // namespace
 
 Result<std::optional<StatusUpdate>> Store::latestStatus(std::string_view trackingCode) {
     return guarded([&]() -> std::optional<StatusUpdate> {
         Stmt s(m_impl->db,
-               "SELECT tracking_code, status, note, agency, officer, expected_date, updated_at FROM status_latest "
+               "SELECT tracking_code, status, note, agency, officer, expected_date, updated_at "
+               "FROM status_latest "
                "WHERE tracking_code = ?");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
@@ -533,7 +583,8 @@ Result<std::optional<StatusUpdate>> Store::latestStatus(std::string_view trackin
 Result<std::vector<StatusUpdate>> Store::statusHistory(std::string_view trackingCode) {
     return guarded([&] {
         Stmt s(m_impl->db,
-               "SELECT tracking_code, status, note, agency, officer, expected_date, updated_at FROM status_events "
+               "SELECT tracking_code, status, note, agency, officer, expected_date, updated_at "
+               "FROM status_events "
                "WHERE tracking_code = ? ORDER BY updated_at, rowid");
         s.bind(1, trackingCode);
         std::vector<StatusUpdate> out;
@@ -545,7 +596,8 @@ Result<std::vector<StatusUpdate>> Store::statusHistory(std::string_view tracking
 Result<void> Store::saveConfig(const CachedConfig& c) {
     return guarded([&] {
         Stmt s(m_impl->db,
-               "INSERT INTO config_cache(id, version, etag, document, fetched_at) VALUES (1, ?, ?, ?, ?) "
+               "INSERT INTO config_cache(id, version, etag, document, fetched_at) VALUES (1, ?, ?, "
+               "?, ?) "
                "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, "
                "document = excluded.document, fetched_at = excluded.fetched_at");
         s.bind(1, c.version).bind(2, c.etag).bind(3, c.document).bind(4, c.fetchedAt).run();
@@ -554,7 +606,8 @@ Result<void> Store::saveConfig(const CachedConfig& c) {
 
 Result<std::optional<CachedConfig>> Store::config() {
     return guarded([&]() -> std::optional<CachedConfig> {
-        Stmt s(m_impl->db, "SELECT version, etag, document, fetched_at FROM config_cache WHERE id = 1");
+        Stmt s(m_impl->db,
+               "SELECT version, etag, document, fetched_at FROM config_cache WHERE id = 1");
         if (!s.step()) return std::nullopt;
         return CachedConfig{s.text(0), s.text(1), s.text(2), s.text(3)};
     });
@@ -563,7 +616,8 @@ Result<std::optional<CachedConfig>> Store::config() {
 Result<void> Store::setState(std::string_view key, std::string_view value) {
     return guarded([&] {
         Stmt s(m_impl->db,
-               "INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+               "INSERT INTO sync_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+               "value = excluded.value");
         s.bind(1, key).bind(2, value).run();
     });
 }

@@ -17,8 +17,8 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "record/record.hpp"
@@ -26,7 +26,17 @@
 
 namespace ksync::store {
 
-enum class ErrorKind { NotInitialised, NewerSchema, DiskFull, ReadOnly, Busy, Corrupt, Io, NotFound, Invalid };
+enum class ErrorKind {
+    NotInitialised,
+    NewerSchema,
+    DiskFull,
+    ReadOnly,
+    Busy,
+    Corrupt,
+    Io,
+    NotFound,
+    Invalid
+};
 
 struct StoreError {
     ErrorKind kind = ErrorKind::Io;
@@ -52,14 +62,15 @@ struct RecordSummary {
     record::RecordType type = record::RecordType::Pakn;
     std::string category;
     std::string createdAt;
-    std::string outboxState;   // queued / sending / uploaded / quarantined
-    std::string backendStatus; // latest status from the backend, empty if none yet
+    std::string outboxState;    // queued / sending / uploaded / quarantined
+    std::string backendStatus;  // latest status from the backend, empty if none yet
 };
 
 struct OutboxItem {
     record::Header header;
-    std::string contentFormat;  // "sealed:<inner>", or "plain" before the kiosk knew the backend key
-    std::string content;        // bytes as stored
+    std::string
+        contentFormat;    // "sealed:<inner>", or "plain" before the kiosk knew the backend key
+    std::string content;  // bytes as stored
     int attempts = 0;
 };
 
@@ -67,7 +78,7 @@ struct OutboxStats {
     std::int64_t queued = 0;  // queued + sending (not yet acknowledged)
     std::int64_t uploaded = 0;
     std::int64_t quarantined = 0;
-    std::optional<std::int64_t> oldestQueuedMs;  // unix ms when the oldest unsent record was made
+    std::optional<std::int64_t> oldestQueuedMs;   // unix ms when the oldest unsent record was made
     std::optional<std::int64_t> oldestQueuedSeq;  // the sequence of the oldest unsent record
     std::int64_t lastSeq = 0;                     // the newest record in the outbox (0: none)
 };
@@ -91,14 +102,14 @@ struct CachedConfig {
 
 // What a return bundle (USB, sync/client/bundle.hpp) changes, applied in one transaction.
 struct ReturnApply {
-    std::vector<std::uint64_t> acknowledged;  // queued/sending -> uploaded
-    std::string acknowledgedAt;               // RFC 3339 UTC
+    std::vector<std::uint64_t> acknowledged;                        // queued/sending -> uploaded
+    std::string acknowledgedAt;                                     // RFC 3339 UTC
     std::vector<std::pair<std::uint64_t, std::string>> quarantine;  // sequence, reason in words
     std::vector<StatusUpdate> statuses;
     std::optional<std::string> statusCursor;  // set only when it moves forward
     std::optional<CachedConfig> config;       // replaces the cached config
     std::optional<std::pair<std::string, std::string>> dictionary;  // name, bytes: installed
-    std::vector<std::pair<std::string, std::string>> state;  // sync_state keys, written last
+    std::vector<std::pair<std::string, std::string>> state;         // sync_state keys, written last
 };
 // What it changed; all zero (and nothing written) when the bundle brought nothing new.
 struct ReturnApplied {
@@ -108,7 +119,10 @@ struct ReturnApplied {
     bool cursorMoved = false;
     bool configTaken = false;
     bool dictionaryTaken = false;
-    bool nothingNew() const { return !acknowledged && !quarantined && !newStatuses && !cursorMoved && !configTaken && !dictionaryTaken; }
+    bool nothingNew() const {
+        return !acknowledged && !quarantined && !newStatuses && !cursorMoved && !configTaken &&
+               !dictionaryTaken;
+    }
 };
 
 struct VerifyProblem {
@@ -175,10 +189,12 @@ public:
     // --- outbox (sync worker) ------------------------------------------------------------
     // Records whose turn it is (queued, next attempt due), oldest first, at most maxRecords
     // and about maxBytes of content (always at least one). They are marked `sending`.
-    Result<std::vector<OutboxItem>> claimBatch(std::size_t maxRecords, std::size_t maxBytes, std::int64_t nowMs);
+    Result<std::vector<OutboxItem>> claimBatch(std::size_t maxRecords, std::size_t maxBytes,
+                                               std::int64_t nowMs);
     Result<void> markUploaded(std::span<const std::uint64_t> seqs, std::string_view atUtc);
     // Back to queued with attempts+1, the error in words (no personal data) and the next time.
-    Result<void> markRetry(std::span<const std::uint64_t> seqs, std::string_view error, std::int64_t nextAttemptMs);
+    Result<void> markRetry(std::span<const std::uint64_t> seqs, std::string_view error,
+                           std::int64_t nextAttemptMs);
     Result<void> quarantine(std::uint64_t seq, std::string_view reason);
     // Staff: put a quarantined record back in the queue.
     Result<void> requeue(std::uint64_t seq);

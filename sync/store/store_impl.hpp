@@ -90,9 +90,11 @@ bool insertStatus(Db& db, const StatusUpdate& u);
 // Reads the header columns selected by kHeaderColumns starting at column `first`.
 record::Header readHeader(const Stmt& s, int first);
 inline constexpr std::string_view kHeaderColumns =
-    "r.seq, r.id, r.tracking_code, r.kiosk_id, r.type, r.category, r.channel, r.staff_assisted, r.language, "
+    "r.seq, r.id, r.tracking_code, r.kiosk_id, r.type, r.category, r.channel, r.staff_assisted, "
+    "r.language, "
     "r.created_at, r.clock_synced, r.content_digest, r.prev_hash, r.hash";
 inline constexpr int kHeaderColumnCount = 14;
-inline const std::string kOutboxColumns = std::string(kHeaderColumns) + ", r.content_format, r.content, o.attempts";
+inline const std::string kOutboxColumns =
+    std::string(kHeaderColumns) + ", r.content_format, r.content, o.attempts";
 
 }  // namespace ksync::store

@@ -15,13 +15,15 @@ OutboxItem readOutboxItem(const Stmt& s) {
     return item;
 }
 
-Result<std::vector<OutboxItem>> Store::claimBatch(std::size_t maxRecords, std::size_t maxBytes, std::int64_t nowMs) {
+Result<std::vector<OutboxItem>> Store::claimBatch(std::size_t maxRecords, std::size_t maxBytes,
+                                                  std::int64_t nowMs) {
     return guarded([&] {
         Db& db = m_impl->db;
         Transaction tx(db);
-        Stmt s(db, "SELECT " + kOutboxColumns +
-                       " FROM outbox o JOIN records r ON r.seq = o.seq "
-                       "WHERE o.state = 'queued' AND o.next_attempt_ms <= ? ORDER BY o.seq LIMIT ?");
+        Stmt s(db,
+               "SELECT " + kOutboxColumns +
+                   " FROM outbox o JOIN records r ON r.seq = o.seq "
+                   "WHERE o.state = 'queued' AND o.next_attempt_ms <= ? ORDER BY o.seq LIMIT ?");
         s.bind(1, nowMs).bind(2, static_cast<std::int64_t>(maxRecords));
         std::vector<OutboxItem> out;
         std::size_t bytes = 0;
@@ -56,12 +58,14 @@ Result<void> Store::markUploaded(std::span<const std::uint64_t> seqs, std::strin
     });
 }
 
-Result<void> Store::markRetry(std::span<const std::uint64_t> seqs, std::string_view error, std::int64_t nextAttemptMs) {
+Result<void> Store::markRetry(std::span<const std::uint64_t> seqs, std::string_view error,
+                              std::int64_t nextAttemptMs) {
     return guarded([&] {
         Db& db = m_impl->db;
         Transaction tx(db);
         Stmt s(db,
-               "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?, next_attempt_ms = ? "
+               "UPDATE outbox SET state = 'queued', attempts = attempts + 1, last_error = ?, "
+               "next_attempt_ms = ? "
                "WHERE seq = ? AND state IN ('queued', 'sending')");
         for (auto seq : seqs) {
             s.bind(1, error).bind(2, nextAttemptMs).bind(3, static_cast<std::int64_t>(seq)).run();
@@ -81,7 +85,8 @@ Result<void> Store::quarantine(std::uint64_t seq, std::string_view reason) {
 Result<void> Store::requeue(std::uint64_t seq) {
     return guarded([&] {
         Stmt s(m_impl->db,
-               "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE seq = ? AND state = 'quarantined'");
+               "UPDATE outbox SET state = 'queued', next_attempt_ms = 0 WHERE seq = ? AND state = "
+               "'quarantined'");
         s.bind(1, static_cast<std::int64_t>(seq)).run();
     });
 }
@@ -96,7 +101,9 @@ Result<std::int64_t> Store::recoverSending() {
 
 Result<OutboxStats> Store::outboxStats() {
     return guarded([&] {
-        Stmt s(m_impl->db, "SELECT state, COUNT(*), MIN(created_ms), MIN(seq), MAX(seq) FROM outbox GROUP BY state");
+        Stmt s(m_impl->db,
+               "SELECT state, COUNT(*), MIN(created_ms), MIN(seq), MAX(seq) FROM outbox GROUP BY "
+               "state");
         OutboxStats st;
         while (s.step()) {
             const std::string state = s.text(0);

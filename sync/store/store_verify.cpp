@@ -14,30 +14,36 @@ Result<VerifyReport> Store::verify() {
             rep.integrity = s.step() ? s.text(0) : "no answer";
         }
         Stmt s(db, "SELECT " + std::string(kHeaderColumns) +
-                       ", r.content_format, r.content, (SELECT COUNT(*) FROM outbox o WHERE o.seq = r.seq) "
+                       ", r.content_format, r.content, (SELECT COUNT(*) FROM outbox o WHERE o.seq "
+                       "= r.seq) "
                        "FROM records r ORDER BY r.seq");
         std::uint64_t expected = 1;
         std::string prevHash(record::kGenesisHash);
         while (s.step()) {
             ++rep.records;
             const record::Header h = readHeader(s, 0);
-            auto problem = [&](std::string why) { rep.problems.push_back({h.sequence, std::move(why)}); };
+            auto problem = [&](std::string why) {
+                rep.problems.push_back({h.sequence, std::move(why)});
+            };
             if (h.sequence != expected) {
-                rep.problems.push_back({expected, h.sequence == expected + 1
-                                                      ? "record " + std::to_string(expected) + " is missing"
-                                                      : "records " + std::to_string(expected) + " to " +
-                                                            std::to_string(h.sequence - 1) + " are missing"});
+                rep.problems.push_back(
+                    {expected, h.sequence == expected + 1
+                                   ? "record " + std::to_string(expected) + " is missing"
+                                   : "records " + std::to_string(expected) + " to " +
+                                         std::to_string(h.sequence - 1) + " are missing"});
             } else if (h.prevHash != prevHash) {
                 problem("link to the previous record is broken (prev_hash does not match)");
             }
-            if (record::headerHash(h) != h.hash) problem("header altered (hash does not match its fields)");
+            if (record::headerHash(h) != h.hash)
+                problem("header altered (hash does not match its fields)");
             if (!record::isValidKioskId(h.kioskId) ||
                 record::makeTrackingCode(h.type, h.kioskId, h.sequence) != h.trackingCode)
                 problem("tracking code does not match the record");
             const std::string format = s.text(kHeaderColumnCount);
             if (format == "plain") {
                 auto content = record::decodeContent(s.blob(kHeaderColumnCount + 1));
-                if (!content) problem("content unreadable");
+                if (!content)
+                    problem("content unreadable");
                 else if (record::contentDigest(*content) != h.contentDigest)
                     problem("content altered (digest does not match)");
             }
@@ -61,7 +67,8 @@ Result<VerifyReport> Store::verify() {
             }
         }
         Stmt lastHash(db, "SELECT value FROM meta WHERE key = 'last_hash'");
-        if (!tailMissing && lastHash.step() && rep.records > 0 && lastHash.text(0) != prevHash && expected > 1)
+        if (!tailMissing && lastHash.step() && rep.records > 0 && lastHash.text(0) != prevHash &&
+            expected > 1)
             rep.problems.push_back({expected - 1, "newest record differs from the chain head"});
         return rep;
     });

@@ -16,8 +16,10 @@ KioskFixture::KioskFixture(ImVec2 display, const std::string& backendUrl) {
     s.backendUrl = backendUrl;
     s.usbPath = (m_tmp.path() / "usb").string();  // the "stick" (created by tests that need one)
     REQUIRE(ksync::store::saveSettings(dir, s));
-    m_ui = std::make_unique<testui::HeadlessUi>(display, [this](ImFontAtlas& a) { return m_theme.loadFonts(a); });
-    auto services = kiosk::app::Services::create({dir, {}, (m_tmp.path() / "speech.wav").string()}, m_queue);
+    m_ui = std::make_unique<testui::HeadlessUi>(
+        display, [this](ImFontAtlas& a) { return m_theme.loadFonts(a); });
+    auto services =
+        kiosk::app::Services::create({dir, {}, (m_tmp.path() / "speech.wav").string()}, m_queue);
     REQUIRE(services);
     m_services = std::move(*services);
     m_app = std::make_unique<kiosk::app::KioskApp>(*m_services, m_queue, m_theme);
@@ -36,10 +38,13 @@ void KioskFixture::frame() {
 
 void KioskFixture::tap(std::string_view id) {
     INFO("tap " << id);
-    REQUIRE(m_ui->click(id, [this] {
-        m_now += 16;
-        m_app->frame(m_now);
-    }, false));
+    REQUIRE(m_ui->click(
+        id,
+        [this] {
+            m_now += 16;
+            m_app->frame(m_now);
+        },
+        false));
     frame();
 }
 

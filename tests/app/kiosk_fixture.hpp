@@ -14,7 +14,8 @@ namespace apptest {
 
 class KioskFixture {
 public:
-    explicit KioskFixture(ImVec2 display = ImVec2(1080.0f, 1920.0f), const std::string& backendUrl = {});
+    explicit KioskFixture(ImVec2 display = ImVec2(1080.0f, 1920.0f),
+                          const std::string& backendUrl = {});
     ~KioskFixture();
 
     void frame();
@@ -22,7 +23,9 @@ public:
     void tap(std::string_view id);
     bool visible(std::string_view id) const { return m_ui->probe().find(id) != nullptr; }
     // Where the widget was drawn in the last frame (nullptr: not drawn).
-    const kiosk::ui::ItemProbe::Rect* rect(std::string_view id) const { return m_ui->probe().find(id); }
+    const kiosk::ui::ItemProbe::Rect* rect(std::string_view id) const {
+        return m_ui->probe().find(id);
+    }
     const kiosk::ui::ItemProbe& probe() const { return m_ui->probe(); }
     std::string drawnIds() const {
         std::string out;

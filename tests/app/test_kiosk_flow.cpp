@@ -1,8 +1,8 @@
 // A resident's whole path through the real screens, tap by tap, ending in a real SQLite file.
 #include "kiosk_fixture.hpp"
 
-#include "keys/device_key.hpp"
 #include "clock/clock.hpp"
+#include "keys/device_key.hpp"
 #include "proto/backend_config.hpp"
 #include "proto/bundle.hpp"
 
@@ -21,7 +21,9 @@ void waitForPrint(KioskFixture& k) {
 
 }  // namespace
 
-TEST_CASE("a complete anonymous PAKN submission by tapping on-screen keys ends in the database and a printed receipt") {
+TEST_CASE(
+    "a complete anonymous PAKN submission by tapping on-screen keys ends in the database and a "
+    "printed receipt") {
     KioskFixture k;
     k.tap("welcome_pakn");
     k.waitFor(Screen::Category);
@@ -59,7 +61,9 @@ TEST_CASE("a complete anonymous PAKN submission by tapping on-screen keys ends i
     CHECK(std::filesystem::exists(k.dir() / "data" / "receipts" / (code + ".png")));
 }
 
-TEST_CASE("a complete SKGP submission with contact details by tapping keys, the phone keypad and consent") {
+TEST_CASE(
+    "a complete SKGP submission with contact details by tapping keys, the phone keypad and "
+    "consent") {
     KioskFixture k;
     k.tap("welcome_skgp");
     k.waitFor(Screen::Category);
@@ -124,7 +128,8 @@ TEST_CASE("the code of a stored record is looked up from the tracking screen, ty
 
 TEST_CASE("a scanned receipt on the welcome screen opens its status without touching anything") {
     KioskFixture k;
-    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 77);
+    const std::string code =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 77);
     for (char c : "HTTPS://TRA.CUU.GOV.VN/T/" + code) k.app().ui().onChar(static_cast<char32_t>(c));
     k.app().ui().onKey(kiosk::input::SpecialKey::Enter);
     k.frame();
@@ -173,7 +178,8 @@ TEST_CASE("the staff panel opens with the right PIN typed on the keypad and exit
     CHECK(k.app().exitRequested());
 }
 
-TEST_CASE("the staff panel exports to the USB stick and imports from it, with the outcome in words") {
+TEST_CASE(
+    "the staff panel exports to the USB stick and imports from it, with the outcome in words") {
     KioskFixture k;
     auto openPanel = [&] {
         k.app().ui().onStaffShortcut();
@@ -216,7 +222,8 @@ TEST_CASE("the staff panel exports to the USB stick and imports from it, with th
     CHECK(k.state().staff.usbOk);
     CHECK(k.state().staff.usbMessageKey == "bundle.exported");
     std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(k.dir() / "usb")) files.push_back(e.path());
+    for (const auto& e : std::filesystem::directory_iterator(k.dir() / "usb"))
+        files.push_back(e.path());
     REQUIRE(files.size() == 1);
     auto bytes = ksync::proto::readWholeFile(files.front().string());
     REQUIRE(bytes);
@@ -231,19 +238,21 @@ TEST_CASE("the staff panel exports to the USB stick and imports from it, with th
     // screens have the category at once, without a restart.
     auto doc = nlohmann::json::parse(ksync::proto::defaultBackendConfigJson());
     doc["version"] = "2026-12-03.9";
-    doc["categories"].push_back({{"code", "THUY_LOI"}, {"name_vi", "Thủy lợi nội đồng"}, {"name_en", "Irrigation"}});
+    doc["categories"].push_back(
+        {{"code", "THUY_LOI"}, {"name_vi", "Thủy lợi nội đồng"}, {"name_en", "Irrigation"}});
     ksync::proto::KioskBundle ret;
     ret.kioskId = "7K3M";
     ret.inReplyTo = "x";
     ret.issuedAtMs = platform::clock::unixMillis(platform::clock::now());
     ret.upload.kioskId = "7K3M";
     ret.config = ksync::proto::BundleConfig{"2026-12-03.9", "\"e9\"", doc.dump()};
-    const std::string sealed = ksync::proto::sealBundle(ksync::proto::BundleKind::ToKiosk, "7K3M", ret.issuedAtMs,
-                                                        ksync::proto::dumpMessage(ret), backendKey);
-    REQUIRE(ksync::proto::writeFileAtomically((k.dir() / "usb").string(),
-                                              ksync::proto::bundleFileName(ksync::proto::BundleKind::ToKiosk, "7K3M",
-                                                                           ret.issuedAtMs),
-                                              sealed));
+    const std::string sealed =
+        ksync::proto::sealBundle(ksync::proto::BundleKind::ToKiosk, "7K3M", ret.issuedAtMs,
+                                 ksync::proto::dumpMessage(ret), backendKey);
+    REQUIRE(ksync::proto::writeFileAtomically(
+        (k.dir() / "usb").string(),
+        ksync::proto::bundleFileName(ksync::proto::BundleKind::ToKiosk, "7K3M", ret.issuedAtMs),
+        sealed));
     REQUIRE_FALSE(k.app().services().config().findCategory("THUY_LOI"));
     k.tap("staff_usb_import");
     waitUsb();
@@ -253,7 +262,9 @@ TEST_CASE("the staff panel exports to the USB stick and imports from it, with th
     CHECK(k.app().services().config().findCategory("THUY_LOI"));
 }
 
-TEST_CASE("every screen can be drawn in landscape, large text and high contrast without losing a button") {
+TEST_CASE(
+    "every screen can be drawn in landscape, large text and high contrast without losing a "
+    "button") {
     KioskFixture k(ImVec2(1920.0f, 1080.0f));
     k.tap("tb_text_size");
     k.tap("tb_contrast");

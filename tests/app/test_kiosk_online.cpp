@@ -1,8 +1,8 @@
 // Looking up a code that another kiosk issued: the kiosk asks the backend's public timeline.
-#include "kiosk_fixture.hpp"
 #include "client/bundle.hpp"
 #include "client/sync_client.hpp"
 #include "clock/clock.hpp"
+#include "kiosk_fixture.hpp"
 #include "service/backend_service.hpp"
 #include "sync_test_support.hpp"
 
@@ -27,7 +27,8 @@ void lookUp(KioskFixture& k, const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("a code from another kiosk is looked up on the backend, with its agency and expected date") {
+TEST_CASE(
+    "a code from another kiosk is looked up on the backend, with its agency and expected date") {
     synctest::Backend backend;
     // Another kiosk submits and syncs.
     synctest::Kiosk other(backend.url(), "9XY8");
@@ -41,8 +42,10 @@ TEST_CASE("a code from another kiosk is looked up on the backend, with its agenc
     REQUIRE(rows);
     REQUIRE(rows->size() == 1);
     const std::string code = rows->front().trackingCode;
-    ksync::backend::StaffUpdate u{code, "forwarded", "Phòng Quản lý đô thị", "Trần Thị B", "2026-12-10", "Đã chuyển xử lý"};
-    REQUIRE(ksync::backend::applyStaffUpdate(backend.storage(), u, platform::clock::unixMillis(platform::clock::now())));
+    ksync::backend::StaffUpdate u{code,         "forwarded",  "Phòng Quản lý đô thị",
+                                  "Trần Thị B", "2026-12-10", "Đã chuyển xử lý"};
+    REQUIRE(ksync::backend::applyStaffUpdate(backend.storage(), u,
+                                             platform::clock::unixMillis(platform::clock::now())));
 
     KioskFixture k(ImVec2(1080.0f, 1920.0f), backend.url());
     lookUp(k, code);
@@ -55,9 +58,11 @@ TEST_CASE("a code from another kiosk is looked up on the backend, with its agenc
     CHECK(t.back().expectedDate == "2026-12-10");
 }
 
-TEST_CASE("an unknown code, or an unreachable backend, reads as not found and never hangs the screen") {
+TEST_CASE(
+    "an unknown code, or an unreachable backend, reads as not found and never hangs the screen") {
     synctest::Backend backend;
-    const std::string unknown = ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 5);
+    const std::string unknown =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 5);
     {
         KioskFixture k(ImVec2(1080.0f, 1920.0f), backend.url());
         lookUp(k, unknown);

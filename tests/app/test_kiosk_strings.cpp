@@ -15,7 +15,8 @@ std::vector<char32_t> codepoints(std::string_view s) {
         const auto c = static_cast<unsigned char>(s[i]);
         const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+        for (int k = 1; k < n; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
         out.push_back(cp);
         i += static_cast<size_t>(n);
     }
@@ -23,7 +24,8 @@ std::vector<char32_t> codepoints(std::string_view s) {
 }
 
 nlohmann::json table(const char* lang) {
-    return nlohmann::json::parse(platform::assets::embedded(std::string("strings/") + lang + ".json"));
+    return nlohmann::json::parse(
+        platform::assets::embedded(std::string("strings/") + lang + ".json"));
 }
 
 }  // namespace
@@ -40,7 +42,9 @@ TEST_CASE("vietnamese and english string tables have the same keys") {
     }
 }
 
-TEST_CASE("every UI string of every language and every category name has all its glyphs in every kiosk font") {
+TEST_CASE(
+    "every UI string of every language and every category name has all its glyphs in every kiosk "
+    "font") {
     kiosk::ui::Theme theme;
     testui::HeadlessUi ui(ImVec2(1080, 1920), [&](ImFontAtlas& a) { return theme.loadFonts(a); });
     REQUIRE(ui.fontsLoaded());
@@ -53,7 +57,8 @@ TEST_CASE("every UI string of every language and every category name has all its
             texts.push_back(v.get<std::string>());
         }
     }
-    const auto config = nlohmann::json::parse(platform::assets::embedded("config/default-config.json"));
+    const auto config =
+        nlohmann::json::parse(platform::assets::embedded("config/default-config.json"));
     for (const auto& c : config["categories"])
         for (const char* key : {"name_vi", "name_en"})
             if (c.contains(key)) texts.push_back(c[key].get<std::string>());
@@ -61,14 +66,18 @@ TEST_CASE("every UI string of every language and every category name has all its
     // Literals the screens add around strings.
     texts.push_back("‹ › • – * A+ A++");
     // The huge font draws only tracking codes (typed or issued) and the PIN pad's stars.
-    const std::vector<std::string> codeTexts = {"PAKN-7K3M-000001-0 SKGP-ABCD-999999-Z", "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    const std::vector<std::string> codeTexts = {"PAKN-7K3M-000001-0 SKGP-ABCD-999999-Z",
+                                                "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                                                 "abcdefghijklmnopqrstuvwxyz", "* * * * —"};
     int missing = 0;
-    for (auto size : {kiosk::core::TextSize::Normal, kiosk::core::TextSize::Large, kiosk::core::TextSize::ExtraLarge}) {
+    for (auto size : {kiosk::core::TextSize::Normal, kiosk::core::TextSize::Large,
+                      kiosk::core::TextSize::ExtraLarge}) {
         const auto& fonts = theme.fonts(size);
-        for (ImFont* font : {fonts.regular(kiosk::ui::FontSize::Body), fonts.bold(kiosk::ui::FontSize::Body),
-                             fonts.bold(kiosk::ui::FontSize::Large), fonts.bold(kiosk::ui::FontSize::Huge)}) {
-            for (const auto& t : font == fonts.bold(kiosk::ui::FontSize::Huge) ? codeTexts : texts) {
+        for (ImFont* font :
+             {fonts.regular(kiosk::ui::FontSize::Body), fonts.bold(kiosk::ui::FontSize::Body),
+              fonts.bold(kiosk::ui::FontSize::Large), fonts.bold(kiosk::ui::FontSize::Huge)}) {
+            for (const auto& t :
+                 font == fonts.bold(kiosk::ui::FontSize::Huge) ? codeTexts : texts) {
                 for (char32_t cp : codepoints(t)) {
                     if (cp == '\n') continue;
                     if (font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) == nullptr) {

@@ -62,7 +62,9 @@ ksync::client::SyncSnapshot snapshot(long long queued, std::string error) {
 
 }  // namespace
 
-TEST_CASE("the staff panel shows the snapshot posted through the main queue, its error code worded in Vietnamese and in English") {
+TEST_CASE(
+    "the staff panel shows the snapshot posted through the main queue, its error code worded in "
+    "Vietnamese and in English") {
     KioskFixture k;
     auto s = snapshot(7, "network.timeout");
     s.oldestQueuedMs = k.now() - (3 * 60 + 5) * 60 * 1000;
@@ -133,14 +135,17 @@ TEST_CASE("the staff panel changes only when a snapshot is posted: it does not p
     CHECK_FALSE(shows(k, "Lỗi gần nhất"));
 }
 
-TEST_CASE("the sync worker's snapshot reaches the staff panel through the main queue when a record wakes it") {
+TEST_CASE(
+    "the sync worker's snapshot reaches the staff panel through the main queue when a record wakes "
+    "it") {
     KioskFixture k;
     ksync::store::DataDir dir;
     dir.root = k.dir() / "data";
     ksync::client::SyncWorkerOptions o;
     o.runPasses = false;  // the fixture has no backend: the worker only keeps the queue's numbers
     o.idlePollMs = 60 * 60 * 1000;
-    ksync::client::SyncWorker worker(dir, o, [&k](const ksync::client::SyncEvent& e) { k.queue().post(e.snapshot); });
+    ksync::client::SyncWorker worker(
+        dir, o, [&k](const ksync::client::SyncEvent& e) { k.queue().post(e.snapshot); });
     k.app().setOnSyncStateWanted([&worker] { worker.refresh(); });
     worker.start();
     openStaffPanel(k);
@@ -165,9 +170,10 @@ TEST_CASE("the staff panel words a refused TLS certificate from a real pass thro
     testsupport::BackendProcess backend({}, tmp.path() / "backend", {}, tmp.path() / "backend.log");
     backend.start(0);
     testsupport::PrivateCa ca(tmp.path() / "ca", "Kiosk Test CA");
-    testsupport::TlsProxy nginx(tmp.path() / "nginx", backend.port(),
-                                {ca.issue("good", "localhost"),
-                                 ca.issue("expired", "localhost", testsupport::PrivateCa::Validity::Expired)});
+    testsupport::TlsProxy nginx(
+        tmp.path() / "nginx", backend.port(),
+        {ca.issue("good", "localhost"),
+         ca.issue("expired", "localhost", testsupport::PrivateCa::Validity::Expired)});
     if (!nginx.start()) return;
     ksync::client::globalInit();
 
@@ -217,8 +223,12 @@ TEST_CASE("the staff panel words a refused TLS certificate from a real pass thro
     }
     openStaffPanel(k);
     CHECK(shows(k, "Hồ sơ chờ gửi: 1"));
-    CHECK(shows(k, "Lỗi gần nhất: Chứng chỉ của máy chủ đã hết hạn hoặc chưa có hiệu lực (kiểm tra đồng hồ của ki-ốt): không kết nối"));
+    CHECK(shows(k,
+                "Lỗi gần nhất: Chứng chỉ của máy chủ đã hết hạn hoặc chưa có hiệu lực (kiểm tra "
+                "đồng hồ của ki-ốt): không kết nối"));
     k.app().apply(intent::SetLanguage{"en"}, k.now());
     k.frame();
-    CHECK(shows(k, "Last error: The server's certificate has expired or is not valid yet (check the kiosk's clock): not connecting"));
+    CHECK(shows(k,
+                "Last error: The server's certificate has expired or is not valid yet (check the "
+                "kiosk's clock): not connecting"));
 }

@@ -863,7 +863,8 @@ std::vector<IngestItem> indexedChain(BackendStorage& s, int n) {
         x.recordId = items[static_cast<std::size_t>(i)].header.id;
         x.ward = i % 2 == 0 ? "W1" : "W2";
         x.deadline = "2026-12-0" + std::to_string(1 + i % 5);
-        x.searchText = i % 3 == 0 ? "ngap nuoc hem " + std::to_string(i) : "rac thai " + std::to_string(i);
+        x.searchText =
+            i % 3 == 0 ? "ngap nuoc hem " + std::to_string(i) : "rac thai " + std::to_string(i);
         index.push_back(x);
     }
     must(s.indexCases(index), "indexCases");
@@ -882,7 +883,8 @@ TEST_CASE("console: cases are scoped, filtered, searched and paged by key in dea
     const auto every = must(s->cases(all), "cases");
     REQUIRE(every.size() == 23);
     for (std::size_t i = 1; i < every.size(); ++i)
-        CHECK((std::pair(every[i - 1].deadline, every[i - 1].rid) < std::pair(every[i].deadline, every[i].rid)));
+        CHECK((std::pair(every[i - 1].deadline, every[i - 1].rid) <
+               std::pair(every[i].deadline, every[i].rid)));
 
     // Keyset pages of 5 give every case once, in the same order.
     std::vector<std::string> paged;
@@ -917,10 +919,12 @@ TEST_CASE("console: cases are scoped, filtered, searched and paged by key in dea
     window.deadlineFrom = "2026-12-02";
     window.deadlineTo = "2026-12-03";
     window.limit = 500;
-    for (const auto& c : must(s->cases(window), "window")) CHECK((c.deadline == "2026-12-02" || c.deadline == "2026-12-03"));
+    for (const auto& c : must(s->cases(window), "window"))
+        CHECK((c.deadline == "2026-12-02" || c.deadline == "2026-12-03"));
 
     // Hostile filter values are values: nothing matches, and every table is still there.
-    for (const char* evilText : {"' OR '1'='1", "x'); DROP TABLE records; --", "\" OR 1=1 --", "W1' --"}) {
+    for (const char* evilText :
+         {"' OR '1'='1", "x'); DROP TABLE records; --", "\" OR 1=1 --", "W1' --"}) {
         const std::string evil = evilText;
         CaseQuery h;
         h.ward = evil;
@@ -945,7 +949,8 @@ TEST_CASE("console: cases are scoped, filtered, searched and paged by key in dea
         after = page.back().rid;
     }
     REQUIRE(scanned.size() == 23);
-    for (std::size_t i = 0; i < scanned.size(); ++i) CHECK(scanned[i] == items[i].header.trackingCode);
+    for (std::size_t i = 0; i < scanned.size(); ++i)
+        CHECK(scanned[i] == items[i].header.trackingCode);
 
     // A status event moves the agency and the deadline; an agency officer then sees the case.
     StatusEvent e = event(items[4].header.trackingCode, "forwarded", "2026-11-24T01:00:00.000Z");
@@ -966,7 +971,8 @@ TEST_CASE("console: cases are scoped, filtered, searched and paged by key in dea
     open.openOnly = true;
     open.limit = 500;
     CHECK(must(s->cases(open), "open").size() == 23);
-    StatusEvent answered = event(items[5].header.trackingCode, "answered", "2026-11-24T02:00:00.000Z");
+    StatusEvent answered =
+        event(items[5].header.trackingCode, "answered", "2026-11-24T02:00:00.000Z");
     REQUIRE(must(s->addStatus(answered), "answer"));
     CHECK(must(s->cases(open), "open").size() == 22);
     CaseQuery tab;
@@ -976,7 +982,8 @@ TEST_CASE("console: cases are scoped, filtered, searched and paged by key in dea
     // A later index write (a duplicate upload) keeps the deadline the officer set.
     CaseIndex again{items[4].header.id, "W1", "2026-12-01", "ngap nuoc"};
     must(s->indexCases(std::span(&again, 1)), "index again");
-    CHECK(must(s->caseByCode(items[4].header.trackingCode), "caseByCode")->deadline == "2026-12-20");
+    CHECK(must(s->caseByCode(items[4].header.trackingCode), "caseByCode")->deadline ==
+          "2026-12-20");
     const auto rec = must(s->recordByCode(items[4].header.trackingCode), "recordByCode");
     REQUIRE(rec.has_value());
     CHECK(rec->header.id == items[4].header.id);
@@ -1038,8 +1045,10 @@ TEST_CASE("console: accounts, the lock-out counter, sessions, the access log and
     must(s->deleteUserSessions("ward1"), "delete user's");
     CHECK_FALSE(must(s->consoleSession("h2"), "gone 2").has_value());
 
-    must(s->addAccessLog({"sup", "PAKN-7K3M-000001-X", "contact", "2026-11-24T01:00:00.000Z"}), "log 1");
-    must(s->addAccessLog({"sup", "PAKN-7K3M-000002-X", "contact", "2026-11-24T02:00:00.000Z"}), "log 2");
+    must(s->addAccessLog({"sup", "PAKN-7K3M-000001-X", "contact", "2026-11-24T01:00:00.000Z"}),
+         "log 1");
+    must(s->addAccessLog({"sup", "PAKN-7K3M-000002-X", "contact", "2026-11-24T02:00:00.000Z"}),
+         "log 2");
     const auto log = must(s->accessLog(10), "log");
     REQUIRE(log.size() == 2);
     CHECK(log[0].trackingCode == "PAKN-7K3M-000002-X");  // newest first
@@ -1055,8 +1064,11 @@ TEST_CASE("console: reply templates per category are added, replaced, listed and
     auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
     CAPTURE(kind);
     auto s = fresh(kind);
-    CHECK(must(s->putReplyTemplate({0, "MOI_TRUONG", "Thu gom rác", "Đã thu gom rác tại {dia_diem}.", {}}), "add"));
-    CHECK(must(s->putReplyTemplate({0, "", "Cảm ơn", "Cảm ơn ông/bà đã phản ánh.", {}}), "add any"));
+    CHECK(must(
+        s->putReplyTemplate({0, "MOI_TRUONG", "Thu gom rác", "Đã thu gom rác tại {dia_diem}.", {}}),
+        "add"));
+    CHECK(
+        must(s->putReplyTemplate({0, "", "Cảm ơn", "Cảm ơn ông/bà đã phản ánh.", {}}), "add any"));
     CHECK(must(s->putReplyTemplate({0, "GIAO_THONG", "Sửa đường", "Đã sửa.", {}}), "add other"));
     const auto env = must(s->replyTemplates("MOI_TRUONG"), "list");
     REQUIRE(env.size() == 2);  // its own and the one for any category, by title
@@ -1075,11 +1087,14 @@ TEST_CASE("console: reply templates per category are added, replaced, listed and
 
 // ---- 7. issue #14: supplements and ratings ---------------------------------------------------
 
-TEST_CASE("a new supplement's event and a rating are written with the record, once; later ratings replace earlier ones") {
+TEST_CASE(
+    "a new supplement's event and a rating are written with the record, once; later ratings "
+    "replace earlier ones") {
     auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
     CAPTURE(kind);
     auto s = fresh(kind);
-    // Record 1 is a case; 2 a supplement of it; 3 and 4 ratings (4 made earlier by the kiosk clock).
+    // Record 1 is a case; 2 a supplement of it; 3 and 4 ratings (4 made earlier by the kiosk
+    // clock).
     auto items = chain(4, "7K3M", [](int i, record::Header& h, record::Content& c) {
         if (i == 1) h.category = "supplement";
         if (i >= 2) h.category = "rating";
@@ -1092,8 +1107,10 @@ TEST_CASE("a new supplement's event and a rating are written with the record, on
     back.agency = "Phòng TN&MT";
     back.note = "Người dân đã bổ sung thông tin";
     items[1].caseEvent = back;
-    items[2].caseRating = CaseRating{code, "hai_long", false, items[2].header.createdAt, items[2].header.id};
-    items[3].caseRating = CaseRating{code, "chua_hai_long", true, items[3].header.createdAt, items[3].header.id};
+    items[2].caseRating =
+        CaseRating{code, "hai_long", false, items[2].header.createdAt, items[2].header.id};
+    items[3].caseRating =
+        CaseRating{code, "chua_hai_long", true, items[3].header.createdAt, items[3].header.id};
     const auto first = must(s->ingest(std::span(items).subspan(1), nowMs()), "ingest additions");
     for (const auto& r : first) CHECK(r.result == proto::ItemResult::Created);
     // Again (a lost reply): duplicates, and nothing is written twice.
@@ -1113,14 +1130,19 @@ TEST_CASE("a new supplement's event and a rating are written with the record, on
     CHECK_FALSE(rating->reopen);
     CHECK(rating->recordId == items[2].header.id);
     const auto counts = must(s->ratingCounts(), "ratingCounts");
-    CHECK(counts == std::vector<std::pair<std::string, std::int64_t>>{{"hai_long", 1}, {"reopen", 0}});
+    CHECK(counts ==
+          std::vector<std::pair<std::string, std::int64_t>>{{"hai_long", 1}, {"reopen", 0}});
     // Supplements and ratings are not cases: not public, not found as a case's record.
-    CHECK_FALSE(must(s->publicRecord(items[1].header.trackingCode), "publicRecord supplement").has_value());
-    CHECK_FALSE(must(s->caseRecordByCode(items[2].header.trackingCode), "caseRecordByCode rating").has_value());
+    CHECK_FALSE(
+        must(s->publicRecord(items[1].header.trackingCode), "publicRecord supplement").has_value());
+    CHECK_FALSE(must(s->caseRecordByCode(items[2].header.trackingCode), "caseRecordByCode rating")
+                    .has_value());
     const auto c = must(s->caseRecordByCode(code), "caseRecordByCode");
     REQUIRE(c);
     CHECK(c->header.id == items[0].header.id);
     CHECK(c->content == items[0].content);
-    for (const auto& r : must(s->publicRecords(where()), "publicRecords")) CHECK(r.trackingCode == code);
-    CHECK_FALSE(must(s->caseRating(record::makeTrackingCode(record::RecordType::Pakn, "7K3M", 999)), "none"));
+    for (const auto& r : must(s->publicRecords(where()), "publicRecords"))
+        CHECK(r.trackingCode == code);
+    CHECK_FALSE(must(s->caseRating(record::makeTrackingCode(record::RecordType::Pakn, "7K3M", 999)),
+                     "none"));
 }

@@ -12,11 +12,15 @@ using Kind = Standing::Kind;
 
 namespace {
 
-Date d(std::string_view iso) { return parseIsoDate(iso).value(); }
+Date d(std::string_view iso) {
+    return parseIsoDate(iso).value();
+}
 
 WorkingCalendar configCalendar() {
     return WorkingCalendar::fromIsoDates(
-        ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson()).value().holidays);
+        ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson())
+            .value()
+            .holidays);
 }
 
 // The obvious count, one day at a time, to check the arithmetic against.
@@ -53,12 +57,15 @@ TEST_CASE("saturdays and sundays are not working days, and the day counted from 
     CHECK(weekendsOnly.isWorkingDay(d("2026-12-04")));        // Friday
     CHECK_FALSE(weekendsOnly.isWorkingDay(d("2026-12-05")));  // Saturday
     CHECK_FALSE(weekendsOnly.isWorkingDay(d("2026-12-06")));  // Sunday
-    CHECK(weekendsOnly.addWorkingDays(d("2026-12-04"), 1) == d("2026-12-07"));  // Friday + 1: Monday
-    CHECK(weekendsOnly.addWorkingDays(d("2026-12-05"), 1) == d("2026-12-07"));  // made on a Saturday
+    CHECK(weekendsOnly.addWorkingDays(d("2026-12-04"), 1) ==
+          d("2026-12-07"));  // Friday + 1: Monday
+    CHECK(weekendsOnly.addWorkingDays(d("2026-12-05"), 1) ==
+          d("2026-12-07"));  // made on a Saturday
     CHECK(weekendsOnly.addWorkingDays(d("2026-12-06"), 1) == d("2026-12-07"));  // or a Sunday
     CHECK(weekendsOnly.addWorkingDays(d("2026-12-03"), 10) == d("2026-12-17"));
     CHECK(weekendsOnly.addWorkingDays(d("2026-12-05"), 0) == d("2026-12-05"));
-    CHECK(weekendsOnly.addWorkingDays(d("2026-12-07"), -1) == d("2026-12-04"));  // Monday - 1: Friday
+    CHECK(weekendsOnly.addWorkingDays(d("2026-12-07"), -1) ==
+          d("2026-12-04"));  // Monday - 1: Friday
     CHECK(weekendsOnly.workingDaysBetween(d("2026-12-04"), d("2026-12-07")) == 1);
     CHECK(weekendsOnly.workingDaysBetween(d("2026-12-05"), d("2026-12-06")) == 0);
     CHECK(weekendsOnly.workingDaysBetween(d("2026-12-07"), d("2026-12-04")) == -1);
@@ -68,7 +75,8 @@ TEST_CASE("the config's holidays are skipped: Tết, Reunification Day and Labou
     const WorkingCalendar c = configCalendar();
     CHECK(c.isHoliday(d("2026-02-17")));
     CHECK_FALSE(c.isWorkingDay(d("2026-02-17")));
-    // Thursday before Tết (16–20 February off): 10 working days is Thursday 5 March, not 26 February.
+    // Thursday before Tết (16–20 February off): 10 working days is Thursday 5 March, not 26
+    // February.
     CHECK(c.addWorkingDays(d("2026-02-12"), 10) == d("2026-03-05"));
     CHECK(WorkingCalendar{}.addWorkingDays(d("2026-02-12"), 10) == d("2026-02-26"));
     CHECK(c.workingDaysBetween(d("2026-02-12"), d("2026-03-05")) == 10);
@@ -108,7 +116,8 @@ TEST_CASE("counting working days between two dates agrees with counting them one
         if (n >= 0 || c.isWorkingDay(a)) REQUIRE(c.workingDaysBetween(a, e) == n);
     }
     // Before 1970 too (the arithmetic divides negative day numbers).
-    CHECK(c.workingDaysBetween(d("1969-12-26"), d("1970-01-05")) == countByHand(c, d("1969-12-26"), d("1970-01-05")));
+    CHECK(c.workingDaysBetween(d("1969-12-26"), d("1970-01-05")) ==
+          countByHand(c, d("1969-12-26"), d("1970-01-05")));
 }
 
 TEST_CASE("a deadline ahead, today, or passed, in working days") {

@@ -48,7 +48,8 @@ void writeFile(const fs::path& path, std::string_view bytes) {
     REQUIRE(o);
 }
 
-testsupport::ProcessResult backendImport(Backend& b, const std::vector<std::string>& files, const fs::path& out) {
+testsupport::ProcessResult backendImport(Backend& b, const std::vector<std::string>& files,
+                                         const fs::path& out) {
     std::vector<std::string> args = {"--data-dir", b.dataDir().string(), "import"};
     args.insert(args.end(), files.begin(), files.end());
     args.push_back("--out");
@@ -87,7 +88,8 @@ KioskSnapshot snapshot(Kiosk& k, const std::vector<std::string>& codes) {
 }
 
 // A container assembled by hand (for the bomb and format cases), signed with `key`.
-std::string assemble(const nlohmann::json& header, std::string_view body, const platform::keys::DeviceKey& key) {
+std::string assemble(const nlohmann::json& header, std::string_view body,
+                     const platform::keys::DeviceKey& key) {
     const std::string line = header.dump();
     std::string out(proto::kBundleMagic);
     out += line + "\n";
@@ -96,16 +98,24 @@ std::string assemble(const nlohmann::json& header, std::string_view body, const 
     return out;
 }
 
-nlohmann::json headerFor(const std::string& kioskId, std::string_view body, std::uint64_t plainBytes, int format = 1) {
-    return {{"format", format},         {"kind", "to_city"},           {"kiosk_id", kioskId},
-            {"bundle_id", proto::newNonce()}, {"created_at_ms", 1796313162000}, {"body_bytes", body.size()},
-            {"plain_bytes", plainBytes},  {"body_sha256", ksync::record::sha256Hex(body)}};
+nlohmann::json headerFor(const std::string& kioskId, std::string_view body,
+                         std::uint64_t plainBytes, int format = 1) {
+    return {{"format", format},
+            {"kind", "to_city"},
+            {"kiosk_id", kioskId},
+            {"bundle_id", proto::newNonce()},
+            {"created_at_ms", 1796313162000},
+            {"body_bytes", body.size()},
+            {"plain_bytes", plainBytes},
+            {"body_sha256", ksync::record::sha256Hex(body)}};
 }
 
 }  // namespace
 
-TEST_CASE("1,000 records leave by USB stick, half of them also by link: each is stored once with the kiosk's own "
-          "times, and the return bundle acknowledges them and brings the statuses back") {
+TEST_CASE(
+    "1,000 records leave by USB stick, half of them also by link: each is stored once with the "
+    "kiosk's own "
+    "times, and the return bundle acknowledges them and brings the statuses back") {
     Backend b;
     Kiosk k(b.url(), "7K3M");
     k.enroll(b);
@@ -137,7 +147,8 @@ TEST_CASE("1,000 records leave by USB stick, half of them also by link: each is 
 
     // Officers work some of them (by link-uploaded and stick-only codes alike).
     std::vector<std::string> codes;
-    for (std::uint64_t seq : {std::uint64_t{3}, std::uint64_t{499}, std::uint64_t{501}, std::uint64_t{1000}}) {
+    for (std::uint64_t seq :
+         {std::uint64_t{3}, std::uint64_t{499}, std::uint64_t{501}, std::uint64_t{1000}}) {
         auto rec = k.store().findBySeq(seq);
         REQUIRE(rec);
         REQUIRE(*rec);
@@ -150,8 +161,10 @@ TEST_CASE("1,000 records leave by USB stick, half of them also by link: each is 
     CHECK(imported.out.find("1000 hồ sơ (500 mới, 500 đã có, 0 cần xem lại)") != std::string::npos);
     REQUIRE(*b.storage().recordCount() == 1000);
     for (const auto& code : codes) {
-        ksync::backend::StaffUpdate u{code, "forwarded", "Phòng Quản lý đô thị", "Nguyễn Thị Bình", "", "Đã chuyển xử lý"};
-        REQUIRE(ksync::backend::applyStaffUpdate(b.storage(), u, platform::clock::unixMillis(platform::clock::now())));
+        ksync::backend::StaffUpdate u{
+            code, "forwarded", "Phòng Quản lý đô thị", "Nguyễn Thị Bình", "", "Đã chuyển xử lý"};
+        REQUIRE(ksync::backend::applyStaffUpdate(
+            b.storage(), u, platform::clock::unixMillis(platform::clock::now())));
     }
     // A second import of the same stick (the officer pressed twice) stores nothing new and
     // writes the return bundle that now carries the statuses.
@@ -218,8 +231,8 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
     auto kioskKey = platform::keys::DeviceKey::load(client::deviceKeyFile(k.dir()));
     REQUIRE(kioskKey);
 
-    auto refusedAtBackend = [&](const std::string& name, std::string_view bytes, std::string_view code,
-                                std::string_view words) {
+    auto refusedAtBackend = [&](const std::string& name, std::string_view bytes,
+                                std::string_view code, std::string_view words) {
         const fs::path file = usb.path() / name;
         writeFile(file, bytes);
         const auto before = *b.storage().recordCount();
@@ -250,38 +263,48 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
         Kiosk stranger(b.url(), "9Q2R");
         stranger.addRecords(3);
         // It knows the backend's key (provisioned with init --backend-key) but was never enrolled.
-        REQUIRE(stranger.store().setState(ksync::store::kStateBackendKey,
-                                           *k.store().state(ksync::store::kStateBackendKey).value()));
+        REQUIRE(
+            stranger.store().setState(ksync::store::kStateBackendKey,
+                                      *k.store().state(ksync::store::kStateBackendKey).value()));
         REQUIRE(platform::keys::DeviceKey::loadOrCreate(client::deviceKeyFile(stranger.dir())));
         testsupport::TempDir other;
         auto e = client::exportBundle(stranger.dir(), other.path().string());
         REQUIRE(e);
-        refusedAtBackend("stranger.to-city.ksb", readFile(e->file), "unknown_kiosk", "chưa đăng ký");
+        refusedAtBackend("stranger.to-city.ksb", readFile(e->file), "unknown_kiosk",
+                         "chưa đăng ký");
     }
-    SECTION("a decompression bomb: a frame that expands past its declared size, or a declared size over the cap") {
+    SECTION(
+        "a decompression bomb: a frame that expands past its declared size, or a declared size "
+        "over the cap") {
         const std::string bomb = proto::compressBody(std::string(64u * 1024 * 1024, '{'));
         CHECK(bomb.size() < 64 * 1024);
-        refusedAtBackend("bomb.to-city.ksb", assemble(headerFor("7K3M", bomb, 1000), bomb, *kioskKey), "too_large",
+        refusedAtBackend("bomb.to-city.ksb",
+                         assemble(headerFor("7K3M", bomb, 1000), bomb, *kioskKey), "too_large",
                          "nén bất thường");
         refusedAtBackend("huge.to-city.ksb",
-                         assemble(headerFor("7K3M", bomb, std::uint64_t{4} << 30), bomb, *kioskKey), "too_large",
-                         "nén bất thường");
+                         assemble(headerFor("7K3M", bomb, std::uint64_t{4} << 30), bomb, *kioskKey),
+                         "too_large", "nén bất thường");
     }
     SECTION("a bundle from a newer format version") {
         const std::string body = proto::compressBody("{}");
-        refusedAtBackend("newer.to-city.ksb", assemble(headerFor("7K3M", body, 2, 2), body, *kioskKey), "newer_format",
+        refusedAtBackend("newer.to-city.ksb",
+                         assemble(headerFor("7K3M", body, 2, 2), body, *kioskKey), "newer_format",
                          "phiên bản phần mềm mới hơn");
     }
     SECTION("not a bundle at all, and a return bundle given to the backend") {
-        refusedAtBackend("notes.to-city.ksb", "Biên bản bàn giao USB\n", "not_a_bundle", "không phải là gói dữ liệu");
+        refusedAtBackend("notes.to-city.ksb", "Biên bản bàn giao USB\n", "not_a_bundle",
+                         "không phải là gói dữ liệu");
         auto r = backendImport(b, {exported->file}, usb.path());
         REQUIRE(r.exitCode == 0);
         const auto ret = bundlesIn(usb.path(), ".to-kiosk.ksb");
         REQUIRE(ret.size() == 1);
-        refusedAtBackend("return.to-city.ksb", readFile(ret.front()), "wrong_kind", "Nhầm loại gói");
+        refusedAtBackend("return.to-city.ksb", readFile(ret.front()), "wrong_kind",
+                         "Nhầm loại gói");
     }
 
-    SECTION("at the kiosk: edited, truncated, for another kiosk, replayed, a kiosk bundle, a newer format") {
+    SECTION(
+        "at the kiosk: edited, truncated, for another kiosk, replayed, a kiosk bundle, a newer "
+        "format") {
         auto r = backendImport(b, {exported->file}, usb.path());
         REQUIRE(r.exitCode == 0);
         const std::string firstReturn = bundlesIn(usb.path(), ".to-kiosk.ksb").front();
@@ -295,8 +318,8 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
         REQUIRE(recent);
         for (const auto& s : *recent) codes.push_back(s.trackingCode);
 
-        auto refusedAtKiosk = [&](const std::string& name, std::string_view bytes, std::string_view code,
-                                  std::string_view words) {
+        auto refusedAtKiosk = [&](const std::string& name, std::string_view bytes,
+                                  std::string_view code, std::string_view words) {
             const fs::path file = usb.path() / name;
             writeFile(file, bytes);
             const auto before = snapshot(k, codes);
@@ -310,13 +333,14 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
         std::string edited = ret;
         edited[edited.size() - 100] ^= 0x20;
         refusedAtKiosk("edited.to-kiosk.ksb", edited, "tampered", "bị sửa đổi sau khi ký");
-        refusedAtKiosk("cut.to-kiosk.ksb", ret.substr(0, ret.size() - 10), "truncated", "Gói bị thiếu");
+        refusedAtKiosk("cut.to-kiosk.ksb", ret.substr(0, ret.size() - 10), "truncated",
+                       "Gói bị thiếu");
         refusedAtKiosk("city.to-kiosk.ksb", good, "wrong_kind", "Nhầm loại gói");
         const std::string newerBody = proto::compressBody("{}");
         auto newerHeader = headerFor("7K3M", newerBody, 2, 7);
         newerHeader["kind"] = "to_kiosk";
-        refusedAtKiosk("newer.to-kiosk.ksb", assemble(newerHeader, newerBody, *kioskKey), "newer_format",
-                       "phiên bản phần mềm mới hơn");
+        refusedAtKiosk("newer.to-kiosk.ksb", assemble(newerHeader, newerBody, *kioskKey),
+                       "newer_format", "phiên bản phần mềm mới hơn");
 
         // Another enrolled kiosk's return bundle.
         Kiosk other(b.url(), "4N8P");
@@ -326,8 +350,9 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
         auto oe = client::exportBundle(other.dir(), otherUsb.path().string());
         REQUIRE(oe);
         REQUIRE(backendImport(b, {oe->file}, otherUsb.path()).exitCode == 0);
-        refusedAtKiosk("other.to-kiosk.ksb", readFile(bundlesIn(otherUsb.path(), ".to-kiosk.ksb").front()),
-                       "other_kiosk", "dành cho ki-ốt khác");
+        refusedAtKiosk("other.to-kiosk.ksb",
+                       readFile(bundlesIn(otherUsb.path(), ".to-kiosk.ksb").front()), "other_kiosk",
+                       "dành cho ki-ốt khác");
 
         // The good one applies; after it, itself and the older one are replays.
         auto ok = kioskctl(k, {"import", secondReturn});
@@ -339,25 +364,30 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
     }
 }
 
-TEST_CASE("export, the backend's import and the kiosk's import killed with SIGKILL lose nothing, duplicate nothing, "
-          "and the next run is good") {
+TEST_CASE(
+    "export, the backend's import and the kiosk's import killed with SIGKILL lose nothing, "
+    "duplicate nothing, "
+    "and the next run is good") {
     Backend b;
     Kiosk k(b.url(), "7K3M");
     k.enroll(b);
     k.addRecords(envInt("KIOSK_BUNDLE_RECORDS", 600));
     testsupport::TempDir usb;
     std::mt19937 rng(20261203);
-    auto kioskPub = platform::keys::DeviceKey::load(client::deviceKeyFile(k.dir()))->publicKeyBase64();
+    auto kioskPub =
+        platform::keys::DeviceKey::load(client::deviceKeyFile(k.dir()))->publicKeyBase64();
     const int runs = envInt("KIOSK_KILL_RUNS", 8);
 
-    auto killAfter = [&](const std::string& program, const std::vector<std::string>& args, int maxMs) {
+    auto killAfter = [&](const std::string& program, const std::vector<std::string>& args,
+                         int maxMs) {
         auto child = Child::spawn(program, args);
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, maxMs)(rng)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, maxMs)(rng)));
         child.kill9();
         child.wait();
     };
-    const std::vector<std::string> exportArgs = {"--data-dir", k.dir().root.string(), "export", "--to",
-                                                 usb.path().string()};
+    const std::vector<std::string> exportArgs = {"--data-dir", k.dir().root.string(), "export",
+                                                 "--to", usb.path().string()};
     for (int i = 0; i < runs; ++i) killAfter(KIOSKCTL_PATH, exportArgs, 60);
     // Whatever the kills left: no file that looks like a bundle is anything but whole and valid.
     for (const auto& f : bundlesIn(usb.path(), ".ksb")) {
@@ -370,8 +400,8 @@ TEST_CASE("export, the backend's import and the kiosk's import killed with SIGKI
     const std::size_t total = exported->records;
     CHECK(k.store().outboxStats()->queued == static_cast<std::int64_t>(total));
 
-    const std::vector<std::string> importArgs = {"--data-dir", b.dataDir().string(), "import", exported->file,
-                                                 "--out", usb.path().string()};
+    const std::vector<std::string> importArgs = {
+        "--data-dir", b.dataDir().string(), "import", exported->file, "--out", usb.path().string()};
     for (int i = 0; i < runs; ++i) killAfter(KIOSK_BACKEND_PATH, importArgs, 300);
     CHECK(*b.storage().recordCount() <= total);  // whole batches only, never a duplicate
     for (const auto& f : bundlesIn(usb.path(), ".to-kiosk.ksb")) fs::remove(f);
@@ -384,7 +414,8 @@ TEST_CASE("export, the backend's import and the kiosk's import killed with SIGKI
     CHECK(stored->size() == total);
 
     const std::string ret = bundlesIn(usb.path(), ".to-kiosk.ksb").front();
-    for (int i = 0; i < runs; ++i) killAfter(KIOSKCTL_PATH, {"--data-dir", k.dir().root.string(), "import", ret}, 60);
+    for (int i = 0; i < runs; ++i)
+        killAfter(KIOSKCTL_PATH, {"--data-dir", k.dir().root.string(), "import", ret}, 60);
     // Applied in one transaction: either not at all (then this import applies it) or whole
     // (then it is a replay). Either way every record is acknowledged exactly once.
     auto last = client::importBundle(k.dir(), ret);
@@ -396,8 +427,10 @@ TEST_CASE("export, the backend's import and the kiosk's import killed with SIGKI
     CHECK(verify->ok());
 }
 
-TEST_CASE("a payload dictionary trained at the city reaches a kiosk by stick; the kiosk's next records use it and "
-          "the backend opens them; a dictionary that does not load is refused whole") {
+TEST_CASE(
+    "a payload dictionary trained at the city reaches a kiosk by stick; the kiosk's next records "
+    "use it and "
+    "the backend opens them; a dictionary that does not load is refused whole") {
     Backend b;
     Kiosk k(b.url(), "7K3M");
     k.enroll(b);
@@ -409,9 +442,10 @@ TEST_CASE("a payload dictionary trained at the city reaches a kiosk by stick; th
     REQUIRE(fixtures != nullptr);
     const fs::path dictFile = b.dataDir() / "dictionaries" / "zstd-dict-v2.bin";
     fs::create_directories(dictFile.parent_path());
-    auto trained = runProcess(KIOSK_BACKEND_PATH, {"train-dictionary", "--samples",
-                                                   std::string(fixtures) + "/seed_submissions.jsonl", "--out",
-                                                   dictFile.string(), "--size", "8192"});
+    auto trained =
+        runProcess(KIOSK_BACKEND_PATH, {"train-dictionary", "--samples",
+                                        std::string(fixtures) + "/seed_submissions.jsonl", "--out",
+                                        dictFile.string(), "--size", "8192"});
     INFO(trained.err);
     REQUIRE(trained.exitCode == 0);
     auto doc = nlohmann::json::parse(ksync::backend::defaultServedConfig());
@@ -451,8 +485,9 @@ TEST_CASE("a payload dictionary trained at the city reaches a kiosk by stick; th
         REQUIRE(key);
         auto broken = firstBody;
         broken.dictionary->bytes = std::string("\x37\xa4\x30\xec", 4) + std::string(64, 'x');
-        const std::string file = proto::sealBundle(proto::BundleKind::ToKiosk, "7K3M", firstBody.issuedAtMs,
-                                                   proto::dumpMessage(broken), *key);
+        const std::string file =
+            proto::sealBundle(proto::BundleKind::ToKiosk, "7K3M", firstBody.issuedAtMs,
+                              proto::dumpMessage(broken), *key);
         const auto before = snapshot(k, {});
         auto refused = client::importBundle(k.dir(), (usb.path() / "broken.to-kiosk.ksb").string());
         CHECK_FALSE(refused);  // no such file yet
@@ -491,7 +526,9 @@ TEST_CASE("a payload dictionary trained at the city reaches a kiosk by stick; th
     CHECK_FALSE(bodyOf(bundlesIn(usb.path(), ".to-kiosk.ksb").back()).dictionary);
 }
 
-TEST_CASE("codes a resident asked about at an offline kiosk travel in the bundle, and their status comes back") {
+TEST_CASE(
+    "codes a resident asked about at an offline kiosk travel in the bundle, and their status comes "
+    "back") {
     Backend b;
     Kiosk k(b.url(), "7K3M");
     k.enroll(b);
@@ -508,18 +545,22 @@ TEST_CASE("codes a resident asked about at an offline kiosk travel in the bundle
     const auto recent = other.store().listRecords(2);
     REQUIRE(recent);
     const std::string code = recent->front().trackingCode;
-    ksync::backend::StaffUpdate u{code, "answered", "UBND phường", "Trần Văn An", "", "Đã sửa cống"};
-    REQUIRE(ksync::backend::applyStaffUpdate(b.storage(), u, platform::clock::unixMillis(platform::clock::now())));
+    ksync::backend::StaffUpdate u{code,          "answered", "UBND phường",
+                                  "Trần Văn An", "",         "Đã sửa cống"};
+    REQUIRE(ksync::backend::applyStaffUpdate(b.storage(), u,
+                                             platform::clock::unixMillis(platform::clock::now())));
 
     // The resident asks at 7K3M, which has no link: the code is remembered, once, newest last.
     REQUIRE(client::rememberAskedCode(k.store(), code));
     REQUIRE(client::rememberAskedCode(k.store(), "PAKN-ZZZZ-0000"));
     REQUIRE(client::rememberAskedCode(k.store(), code));
-    CHECK(k.store().state(client::kStateAskedCodes).value().value() == nlohmann::json({"PAKN-ZZZZ-0000", code}).dump());
+    CHECK(k.store().state(client::kStateAskedCodes).value().value() ==
+          nlohmann::json({"PAKN-ZZZZ-0000", code}).dump());
     for (std::size_t i = 0; i < client::kMaxAskedCodes + 5; ++i)
         REQUIRE(client::rememberAskedCode(k.store(), "X" + std::to_string(i)));
     REQUIRE(client::rememberAskedCode(k.store(), code));
-    const auto kept = nlohmann::json::parse(k.store().state(client::kStateAskedCodes).value().value());
+    const auto kept =
+        nlohmann::json::parse(k.store().state(client::kStateAskedCodes).value().value());
     CHECK(kept.size() == client::kMaxAskedCodes);
     CHECK(kept.back() == code);
 

@@ -51,7 +51,8 @@ TEST_CASE("every sync error kind has one class, and only a link that is down cou
     }
 }
 
-TEST_CASE("every sync error kind has its own stable code, whose first part follows the classification") {
+TEST_CASE(
+    "every sync error kind has its own stable code, whose first part follows the classification") {
     std::set<std::string_view> codes;
     for (const auto& e : kAll) {
         const SyncError err{e.kind, "detail", {}};
@@ -60,9 +61,15 @@ TEST_CASE("every sync error kind has its own stable code, whose first part follo
         CHECK(codes.insert(code).second);
         const std::string_view area = code.substr(0, code.find('.'));
         switch (err.errorClass()) {
-            case ErrorClass::Transient: CHECK(area == (err.linkDown() ? "network" : "backend")); break;
-            case ErrorClass::Auth: CHECK(area == "auth"); break;
-            case ErrorClass::Permanent: CHECK(area == "kiosk"); break;
+            case ErrorClass::Transient:
+                CHECK(area == (err.linkDown() ? "network" : "backend"));
+                break;
+            case ErrorClass::Auth:
+                CHECK(area == "auth");
+                break;
+            case ErrorClass::Permanent:
+                CHECK(area == "kiosk");
+                break;
         }
         CHECK(kindOfCode(code) == e.kind);
         CHECK(storedErrorMessageKey(code) == err.messageKey());
@@ -80,9 +87,11 @@ TEST_CASE("a stored sync error is a code and a plain technical detail, and reads
     REQUIRE(back);
     CHECK(back->code == "network.timeout");
     CHECK(back->detail == "connect timed out after 15000 ms: L? V?n A");
-    CHECK(SyncError{SyncErrorKind::Offline, std::string(500, 'x'), {}}.stored().text().size() == 200 + 17);
+    CHECK(SyncError{SyncErrorKind::Offline, std::string(500, 'x'), {}}.stored().text().size() ==
+          200 + 17);
 
-    const auto rejected = parseStoredError(StoredError{std::string(kCodeRecordRejected), "bad_content"}.text());
+    const auto rejected =
+        parseStoredError(StoredError{std::string(kCodeRecordRejected), "bad_content"}.text());
     REQUIRE(rejected);
     CHECK(rejected->detail == "bad_content");
     CHECK(storedErrorMessageKey(rejected->code) == "sync.quarantine_rejected");
@@ -94,8 +103,9 @@ TEST_CASE("a stored sync error is a code and a plain technical detail, and reads
 
 TEST_CASE("text an older version stored in words is not read as a code") {
     // What sync_state.last_error and outbox.last_error held before codes (shown as they are).
-    for (std::string_view old : {"Mạng yêu cầu đăng nhập (captive portal)", "Máy chủ từ chối hồ sơ (mã lỗi: bad_content)",
-                                 "Máy chủ hẹn gửi lại sau", "", "network", "network.timeou", "network.timeout2: x"}) {
+    for (std::string_view old :
+         {"Mạng yêu cầu đăng nhập (captive portal)", "Máy chủ từ chối hồ sơ (mã lỗi: bad_content)",
+          "Máy chủ hẹn gửi lại sau", "", "network", "network.timeou", "network.timeout2: x"}) {
         INFO(old);
         CHECK_FALSE(parseStoredError(old));
     }

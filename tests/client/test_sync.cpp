@@ -1,11 +1,11 @@
 // The sync client against the real backend on loopback, through real libcurl.
 #include <catch2/catch.hpp>
 
-#include <chrono>
+#include <sqlite3.h>
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <set>
-#include <sqlite3.h>
 
 #include "client/backoff.hpp"
 #include "client/sync_client.hpp"
@@ -83,12 +83,14 @@ std::string rawText(const std::filesystem::path& file, const std::string& sql) {
 
 // What the sync layer stored for a record: a code and a detail, never words.
 std::string outboxError(Kiosk& k, std::uint64_t seq) {
-    return rawText(k.dir().database(), "SELECT last_error FROM outbox WHERE seq = " + std::to_string(seq));
+    return rawText(k.dir().database(),
+                   "SELECT last_error FROM outbox WHERE seq = " + std::to_string(seq));
 }
 
 }  // namespace
 
-TEST_CASE("2,000 records including every fixture reach the backend exactly once and byte-identical") {
+TEST_CASE(
+    "2,000 records including every fixture reach the backend exactly once and byte-identical") {
     const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
     INFO("backend storage: " << kind);
     Backend backend(0, kind == "postgresql" ? pgDatabase() : std::string{});
@@ -114,7 +116,8 @@ TEST_CASE("2,000 records including every fixture reach the backend exactly once 
     // And each batch went as one zstd body (the backend offered it in its health reply).
     std::size_t zstdBatches = 0;
     for (const auto& line : backend.logLines())
-        if (line.find("POST /api/v1/records 200") != std::string::npos && line.ends_with(" zstd")) ++zstdBatches;
+        if (line.find("POST /api/v1/records 200") != std::string::npos && line.ends_with(" zstd"))
+            ++zstdBatches;
     CHECK(zstdBatches == report.batches);
     // A second pass sends nothing again.
     const auto again = c.runPass();
@@ -182,7 +185,8 @@ TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an 
         REQUIRE(stats);
         CHECK(stats->queued == 3);  // back in the queue, not acknowledged
         // Each with the code of what happened to its batch, not words.
-        const std::string given = rawText(kiosk.dir().database(), "SELECT last_error FROM outbox WHERE state = 'queued' LIMIT 1");
+        const std::string given = rawText(
+            kiosk.dir().database(), "SELECT last_error FROM outbox WHERE state = 'queued' LIMIT 1");
         CHECK(given.starts_with("network.captive_portal: "));
         CHECK(stats->uploaded == static_cast<std::int64_t>(atBackend));
         CHECK(backend.storage().recordCount().value() == atBackend);
@@ -190,7 +194,9 @@ TEST_CASE("a captive portal answering 200 text/html or a 302 never counts as an 
     CHECK(atBackend == 8);  // the five from above, then the three the first portal refused
 }
 
-TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lies lose nothing, duplicate nothing, and do not storm") {
+TEST_CASE(
+    "uploads through a proxy that resets, stalls, fails, truncates and lies lose nothing, "
+    "duplicate nothing, and do not storm") {
     const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
     INFO("backend storage: " << kind);
     Backend backend(0, kind == "postgresql" ? pgDatabase() : std::string{});
@@ -198,11 +204,12 @@ TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lie
     const int rounds = envInt("KIOSK_FAULT_ROUNDS", 2);
     std::vector<Fault> script;
     for (int r = 0; r < rounds; ++r)
-        for (Fault f : {Fault::Reset, Fault::None, Fault::Stall, Fault::Status500, Fault::None, Fault::None, Fault::Status429,
-                        Fault::Truncate, Fault::None, Fault::Garbage, Fault::Portal, Fault::None, Fault::LoseResponse,
-                        Fault::None, Fault::None})
+        for (Fault f : {Fault::Reset, Fault::None, Fault::Stall, Fault::Status500, Fault::None,
+                        Fault::None, Fault::Status429, Fault::Truncate, Fault::None, Fault::Garbage,
+                        Fault::Portal, Fault::None, Fault::LoseResponse, Fault::None, Fault::None})
             script.push_back(f);
-    const int faults = static_cast<int>(std::count_if(script.begin(), script.end(), [](Fault f) { return f != Fault::None; }));
+    const int faults = static_cast<int>(
+        std::count_if(script.begin(), script.end(), [](Fault f) { return f != Fault::None; }));
     FaultProxy proxy(backend.port(), script, 1500);
     Kiosk kiosk(proxy.url());
     kiosk.enroll(backend);
@@ -233,8 +240,10 @@ TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lie
     requireExactlyOnce(kiosk, backend, static_cast<std::size_t>(n));
     const int batches = (n + 19) / 20;
     const int uploads = proxy.requests(std::string(proto::kPathRecords));
-    INFO("upload requests " << uploads << ", upload faults " << proxy.faultsOn(std::string(proto::kPathRecords))
-                            << ", total " << proxy.totalRequests() << ", passes " << passes << ", failed " << failedPasses);
+    INFO("upload requests " << uploads << ", upload faults "
+                            << proxy.faultsOn(std::string(proto::kPathRecords)) << ", total "
+                            << proxy.totalRequests() << ", passes " << passes << ", failed "
+                            << failedPasses);
     // Each fault costs at most one more attempt of the same batch; nothing is sent twice otherwise.
     CHECK(uploads <= batches + proxy.faultsOn(std::string(proto::kPathRecords)));
     // One pass per failure plus the successful one; a pass makes at most a handful of requests.
@@ -243,7 +252,9 @@ TEST_CASE("uploads through a proxy that resets, stalls, fails, truncates and lie
     CHECK(kiosk.store().outboxStats().value().quarantined == 0);
 }
 
-TEST_CASE("a conflict and a permanently rejected record are quarantined while the rest of the queue drains") {
+TEST_CASE(
+    "a conflict and a permanently rejected record are quarantined while the rest of the queue "
+    "drains") {
     Backend backend;
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
@@ -270,7 +281,8 @@ TEST_CASE("a conflict and a permanently rejected record are quarantined while th
     auto q = kiosk.store().quarantined().value();
     REQUIRE(q.size() == 2);
     CHECK(q[0].seq + q[1].seq == 9);
-    // Stored as codes (the staff panel and kioskctl word them): the backend's reason kept as detail.
+    // Stored as codes (the staff panel and kioskctl word them): the backend's reason kept as
+    // detail.
     CHECK(outboxError(kiosk, 3) == "record.conflict");
     const auto rejected = client::parseStoredError(outboxError(kiosk, 6));
     INFO(outboxError(kiosk, 6));
@@ -295,17 +307,21 @@ TEST_CASE("signed requests with a wrong key, a replayed nonce or an old timestam
     REQUIRE(key);
     const auto stranger = platform::keys::DeviceKey::generate();
     const std::string body = R"({"since":"0"})";
-    auto signedRequest = [&](const platform::keys::DeviceKey& k, std::int64_t tsMs, const std::string& nonce) {
+    auto signedRequest = [&](const platform::keys::DeviceKey& k, std::int64_t tsMs,
+                             const std::string& nonce) {
         const std::string ts = std::to_string(tsMs);
         client::HttpRequest req{"POST", std::string(proto::kPathStatus), {}, body};
-        req.headers = {{"X-Kiosk-Id", "7K3M"},
-                       {"X-Kiosk-Timestamp", ts},
-                       {"X-Kiosk-Nonce", nonce},
-                       {"X-Kiosk-Signature",
-                        k.signBase64(proto::requestSigningString("POST", proto::kPathStatus, "7K3M", ts, nonce, body))}};
+        req.headers = {
+            {"X-Kiosk-Id", "7K3M"},
+            {"X-Kiosk-Timestamp", ts},
+            {"X-Kiosk-Nonce", nonce},
+            {"X-Kiosk-Signature", k.signBase64(proto::requestSigningString(
+                                      "POST", proto::kPathStatus, "7K3M", ts, nonce, body))}};
         return req;
     };
-    auto errorOf = [](const client::HttpResponse& r) { return nlohmann::json::parse(r.body).value("error", ""); };
+    auto errorOf = [](const client::HttpResponse& r) {
+        return nlohmann::json::parse(r.body).value("error", "");
+    };
     const std::int64_t now = platform::clock::unixMillis(platform::clock::now());
 
     auto good = transport->send(signedRequest(*key, now, proto::newNonce()));
@@ -339,7 +355,9 @@ TEST_CASE("signed requests with a wrong key, a replayed nonce or an old timestam
     CHECK(unknown->status == 401);
 }
 
-TEST_CASE("a kiosk whose clock is hours off still syncs, signing with the backend's time from the health check") {
+TEST_CASE(
+    "a kiosk whose clock is hours off still syncs, signing with the backend's time from the health "
+    "check") {
     Backend backend(3LL * 3600 * 1000);  // the backend's clock is three hours ahead of the kiosk's
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
@@ -352,7 +370,8 @@ TEST_CASE("a kiosk whose clock is hours off still syncs, signing with the backen
 }
 
 TEST_CASE("plain http is refused for a backend that is not on loopback") {
-    CHECK_FALSE(client::HttpTransport::create(transportTo("http://phananh.example.gov.vn")).has_value());
+    CHECK_FALSE(
+        client::HttpTransport::create(transportTo("http://phananh.example.gov.vn")).has_value());
     CHECK(client::HttpTransport::create(transportTo("https://phananh.example.gov.vn")).has_value());
     CHECK(client::HttpTransport::create(transportTo("http://127.0.0.1:8470")).has_value());
     CHECK(client::HttpTransport::create(transportTo("http://localhost:8470")).has_value());
@@ -371,7 +390,8 @@ TEST_CASE("a new record wakes the worker at once when the link is up") {
     worker.start();
     auto waitUntil = [&](auto pred) {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (!pred() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        while (!pred() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         return pred();
     };
     REQUIRE(waitUntil([&] { return passes.load() >= 1; }));
@@ -386,7 +406,9 @@ TEST_CASE("a new record wakes the worker at once when the link is up") {
     worker.stop();
 }
 
-TEST_CASE("a worker waiting out its backoff re-reads the queue when asked and publishes it, without a pass") {
+TEST_CASE(
+    "a worker waiting out its backoff re-reads the queue when asked and publishes it, without a "
+    "pass") {
     Backend backend;
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
@@ -394,7 +416,8 @@ TEST_CASE("a worker waiting out its backoff re-reads the queue when asked and pu
     kiosk.setBackendUrl("http://127.0.0.1:1");  // nothing listens: every pass fails at once
     client::SyncWorkerOptions o;
     o.client.transport.connectTimeoutMs = 500;
-    o.backoff.baseMs = o.backoff.minDelayMs = o.backoff.linkDownCapMs = 60 * 60 * 1000;  // no second pass here
+    o.backoff.baseMs = o.backoff.minDelayMs = o.backoff.linkDownCapMs =
+        60 * 60 * 1000;  // no second pass here
     std::mutex m;
     std::vector<client::SyncEvent> events;
     client::SyncWorker worker(kiosk.dir(), o, [&](const client::SyncEvent& e) {
@@ -403,7 +426,8 @@ TEST_CASE("a worker waiting out its backoff re-reads the queue when asked and pu
     });
     auto count = [&](client::SyncEvent::Kind kind) {
         std::lock_guard lock(m);
-        return std::count_if(events.begin(), events.end(), [&](const auto& e) { return e.kind == kind; });
+        return std::count_if(events.begin(), events.end(),
+                             [&](const auto& e) { return e.kind == kind; });
     };
     auto last = [&] {
         std::lock_guard lock(m);
@@ -411,7 +435,8 @@ TEST_CASE("a worker waiting out its backoff re-reads the queue when asked and pu
     };
     auto waitUntil = [&](auto pred) {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (!pred() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        while (!pred() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         return pred();
     };
     worker.start();
@@ -465,7 +490,8 @@ TEST_CASE("backoff stays inside the full-jitter window, grows to the cap and hon
     CHECK(d.delayMs(50, 120000, true) >= 120000);  // Retry-After still wins
 }
 
-TEST_CASE("records made before enrolment are sealed when the kiosk enrols, and the backend opens them") {
+TEST_CASE(
+    "records made before enrolment are sealed when the kiosk enrols, and the backend opens them") {
     Backend backend;
     Kiosk kiosk(backend.url());
     kiosk.addRecords(30);
@@ -499,14 +525,16 @@ TEST_CASE("a kiosk pinned to one backend key will not enrol with a server that s
     CHECK(backend.storage().recordCount().value() == 0);
 }
 
-TEST_CASE("a record sealed to another key is quarantined for staff, and the rest of the queue drains") {
+TEST_CASE(
+    "a record sealed to another key is quarantined for staff, and the rest of the queue drains") {
     Backend backend;
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
     kiosk.addRecords(4);
     // Record 5 is sealed to a stranger's key (a kiosk restored with a wrong provisioning file).
     const std::string real = kiosk.store().state(store::kStateBackendKey).value().value();
-    REQUIRE(kiosk.store().setState(store::kStateBackendKey, platform::keys::DeviceKey::generate().publicKeyBase64()));
+    REQUIRE(kiosk.store().setState(store::kStateBackendKey,
+                                   platform::keys::DeviceKey::generate().publicKeyBase64()));
     kiosk.addRecords(1);
     REQUIRE(kiosk.store().setState(store::kStateBackendKey, real));
     kiosk.addRecords(3);

@@ -5,12 +5,12 @@
 
 #include <unistd.h>
 
+#include <sqlite3.h>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
-#include <sqlite3.h>
 
 #include "backend_process.hpp"
 #include "client/http_transport.hpp"
@@ -29,7 +29,8 @@ testsupport::ProcessResult ctl(std::vector<std::string> args, const std::string&
     return runProcess(KIOSKCTL_PATH, args);
 }
 
-testsupport::ProcessResult backendCmd(std::vector<std::string> args, const std::filesystem::path& dir) {
+testsupport::ProcessResult backendCmd(std::vector<std::string> args,
+                                      const std::filesystem::path& dir) {
     args.push_back("--data-dir");
     args.push_back(dir.string());
     return runProcess(KIOSK_BACKEND_PATH, args);
@@ -37,7 +38,8 @@ testsupport::ProcessResult backendCmd(std::vector<std::string> args, const std::
 
 }  // namespace
 
-TEST_CASE("kioskctl sync killed with SIGKILL at random points still delivers every record exactly once") {
+TEST_CASE(
+    "kioskctl sync killed with SIGKILL at random points still delivers every record exactly once") {
     Backend backend;
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
@@ -49,7 +51,8 @@ TEST_CASE("kioskctl sync killed with SIGKILL at random points still delivers eve
     const std::string dir = kiosk.dir().root.string();
     int killedMidway = 0;
     for (int i = 0; i < runs; ++i) {
-        auto child = Child::spawn(KIOSKCTL_PATH, {"sync", "--once", "--batch-records", "3", "--data-dir", dir});
+        auto child = Child::spawn(KIOSKCTL_PATH,
+                                  {"sync", "--once", "--batch-records", "3", "--data-dir", dir});
         usleep(static_cast<useconds_t>(delayUs(rng)));
         child.kill9();
         if (child.wait() == -1) ++killedMidway;
@@ -76,7 +79,9 @@ TEST_CASE("kioskctl sync killed with SIGKILL at random points still delivers eve
     CHECK(stats.queued == 0);
 }
 
-TEST_CASE("operator path: enroll, sync, a staff status update reaches kioskctl show and a config change reaches the categories") {
+TEST_CASE(
+    "operator path: enroll, sync, a staff status update reaches kioskctl show and a config change "
+    "reaches the categories") {
     testsupport::TempDir tmp;
     const auto bdir = tmp.path() / "backend";
     const std::string kdir = (tmp.path() / "kiosk").string();
@@ -84,8 +89,11 @@ TEST_CASE("operator path: enroll, sync, a staff status update reaches kioskctl s
     backend.start(0);
     REQUIRE(ctl({"init", "--kiosk-id", "7K3M", "--backend", backend.url()}, kdir).exitCode == 0);
     CHECK((std::filesystem::status(std::filesystem::path(kdir) / "device.key").permissions() &
-           (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) == std::filesystem::perms::none);
-    auto submitted = ctl({"submit", "--category", "MOI_TRUONG", "--body", "Cống thoát nước trước nhà số 12 bị tắc nhiều ngày."}, kdir);
+           (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+          std::filesystem::perms::none);
+    auto submitted = ctl({"submit", "--category", "MOI_TRUONG", "--body",
+                          "Cống thoát nước trước nhà số 12 bị tắc nhiều ngày."},
+                         kdir);
     REQUIRE(submitted.exitCode == 0);
     const std::string code = submitted.out.substr(0, submitted.out.find('\n'));
 
@@ -112,20 +120,23 @@ TEST_CASE("operator path: enroll, sync, a staff status update reaches kioskctl s
     // Staff: forwarded to an agency, with an officer and a date; the code in lower case works.
     std::string lower = code;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto upd = backendCmd({"update", lower, "--status", "forwarded", "--agency", "Phòng Tài nguyên và Môi trường",
-                           "--officer", "Trần Thị Bình", "--expected", "2026-12-10", "--note", "Đã chuyển xử lý"},
-                          bdir);
+    auto upd = backendCmd(
+        {"update", lower, "--status", "forwarded", "--agency", "Phòng Tài nguyên và Môi trường",
+         "--officer", "Trần Thị Bình", "--expected", "2026-12-10", "--note", "Đã chuyển xử lý"},
+        bdir);
     INFO(upd.err);
     REQUIRE(upd.exitCode == 0);
     // Config: a new category.
     auto doc = nlohmann::json::parse(backendCmd({"config", "show"}, bdir).out);
     doc["version"] = "hcm-2026.2";
-    doc["categories"].push_back({{"code", "CAY_XANH"}, {"name_vi", "Cây xanh, công viên"}, {"name_en", "Trees and parks"}});
+    doc["categories"].push_back(
+        {{"code", "CAY_XANH"}, {"name_vi", "Cây xanh, công viên"}, {"name_en", "Trees and parks"}});
     {
         std::ofstream f(tmp.path() / "config.json");
         f << doc.dump();
     }
-    REQUIRE(backendCmd({"config", "set", (tmp.path() / "config.json").string()}, bdir).exitCode == 0);
+    REQUIRE(backendCmd({"config", "set", (tmp.path() / "config.json").string()}, bdir).exitCode ==
+            0);
 
     auto second = ctl({"sync", "--once"}, kdir);
     INFO(second.err);
@@ -149,7 +160,8 @@ TEST_CASE("operator path: enroll, sync, a staff status update reaches kioskctl s
     CHECK(page->status == 200);
     CHECK(page->body.find("Đã chuyển cơ quan xử lý") != std::string::npos);
     CHECK(page->body.find("Phòng Tài nguyên và Môi trường") != std::string::npos);
-    CHECK(page->body.find("Cống thoát nước") == std::string::npos);  // no content on the public page
+    CHECK(page->body.find("Cống thoát nước") ==
+          std::string::npos);  // no content on the public page
     auto o311 = http->send({"GET", "/open311/v2/requests/" + code + ".json", {}, {}});
     REQUIRE(o311);
     auto oj = nlohmann::json::parse(o311->body);
@@ -159,7 +171,9 @@ TEST_CASE("operator path: enroll, sync, a staff status update reaches kioskctl s
     CHECK(backendCmd({"audit"}, bdir).exitCode == 0);
 }
 
-TEST_CASE("a record deleted and another edited in the kiosk database before upload are flagged by the backend audit") {
+TEST_CASE(
+    "a record deleted and another edited in the kiosk database before upload are flagged by the "
+    "backend audit") {
     Backend backend;
     Kiosk kiosk(backend.url());
     kiosk.enroll(backend);
@@ -181,7 +195,8 @@ TEST_CASE("a record deleted and another edited in the kiosk database before uplo
     auto j = nlohmann::json::parse(audit.out);
     REQUIRE(j.size() == 1);
     std::set<std::pair<int, std::string>> problems;
-    for (const auto& p : j[0]["problems"]) problems.insert({p["sequence"].get<int>(), p["kind"].get<std::string>()});
+    for (const auto& p : j[0]["problems"])
+        problems.insert({p["sequence"].get<int>(), p["kind"].get<std::string>()});
     CHECK(problems.count({3, "gap"}) == 1);
     CHECK(problems.count({6, "altered"}) == 1);
     CHECK(problems.size() == 2);

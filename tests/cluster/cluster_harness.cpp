@@ -26,7 +26,8 @@ using Clock = std::chrono::steady_clock;
 
 // In the child between fork and exec: stdin from /dev/null, stdout/stderr onto the given
 // descriptors, nothing else inherited.
-[[noreturn]] void execChild(const std::string& program, const std::vector<std::string>& args, int outFd, int errFd) {
+[[noreturn]] void execChild(const std::string& program, const std::vector<std::string>& args,
+                            int outFd, int errFd) {
     const int devnull = ::open("/dev/null", O_RDWR);
     ::dup2(devnull, 0);
     ::dup2(outFd >= 0 ? outFd : devnull, 1);
@@ -40,11 +41,14 @@ using Clock = std::chrono::steady_clock;
     ::_exit(127);
 }
 
-int exitCodeOf(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+int exitCodeOf(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 }  // namespace
 
-// ---- 1. processes ----------------------------------------------------------------------------------
+// ---- 1. processes
+// ----------------------------------------------------------------------------------
 
 RunResult run(const std::string& program, const std::vector<std::string>& args, int timeoutMs) {
     int out[2], err[2];
@@ -68,13 +72,15 @@ RunResult run(const std::string& program, const std::vector<std::string>& args, 
         int n = 0;
         if (outOpen) fds[n++] = {out[0], POLLIN, 0};
         if (errOpen) fds[n++] = {err[0], POLLIN, 0};
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0) {
             ::kill(pid, SIGKILL);
             r.timedOut = true;
             break;
         }
-        const int ready = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left, 1000)));
+        const int ready =
+            ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left, 1000)));
         if (ready < 0 && errno != EINTR) break;
         for (int i = 0; i < n; ++i) {
             if (fds[i].revents == 0) continue;
@@ -107,7 +113,8 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
-// ---- 2. libpq --------------------------------------------------------------------------------------
+// ---- 2. libpq
+// --------------------------------------------------------------------------------------
 
 PgSession::PgSession(const std::string& uri) {
     m_conn = PQconnectdb(uri.c_str());
@@ -120,7 +127,9 @@ PgSession::PgSession(const std::string& uri) {
     PQclear(PQexec(m_conn, "SET client_min_messages = warning"));
 }
 
-PgSession::~PgSession() { PQfinish(m_conn); }
+PgSession::~PgSession() {
+    PQfinish(m_conn);
+}
 
 PgSession::Rows PgSession::query(const std::string& sql) {
     PGresult* r = PQexec(m_conn, sql.c_str());
@@ -151,11 +160,13 @@ std::int64_t PgSession::rowsIn(const std::string& table) {
     return count("SELECT count(*) FROM " + table);
 }
 
-// ---- 3. kioskctl and the backend's command line ---------------------------------------------------
+// ---- 3. kioskctl and the backend's command line
+// ---------------------------------------------------
 
 CtlKiosk::CtlKiosk(fs::path dir, std::string kioskId, const std::string& backendUrl)
     : m_dir(std::move(dir)), m_id(std::move(kioskId)) {
-    auto r = ctl({"init", "--kiosk-id", m_id, "--backend", backendUrl, "--centre", "Phường Bến Thành"});
+    auto r =
+        ctl({"init", "--kiosk-id", m_id, "--backend", backendUrl, "--centre", "Phường Bến Thành"});
     if (r.exitCode != 0) throw std::runtime_error("kioskctl init failed: " + r.err);
 }
 
@@ -167,7 +178,8 @@ RunResult CtlKiosk::ctl(std::vector<std::string> args, int timeoutMs) const {
 
 std::string CtlKiosk::submit(int n) const {
     // Anonymous, no contact details: nothing personal can reach a log.
-    const std::string body = "Đề nghị sửa đèn chiếu sáng hẻm số " + std::to_string(n) + " khu phố " + m_id +
+    const std::string body = "Đề nghị sửa đèn chiếu sáng hẻm số " + std::to_string(n) +
+                             " khu phố " + m_id +
                              ", buổi tối rất tối và nguy hiểm cho người đi đường.";
     auto r = ctl({"submit", "--category", "MOI_TRUONG", "--anonymous", "--body", body});
     if (r.exitCode != 0) return {};
@@ -177,7 +189,8 @@ std::string CtlKiosk::submit(int n) const {
 
 RunResult CtlKiosk::sync(int batchRecords) const {
     // A request that hangs ends at 20 s; the process is killed at 90 s in any case.
-    return ctl({"sync", "--once", "--json", "--batch-records", std::to_string(batchRecords), "--timeout-ms", "20000"},
+    return ctl({"sync", "--once", "--json", "--batch-records", std::to_string(batchRecords),
+                "--timeout-ms", "20000"},
                90000);
 }
 
@@ -191,7 +204,8 @@ std::vector<std::string> CtlKiosk::trackingCodes() const {
     auto r = ctl({"list", "--json", "--limit", "1000000"});
     if (r.exitCode != 0) throw std::runtime_error("kioskctl list failed: " + r.err);
     std::vector<std::string> out;
-    for (const auto& row : nlohmann::json::parse(r.out)) out.push_back(row["tracking_code"].get<std::string>());
+    for (const auto& row : nlohmann::json::parse(r.out))
+        out.push_back(row["tracking_code"].get<std::string>());
     return out;
 }
 
@@ -201,16 +215,19 @@ void CtlKiosk::setBackend(const std::string& url) const {
     auto s = ksync::store::loadSettings(d);
     if (!s) throw std::runtime_error("kiosk.toml: " + s.error());
     s->backendUrl = url;
-    if (auto w = ksync::store::saveSettings(d, *s); !w) throw std::runtime_error("kiosk.toml: " + w.error());
+    if (auto w = ksync::store::saveSettings(d, *s); !w)
+        throw std::runtime_error("kiosk.toml: " + w.error());
 }
 
-RunResult backendCli(const std::string& database, const fs::path& dataDir, std::vector<std::string> args, int timeoutMs) {
+RunResult backendCli(const std::string& database, const fs::path& dataDir,
+                     std::vector<std::string> args, int timeoutMs) {
     std::vector<std::string> all = {"--database", database, "--data-dir", dataDir.string()};
     all.insert(all.end(), args.begin(), args.end());
     return run(KIOSK_BACKEND_PATH, all, timeoutMs);
 }
 
-std::string issueToken(const std::string& database, const fs::path& dataDir, const std::string& kioskId) {
+std::string issueToken(const std::string& database, const fs::path& dataDir,
+                       const std::string& kioskId) {
     auto r = backendCli(database, dataDir, {"issue-token", "--kiosk-id", kioskId});
     if (r.exitCode != 0) throw std::runtime_error("issue-token failed: " + r.err);
     return r.out.substr(0, r.out.find('\n'));
@@ -229,7 +246,8 @@ std::string kioskId(int i) {
     return std::string("7K") + kSymbols[(u / n) % n] + kSymbols[u % n];
 }
 
-// ---- 4. signed requests -----------------------------------------------------------------------------
+// ---- 4. signed requests
+// -----------------------------------------------------------------------------
 
 std::string Reply::errorCode() const {
     auto j = nlohmann::json::parse(body, nullptr, false);
@@ -237,7 +255,8 @@ std::string Reply::errorCode() const {
     return j["error"].get<std::string>();
 }
 
-Reply send(const std::string& baseUrl, const ksync::client::HttpRequest& request, std::int64_t timeoutMs) {
+Reply send(const std::string& baseUrl, const ksync::client::HttpRequest& request,
+           std::int64_t timeoutMs) {
     ksync::client::TransportOptions o;
     o.baseUrl = baseUrl;
     o.connectTimeoutMs = std::min<std::int64_t>(timeoutMs, 15000);
@@ -285,8 +304,9 @@ SignedKiosk::SignedKiosk(const fs::path& kioskDir)
 ksync::client::HttpRequest SignedKiosk::request(const std::string& method, const std::string& path,
                                                 const std::string& body) const {
     const std::string nonce = ksync::proto::newNonce();
-    const std::string ts = std::to_string(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
     ksync::client::HttpRequest r;
     r.method = method;
     r.path = path;
@@ -296,7 +316,8 @@ ksync::client::HttpRequest SignedKiosk::request(const std::string& method, const
                  {std::string(ksync::proto::kHeaderTimestamp), ts},
                  {std::string(ksync::proto::kHeaderNonce), nonce},
                  {std::string(ksync::proto::kHeaderSignature),
-                  m_key.signBase64(ksync::proto::requestSigningString(method, path, m_kioskId, ts, nonce, body))}};
+                  m_key.signBase64(ksync::proto::requestSigningString(method, path, m_kioskId, ts,
+                                                                      nonce, body))}};
     return r;
 }
 
@@ -305,11 +326,13 @@ std::string SignedKiosk::claimUploadBody(std::size_t* records) const {
     d.root = m_dir;
     auto store = ksync::store::Store::open(d.database(), ksync::store::Store::Open::ExistingOnly);
     if (!store) throw std::runtime_error("kiosk.db: cannot open");
-    auto batch = store->claimBatch(ksync::proto::kMaxBatchRecords, std::numeric_limits<std::size_t>::max(),
-                                   std::numeric_limits<std::int64_t>::max());
+    auto batch =
+        store->claimBatch(ksync::proto::kMaxBatchRecords, std::numeric_limits<std::size_t>::max(),
+                          std::numeric_limits<std::int64_t>::max());
     if (!batch) throw std::runtime_error("kiosk.db: claimBatch failed");
     ksync::proto::RecordsUploadRequest request{m_kioskId, {}};
-    for (const auto& item : *batch) request.records.push_back({item.header, item.contentFormat, item.content});
+    for (const auto& item : *batch)
+        request.records.push_back({item.header, item.contentFormat, item.content});
     if (records) *records = request.records.size();
     return ksync::proto::dumpMessage(request);
 }
@@ -320,10 +343,13 @@ std::string nonceOf(const ksync::client::HttpRequest& request) {
     return {};
 }
 
-bool signedByBackend(const Reply& reply, const std::string& nonce, const std::string& backendPublicKey) {
+bool signedByBackend(const Reply& reply, const std::string& nonce,
+                     const std::string& backendPublicKey) {
     const std::string sig = reply.header("x-backend-signature");
-    return !sig.empty() && platform::keys::DeviceKey::verifyBase64(
-                               backendPublicKey, ksync::proto::responseSigningString(nonce, reply.status, reply.body), sig);
+    return !sig.empty() &&
+           platform::keys::DeviceKey::verifyBase64(
+               backendPublicKey,
+               ksync::proto::responseSigningString(nonce, reply.status, reply.body), sig);
 }
 
 }  // namespace clustertest

@@ -39,7 +39,8 @@ namespace fs = std::filesystem;
 using testsupport::BackendProcess;
 using testsupport::Child;
 
-// ---- 1. processes ----------------------------------------------------------------------------------
+// ---- 1. processes
+// ----------------------------------------------------------------------------------
 
 struct RunResult {
     int exitCode = -1;  // -1 when killed by a signal (also at the deadline)
@@ -53,12 +54,14 @@ struct RunResult {
 // exec, so a child that another thread starts at the same moment never holds this call's pipes
 // open (testsupport::runProcess does not, which is fine with one thread only). At the deadline
 // the program is SIGKILLed and `timedOut` is set: a hang fails a test instead of stalling CTest.
-RunResult run(const std::string& program, const std::vector<std::string>& args, int timeoutMs = 120000);
+RunResult run(const std::string& program, const std::vector<std::string>& args,
+              int timeoutMs = 120000);
 
 // The lines of `text` without their newlines (a last line without one counts).
 std::vector<std::string> lines(const std::string& text);
 
-// ---- 2. libpq --------------------------------------------------------------------------------------
+// ---- 2. libpq
+// --------------------------------------------------------------------------------------
 
 // One libpq connection of the test's own. Throws with the server's message when a statement
 // fails (or the connection cannot be made).
@@ -81,7 +84,8 @@ private:
     pg_conn* m_conn = nullptr;
 };
 
-// ---- 3. kioskctl and the backend's command line ---------------------------------------------------
+// ---- 3. kioskctl and the backend's command line
+// ---------------------------------------------------
 
 // The kiosk's busy sentence (sync.error.busy in assets/strings/vi.json): what a 429/503 shows.
 inline constexpr const char* kBusyWords = "Máy chủ đang bận, sẽ gửi lại sau";
@@ -92,16 +96,17 @@ public:
     // kioskctl init --kiosk-id ID --backend URL (also makes device.key).
     CtlKiosk(fs::path dir, std::string kioskId, const std::string& backendUrl);
 
-    RunResult ctl(std::vector<std::string> args, int timeoutMs = 60000) const;  // appends --data-dir
+    RunResult ctl(std::vector<std::string> args,
+                  int timeoutMs = 60000) const;  // appends --data-dir
     RunResult enroll(const std::string& token) const { return ctl({"enroll", "--token", token}); }
     // kioskctl submit of an anonymous record with a generated body (no contact details);
     // returns its tracking code, or "" when kioskctl failed.
     std::string submit(int n) const;
     // kioskctl sync --once --json with a bounded per-request timeout.
     RunResult sync(int batchRecords = 250) const;
-    nlohmann::json status() const;                 // kioskctl status --json
+    nlohmann::json status() const;                   // kioskctl status --json
     std::vector<std::string> trackingCodes() const;  // kioskctl list --json, every record
-    void setBackend(const std::string& url) const;    // rewrites kiosk.toml's backend URL
+    void setBackend(const std::string& url) const;   // rewrites kiosk.toml's backend URL
 
     const std::string& id() const { return m_id; }
     const fs::path& dir() const { return m_dir; }
@@ -112,20 +117,22 @@ private:
 };
 
 // kiosk-backend --database DB --data-dir DIR ARGS...
-RunResult backendCli(const std::string& database, const fs::path& dataDir, std::vector<std::string> args,
-                     int timeoutMs = 120000);
+RunResult backendCli(const std::string& database, const fs::path& dataDir,
+                     std::vector<std::string> args, int timeoutMs = 120000);
 // issue-token --kiosk-id ID; throws when it fails.
-std::string issueToken(const std::string& database, const fs::path& dataDir, const std::string& kioskId);
+std::string issueToken(const std::string& database, const fs::path& dataDir,
+                       const std::string& kioskId);
 // public-key (creates backend.key when there is none); throws when it fails.
 std::string backendPublicKey(const fs::path& dataDir);
 
 // Kiosk ids: 4 symbols of 0-9 A-Z without I L O U Z, distinct for i < 961.
 std::string kioskId(int i);
 
-// ---- 4. signed requests -----------------------------------------------------------------------------
+// ---- 4. signed requests
+// -----------------------------------------------------------------------------
 
 struct Reply {
-    int status = 0;  // 0: no HTTP answer (see `transportError`)
+    int status = 0;                              // 0: no HTTP answer (see `transportError`)
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
     std::string transportError;
@@ -137,14 +144,16 @@ struct Reply {
 };
 
 // Sends `request` to `baseUrl` (a fresh libcurl handle; ksync::client::globalInit() must have run).
-Reply send(const std::string& baseUrl, const ksync::client::HttpRequest& request, std::int64_t timeoutMs = 60000);
+Reply send(const std::string& baseUrl, const ksync::client::HttpRequest& request,
+           std::int64_t timeoutMs = 60000);
 
 // Requests signed with a kiosk's own device key, as its sync client would sign them.
 class SignedKiosk {
 public:
     explicit SignedKiosk(const fs::path& kioskDir);
     // Fresh nonce, the machine's clock as the timestamp.
-    ksync::client::HttpRequest request(const std::string& method, const std::string& path, const std::string& body) const;
+    ksync::client::HttpRequest request(const std::string& method, const std::string& path,
+                                       const std::string& body) const;
     // The kiosk's whole queue as one POST /api/v1/records body (identity encoding). Claims the
     // records in kiosk.db ("sending"); the next `kioskctl sync` puts them back in the queue.
     std::string claimUploadBody(std::size_t* records = nullptr) const;
@@ -158,6 +167,7 @@ private:
 
 std::string nonceOf(const ksync::client::HttpRequest& request);
 // True when the reply carries the backend's signature over this request's nonce.
-bool signedByBackend(const Reply& reply, const std::string& nonce, const std::string& backendPublicKey);
+bool signedByBackend(const Reply& reply, const std::string& nonce,
+                     const std::string& backendPublicKey);
 
 }  // namespace clustertest

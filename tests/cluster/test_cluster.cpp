@@ -5,8 +5,10 @@
 //
 // Sections:
 //   1. shared parts: City (cluster + database + backend data dir), checks, waiting
-//   2. many processes, many kiosks, a killer                  (KIOSK_CLUSTER_KIOSKS, _RECORDS, _SEED)
-//   3. PostgreSQL stopped, started and killed under load      (KIOSK_CLUSTER_OUTAGE_KIOSKS, _RECORDS)
+//   2. many processes, many kiosks, a killer                  (KIOSK_CLUSTER_KIOSKS, _RECORDS,
+//   _SEED)
+//   3. PostgreSQL stopped, started and killed under load      (KIOSK_CLUSTER_OUTAGE_KIOSKS,
+//   _RECORDS)
 //   4. one batch at two processes; a lost reply retried elsewhere
 //   5. enrolment whose reply was lost
 //   6. copy from a ward's SQLite backend                      (KIOSK_CLUSTER_COPY_RECORDS)
@@ -30,10 +32,10 @@
 
 #include "client/http_transport.hpp"
 #include "cluster_harness.hpp"
-#include "storage/pg_storage.hpp"
 #include "keys/device_key.hpp"
 #include "pg_cluster.hpp"
 #include "proto/messages.hpp"
+#include "storage/pg_storage.hpp"
 #include "sync_test_support.hpp"
 #include "test_support.hpp"
 
@@ -44,7 +46,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// ---- 1. shared parts ------------------------------------------------------------------------------
+// ---- 1. shared parts
+// ------------------------------------------------------------------------------
 
 // A city's database: a private PostgreSQL cluster, one migrated database and the backend data
 // directory that every process shares (backend.key made once, before any process starts: see
@@ -64,8 +67,10 @@ struct City {
         auto m = backendCli(db, dataDir, {"migrate"});
         if (m.exitCode != 0) throw std::runtime_error("migrate failed: " + m.err);
     }
-    std::unique_ptr<BackendProcess> backend(const std::string& name, std::vector<std::string> serveArgs) {
-        return std::make_unique<BackendProcess>(db, dataDir, std::move(serveArgs), tmp / (name + ".log"));
+    std::unique_ptr<BackendProcess> backend(const std::string& name,
+                                            std::vector<std::string> serveArgs) {
+        return std::make_unique<BackendProcess>(db, dataDir, std::move(serveArgs),
+                                                tmp / (name + ".log"));
     }
 };
 
@@ -94,7 +99,8 @@ std::string joined(const std::vector<std::string>& v) {
 
 // Polls `done` every `step` until it holds; false when `bound` passed first.
 template <class Pred>
-bool eventually(Pred done, std::chrono::milliseconds bound = 60s, std::chrono::milliseconds step = 50ms) {
+bool eventually(Pred done, std::chrono::milliseconds bound = 60s,
+                std::chrono::milliseconds step = 50ms) {
     const auto deadline = std::chrono::steady_clock::now() + bound;
     while (!done()) {
         if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -122,7 +128,8 @@ void finalSync(const Kiosks& kiosks) {
 
 // Every record of every kiosk is in the city's database exactly once, the audit is clean and
 // every kiosk's queue is empty.
-void checkEveryRecordOnce(const std::string& db, const fs::path& dataDir, const Kiosks& kiosks, int perKiosk) {
+void checkEveryRecordOnce(const std::string& db, const fs::path& dataDir, const Kiosks& kiosks,
+                          int perKiosk) {
     PgSession s(db);
     for (const auto& k : kiosks) {
         INFO("kiosk " << k->id());
@@ -133,7 +140,8 @@ void checkEveryRecordOnce(const std::string& db, const fs::path& dataDir, const 
         CHECK(st["quarantined"] == 0);
         const auto codes = k->trackingCodes();
         const std::set<std::string> local(codes.begin(), codes.end());
-        const auto rows = s.query("SELECT tracking_code, id FROM records WHERE kiosk_id = '" + k->id() + "'");
+        const auto rows =
+            s.query("SELECT tracking_code, id FROM records WHERE kiosk_id = '" + k->id() + "'");
         std::set<std::string> stored, ids;
         for (const auto& r : rows) {
             stored.insert(r[0]);
@@ -143,7 +151,8 @@ void checkEveryRecordOnce(const std::string& db, const fs::path& dataDir, const 
         CHECK(ids.size() == static_cast<std::size_t>(perKiosk));
         CHECK(stored == local);
     }
-    CHECK(s.count("SELECT count(*) FROM records") == static_cast<std::int64_t>(kiosks.size()) * perKiosk);
+    CHECK(s.count("SELECT count(*) FROM records") ==
+          static_cast<std::int64_t>(kiosks.size()) * perKiosk);
     CHECK(s.count("SELECT count(*) FROM conflicts") == 0);
     const auto audit = backendCli(db, dataDir, {"audit", "--json"});
     INFO(audit.err);
@@ -163,7 +172,8 @@ void checkEveryRecordOnce(const std::string& db, const fs::path& dataDir, const 
 std::int64_t backendsWaitingOn(PgSession& s, const std::string& table) {
     return s.count(
         "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.relation = '" + table + "'::regclass AND NOT l.granted AND a.application_name = 'kiosk-backend'");
+        "WHERE l.relation = '" +
+        table + "'::regclass AND NOT l.granted AND a.application_name = 'kiosk-backend'");
 }
 
 std::expected<ksync::proto::RecordsUploadReply, std::string> uploadReply(const Reply& r) {
@@ -173,13 +183,15 @@ std::expected<ksync::proto::RecordsUploadReply, std::string> uploadReply(const R
 }
 
 std::string describe(const Reply& r) {
-    return "status " + std::to_string(r.status) + " retry-after '" + r.header("retry-after") + "' body " +
-           r.body.substr(0, 300) + (r.transportError.empty() ? "" : " transport: " + r.transportError);
+    return "status " + std::to_string(r.status) + " retry-after '" + r.header("retry-after") +
+           "' body " + r.body.substr(0, 300) +
+           (r.transportError.empty() ? "" : " transport: " + r.transportError);
 }
 
 }  // namespace
 
-// ---- 2. many processes, many kiosks, a killer -----------------------------------------------------
+// ---- 2. many processes, many kiosks, a killer
+// -----------------------------------------------------
 
 namespace {
 
@@ -200,12 +212,15 @@ void killerScenario(bool sharedPort) {
     }
     for (const auto& b : backends) REQUIRE(b->fingerprint() == backends[0]->fingerprint());
     // Kiosk `k` in round `r`: one URL for all, or the processes in turn.
-    auto urlFor = [&](int k, int r) { return backends[sharedPort ? 0 : static_cast<std::size_t>(k + r) % 3]->url(); };
+    auto urlFor = [&](int k, int r) {
+        return backends[sharedPort ? 0 : static_cast<std::size_t>(k + r) % 3]->url();
+    };
 
     Kiosks kiosks;
     std::vector<std::string> tokens;
     for (int i = 0; i < nKiosks; ++i) {
-        kiosks.push_back(std::make_unique<CtlKiosk>(city.tmp / ("kiosk-" + std::to_string(i)), kioskId(i), urlFor(i, 0)));
+        kiosks.push_back(std::make_unique<CtlKiosk>(city.tmp / ("kiosk-" + std::to_string(i)),
+                                                    kioskId(i), urlFor(i, 0)));
         tokens.push_back(issueToken(city.db, city.dataDir, kioskId(i)));
     }
 
@@ -217,8 +232,10 @@ void killerScenario(bool sharedPort) {
         std::mt19937 rng(seed);
         std::uniform_int_distribution<int> pauseMs(50, 400), downMs(0, 100), which(0, 2);
         while (!stopKiller) {
-            const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(pauseMs(rng));
-            while (!stopKiller && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+            const auto until =
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(pauseMs(rng));
+            while (!stopKiller && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(10ms);
             if (stopKiller) break;
             BackendProcess& b = *backends[static_cast<std::size_t>(which(rng))];
             b.kill9();
@@ -251,7 +268,8 @@ void killerScenario(bool sharedPort) {
                 std::mt19937 rng(seed + static_cast<unsigned>(i));
                 std::uniform_int_distribution<int> thinkMs(0, 40);
                 for (int n = 1; n <= perKiosk; ++n) {
-                    if (k.submit(n).empty()) return errors.add("kioskctl submit failed on " + k.id());
+                    if (k.submit(n).empty())
+                        return errors.add("kioskctl submit failed on " + k.id());
                     std::this_thread::sleep_for(std::chrono::milliseconds(thinkMs(rng)));
                 }
             } catch (const std::exception& e) {
@@ -301,22 +319,30 @@ void killerScenario(bool sharedPort) {
     CHECK(kills > 0);
     checkEveryRecordOnce(city.db, city.dataDir, kiosks, perKiosk);
     // Every process took part (connections are spread over the processes sharing the port).
-    for (const auto& b : backends) CHECK(b->log().find("POST /api/v1/records 200") != std::string::npos);
+    for (const auto& b : backends)
+        CHECK(b->log().find("POST /api/v1/records 200") != std::string::npos);
 }
 
 }  // namespace
 
-TEST_CASE("three backend processes sharing one port on one PostgreSQL database, killed and restarted at random while eight kiosks sync, store every record exactly once") {
+TEST_CASE(
+    "three backend processes sharing one port on one PostgreSQL database, killed and restarted at "
+    "random while eight kiosks sync, store every record exactly once") {
     killerScenario(true);
 }
 
-TEST_CASE("three backend processes on separate ports, killed and restarted at random while kiosks move between them, store every record exactly once") {
+TEST_CASE(
+    "three backend processes on separate ports, killed and restarted at random while kiosks move "
+    "between them, store every record exactly once") {
     killerScenario(false);
 }
 
-// ---- 3. PostgreSQL stopped, started and killed under load ---------------------------------------------
+// ---- 3. PostgreSQL stopped, started and killed under load
+// ---------------------------------------------
 
-TEST_CASE("backend processes answer 503 while PostgreSQL is stopped or killed, reconnect by themselves when it is back, and lose or duplicate nothing") {
+TEST_CASE(
+    "backend processes answer 503 while PostgreSQL is stopped or killed, reconnect by themselves "
+    "when it is back, and lose or duplicate nothing") {
     ksync::client::globalInit();
     const int nKiosks = envInt("KIOSK_CLUSTER_OUTAGE_KIOSKS", 4);
     const int perKiosk = envInt("KIOSK_CLUSTER_OUTAGE_RECORDS", 30);
@@ -329,7 +355,8 @@ TEST_CASE("backend processes answer 503 while PostgreSQL is stopped or killed, r
     Kiosks kiosks;
     for (int i = 0; i < nKiosks; ++i) {
         const auto& b = *backends[static_cast<std::size_t>(i % 2)];
-        kiosks.push_back(std::make_unique<CtlKiosk>(city.tmp / ("kiosk-" + std::to_string(i)), kioskId(i), b.url()));
+        kiosks.push_back(std::make_unique<CtlKiosk>(city.tmp / ("kiosk-" + std::to_string(i)),
+                                                    kioskId(i), b.url()));
         auto e = kiosks.back()->enroll(issueToken(city.db, city.dataDir, kioskId(i)));
         INFO(e.err);
         REQUIRE(e.exitCode == 0);
@@ -354,7 +381,8 @@ TEST_CASE("backend processes answer 503 while PostgreSQL is stopped or killed, r
                     const bool last = stop.load();
                     const int due = perKiosk * std::min(kPhases, phase.load() + 1) / kPhases;
                     if (made < due) {
-                        if (k.submit(made + 1).empty()) return errors.add("kioskctl submit failed on " + k.id());
+                        if (k.submit(made + 1).empty())
+                            return errors.add("kioskctl submit failed on " + k.id());
                         ++made;
                     }
                     const auto r = k.sync(2);
@@ -385,7 +413,9 @@ TEST_CASE("backend processes answer 503 while PostgreSQL is stopped or killed, r
         return v;
     };
 
-    CHECK(eventually([&] { return everyKioskPassedSince(std::vector<int>(static_cast<std::size_t>(nKiosks), 0)); }));
+    CHECK(eventually([&] {
+        return everyKioskPassedSince(std::vector<int>(static_cast<std::size_t>(nKiosks), 0));
+    }));
     for (const bool crash : {false, true}) {
         INFO((crash ? "PostgreSQL killed with SIGKILL" : "PostgreSQL stopped"));
         const int busyBefore = busy.load();
@@ -426,9 +456,12 @@ TEST_CASE("backend processes answer 503 while PostgreSQL is stopped or killed, r
     checkEveryRecordOnce(city.db, city.dataDir, kiosks, perKiosk);
 }
 
-// ---- 4. one batch at two processes; a lost reply retried elsewhere -----------------------------------
+// ---- 4. one batch at two processes; a lost reply retried elsewhere
+// -----------------------------------
 
-TEST_CASE("the same batch reaching two backend processes at once is stored once and both replies acknowledge every record") {
+TEST_CASE(
+    "the same batch reaching two backend processes at once is stored once and both replies "
+    "acknowledge every record") {
     ksync::client::globalInit();
     City city;
     // Lock waits (below) must not run into the statement timeout.
@@ -448,7 +481,8 @@ TEST_CASE("the same batch reaching two backend processes at once is stored once 
     PgSession locker(city.db);
     PgSession watch(city.db);
 
-    SECTION("a retry (same records, its own nonce) at the other process while the first is in flight") {
+    SECTION(
+        "a retry (same records, its own nonce) at the other process while the first is in flight") {
         const auto reqA = signer.request("POST", "/api/v1/records", body);
         const auto reqB = signer.request("POST", "/api/v1/records", body);
         // Both requests get as far as the insert and wait there, at the same moment.
@@ -456,7 +490,8 @@ TEST_CASE("the same batch reaching two backend processes at once is stored once 
         locker.exec("LOCK TABLE records IN EXCLUSIVE MODE");
         auto fa = std::async(std::launch::async, [&] { return send(a->url(), reqA); });
         auto fb = std::async(std::launch::async, [&] { return send(b->url(), reqB); });
-        const bool bothWaiting = eventually([&] { return backendsWaitingOn(watch, "records") == 2; });
+        const bool bothWaiting =
+            eventually([&] { return backendsWaitingOn(watch, "records") == 2; });
         locker.exec("COMMIT");
         CHECK(bothWaiting);
         const Reply ra = fa.get(), rb = fb.get();
@@ -477,7 +512,9 @@ TEST_CASE("the same batch reaching two backend processes at once is stored once 
         CHECK(created == kRecords);  // each record created by exactly one of the two
     }
 
-    SECTION("the very same request bytes at both processes: one stores, the other is refused as a replay") {
+    SECTION(
+        "the very same request bytes at both processes: one stores, the other is refused as a "
+        "replay") {
         // A replayed nonce is refused by design (docs/PROTOCOL.md); a kiosk's retry always
         // carries a fresh one, as in the section above.
         const auto req = signer.request("POST", "/api/v1/records", body);
@@ -486,7 +523,8 @@ TEST_CASE("the same batch reaching two backend processes at once is stored once 
         auto fa = std::async(std::launch::async, [&] { return send(a->url(), req); });
         auto fb = std::async(std::launch::async, [&] { return send(b->url(), req); });
         const bool oneWaitsOneAnswered = eventually([&] {
-            const bool answered = fa.wait_for(0s) == std::future_status::ready || fb.wait_for(0s) == std::future_status::ready;
+            const bool answered = fa.wait_for(0s) == std::future_status::ready ||
+                                  fb.wait_for(0s) == std::future_status::ready;
             return answered && backendsWaitingOn(watch, "records") == 1;
         });
         locker.exec("COMMIT");
@@ -516,7 +554,9 @@ TEST_CASE("the same batch reaching two backend processes at once is stored once 
     checkEveryRecordOnce(city.db, city.dataDir, one, kRecords);
 }
 
-TEST_CASE("a batch whose reply a proxy lost is retried by the kiosk at another backend process and stored once") {
+TEST_CASE(
+    "a batch whose reply a proxy lost is retried by the kiosk at another backend process and "
+    "stored once") {
     City city;
     auto a = city.backend("a", {"--threads", "4"});
     auto b = city.backend("b", {"--threads", "4"});
@@ -529,7 +569,9 @@ TEST_CASE("a batch whose reply a proxy lost is retried by the kiosk at another b
     {
         // A fresh kioskctl asks for health, then the config, then uploads: those two pass; the
         // upload reaches process A, which stores it; its reply is lost.
-        synctest::FaultProxy proxy(a->port(), {synctest::Fault::None, synctest::Fault::None, synctest::Fault::LoseResponse}, 0);
+        synctest::FaultProxy proxy(
+            a->port(),
+            {synctest::Fault::None, synctest::Fault::None, synctest::Fault::LoseResponse}, 0);
         kiosk.setBackend(proxy.url());
         auto lost = kiosk.sync(50);
         INFO(lost.out << lost.err);
@@ -538,7 +580,7 @@ TEST_CASE("a batch whose reply a proxy lost is retried by the kiosk at another b
     }
     PgSession s(city.db);
     CHECK(s.count("SELECT count(*) FROM records") == kRecords);  // A stored the batch
-    CHECK(kiosk.status()["queued"] == kRecords);                  // the kiosk never heard
+    CHECK(kiosk.status()["queued"] == kRecords);                 // the kiosk never heard
     kiosk.setBackend(b->url());
     auto retry = kiosk.sync(50);
     INFO(retry.out << retry.err);
@@ -552,9 +594,12 @@ TEST_CASE("a batch whose reply a proxy lost is retried by the kiosk at another b
     checkEveryRecordOnce(city.db, city.dataDir, one, kRecords);
 }
 
-// ---- 5. enrolment whose reply was lost ---------------------------------------------------------------
+// ---- 5. enrolment whose reply was lost
+// ---------------------------------------------------------------
 
-TEST_CASE("an enrolment whose reply was lost succeeds when the kiosk retries with the same token and key, and another key with that token is refused") {
+TEST_CASE(
+    "an enrolment whose reply was lost succeeds when the kiosk retries with the same token and "
+    "key, and another key with that token is refused") {
     City city;
     auto a = city.backend("a", {"--threads", "4"});
     auto b = city.backend("b", {"--threads", "4"});
@@ -564,7 +609,8 @@ TEST_CASE("an enrolment whose reply was lost succeeds when the kiosk retries wit
     CtlKiosk kiosk(city.tmp / "kiosk", "7K3M", a->url());
     PgSession s(city.db);
     {
-        synctest::FaultProxy proxy(a->port(), {synctest::Fault::None, synctest::Fault::LoseResponse}, 0);
+        synctest::FaultProxy proxy(a->port(),
+                                   {synctest::Fault::None, synctest::Fault::LoseResponse}, 0);
         kiosk.setBackend(proxy.url());
         auto lost = kiosk.enroll(token);
         INFO(lost.out << lost.err);
@@ -614,7 +660,8 @@ TEST_CASE("an enrolment whose reply was lost succeeds when the kiosk retries wit
     checkEveryRecordOnce(city.db, city.dataDir, one, 4);
 }
 
-// ---- 6. copy from a ward's SQLite backend --------------------------------------------------------------
+// ---- 6. copy from a ward's SQLite backend
+// --------------------------------------------------------------
 
 namespace {
 
@@ -654,8 +701,10 @@ Rows sorted(Rows rows) {
 
 // The record columns both schemas share, the content as lower-case hex.
 std::string recordColumns(const char* hexContent) {
-    return std::string("id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, language, "
-                       "created_at, clock_synced, content_digest, prev_hash, hash, payload_format, ") +
+    return std::string(
+               "id, kiosk_id, sequence, tracking_code, type, category, channel, staff_assisted, "
+               "language, "
+               "created_at, clock_synced, content_digest, prev_hash, hash, payload_format, ") +
            hexContent + ", intact, received_at, status, status_updated";
 }
 
@@ -664,8 +713,9 @@ constexpr const char* kEventColumns =
 
 // Starts `kiosk-backend copy ARGS` and SIGKILLs it once the target's `table` holds at least
 // `atLeast` and fewer than `total` rows. False when the copy ended before that.
-bool killCopyPartway(const std::vector<std::string>& args, const std::string& target, const std::string& table,
-                     std::int64_t atLeast, std::int64_t total, const fs::path& log, std::int64_t& seen) {
+bool killCopyPartway(const std::vector<std::string>& args, const std::string& target,
+                     const std::string& table, std::int64_t atLeast, std::int64_t total,
+                     const fs::path& log, std::int64_t& seen) {
     Child copy = Child::spawn(KIOSK_BACKEND_PATH, args, log, log);
     PgSession watch(target);
     const auto deadline = std::chrono::steady_clock::now() + 120s;
@@ -683,7 +733,9 @@ bool killCopyPartway(const std::vector<std::string>& args, const std::string& ta
 
 }  // namespace
 
-TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed partway and run again holds every record and status event once, and its kiosks sync on without re-enrolling") {
+TEST_CASE(
+    "a ward's SQLite backend copied into PostgreSQL with the copy killed partway and run again "
+    "holds every record and status event once, and its kiosks sync on without re-enrolling") {
     ksync::client::globalInit();
     const int nKiosks = 4;
     const int perKiosk = envInt("KIOSK_CLUSTER_COPY_RECORDS", 60);
@@ -694,12 +746,14 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
     const std::string ward = "sqlite:" + wardFile.string();
 
     // The ward: its own SQLite backend, kiosks that sync into it, officers' status updates.
-    auto wardProc = std::make_unique<BackendProcess>(ward, wardDir, std::vector<std::string>{"--threads", "4"}, tmp / "ward.log");
+    auto wardProc = std::make_unique<BackendProcess>(
+        ward, wardDir, std::vector<std::string>{"--threads", "4"}, tmp / "ward.log");
     wardProc->start(0);
     Kiosks kiosks;
     std::vector<std::string> tokens;
     for (int i = 0; i < nKiosks; ++i) {
-        kiosks.push_back(std::make_unique<CtlKiosk>(tmp / ("kiosk-" + std::to_string(i)), kioskId(i), wardProc->url()));
+        kiosks.push_back(std::make_unique<CtlKiosk>(tmp / ("kiosk-" + std::to_string(i)),
+                                                    kioskId(i), wardProc->url()));
         tokens.push_back(issueToken(ward, wardDir, kioskId(i)));
     }
     Errors errors;
@@ -709,7 +763,8 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
             workers.emplace_back([&, i] {
                 try {
                     const CtlKiosk& k = *kiosks[static_cast<std::size_t>(i)];
-                    if (k.enroll(tokens[static_cast<std::size_t>(i)]).exitCode != 0) return errors.add("enrol " + k.id());
+                    if (k.enroll(tokens[static_cast<std::size_t>(i)]).exitCode != 0)
+                        return errors.add("enrol " + k.id());
                     for (int n = 1; n <= perKiosk; ++n)
                         if (k.submit(n).empty()) return errors.add("submit " + k.id());
                     if (k.sync().exitCode != 0) return errors.add("sync " + k.id());
@@ -718,13 +773,16 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
                     std::reverse(codes.begin(), codes.end());
                     for (std::size_t n = 0; n < codes.size(); ++n) {
                         if (n % 3 != 0) continue;
-                        auto u = backendCli(ward, wardDir,
-                                            {"update", codes[n], "--status", "forwarded", "--agency", "Phòng Quản lý đô thị",
-                                             "--officer", "Cán bộ tiếp nhận", "--expected", "2026-12-20", "--note",
-                                             "Đã chuyển xử lý"});
+                        auto u =
+                            backendCli(ward, wardDir,
+                                       {"update", codes[n], "--status", "forwarded", "--agency",
+                                        "Phòng Quản lý đô thị", "--officer", "Cán bộ tiếp nhận",
+                                        "--expected", "2026-12-20", "--note", "Đã chuyển xử lý"});
                         if (u.exitCode != 0) return errors.add("update: " + u.err);
                         if (n % 6 != 0) continue;
-                        u = backendCli(ward, wardDir, {"update", codes[n], "--status", "answered", "--note", "Đã sửa xong"});
+                        u = backendCli(
+                            ward, wardDir,
+                            {"update", codes[n], "--status", "answered", "--note", "Đã sửa xong"});
                         if (u.exitCode != 0) return errors.add("update: " + u.err);
                     }
                     if (k.sync().exitCode != 0) return errors.add("status pull " + k.id());
@@ -739,25 +797,31 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
     REQUIRE(errors.all().empty());
     wardProc->stop();
 
-    const auto nRecords = static_cast<std::int64_t>(sqliteRows(wardFile, "SELECT id FROM records").size());
-    const auto nEvents = static_cast<std::int64_t>(sqliteRows(wardFile, "SELECT event_id FROM status_events").size());
+    const auto nRecords =
+        static_cast<std::int64_t>(sqliteRows(wardFile, "SELECT id FROM records").size());
+    const auto nEvents = static_cast<std::int64_t>(
+        sqliteRows(wardFile, "SELECT event_id FROM status_events").size());
     REQUIRE(nRecords == nKiosks * perKiosk);
     REQUIRE(nEvents > 2);
 
     pg.createDatabase("city");
     const std::string city = pg.url("city");
-    const std::vector<std::string> copyArgs = {"copy", "--from", ward, "--to", city, "--batch", "2"};
+    const std::vector<std::string> copyArgs = {"copy", "--from",  ward, "--to",
+                                               city,   "--batch", "2"};
     std::int64_t seen = 0;
     std::mt19937 rng(static_cast<unsigned>(envInt("KIOSK_CLUSTER_SEED", 20261203)));
     // Run 1: killed somewhere in the middle of the records.
     const auto recordsAt = std::uniform_int_distribution<std::int64_t>(1, nRecords * 3 / 4)(rng);
-    const bool killedInRecords = killCopyPartway(copyArgs, city, "records", recordsAt, nRecords, tmp / "copy-1.log", seen);
+    const bool killedInRecords =
+        killCopyPartway(copyArgs, city, "records", recordsAt, nRecords, tmp / "copy-1.log", seen);
     INFO("run 1 killed with " << seen << " of " << nRecords << " records copied");
     REQUIRE(killedInRecords);
     // Run 2: killed in the middle of the status events when it gets that far before it ends.
     const auto eventsAt = std::uniform_int_distribution<std::int64_t>(1, nEvents * 3 / 4)(rng);
-    const bool killedInEvents = killCopyPartway(copyArgs, city, "status_events", eventsAt, nEvents, tmp / "copy-2.log", seen);
-    INFO("run 2 " << (killedInEvents ? "killed with " + std::to_string(seen) + " events copied" : std::string("ran to the end")));
+    const bool killedInEvents = killCopyPartway(copyArgs, city, "status_events", eventsAt, nEvents,
+                                                tmp / "copy-2.log", seen);
+    INFO("run 2 " << (killedInEvents ? "killed with " + std::to_string(seen) + " events copied"
+                                     : std::string("ran to the end")));
     // Run 3 finishes what is left; run 4 finds nothing to do.
     auto third = run(KIOSK_BACKEND_PATH, copyArgs);
     INFO(third.out << third.err);
@@ -771,19 +835,26 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
     {
         PgSession s(city);
         // The same records, byte for byte, once each.
-        CHECK(sorted(s.query("SELECT " + recordColumns("encode(content, 'hex')") + " FROM records")) ==
-              sorted(sqliteRows(wardFile, "SELECT " + recordColumns("lower(hex(content))") + " FROM records")));
+        CHECK(sorted(
+                  s.query("SELECT " + recordColumns("encode(content, 'hex')") + " FROM records")) ==
+              sorted(sqliteRows(
+                  wardFile, "SELECT " + recordColumns("lower(hex(content))") + " FROM records")));
         CHECK(s.count("SELECT count(*) - count(DISTINCT id) FROM records") == 0);
         // The same status events, once each, in the same order per record.
         CHECK(sorted(s.query(std::string("SELECT ") + kEventColumns + " FROM status_events")) ==
-              sorted(sqliteRows(wardFile, std::string("SELECT ") + kEventColumns + " FROM status_events")));
-        CHECK(s.query("SELECT tracking_code, event_uid FROM status_events ORDER BY tracking_code, event_id") ==
-              sqliteRows(wardFile, "SELECT tracking_code, event_uid FROM status_events ORDER BY tracking_code, event_id"));
+              sorted(sqliteRows(wardFile,
+                                std::string("SELECT ") + kEventColumns + " FROM status_events")));
+        CHECK(s.query("SELECT tracking_code, event_uid FROM status_events ORDER BY tracking_code, "
+                      "event_id") == sqliteRows(wardFile,
+                                                "SELECT tracking_code, event_uid FROM "
+                                                "status_events ORDER BY tracking_code, event_id"));
         // The kiosks with their keys, and the tokens.
         CHECK(s.query("SELECT kiosk_id, public_key, enrolled_at FROM kiosks ORDER BY kiosk_id") ==
-              sqliteRows(wardFile, "SELECT kiosk_id, public_key, enrolled_at FROM kiosks ORDER BY kiosk_id"));
+              sqliteRows(wardFile,
+                         "SELECT kiosk_id, public_key, enrolled_at FROM kiosks ORDER BY kiosk_id"));
         const std::string tokenColumns =
-            "SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, '') FROM enrol_tokens";
+            "SELECT token_hash, kiosk_id, expires_ms, COALESCE(used_at, ''), COALESCE(used_by, '') "
+            "FROM enrol_tokens";
         CHECK(sorted(s.query(tokenColumns)) == sorted(sqliteRows(wardFile, tokenColumns)));
         CHECK(s.count("SELECT count(*) FROM conflicts") == 0);
     }
@@ -823,7 +894,9 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
         oldCode = s.scalar("SELECT tracking_code FROM status_events ORDER BY event_id LIMIT 1");
     }
     for (const auto& code : {oldCode, newCode}) {
-        auto u = backendCli(city, wardDir, {"update", code, "--status", "needs_info", "--note", "Cần bổ sung ảnh chụp"});
+        auto u = backendCli(
+            city, wardDir,
+            {"update", code, "--status", "needs_info", "--note", "Cần bổ sung ảnh chụp"});
         INFO(u.err);
         REQUIRE(u.exitCode == 0);
     }
@@ -835,9 +908,12 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
         // Every status event of the kiosk's records reached it once: none missed, none twice.
         ksync::store::DataDir d;
         d.root = k->dir();
-        CHECK(sorted(sqliteRows(d.database(), "SELECT tracking_code, count(*) FROM status_events GROUP BY tracking_code")) ==
-              sorted(s.query("SELECT tracking_code, count(*) FROM status_events WHERE kiosk_id = '" + k->id() +
-                             "' GROUP BY tracking_code")));
+        CHECK(
+            sorted(sqliteRows(
+                d.database(),
+                "SELECT tracking_code, count(*) FROM status_events GROUP BY tracking_code")) ==
+            sorted(s.query("SELECT tracking_code, count(*) FROM status_events WHERE kiosk_id = '" +
+                           k->id() + "' GROUP BY tracking_code")));
     }
     const auto audit = backendCli(city, wardDir, {"audit", "--json"});
     INFO(audit.err);
@@ -848,16 +924,20 @@ TEST_CASE("a ward's SQLite backend copied into PostgreSQL with the copy killed p
     }
 }
 
-// ---- 7. databases that cannot be used -------------------------------------------------------------------
+// ---- 7. databases that cannot be used
+// -------------------------------------------------------------------
 
-TEST_CASE("migrate and serve refuse an unreachable PostgreSQL, a missing database, an unknown user and a newer schema with one line and a non-zero exit") {
+TEST_CASE(
+    "migrate and serve refuse an unreachable PostgreSQL, a missing database, an unknown user and a "
+    "newer schema with one line and a non-zero exit") {
     testsupport::PgCluster pg;
     testsupport::TempDir tmp;
     pg.createDatabase("future");
     REQUIRE(backendCli(pg.url("future"), tmp / "d", {"migrate"}).exitCode == 0);
     pg.psql("future", "UPDATE backend_meta SET value = '99' WHERE key = 'schema_version'");
     std::string wrongUser = pg.url("future");
-    wrongUser.replace(wrongUser.find("user=kiosk"), std::string("user=kiosk").size(), "user=nobody_here");
+    wrongUser.replace(wrongUser.find("user=kiosk"), std::string("user=kiosk").size(),
+                      "user=nobody_here");
 
     struct Case {
         const char* what;
@@ -865,16 +945,19 @@ TEST_CASE("migrate and serve refuse an unreachable PostgreSQL, a missing databas
         const char* says;
     };
     const std::vector<Case> cases = {
-        {"no server on that socket", "postgresql:///city?host=" + (tmp / "no-such-socket-dir").string() + "&user=kiosk",
+        {"no server on that socket",
+         "postgresql:///city?host=" + (tmp / "no-such-socket-dir").string() + "&user=kiosk",
          "cannot connect"},
-        {"nothing listening on that TCP port", "postgresql://kiosk@127.0.0.1:1/city", "cannot connect"},
+        {"nothing listening on that TCP port", "postgresql://kiosk@127.0.0.1:1/city",
+         "cannot connect"},
         {"a database that does not exist", pg.url("no_such_database"), "does not exist"},
         {"a user that does not exist", wrongUser, "does not exist"},
         {"a schema from a newer kiosk-backend", pg.url("future"), "newer"},
     };
     for (const auto& c : cases) {
-        for (const std::vector<std::string>& command : {std::vector<std::string>{"migrate"},
-                                                       std::vector<std::string>{"serve", "--listen", "127.0.0.1:0"}}) {
+        for (const std::vector<std::string>& command :
+             {std::vector<std::string>{"migrate"},
+              std::vector<std::string>{"serve", "--listen", "127.0.0.1:0"}}) {
             INFO(c.what << ", kiosk-backend " << command[0]);
             auto r = backendCli(c.url, tmp / "d", command, 60000);
             INFO("exit " << r.exitCode << "\nstdout: " << r.out << "\nstderr: " << r.err);
@@ -891,12 +974,16 @@ TEST_CASE("migrate and serve refuse an unreachable PostgreSQL, a missing databas
     CHECK(pg.psql("future", "SELECT value FROM backend_meta WHERE key = 'schema_version'") == "99");
 }
 
-// ---- 8. locks and the pool -----------------------------------------------------------------------------
+// ---- 8. locks and the pool
+// -----------------------------------------------------------------------------
 
-TEST_CASE("an upload blocked behind a table lock gets 503 with Retry-After after the statement timeout, and goes through once the lock is released") {
+TEST_CASE(
+    "an upload blocked behind a table lock gets 503 with Retry-After after the statement timeout, "
+    "and goes through once the lock is released") {
     ksync::client::globalInit();
     City city;
-    auto a = city.backend("a", {"--threads", "4", "--pool", "1", "--pool-wait-ms", "200", "--statement-timeout-ms", "500"});
+    auto a = city.backend("a", {"--threads", "4", "--pool", "1", "--pool-wait-ms", "200",
+                                "--statement-timeout-ms", "500"});
     a->start(0);
     CtlKiosk kiosk(city.tmp / "kiosk", "7K3M", a->url());
     REQUIRE(kiosk.enroll(issueToken(city.db, city.dataDir, "7K3M")).exitCode == 0);
@@ -948,11 +1035,14 @@ TEST_CASE("an upload blocked behind a table lock gets 503 with Retry-After after
     checkEveryRecordOnce(city.db, city.dataDir, one, kRecords);
 }
 
-TEST_CASE("requests that find the only pooled connection held by a slow query get 503 with Retry-After after the pool wait, and the slow one completes") {
+TEST_CASE(
+    "requests that find the only pooled connection held by a slow query get 503 with Retry-After "
+    "after the pool wait, and the slow one completes") {
     ksync::client::globalInit();
     City city;
     // A long statement timeout: the slow request holds the one connection until the lock goes.
-    auto b = city.backend("b", {"--threads", "4", "--pool", "1", "--pool-wait-ms", "200", "--statement-timeout-ms", "60000"});
+    auto b = city.backend("b", {"--threads", "4", "--pool", "1", "--pool-wait-ms", "200",
+                                "--statement-timeout-ms", "60000"});
     b->start(0);
     CtlKiosk kiosk(city.tmp / "kiosk", "7K3M", b->url());
     REQUIRE(kiosk.enroll(issueToken(city.db, city.dataDir, "7K3M")).exitCode == 0);
@@ -1005,9 +1095,11 @@ TEST_CASE("requests that find the only pooled connection held by a slow query ge
     checkEveryRecordOnce(city.db, city.dataDir, one, kRecords);
 }
 
-// ---- 9. processes started at once --------------------------------------------------------------------
+// ---- 9. processes started at once
+// --------------------------------------------------------------------
 
-TEST_CASE("three backend processes started at once on a fresh database migrate it once and all serve") {
+TEST_CASE(
+    "three backend processes started at once on a fresh database migrate it once and all serve") {
     testsupport::PgCluster pg;
     testsupport::TempDir tmp;
     const fs::path dataDir = tmp / "backend";
@@ -1017,20 +1109,24 @@ TEST_CASE("three backend processes started at once on a fresh database migrate i
         pg.createDatabase(name);
         std::vector<std::unique_ptr<BackendProcess>> procs;
         for (int i = 0; i < 3; ++i)
-            procs.push_back(std::make_unique<BackendProcess>(pg.url(name), dataDir, std::vector<std::string>{"--threads", "2"},
-                                                          tmp / (name + "-" + std::to_string(i) + ".log")));
+            procs.push_back(std::make_unique<BackendProcess>(
+                pg.url(name), dataDir, std::vector<std::string>{"--threads", "2"},
+                tmp / (name + "-" + std::to_string(i) + ".log")));
         for (auto& p : procs) p->launch(0);
         for (auto& p : procs) {
             INFO(p->log());
             REQUIRE_NOTHROW(p->awaitListening());
         }
         PgSession s(pg.url(name));
-        CHECK(s.scalar("SELECT value FROM backend_meta WHERE key = 'schema_version'") == std::to_string(ksync::backend::pgLatestSchema()));
+        CHECK(s.scalar("SELECT value FROM backend_meta WHERE key = 'schema_version'") ==
+              std::to_string(ksync::backend::pgLatestSchema()));
         CHECK(s.count("SELECT count(*) FROM backend_meta WHERE key = 'backend_id'") == 1);
     }
 }
 
-TEST_CASE("three backend processes started at once on an empty data directory all serve with the one backend key on disk") {
+TEST_CASE(
+    "three backend processes started at once on an empty data directory all serve with the one "
+    "backend key on disk") {
     testsupport::PgCluster pg;
     testsupport::TempDir tmp;
     pg.createDatabase("keys");
@@ -1040,8 +1136,9 @@ TEST_CASE("three backend processes started at once on an empty data directory al
         const fs::path dataDir = tmp / ("backend-" + std::to_string(round));  // no backend.key yet
         std::vector<std::unique_ptr<BackendProcess>> procs;
         for (int i = 0; i < 3; ++i)
-            procs.push_back(std::make_unique<BackendProcess>(pg.url("keys"), dataDir, std::vector<std::string>{"--threads", "2"},
-                                                          tmp / ("keys-" + std::to_string(round) + "-" + std::to_string(i) + ".log")));
+            procs.push_back(std::make_unique<BackendProcess>(
+                pg.url("keys"), dataDir, std::vector<std::string>{"--threads", "2"},
+                tmp / ("keys-" + std::to_string(round) + "-" + std::to_string(i) + ".log")));
         for (auto& p : procs) p->launch(0);
         for (auto& p : procs) {
             INFO(p->log());

@@ -132,7 +132,7 @@ try:
         extra = ["--body-file", "-"] if body_file is not None else []
         r = ctl("submit", *args, *extra, input=body_file)
         require(r.returncode == 0, "kioskctl submit: " + r.stderr.strip()[:300])
-        return r.stdout.strip().splitlines()[-1]
+        return r.stdout.strip().splitlines()[0]  # line 1: the code; line 2: the receipt secret
 
     code = submit("--category", "MOI_TRUONG", "--ward", "26734", "--title", "Ngập nước đường Lê Lợi",
                   "--body", "Đường Lê Lợi ngập nước sau mỗi trận mưa, xe máy chết máy.", "--location",

@@ -38,7 +38,8 @@ struct Driver {
     }
     void toReviewAnonymous() {
         toContent();
-        (*this)(intent::SetText{FormField::Body, "Cống thoát nước ở chợ Bến Thành bị tắc. Mùi hôi rất khó chịu."});
+        (*this)(intent::SetText{FormField::Body,
+                                "Cống thoát nước ở chợ Bến Thành bị tắc. Mùi hôi rất khó chịu."});
         (*this)(intent::Next{});
         REQUIRE(s().screen == Screen::Contact);
         (*this)(intent::ChooseContact{ContactChoice::Anonymous});
@@ -48,7 +49,13 @@ struct Driver {
 };
 
 inline ReceiptInfo sampleReceipt(const std::string& code = "PAKN-7K3M-000001-0") {
-    return ReceiptInfo{code, "HTTPS://TRA.CUU.GOV.VN/T/" + code, "PAKN", "10:00 23/11/2026", "Môi trường", "07/12/2026", ""};
+    return ReceiptInfo{code,
+                       "HTTPS://TRA.CUU.GOV.VN/T/" + code,
+                       "PAKN",
+                       "10:00 23/11/2026",
+                       "Môi trường",
+                       "07/12/2026",
+                       ""};
 }
 
 }  // namespace flowtest

@@ -250,7 +250,9 @@ TEST_CASE("language, text size and contrast change on any screen") {
     CHECK(d.flow.draft().language == "en");
 }
 
-TEST_CASE("calling staff from any screen says so aloud, notifies once, and waits on the staff panel until answered") {
+TEST_CASE(
+    "calling staff from any screen says so aloud, notifies once, and waits on the staff panel "
+    "until answered") {
     Driver d;
     d(intent::Start{"PAKN"});
     d(intent::PickCategory{"MOI_TRUONG"});

@@ -77,10 +77,12 @@ TEST_CASE("tracking: a mistyped code gets the parser's message and no lookup") {
 }
 
 TEST_CASE("tracking: a good code typed loosely is looked up and its timeline shown") {
-    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 123);
+    const std::string code =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 123);
     std::string loose;
     for (char c : code)
-        if (c != '-') loose.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (c != '-')
+            loose.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     Driver d;
     d(intent::OpenTracking{});
     d(intent::SetText{FormField::TrackCode, loose});
@@ -89,9 +91,10 @@ TEST_CASE("tracking: a good code typed loosely is looked up and its timeline sho
     CHECK(d.effect<effect::LookupStatus>()->trackingCode == code);
     CHECK(d.s().screen == Screen::TrackResult);
     CHECK(d.s().tracking.loading);
-    d(intent::StatusLoaded{true, {{"queued", "", "", "", "", "2026-11-23T01:00:00.000Z"},
-                                  {"forwarded", "Chuyển phòng QLĐT", "Phòng QLĐT", "Trần Thị B", "2026-12-10",
-                                   "2026-11-24T01:00:00.000Z"}}});
+    d(intent::StatusLoaded{true,
+                           {{"queued", "", "", "", "", "2026-11-23T01:00:00.000Z"},
+                            {"forwarded", "Chuyển phòng QLĐT", "Phòng QLĐT", "Trần Thị B",
+                             "2026-12-10", "2026-11-24T01:00:00.000Z"}}});
     CHECK_FALSE(d.s().tracking.loading);
     CHECK(d.s().tracking.timeline.size() == 2);
     d(intent::Back{});
@@ -99,7 +102,8 @@ TEST_CASE("tracking: a good code typed loosely is looked up and its timeline sho
 }
 
 TEST_CASE("tracking: an unknown code says it was not found") {
-    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 9);
+    const std::string code =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 9);
     Driver d;
     d(intent::OpenTracking{});
     d(intent::SetText{FormField::TrackCode, code});
@@ -109,7 +113,8 @@ TEST_CASE("tracking: an unknown code says it was not found") {
 }
 
 TEST_CASE("tracking: a lookup the busy kiosk could not start says so, not 'not found'") {
-    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 9);
+    const std::string code =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Skgp, "AB12", 9);
     Driver d;
     d(intent::OpenTracking{});
     d(intent::SetText{FormField::TrackCode, code});
@@ -120,7 +125,8 @@ TEST_CASE("tracking: a lookup the busy kiosk could not start says so, not 'not f
 }
 
 TEST_CASE("a scanned receipt QR on the welcome screen opens its status") {
-    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 5);
+    const std::string code =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 5);
     Driver d;
     d(intent::CodeScanned{"HTTPS://TRA.CUU.GOV.VN/T/" + code});
     CHECK(d.s().screen == Screen::TrackResult);

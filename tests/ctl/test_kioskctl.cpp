@@ -31,7 +31,8 @@ struct Kiosk {
     testsupport::TempDir tmp;
     std::string dir = (tmp.path() / "data").string();
     Kiosk() {
-        auto r = ctl({"init", "--data-dir", dir, "--kiosk-id", "7K3M", "--centre", "Phường Sài Gòn"});
+        auto r =
+            ctl({"init", "--data-dir", dir, "--kiosk-id", "7K3M", "--centre", "Phường Sài Gòn"});
         REQUIRE(r.exitCode == 0);
     }
     ProcessResult run(std::vector<std::string> args, const std::string& input = {}) const {
@@ -141,7 +142,8 @@ TEST_CASE("kioskctl init refuses a malformed kiosk id with a Vietnamese reason")
 
 TEST_CASE("kioskctl submit prints a tracking code that show, list and code check understand") {
     Kiosk k;
-    const std::string code = k.submit("Đèn đường ở hẻm 45 bị hỏng đã hai tuần. Buổi tối rất nguy hiểm.");
+    const std::string code =
+        k.submit("Đèn đường ở hẻm 45 bị hỏng đã hai tuần. Buổi tối rất nguy hiểm.");
     CHECK(code.starts_with("PAKN-7K3M-000001-"));
     auto show = k.run({"show", code, "--json"});
     REQUIRE(show.exitCode == 0);
@@ -153,7 +155,8 @@ TEST_CASE("kioskctl submit prints a tracking code that show, list and code check
     // Forgiving: lower case, no dashes.
     std::string sloppy;
     for (char c : code)
-        if (c != '-') sloppy.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (c != '-')
+            sloppy.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     CHECK(k.run({"show", sloppy}).exitCode == 0);
     auto check = ctl({"code", "check", sloppy});
     CHECK(check.exitCode == 0);
@@ -165,12 +168,13 @@ TEST_CASE("kioskctl submit prints a tracking code that show, list and code check
 
 TEST_CASE("kioskctl submit with contact details stores them and needs consent") {
     Kiosk k;
-    auto noConsent = k.run({"submit", "--category", "GIAO_THONG", "--body", "Ổ gà trên đường Lê Lợi.", "--name",
-                            "Nguyễn Văn An", "--phone", "0912 345 678"});
+    auto noConsent =
+        k.run({"submit", "--category", "GIAO_THONG", "--body", "Ổ gà trên đường Lê Lợi.", "--name",
+               "Nguyễn Văn An", "--phone", "0912 345 678"});
     CHECK(noConsent.exitCode == 1);
     CHECK(noConsent.err.find("đồng ý") != std::string::npos);
-    auto ok = k.run({"submit", "--category", "GIAO_THONG", "--body", "Ổ gà trên đường Lê Lợi.", "--name",
-                     "Nguyễn Văn An", "--phone", "0912 345 678", "--consent", "--json"});
+    auto ok = k.run({"submit", "--category", "GIAO_THONG", "--body", "Ổ gà trên đường Lê Lợi.",
+                     "--name", "Nguyễn Văn An", "--phone", "0912 345 678", "--consent", "--json"});
     REQUIRE(ok.exitCode == 0);
     auto code = nlohmann::json::parse(ok.out)["tracking_code"].get<std::string>();
     auto show = nlohmann::json::parse(k.run({"show", code, "--json"}).out);
@@ -180,8 +184,8 @@ TEST_CASE("kioskctl submit with contact details stores them and needs consent") 
 
 TEST_CASE("kioskctl submit refuses bad input with one Vietnamese line and stores nothing") {
     Kiosk k;
-    auto badPhone = k.run({"submit", "--category", "KHAC", "--body", "Nội dung", "--name", "A", "--phone", "12345",
-                           "--consent"});
+    auto badPhone = k.run({"submit", "--category", "KHAC", "--body", "Nội dung", "--name", "A",
+                           "--phone", "12345", "--consent"});
     CHECK(badPhone.exitCode == 1);
     CHECK(badPhone.err.find("Số điện thoại chưa đúng") != std::string::npos);
     CHECK(std::count(badPhone.err.begin(), badPhone.err.end(), '\n') == 1);
@@ -195,11 +199,13 @@ TEST_CASE("kioskctl submit refuses bad input with one Vietnamese line and stores
 TEST_CASE("kioskctl submit takes the longest fixture from a file and refuses 64,001 characters") {
     Kiosk k;
     const auto& fixtures = testsupport::seedFixtures();
-    auto longest = std::max_element(fixtures.begin(), fixtures.end(),
-                                    [](const auto& a, const auto& b) { return a.body.size() < b.body.size(); });
+    auto longest = std::max_element(
+        fixtures.begin(), fixtures.end(),
+        [](const auto& a, const auto& b) { return a.body.size() < b.body.size(); });
     const auto file = k.tmp.path() / "body.txt";
     std::ofstream(file) << longest->body;
-    auto ok = k.run({"submit", "--type", "SKGP", "--category", "KHAC", "--body-file", file.string(), "--json"});
+    auto ok = k.run(
+        {"submit", "--type", "SKGP", "--category", "KHAC", "--body-file", file.string(), "--json"});
     REQUIRE(ok.exitCode == 0);
 
     std::string tooLong;
@@ -210,9 +216,11 @@ TEST_CASE("kioskctl submit takes the longest fixture from a file and refuses 64,
     CHECK(refused.err.find("64000") != std::string::npos);
 }
 
-TEST_CASE("kioskctl verify passes on an intact database and names the sequence of a tampered record") {
+TEST_CASE(
+    "kioskctl verify passes on an intact database and names the sequence of a tampered record") {
     Kiosk k;
-    for (int i = 1; i <= 5; ++i) k.submit("Phản ánh số " + std::to_string(i) + " về rác thải sinh hoạt.");
+    for (int i = 1; i <= 5; ++i)
+        k.submit("Phản ánh số " + std::to_string(i) + " về rác thải sinh hoạt.");
     auto ok = k.run({"verify"});
     CHECK(ok.exitCode == 0);
     CHECK(ok.out.find("5") != std::string::npos);
@@ -226,8 +234,10 @@ TEST_CASE("kioskctl verify passes on an intact database and names the sequence o
 
 TEST_CASE("kioskctl verify names a deleted record") {
     Kiosk k;
-    for (int i = 1; i <= 4; ++i) k.submit("Kiến nghị số " + std::to_string(i) + " về chiếu sáng công cộng.");
-    rawExec(k.dir + "/kiosk.db", "DELETE FROM outbox WHERE seq = 2; DELETE FROM records WHERE seq = 2");
+    for (int i = 1; i <= 4; ++i)
+        k.submit("Kiến nghị số " + std::to_string(i) + " về chiếu sáng công cộng.");
+    rawExec(k.dir + "/kiosk.db",
+            "DELETE FROM outbox WHERE seq = 2; DELETE FROM records WHERE seq = 2");
     auto r = k.run({"verify", "--json"});
     CHECK(r.exitCode == 1);
     auto j = nlohmann::json::parse(r.out);
@@ -249,7 +259,8 @@ TEST_CASE("kioskctl explains an uninitialised directory and a database from the 
 }
 
 TEST_CASE("kioskctl code check accepts a valid code and rejects a mistyped or swapped one") {
-    const std::string code = ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 123);
+    const std::string code =
+        ksync::record::makeTrackingCode(ksync::record::RecordType::Pakn, "7K3M", 123);
     auto good = ctl({"code", "check", code});
     CHECK(good.exitCode == 0);
     CHECK(good.out == code + "\n");
@@ -270,12 +281,15 @@ TEST_CASE("kioskctl speaks English when asked") {
     CHECK(r.err.find("code") != std::string::npos);
 }
 
-TEST_CASE("kioskctl receipt writes PNG, PDF and ESC/POS files, and the PNG's QR reads the tracking URL") {
+TEST_CASE(
+    "kioskctl receipt writes PNG, PDF and ESC/POS files, and the PNG's QR reads the tracking URL") {
     Kiosk k;
-    const std::string code = k.submit("Vỉa hè trước chợ bị lấn chiếm, người đi bộ phải xuống lòng đường.");
+    const std::string code =
+        k.submit("Vỉa hè trước chợ bị lấn chiếm, người đi bộ phải xuống lòng đường.");
     const auto png = k.tmp.path() / "r.png";
     REQUIRE(k.run({"receipt", code, "--out", png.string()}).exitCode == 0);
-    auto qr = testsupport::runProcess("/usr/bin/zbarimg", {"-q", "--raw", "--nodbus", png.string()});
+    auto qr =
+        testsupport::runProcess("/usr/bin/zbarimg", {"-q", "--raw", "--nodbus", png.string()});
     CHECK(qr.out == "HTTPS://TRA.CUU.GOV.VN/T/" + code + "\n");
     const auto pdf = k.tmp.path() / "r.pdf";
     REQUIRE(k.run({"receipt", code, "--out", pdf.string()}).exitCode == 0);
@@ -289,7 +303,9 @@ TEST_CASE("kioskctl receipt writes PNG, PDF and ESC/POS files, and the PNG's QR 
     CHECK(k.run({"receipt", code, "--out", (k.tmp.path() / "r.txt").string()}).exitCode == 2);
 }
 
-TEST_CASE("kioskctl print sends the receipt to the configured printer URI and explains a missing printer") {
+TEST_CASE(
+    "kioskctl print sends the receipt to the configured printer URI and explains a missing "
+    "printer") {
     Kiosk k;
     const std::string code = k.submit("Đề nghị bố trí thêm thùng rác ở công viên.");
     const auto dir = k.tmp.path() / "receipts";
@@ -306,8 +322,10 @@ TEST_CASE("kioskctl say writes a WAV that grows with the tracking code it spells
     testsupport::TempDir tmp;
     const auto shortWav = tmp.path() / "short.wav", longWav = tmp.path() / "long.wav";
     REQUIRE(ctl({"say", "--code", "PAKN-7K3M-000001-0", "--wav", shortWav.string()}).exitCode == 0);
-    REQUIRE(ctl({"say", "Xin chào. Mã số tra cứu của bạn được in trên phiếu. Vui lòng giữ phiếu cẩn thận.", "--wav",
-                 longWav.string()}).exitCode == 0);
+    REQUIRE(ctl({"say",
+                 "Xin chào. Mã số tra cứu của bạn được in trên phiếu. Vui lòng giữ phiếu cẩn thận.",
+                 "--wav", longWav.string()})
+                .exitCode == 0);
     CHECK(std::filesystem::file_size(shortWav) > 44);
     CHECK(std::filesystem::file_size(longWav) > 44);
 }
@@ -325,7 +343,9 @@ TEST_CASE("kioskctl ime types keystroke lines through the engine in each mode") 
     CHECK(ctl({"ime", "klingon"}).exitCode == 2);
 }
 
-TEST_CASE("kioskctl init --backend-key seals content from then on, and refuses a bad or a different key") {
+TEST_CASE(
+    "kioskctl init --backend-key seals content from then on, and refuses a bad or a different "
+    "key") {
     Kiosk k;
     // Two records before the kiosk knows the key: plain, and status says sealing is off.
     k.submit("Nắp cống trước nhà số 12 bị vỡ, xe máy dễ sụp bánh.");
@@ -340,7 +360,8 @@ TEST_CASE("kioskctl init --backend-key seals content from then on, and refuses a
     CHECK(bad.err.find("Khóa máy chủ không hợp lệ") != std::string::npos);
 
     const auto backend = platform::keys::DeviceKey::generate();
-    auto pin = k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64(), "--json"});
+    auto pin =
+        k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64(), "--json"});
     INFO(pin.err);
     REQUIRE(pin.exitCode == 0);
     CHECK(nlohmann::json::parse(pin.out)["backend_key_pinned"] == true);
@@ -348,7 +369,8 @@ TEST_CASE("kioskctl init --backend-key seals content from then on, and refuses a
     CHECK(after["sealing"] == true);
     CHECK(after["unsealed"] == 0);  // the two older records were sealed when the key arrived
 
-    const std::string code = k.submit("Đèn tín hiệu giao thông ở ngã tư Nguyễn Trãi không hoạt động.");
+    const std::string code =
+        k.submit("Đèn tín hiệu giao thông ở ngã tư Nguyễn Trãi không hoạt động.");
     auto show = nlohmann::json::parse(k.run({"show", code, "--json"}).out);
     CHECK(show["sealed"] == true);
     CHECK_FALSE(show.contains("title"));
@@ -356,34 +378,45 @@ TEST_CASE("kioskctl init --backend-key seals content from then on, and refuses a
     CHECK(text.out.find("đã niêm phong") != std::string::npos);
     CHECK(text.out.find("Nguyễn Trãi") == std::string::npos);
     CHECK(k.run({"verify"}).exitCode == 0);
-    // A reprint still works: the receipt never needed the content, only says the sender is withheld.
+    // A reprint still works: the receipt never needed the content, only says the sender is
+    // withheld.
     CHECK(k.run({"receipt", code, "--out", (k.tmp.path() / "r.png").string()}).exitCode == 0);
 
-    auto other = k.run({"init", "--kiosk-id", "7K3M", "--backend-key", platform::keys::DeviceKey::generate().publicKeyBase64()});
+    auto other = k.run({"init", "--kiosk-id", "7K3M", "--backend-key",
+                        platform::keys::DeviceKey::generate().publicKeyBase64()});
     CHECK(other.exitCode == 1);
     CHECK(other.err.find("khóa máy chủ khác") != std::string::npos);
     // The same key again is fine (re-running provisioning is idempotent).
-    CHECK(k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64()}).exitCode == 0);
+    CHECK(k.run({"init", "--kiosk-id", "7K3M", "--backend-key", backend.publicKeyBase64()})
+              .exitCode == 0);
 }
 
-TEST_CASE("kioskctl status words the stored sync error code in the language asked, and shows an older sentence as it is") {
+TEST_CASE(
+    "kioskctl status words the stored sync error code in the language asked, and shows an older "
+    "sentence as it is") {
     Kiosk k;
     const std::string db = (k.tmp.path() / "data" / "kiosk.db").string();
-    rawExec(db, "INSERT OR REPLACE INTO sync_state(key, value) VALUES ('last_error', 'network.timeout: curl 28')");
+    rawExec(db,
+            "INSERT OR REPLACE INTO sync_state(key, value) VALUES ('last_error', 'network.timeout: "
+            "curl 28')");
     const auto vi = k.run({"status"});
     REQUIRE(vi.exitCode == 0);
     CHECK(vi.out.find("Lỗi gần nhất:      Máy chủ không trả lời kịp\n") != std::string::npos);
     const auto en = k.run({"status", "--lang", "en"});
     REQUIRE(en.exitCode == 0);
-    CHECK(en.out.find("Last error:        The server did not answer in time\n") != std::string::npos);
+    CHECK(en.out.find("Last error:        The server did not answer in time\n") !=
+          std::string::npos);
     CHECK(en.out.find("network.timeout") == std::string::npos);
     const auto json = nlohmann::json::parse(k.run({"status", "--json", "--lang", "en"}).out);
     CHECK(json["last_error_code"] == "network.timeout");
     CHECK(json["last_error"] == "The server did not answer in time");
 
     // A database written before codes holds Vietnamese words: shown as stored, in either language.
-    rawExec(db, "UPDATE sync_state SET value = 'Mạng yêu cầu đăng nhập (captive portal)' WHERE key = 'last_error'");
-    CHECK(k.run({"status", "--lang", "en"}).out.find("Last error:        Mạng yêu cầu đăng nhập (captive portal)\n") !=
+    rawExec(db,
+            "UPDATE sync_state SET value = 'Mạng yêu cầu đăng nhập (captive portal)' WHERE key = "
+            "'last_error'");
+    CHECK(k.run({"status", "--lang", "en"})
+              .out.find("Last error:        Mạng yêu cầu đăng nhập (captive portal)\n") !=
           std::string::npos);
     const auto old = nlohmann::json::parse(k.run({"status", "--json"}).out);
     CHECK(old["last_error"] == "Mạng yêu cầu đăng nhập (captive portal)");

@@ -8,7 +8,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto cfg = ksync::proto::parseBackendConfig(fuzz::view(data, size));
     if (cfg) {
         for (const auto& c : cfg->categories)
-            if (!cfg->findCategory(c.code)) fuzz::fail("a parsed category cannot be found by its code");
+            if (!cfg->findCategory(c.code))
+                fuzz::fail("a parsed category cannot be found by its code");
     }
     return 0;
 }

@@ -38,10 +38,11 @@ struct World {
         storage = std::move(*s);
         const auto now = platform::clock::unixMillis(platform::clock::now());
         auto token = storage->issueEnrolToken("7K3M", now + 3600 * 1000);
-        if (!token || !storage->enrol(*token, "7K3M", kioskKey.publicKeyBase64(), now)) fuzz::fail("cannot enrol");
-        service = std::make_unique<BackendService>(*storage, platform::keys::DeviceKey::generate(),
-                                                   proto::Dictionaries::shipped(),
-                                                   ServiceOptions{proto::kMaxClockSkewMs, 500, {}, [](const std::string&) {}});
+        if (!token || !storage->enrol(*token, "7K3M", kioskKey.publicKeyBase64(), now))
+            fuzz::fail("cannot enrol");
+        service = std::make_unique<BackendService>(
+            *storage, platform::keys::DeviceKey::generate(), proto::Dictionaries::shipped(),
+            ServiceOptions{proto::kMaxClockSkewMs, 500, {}, [](const std::string&) {}});
     }
     ~World() {
         service.reset();
@@ -59,8 +60,8 @@ struct World {
         r.headers["x-kiosk-id"] = "7K3M";
         r.headers["x-kiosk-timestamp"] = ts;
         r.headers["x-kiosk-nonce"] = nonce;
-        r.headers["x-kiosk-signature"] =
-            kioskKey.signBase64(proto::requestSigningString(r.method, r.path, "7K3M", ts, nonce, body));
+        r.headers["x-kiosk-signature"] = kioskKey.signBase64(
+            proto::requestSigningString(r.method, r.path, "7K3M", ts, nonce, body));
         r.body = std::move(body);
         return r;
     }
@@ -69,8 +70,10 @@ struct World {
 void checkApiReply(const HttpReply& r) {
     if (r.status == 304) return;
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (!j.is_object() || !j.contains("protocol")) fuzz::fail("API reply is not a JSON object with protocol");
-    if (r.status >= 400 && !j.contains("error")) fuzz::fail("API error reply without an error code");
+    if (!j.is_object() || !j.contains("protocol"))
+        fuzz::fail("API reply is not a JSON object with protocol");
+    if (r.status >= 400 && !j.contains("error"))
+        fuzz::fail("API error reply without an error code");
 }
 
 }  // namespace
@@ -81,9 +84,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     BackendService& svc = *world.service;
     const std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
     switch (data[0] % 8) {
-        case 0: checkApiReply(svc.uploadRecords(world.signedRequest("POST", proto::kPathRecords, body))); break;
-        case 1: checkApiReply(svc.statusUpdates(world.signedRequest("POST", proto::kPathStatus, body))); break;
-        case 2: checkApiReply(svc.heartbeat(world.signedRequest("POST", proto::kPathHeartbeat, body))); break;
+        case 0:
+            checkApiReply(
+                svc.uploadRecords(world.signedRequest("POST", proto::kPathRecords, body)));
+            break;
+        case 1:
+            checkApiReply(svc.statusUpdates(world.signedRequest("POST", proto::kPathStatus, body)));
+            break;
+        case 2:
+            checkApiReply(svc.heartbeat(world.signedRequest("POST", proto::kPathHeartbeat, body)));
+            break;
         case 3: {
             HttpRequestView r;
             r.method = "POST";
@@ -103,12 +113,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             checkApiReply(svc.staffUpdate(r));
             break;
         }
-        case 5: (void)svc.trackingPage(body.substr(0, 80)); break;
-        case 6: (void)svc.open311Request(body.substr(0, 80)); break;
+        case 5:
+            (void)svc.trackingPage(body.substr(0, 80));
+            break;
+        case 6:
+            (void)svc.open311Request(body.substr(0, 80));
+            break;
         default: {
             fuzz::Bytes in(data + 1, size - 1);
             std::map<std::string, std::string> q;
-            for (const char* k : {"service_code", "status", "start_date", "end_date"}) q[k] = in.chunk(40);
+            for (const char* k : {"service_code", "status", "start_date", "end_date"})
+                q[k] = in.chunk(40);
             (void)svc.open311Requests(q);
             break;
         }

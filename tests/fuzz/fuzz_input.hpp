@@ -23,7 +23,8 @@ public:
         return s;
     }
     std::string rest() {
-        std::string s(reinterpret_cast<const char*>(m_data + std::min(m_pos, m_size)), m_size - std::min(m_pos, m_size));
+        std::string s(reinterpret_cast<const char*>(m_data + std::min(m_pos, m_size)),
+                      m_size - std::min(m_pos, m_size));
         m_pos = m_size;
         return s;
     }

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (present & 2) r.offline = in.byte();
         if (present & 4) r.paper = in.byte();
         const auto s = parseStatusReplies(r);
-        if (messageKey(s.state).empty() || stateName(s.state).empty()) fuzz::fail("state without a name");
+        if (messageKey(s.state).empty() || stateName(s.state).empty())
+            fuzz::fail("state without a name");
         (void)canPrint(s.state);
     }
     return 0;

@@ -30,10 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         }
         case 1: {
-            constexpr std::string_view kFormats[] = {"plain", "zstd", "zstd-dict:v1", "zstd-dict:v9", "sealed+zstd", ""};
+            constexpr std::string_view kFormats[] = {"plain",        "zstd",        "zstd-dict:v1",
+                                                     "zstd-dict:v9", "sealed+zstd", ""};
             proto::PayloadCodec codec(dicts);
             auto out = codec.decode(kFormats[(mode >> 2) % std::size(kFormats)], rest);
-            if (out && out->size() > proto::kMaxContentBytes) fuzz::fail("decoded payload over the limit");
+            if (out && out->size() > proto::kMaxContentBytes)
+                fuzz::fail("decoded payload over the limit");
             break;
         }
         case 2: {
@@ -45,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             proto::PayloadCodec codec(dicts);
             const auto enc = codec.encode(rest, mode & 4 ? "v1" : "none");
             auto dec = codec.decode(enc.format, enc.bytes);
-            if (rest.size() <= proto::kMaxContentBytes && (!dec || *dec != rest)) fuzz::fail("payload round trip failed");
+            if (rest.size() <= proto::kMaxContentBytes && (!dec || *dec != rest))
+                fuzz::fail("payload round trip failed");
             break;
         }
     }

@@ -26,7 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ri.trackingCode = in.chunk(40);
     ri.trackingUrl = in.chunk(flags & 2 ? 250 : 90);
     ri.shortUrl = in.chunk(60);
-    ri.createdAt = {{2000 + in.byte() % 100, 1 + in.byte() % 12, 1 + in.byte() % 28}, in.byte() % 24, in.byte() % 60, in.byte() % 60};
+    ri.createdAt = {{2000 + in.byte() % 100, 1 + in.byte() % 12, 1 + in.byte() % 28},
+                    in.byte() % 24,
+                    in.byte() % 60,
+                    in.byte() % 60};
     ri.category = in.chunk(120);
     ri.anonymous = flags & 4;
     ri.contactName = in.chunk(120);
@@ -38,9 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Receipt receipt = makeReceipt(ri);
     const RenderOptions options = flags & 8 ? RenderOptions::roll58mm() : RenderOptions::roll80mm();
     auto bitmap = renderer->render(receipt, options);
-    if (bitmap && bitmap->width() != options.widthDots) fuzz::fail("receipt bitmap of the wrong width");
+    if (bitmap && bitmap->width() != options.widthDots)
+        fuzz::fail("receipt bitmap of the wrong width");
     if (!bitmap && bitmap.error().detail.empty()) fuzz::fail("render failed without a message");
-    const auto lines = wrapText(renderer->regularFont(), 24.0f, in.rest(), options.widthDots - 2 * options.marginDots, flags & 16);
+    const auto lines = wrapText(renderer->regularFont(), 24.0f, in.rest(),
+                                options.widthDots - 2 * options.marginDots, flags & 16);
     (void)lines;
     return 0;
 }

@@ -10,6 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto bytes = fuzz::view(data, size);
     auto content = ksync::record::decodeContent(bytes);
     if (!content) return 0;
-    if (ksync::record::encodeContent(*content) != bytes) fuzz::fail("decoded content does not re-encode to the same bytes");
+    if (ksync::record::encodeContent(*content) != bytes)
+        fuzz::fail("decoded content does not re-encode to the same bytes");
     return 0;
 }

@@ -1,8 +1,8 @@
 // Without libFuzzer (the g++ and sanitizer builds): feeds every file of the given corpus
 // folders (or single files) to LLVMFuzzerTestOneInput once. The seed corpus thus runs in the
 // normal suite and under ASan + UBSan too.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& f : files) {
         std::ifstream in(f, std::ios::binary);
-        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
         LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     }
     // An empty input too: every target must take it.

@@ -24,8 +24,8 @@ std::string readFile(const fs::path& p) {
     return ss.str();
 }
 
-testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& dataDir, const fs::path& logFile,
-                               const std::string& input) {
+testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& dataDir,
+                               const fs::path& logFile, const std::string& input) {
     args.push_back("--data-dir");
     args.push_back(dataDir.string());
     auto r = testsupport::runProcess(KIOSKCTL_PATH, args, input);
@@ -38,12 +38,15 @@ testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& da
 
 void provisionKiosk(const fs::path& dataDir, BackendProcess& backend, const std::string& printerUri,
                     const fs::path& logFile) {
-    auto init = ctl({"init", "--kiosk-id", "7K3M", "--backend", backend.url(), "--printer", printerUri}, dataDir, logFile);
+    auto init =
+        ctl({"init", "--kiosk-id", "7K3M", "--backend", backend.url(), "--printer", printerUri},
+            dataDir, logFile);
     INFO(init.err);
     REQUIRE(init.exitCode == 0);
     auto token = backend.cli({"issue-token", "--kiosk-id", "7K3M"});
     REQUIRE(token.exitCode == 0);
-    auto enrol = ctl({"enroll", "--token", token.out.substr(0, token.out.find('\n'))}, dataDir, logFile);
+    auto enrol =
+        ctl({"enroll", "--token", token.out.substr(0, token.out.find('\n'))}, dataDir, logFile);
     INFO(enrol.err);
     REQUIRE(enrol.exitCode == 0);
 }
@@ -59,8 +62,8 @@ Xvfb::Xvfb() {
         dup2(devnull, 2);
         close(fds[0]);
         const std::string fd = std::to_string(fds[1]);
-        execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", "1920x1920x24", "-nolisten", "tcp",
-               static_cast<char*>(nullptr));
+        execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-screen", "0", "1920x1920x24",
+               "-nolisten", "tcp", static_cast<char*>(nullptr));
         _exit(127);
     }
     close(fds[1]);
@@ -81,14 +84,17 @@ Xvfb::~Xvfb() {
 
 std::vector<std::string> guiEnv(const std::string& display) {
     const char* asan = std::getenv("ASAN_OPTIONS");
-    return {"DISPLAY=" + display, std::string("ASAN_OPTIONS=") + (asan ? asan : "") + ":detect_leaks=0"};
+    return {"DISPLAY=" + display,
+            std::string("ASAN_OPTIONS=") + (asan ? asan : "") + ":detect_leaks=0"};
 }
 
 TmpfsMount::TmpfsMount(const fs::path& where, int sizeKiB) : m_where(where), m_sizeKiB(sizeKiB) {
     fs::create_directories(where);
     const std::string opts = "size=" + std::to_string(sizeKiB) + "k,mode=0700";
-    if (::mount("tmpfs", where.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()) == 0) m_mounted = true;
-    else m_why = std::string("mount -t tmpfs: ") + std::strerror(errno);
+    if (::mount("tmpfs", where.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()) == 0)
+        m_mounted = true;
+    else
+        m_why = std::string("mount -t tmpfs: ") + std::strerror(errno);
 }
 
 TmpfsMount::~TmpfsMount() {
@@ -102,7 +108,8 @@ bool TmpfsMount::remount(bool readOnly) {
 }
 
 std::string viString(const std::string& key) {
-    const auto j = nlohmann::json::parse(readFile(fs::path(KIOSK_SOURCE_DIR) / "assets/strings/vi.json"));
+    const auto j =
+        nlohmann::json::parse(readFile(fs::path(KIOSK_SOURCE_DIR) / "assets/strings/vi.json"));
     REQUIRE(j.contains(key));
     return j[key].get<std::string>();
 }

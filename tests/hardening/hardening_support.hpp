@@ -23,12 +23,12 @@ using testsupport::Child;
 using testsupport::envInt;
 
 // Runs kioskctl with --data-dir; appends its stdout and stderr to `logFile` when given.
-testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& dataDir, const fs::path& logFile = {},
-                               const std::string& input = {});
+testsupport::ProcessResult ctl(std::vector<std::string> args, const fs::path& dataDir,
+                               const fs::path& logFile = {}, const std::string& input = {});
 
 // kioskctl init + a token from `backend` + kioskctl enroll. REQUIREs success.
-void provisionKiosk(const fs::path& dataDir, testsupport::BackendProcess& backend, const std::string& printerUri,
-                    const fs::path& logFile = {});
+void provisionKiosk(const fs::path& dataDir, testsupport::BackendProcess& backend,
+                    const std::string& printerUri, const fs::path& logFile = {});
 
 // An Xvfb server on a free display (-displayfd), or none when Xvfb cannot start.
 class Xvfb {

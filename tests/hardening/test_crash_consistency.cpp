@@ -31,7 +31,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::int64_t micros(Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
+std::int64_t micros(Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
 
 // Codes (PAKN-…) on complete lines of a child's stdout.
 std::vector<std::string> codesIn(const std::string& out) {
@@ -51,18 +53,22 @@ std::vector<std::string> codesIn(const std::string& out) {
 // Sleeps `us` microseconds or until the child has ended.
 void waitUpTo(Child& c, std::int64_t us) {
     const auto end = Clock::now() + std::chrono::microseconds(us);
-    while (Clock::now() < end && !c.poll()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    while (Clock::now() < end && !c.poll())
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
 }
 
 }  // namespace
 
-TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at random points lose nothing, duplicate nothing and print no receipt for an uncommitted record") {
+TEST_CASE(
+    "kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at random points lose "
+    "nothing, duplicate nothing and print no receipt for an uncommitted record") {
     const int rounds = envInt("KIOSK_CRASH_ROUNDS", 60);
     const int kioskRuns = envInt("KIOSK_CRASH_KIOSK_RUNS", 3);
     std::mt19937 rng(static_cast<unsigned>(envInt("KIOSK_CRASH_SEED", 20261124)));
     testsupport::TempDir tmp;
     const fs::path logs = tmp / "logs";
-    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log", logs / "backend.stdout.log");
+    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log",
+                           logs / "backend.stdout.log");
     backend.start(0);
     const fs::path dir = tmp / "kiosk";
     const fs::path receipts = dir / "receipts";
@@ -84,28 +90,35 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     for (int round = 0; round < rounds; ++round) {
         const fs::path out = logs / ("submit-" + std::to_string(round) + ".out");
         const auto& f = fixtures[static_cast<std::size_t>(round) % fixtures.size()];
-        auto submit = Child::spawn(KIOSKCTL_PATH,
-                                   {"submit", "--category", "KHAC", "--body", f.body, "--name", "Lê Văn Tám", "--phone",
-                                    "0912345678", "--consent", "--data-dir", dir.string()},
-                                   out, logs / "submit.err");
+        auto submit =
+            Child::spawn(KIOSKCTL_PATH,
+                         {"submit", "--category", "KHAC", "--body", f.body, "--name", "Lê Văn Tám",
+                          "--phone", "0912345678", "--consent", "--data-dir", dir.string()},
+                         out, logs / "submit.err");
         const bool withSync = round % 3 != 2;
         std::optional<Child> sync;
         if (withSync)
-            sync = Child::spawn(KIOSKCTL_PATH, {"sync", "--once", "--batch-records", "2", "--data-dir", dir.string()},
-                                logs / "sync.out", logs / "sync.err");
+            sync =
+                Child::spawn(KIOSKCTL_PATH,
+                             {"sync", "--once", "--batch-records", "2", "--data-dir", dir.string()},
+                             logs / "sync.out", logs / "sync.err");
         waitUpTo(submit, std::uniform_int_distribution<std::int64_t>(0, submitUs * 5 / 2)(rng));
         submit.kill9();
         const int submitCode = submit.wait();
-        if (submitCode == -1) ++killedSubmit;
-        else ++submitsDone;
+        if (submitCode == -1)
+            ++killedSubmit;
+        else
+            ++submitsDone;
         INFO(readFile(logs / "submit.err"));
         CHECK((submitCode == -1 || submitCode == 0));  // finished submits succeeded
         for (const auto& c : codesIn(readFile(out))) confirmed.insert(c);
         if (sync) {
             waitUpTo(*sync, std::uniform_int_distribution<std::int64_t>(0, submitUs)(rng));
             sync->kill9();
-            if (sync->wait() == -1) ++killedSync;
-            else ++syncsDone;
+            if (sync->wait() == -1)
+                ++killedSync;
+            else
+                ++syncsDone;
         }
     }
 
@@ -114,9 +127,11 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     Xvfb x;
     if (x.ok() && kioskRuns > 0) {
         const std::vector<std::string> env = guiEnv(x.display());
-        const std::vector<std::string> args = {"--demo", "--data-dir", dir.string(), "--printer", "png://" + receipts.string()};
+        const std::vector<std::string> args = {"--demo", "--data-dir", dir.string(), "--printer",
+                                               "png://" + receipts.string()};
         const auto k0 = Clock::now();
-        auto full = Child::spawn(KIOSK_APP_PATH, args, logs / "kiosk-0.out", logs / "kiosk.err", env);
+        auto full =
+            Child::spawn(KIOSK_APP_PATH, args, logs / "kiosk-0.out", logs / "kiosk.err", env);
         REQUIRE(full.wait() == 0);
         ++kioskDone;
         const std::int64_t demoUs = micros(Clock::now() - k0);
@@ -125,10 +140,13 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
             const fs::path out = logs / ("kiosk-" + std::to_string(k) + ".out");
             auto run = Child::spawn(KIOSK_APP_PATH, args, out, logs / "kiosk.err", env);
             // Mostly late in the run, where the record is stored and the receipt printed.
-            waitUpTo(run, std::uniform_int_distribution<std::int64_t>(demoUs / 2, demoUs * 11 / 10)(rng));
+            waitUpTo(run, std::uniform_int_distribution<std::int64_t>(demoUs / 2,
+                                                                      demoUs * 11 / 10)(rng));
             run.kill9();
-            if (run.wait() == -1) ++killedKiosk;
-            else ++kioskDone;
+            if (run.wait() == -1)
+                ++killedKiosk;
+            else
+                ++kioskDone;
             for (const auto& c : codesIn(readFile(out))) confirmed.insert(c);
         }
     } else if (kioskRuns > 0) {
@@ -140,7 +158,8 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     auto verify = ctl({"verify"}, dir);
     INFO(verify.out << verify.err);
     REQUIRE(verify.exitCode == 0);
-    auto store = ksync::store::Store::open(dir / "kiosk.db", ksync::store::Store::Open::ExistingOnly);
+    auto store =
+        ksync::store::Store::open(dir / "kiosk.db", ksync::store::Store::Open::ExistingOnly);
     REQUIRE(store);
     auto local = store->listRecords(1000000);
     REQUIRE(local);
@@ -159,7 +178,8 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
             ++receiptFiles;
             if (!localCodes.count(e.path().stem().string())) {
                 ++strayReceipts;
-                FAIL_CHECK("a receipt for a record that was not committed: " << e.path().filename());
+                FAIL_CHECK(
+                    "a receipt for a record that was not committed: " << e.path().filename());
             }
         }
 
@@ -200,10 +220,11 @@ TEST_CASE("kioskctl submit, kioskctl sync and the kiosk killed with SIGKILL at r
     CHECK(audit.exitCode == 0);
     CHECK(killedSubmit + killedSync > rounds / 4);  // the kills did land mid-run
 
-    std::cout << "crash consistency: " << rounds << " rounds; SIGKILL landed on " << killedSubmit << " submit(s) ("
-              << submitsDone << " finished), " << killedSync << " sync(s) (" << syncsDone << " finished), "
-              << killedKiosk << " kiosk run(s) (" << kioskDone << " finished); " << local->size()
-              << " records committed, " << confirmed.size() << " confirmed, " << receiptFiles
-              << " receipts (stray: " << strayReceipts << "); backend holds " << stored->size() << "; " << (lost + missing)
-              << " lost, " << duplicated << " duplicated\n";
+    std::cout << "crash consistency: " << rounds << " rounds; SIGKILL landed on " << killedSubmit
+              << " submit(s) (" << submitsDone << " finished), " << killedSync << " sync(s) ("
+              << syncsDone << " finished), " << killedKiosk << " kiosk run(s) (" << kioskDone
+              << " finished); " << local->size() << " records committed, " << confirmed.size()
+              << " confirmed, " << receiptFiles << " receipts (stray: " << strayReceipts
+              << "); backend holds " << stored->size() << "; " << (lost + missing) << " lost, "
+              << duplicated << " duplicated\n";
 }

@@ -41,7 +41,9 @@ int firstSolidRuleThird(const fs::path& png) {
     int first = -1;
     for (int y = 0; y < h && first < 0; ++y) {
         int dark = 0;
-        for (int x = 0; x < w; ++x) dark += px[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)] < 128;
+        for (int x = 0; x < w; ++x)
+            dark += px[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) +
+                       static_cast<std::size_t>(x)] < 128;
         if (dark * 10 > w * 9) first = y;
     }
     stbi_image_free(px);
@@ -53,12 +55,14 @@ struct Needle {
     std::string text;
 };
 
-void addBodyFragments(std::vector<Needle>& needles, const std::string& label, const std::string& body) {
+void addBodyFragments(std::vector<Needle>& needles, const std::string& label,
+                      const std::string& body) {
     if (body.size() < 24) {
         needles.push_back({label + " body", body});
         return;
     }
-    for (std::size_t at : {std::size_t{0}, body.size() / 3, body.size() / 2, body.size() * 2 / 3, body.size() - 60}) {
+    for (std::size_t at : {std::size_t{0}, body.size() / 3, body.size() / 2, body.size() * 2 / 3,
+                           body.size() - 60}) {
         std::string f = fragment(body, std::min(at, body.size() - 1), 18);
         if (f.size() >= 18) needles.push_back({label + " body fragment", f});
     }
@@ -66,12 +70,15 @@ void addBodyFragments(std::vector<Needle>& needles, const std::string& label, co
 
 }  // namespace
 
-TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture's name, phone, email, address or text") {
+TEST_CASE(
+    "no log of the kiosk, kioskctl, sync or the backend contains a fixture's name, phone, email, "
+    "address or text") {
     testsupport::TempDir tmp;
     const fs::path logs = tmp / "logs";
     fs::create_directories(logs);
     const fs::path ctlLog = logs / "kioskctl.log";
-    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log", logs / "backend.stdout.log");
+    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log",
+                           logs / "backend.stdout.log");
     backend.start(0);
     const fs::path dir = tmp / "kiosk";
     fs::create_directories(tmp / "receipts");
@@ -85,11 +92,14 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
         const std::string label = "fixture " + std::to_string(i + 1);
         const std::string phone = "09" + std::to_string(10000000 + 7919 * (i + 1));
         const std::string email = "nguoidan" + std::to_string(i + 1) + "@thudientu.vn";
-        const std::string address = "Số " + std::to_string(31 + i) + " hẻm Bàu Cát " + std::to_string(i + 2);
-        std::vector<std::string> args = {"submit", "--category", "KHAC", "--body", f.body, "--phone", phone,
-                                         "--email", email, "--address", address, "--consent"};
+        const std::string address =
+            "Số " + std::to_string(31 + i) + " hẻm Bàu Cát " + std::to_string(i + 2);
+        std::vector<std::string> args = {"submit", "--category", "KHAC",  "--body",
+                                         f.body,   "--phone",    phone,   "--email",
+                                         email,    "--address",  address, "--consent"};
         // Fixtures without a sender get a made-up name: a contact needs one.
-        static const char* const kNames[] = {"Phạm Ngọc Thảo Vy", "Đặng Quốc Huy", "Võ Thị Kim Oanh", "Lâm Gia Bảo"};
+        static const char* const kNames[] = {"Phạm Ngọc Thảo Vy", "Đặng Quốc Huy",
+                                             "Võ Thị Kim Oanh", "Lâm Gia Bảo"};
         const std::string name = f.sender.empty() ? kNames[i % std::size(kNames)] : f.sender;
         args.push_back("--name");
         args.push_back(name);
@@ -107,11 +117,16 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
     }
     // Receipts for a few, then sync, a staff update, and sync again (status pull).
     for (std::size_t i = 0; i < codes.size(); i += 5)
-        CHECK(ctl({"print", codes[i], "--printer", "png://" + (tmp / "receipts").string()}, dir, ctlLog).exitCode == 0);
+        CHECK(ctl({"print", codes[i], "--printer", "png://" + (tmp / "receipts").string()}, dir,
+                  ctlLog)
+                  .exitCode == 0);
     auto synced = ctl({"sync", "--once"}, dir, ctlLog);
     INFO(synced.err);
     REQUIRE(synced.exitCode == 0);
-    REQUIRE(backend.cli({"update", codes[0], "--status", "forwarded", "--agency", "Phòng Quản lý đô thị"}).exitCode == 0);
+    REQUIRE(
+        backend
+            .cli({"update", codes[0], "--status", "forwarded", "--agency", "Phòng Quản lý đô thị"})
+            .exitCode == 0);
     REQUIRE(ctl({"sync", "--once"}, dir, ctlLog).exitCode == 0);
     for (const char* c : {"status", "list", "verify"}) CHECK(ctl({c}, dir, ctlLog).exitCode == 0);
 
@@ -119,8 +134,9 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
     bool kioskRan = false;
     Xvfb x;
     if (x.ok()) {
-        auto kiosk = Child::spawn(KIOSK_APP_PATH, {"--demo", "--data-dir", dir.string()}, logs / "kiosk.stdout.log",
-                                  logs / "kiosk.stderr.log", guiEnv(x.display()));
+        auto kiosk =
+            Child::spawn(KIOSK_APP_PATH, {"--demo", "--data-dir", dir.string()},
+                         logs / "kiosk.stdout.log", logs / "kiosk.stderr.log", guiEnv(x.display()));
         const int rc = kiosk.wait();
         INFO(readFile(logs / "kiosk.stderr.log"));
         CHECK(rc == 0);
@@ -157,18 +173,21 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
     for (const auto& f : files) {
         const std::string text = readFile(f);
         bytes += text.size();
-        sawBackendRequests = sawBackendRequests || text.find("POST /api/v1/records 200") != std::string::npos;
+        sawBackendRequests =
+            sawBackendRequests || text.find("POST /api/v1/records 200") != std::string::npos;
         sawKioskStore = sawKioskStore || text.find("stored PAKN-") != std::string::npos;
         for (const auto& n : needles)
-            if (text.find(n.text) != std::string::npos) found.insert(n.what + " in " + f.filename().string());
+            if (text.find(n.text) != std::string::npos)
+                found.insert(n.what + " in " + f.filename().string());
     }
     for (const auto& what : found) FAIL_CHECK("personal data in a log: " << what);
     CHECK(sawBackendRequests);           // the backend's log was really searched
     if (kioskRan) CHECK(sawKioskStore);  // and the kiosk's own log
     std::cout << "log privacy: " << fixtures.size() << " fixtures + " << (kioskRan ? 1 : 0)
-              << " kiosk demo submitted, synced, printed; searched " << files.size() << " log files (" << bytes
-              << " bytes) for " << needles.size() << " names, phones, emails, addresses and body fragments: "
-              << found.size() << " found\n";
+              << " kiosk demo submitted, synced, printed; searched " << files.size()
+              << " log files (" << bytes << " bytes) for " << needles.size()
+              << " names, phones, emails, addresses and body fragments: " << found.size()
+              << " found\n";
 
     // Privacy at rest: the kiosk's data directory (database, WAL, everything) and a backup made
     // with kioskctl backup hold none of it either: the content was sealed to the backend's key
@@ -187,17 +206,21 @@ TEST_CASE("no log of the kiosk, kioskctl, sync or the backend contains a fixture
         const std::string text = readFile(f);
         restBytes += text.size();
         for (const auto& n : needles)
-            if (text.find(n.text) != std::string::npos) onDisk.insert(n.what + " in " + f.filename().string());
+            if (text.find(n.text) != std::string::npos)
+                onDisk.insert(n.what + " in " + f.filename().string());
     }
     for (const auto& what : onDisk) FAIL_CHECK("personal data at rest on the kiosk: " << what);
     std::size_t atBackend = 0;
-    const std::string backendDb = readFile(tmp / "backend" / "backend.db") + readFile(tmp / "backend" / "backend.db-wal");
+    const std::string backendDb =
+        readFile(tmp / "backend" / "backend.db") + readFile(tmp / "backend" / "backend.db-wal");
     for (const auto& n : needles)
         if (backendDb.find(n.text) != std::string::npos) ++atBackend;
     CHECK(atBackend > needles.size() / 2);
-    std::cout << "privacy at rest: searched " << atRest.size() << " files of the kiosk's data directory and its backup ("
-              << restBytes << " bytes) for the same " << needles.size() << " needles: " << onDisk.size()
-              << " found; the backend's database holds " << atBackend << " of them (opened on ingest)\n";
+    std::cout << "privacy at rest: searched " << atRest.size()
+              << " files of the kiosk's data directory and its backup (" << restBytes
+              << " bytes) for the same " << needles.size() << " needles: " << onDisk.size()
+              << " found; the backend's database holds " << atBackend
+              << " of them (opened on ingest)\n";
 }
 
 TEST_CASE("the staff PIN is never stored in clear after kioskctl init --staff-pin or set-pin") {
@@ -236,6 +259,7 @@ TEST_CASE("the staff PIN is never stored in clear after kioskctl init --staff-pi
         CHECK(viaArg.out.find(pin) == std::string::npos);
         CHECK(viaStdin.out.find(pin) == std::string::npos);
     }
-    std::cout << "staff PIN at rest: 3 PINs (init --staff-pin, set-pin argument, set-pin stdin): kiosk.toml holds "
+    std::cout << "staff PIN at rest: 3 PINs (init --staff-pin, set-pin argument, set-pin stdin): "
+                 "kiosk.toml holds "
                  "an Argon2id hash, no file of the data directory holds a PIN in clear\n";
 }

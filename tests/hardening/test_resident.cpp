@@ -375,11 +375,14 @@ void pointKioskAt(const fs::path& dir, const std::string& from, const std::strin
 
 }  // namespace
 
-TEST_CASE("A kiosk on protocol 1 keeps working against the protocol 2 backend; its cases allow lookup only",
-          "[resident][protocol]") {
+TEST_CASE(
+    "A kiosk on protocol 1 keeps working against the protocol 2 backend; its cases allow lookup "
+    "only",
+    "[resident][protocol]") {
     testsupport::TempDir tmp;
     const fs::path logs = tmp / "logs";
-    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log", logs / "backend.stdout.log");
+    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log",
+                           logs / "backend.stdout.log");
     backend.start(0);
     const fs::path a = tmp / "kiosk-a", b = tmp / "kiosk-b";
     provision(a, backend, "7K3M");
@@ -403,17 +406,20 @@ TEST_CASE("A kiosk on protocol 1 keeps working against the protocol 2 backend; i
     r.header.prevHash = std::string(record::kGenesisHash);
     record::seal(r);
     const std::string bytes = record::encodeContent(r.content);
-    CHECK(bytes.find(std::string(1, '\x0e')) == std::string::npos);  // no tag 14 (kind) and none after
-    const json body = {{"kiosk_id", "7K3M"}, {"records", json::array({proto::toWire({r.header, "plain", bytes})})}};
+    CHECK(bytes.find(std::string(1, '\x0e')) ==
+          std::string::npos);  // no tag 14 (kind) and none after
+    const json body = {{"kiosk_id", "7K3M"},
+                       {"records", json::array({proto::toWire({r.header, "plain", bytes})})}};
     const std::string text = body.dump();
     httplib::Client c("127.0.0.1", backend.port());
     const std::string ts = std::to_string(platform::clock::unixMillis(platform::clock::now()));
     const std::string nonce = proto::newNonce();
-    httplib::Headers headers{{"X-Kiosk-Id", "7K3M"},
-                             {"X-Kiosk-Timestamp", ts},
-                             {"X-Kiosk-Nonce", nonce},
-                             {"X-Kiosk-Signature",
-                              key->signBase64(proto::requestSigningString("POST", "/api/v1/records", "7K3M", ts, nonce, text))}};
+    httplib::Headers headers{
+        {"X-Kiosk-Id", "7K3M"},
+        {"X-Kiosk-Timestamp", ts},
+        {"X-Kiosk-Nonce", nonce},
+        {"X-Kiosk-Signature", key->signBase64(proto::requestSigningString(
+                                  "POST", "/api/v1/records", "7K3M", ts, nonce, text))}};
     auto reply = c.Post("/api/v1/records", headers, text, "application/json");
     REQUIRE(reply);
     INFO(reply->body);
@@ -427,22 +433,31 @@ TEST_CASE("A kiosk on protocol 1 keeps working against the protocol 2 backend; i
     CHECK(json::parse(health->body).at("protocol") == 2);
 
     // Lookup works as before; a supplement for that old case is refused for want of a verifier.
-    REQUIRE(backend.cli({"update", r.header.trackingCode, "--status", "needs_info", "--note", "Cần ảnh."}).exitCode == 0);
+    REQUIRE(
+        backend
+            .cli({"update", r.header.trackingCode, "--status", "needs_info", "--note", "Cần ảnh."})
+            .exitCode == 0);
     auto pub = c.Get(("/api/v1/public/status/" + r.header.trackingCode).c_str());
     REQUIRE(pub);
     CHECK(pub->status == 200);
-    auto supp = ctl({"supplement", r.header.trackingCode, "--secret", "K3M7-X9QA-RT5PW", "--body", "Ảnh ở quầy."}, b);
+    auto supp = ctl({"supplement", r.header.trackingCode, "--secret", "K3M7-X9QA-RT5PW", "--body",
+                     "Ảnh ở quầy."},
+                    b);
     REQUIRE(supp.exitCode == 0);
     REQUIRE(ctl({"sync", "--once"}, b).exitCode == 0);
     CHECK(statusJson(b).at("quarantined") == 1);
-    CHECK(sqlValue(b / "kiosk.db", "SELECT last_error FROM outbox") == "record.rejected: proof_unavailable");
+    CHECK(sqlValue(b / "kiosk.db", "SELECT last_error FROM outbox") ==
+          "record.rejected: proof_unavailable");
 }
 
-TEST_CASE("A kiosk on protocol 2 against a backend on protocol 1 fails clearly and keeps its records queued",
-          "[resident][protocol]") {
+TEST_CASE(
+    "A kiosk on protocol 2 against a backend on protocol 1 fails clearly and keeps its records "
+    "queued",
+    "[resident][protocol]") {
     testsupport::TempDir tmp;
     const fs::path logs = tmp / "logs";
-    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log", logs / "backend.stdout.log");
+    BackendProcess backend({}, tmp / "backend", {}, logs / "backend.stderr.log",
+                           logs / "backend.stdout.log");
     backend.start(0);
     const fs::path a = tmp / "kiosk-a";
     provision(a, backend, "7K3M");
@@ -464,7 +479,8 @@ TEST_CASE("A kiosk on protocol 2 against a backend on protocol 1 fails clearly a
         j["protocol"] = 1;
         const std::string text = j.dump();
         res.set_header("X-Backend-Signature",
-                       backendKey->signBase64(ksync::proto::responseSigningString(req.get_header_value("X-Kiosk-Nonce"), 200, text)));
+                       backendKey->signBase64(ksync::proto::responseSigningString(
+                           req.get_header_value("X-Kiosk-Nonce"), 200, text)));
         res.set_content(text, "application/json");
     });
     old.Post("/api/v1/records", [&](const httplib::Request&, httplib::Response& res) {

@@ -9,9 +9,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "hardening_support.hpp"
 #include "skip.hpp"
@@ -22,7 +22,8 @@ namespace {
 
 std::string longBody(int i) {
     std::string b = "Phản ánh số " + std::to_string(i) + ": ";
-    while (b.size() < 40000) b += "Cống thoát nước khu phố bị tắc, nước tràn lên mặt đường mỗi khi mưa. ";
+    while (b.size() < 40000)
+        b += "Cống thoát nước khu phố bị tắc, nước tràn lên mặt đường mỗi khi mưa. ";
     return b;
 }
 
@@ -52,7 +53,9 @@ std::uintmax_t fillDisk(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("on a full disk submit fails with the Vietnamese disk-full message, the database stays intact, and submitting works again once space is freed") {
+TEST_CASE(
+    "on a full disk submit fails with the Vietnamese disk-full message, the database stays intact, "
+    "and submitting works again once space is freed") {
     testsupport::TempDir tmp;
     TmpfsMount disk(tmp / "disk", 3 * 1024);
     if (!disk.ok()) {
@@ -61,7 +64,8 @@ TEST_CASE("on a full disk submit fails with the Vietnamese disk-full message, th
     }
     const fs::path dir = tmp / "disk" / "kiosk";
     REQUIRE(ctl({"init", "--kiosk-id", "7K3M"}, dir).exitCode == 0);
-    for (int i = 0; i < 3; ++i) REQUIRE(submit(dir, "Đèn đường hỏng " + std::to_string(i)).exitCode == 0);
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(submit(dir, "Đèn đường hỏng " + std::to_string(i)).exitCode == 0);
     const auto filled = fillDisk(tmp / "disk" / "filler");
     // Give back 160 KiB: enough to open the database (its WAL index) and store a few long
     // submissions, so the disk fills up in the middle of a write transaction.
@@ -96,11 +100,15 @@ TEST_CASE("on a full disk submit fails with the Vietnamese disk-full message, th
     CHECK(ctl({"verify"}, dir).exitCode == 0);
     CHECK(recordCount(dir) == static_cast<std::size_t>(4 + accepted));
     std::cout << "full disk: 3 MiB tmpfs, filler " << filled << " bytes, " << accepted
-              << " submit(s) still fit, then refused with exit 4 and store.disk_full (verify on the full disk: exit "
-              << verifyFull.exitCode << "); after freeing: verify ok, submit ok; 0 lost, 0 duplicated\n";
+              << " submit(s) still fit, then refused with exit 4 and store.disk_full (verify on "
+                 "the full disk: exit "
+              << verifyFull.exitCode
+              << "); after freeing: verify ok, submit ok; 0 lost, 0 duplicated\n";
 }
 
-TEST_CASE("on a read-only data directory submit fails with the Vietnamese read-only message and works again once writable") {
+TEST_CASE(
+    "on a read-only data directory submit fails with the Vietnamese read-only message and works "
+    "again once writable") {
     testsupport::TempDir tmp;
     TmpfsMount disk(tmp / "disk", 4 * 1024);
     if (!disk.ok()) {
@@ -118,17 +126,22 @@ TEST_CASE("on a read-only data directory submit fails with the Vietnamese read-o
     // Reading needs SQLite's WAL index too: on a read-only medium verify says so, clearly.
     auto verifyRo = ctl({"verify"}, dir);
     INFO(verifyRo.err);
-    CHECK((verifyRo.exitCode == 0 || verifyRo.err.find(viString("store.read_only")) != std::string::npos));
+    CHECK((verifyRo.exitCode == 0 ||
+           verifyRo.err.find(viString("store.read_only")) != std::string::npos));
     REQUIRE(disk.remount(false));
     CHECK(ctl({"verify"}, dir).exitCode == 0);
     CHECK(submit(dir, "Cây xanh đổ chắn lối đi").exitCode == 0);
     CHECK(recordCount(dir) == 2);
-    std::cout << "read-only: submit refused with exit 4 and store.read_only (verify read-only: exit "
-              << verifyRo.exitCode << "); verify ok once writable; "
-                 "submit ok once writable; 0 lost, 0 duplicated\n";
+    std::cout
+        << "read-only: submit refused with exit 4 and store.read_only (verify read-only: exit "
+        << verifyRo.exitCode
+        << "); verify ok once writable; "
+           "submit ok once writable; 0 lost, 0 duplicated\n";
 }
 
-TEST_CASE("on a locked database submit fails with the Vietnamese busy message and works again once the lock is released") {
+TEST_CASE(
+    "on a locked database submit fails with the Vietnamese busy message and works again once the "
+    "lock is released") {
     testsupport::TempDir tmp;
     const fs::path dir = tmp / "kiosk";
     REQUIRE(ctl({"init", "--kiosk-id", "7K3M"}, dir).exitCode == 0);
@@ -136,7 +149,8 @@ TEST_CASE("on a locked database submit fails with the Vietnamese busy message an
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open((dir / "kiosk.db").c_str(), &db) == SQLITE_OK);
     REQUIRE(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
-    auto r = submit(dir, "Đèn tín hiệu giao thông không hoạt động");  // waits out the 5 s busy timeout
+    auto r =
+        submit(dir, "Đèn tín hiệu giao thông không hoạt động");  // waits out the 5 s busy timeout
     REQUIRE(sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
     INFO(r.err);
@@ -145,6 +159,7 @@ TEST_CASE("on a locked database submit fails with the Vietnamese busy message an
     CHECK(ctl({"verify"}, dir).exitCode == 0);
     CHECK(submit(dir, "Đèn tín hiệu giao thông không hoạt động").exitCode == 0);
     CHECK(recordCount(dir) == 2);
-    std::cout << "locked: submit refused with exit 4 and store.busy while another connection held an exclusive "
+    std::cout << "locked: submit refused with exit 4 and store.busy while another connection held "
+                 "an exclusive "
                  "lock; verify ok; submit ok after release; 0 lost, 0 duplicated\n";
 }

@@ -9,8 +9,8 @@
 using namespace kiosk::input;
 
 TEST_CASE("every layout has unique key ids and keys that do something", "[layout]") {
-    for (auto kind :
-         {LayoutKind::Vietnamese, LayoutKind::Symbols, LayoutKind::Phone, LayoutKind::Email, LayoutKind::Code}) {
+    for (auto kind : {LayoutKind::Vietnamese, LayoutKind::Symbols, LayoutKind::Phone,
+                      LayoutKind::Email, LayoutKind::Code}) {
         const auto& layout = keyboardLayout(kind);
         CHECK(layout.kind == kind);
         std::set<std::string> ids;
@@ -49,7 +49,8 @@ TEST_CASE("phone and email layouts use no input method and have their own keys",
     CHECK_FALSE(keyboardLayout(LayoutKind::Email).inputMethod);
     for (const auto& row : keyboardLayout(LayoutKind::Phone).rows)
         for (const auto& key : row)
-            if (key.role == KeyRole::Char) CHECK(((key.ch >= U'0' && key.ch <= U'9') || key.ch == U'+'));
+            if (key.role == KeyRole::Char)
+                CHECK(((key.ch >= U'0' && key.ch <= U'9') || key.ch == U'+'));
     std::set<char32_t> email;
     for (const auto& row : keyboardLayout(LayoutKind::Email).rows)
         for (const auto& key : row) email.insert(key.ch);
@@ -57,7 +58,10 @@ TEST_CASE("phone and email layouts use no input method and have their own keys",
     CHECK(email.count(U'.') == 1);
 }
 
-TEST_CASE("the code keypad has exactly a tracking code's 31 symbols: digits and upper case without I L O U Z", "[layout]") {
+TEST_CASE(
+    "the code keypad has exactly a tracking code's 31 symbols: digits and upper case without I L O "
+    "U Z",
+    "[layout]") {
     const auto& layout = keyboardLayout(LayoutKind::Code);
     CHECK_FALSE(layout.inputMethod);
     std::set<char32_t> chars;
@@ -66,7 +70,8 @@ TEST_CASE("the code keypad has exactly a tracking code's 31 symbols: digits and 
         for (const auto& key : row) {
             if (key.role == KeyRole::Char) CHECK(chars.insert(key.ch).second);
             enter = enter || (key.role == KeyRole::Special && key.special == SpecialKey::Enter);
-            backspace = backspace || (key.role == KeyRole::Special && key.special == SpecialKey::Backspace);
+            backspace =
+                backspace || (key.role == KeyRole::Special && key.special == SpecialKey::Backspace);
         }
     std::set<char32_t> expected;
     for (char32_t c : std::u32string(U"0123456789ABCDEFGHJKMNPQRSTVWXY")) expected.insert(c);

@@ -41,7 +41,8 @@ DecodedEscPos decodeEscPos(std::span<const std::uint8_t> b) {
             width = bytesPerRow * 8;
             for (int r = 0; r < nRows; ++r) {
                 std::vector<bool> row(static_cast<size_t>(width));
-                for (int x = 0; x < width; ++x) row[x] = (b[i + r * bytesPerRow + x / 8] >> (7 - x % 8)) & 1;
+                for (int x = 0; x < width; ++x)
+                    row[x] = (b[i + r * bytesPerRow + x / 8] >> (7 - x % 8)) & 1;
                 rows.push_back(std::move(row));
             }
             i += static_cast<size_t>(bytesPerRow) * nRows;

@@ -15,8 +15,8 @@ struct DecodedEscPos {
     int initialisations = 0;        // ESC @
     int bands = 0;                  // GS v 0
     int maxBandRows = 0;
-    int feedLines = 0;              // sum of ESC d n
-    int cuts = 0;                   // GS V 66 n
+    int feedLines = 0;  // sum of ESC d n
+    int cuts = 0;       // GS V 66 n
     bool cutIsLastCommand = false;
     std::vector<std::uint8_t> statusQueries;  // n of each DLE EOT n
     std::vector<std::string> errors;          // unknown bytes, truncated commands, width changes

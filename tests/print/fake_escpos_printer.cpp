@@ -4,9 +4,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <stdexcept>
 
 namespace printtest {
 namespace {
@@ -15,12 +15,18 @@ namespace {
 std::uint8_t reply(FakeEscPosPrinter::Mode mode, std::uint8_t n) {
     using M = FakeEscPosPrinter::Mode;
     switch (mode) {
-        case M::Ok: return n == 1 ? 0x16 : 0x12;
-        case M::PaperNearEnd: return n == 1 ? 0x16 : n == 2 ? 0x12 : 0x1E;
-        case M::PaperOut: return n == 1 ? 0x1E : n == 2 ? 0x32 : 0x72;
-        case M::CoverOpen: return n == 1 ? 0x1E : n == 2 ? 0x16 : 0x12;
-        case M::Garbage: return 0xFF;
-        default: return 0;
+        case M::Ok:
+            return n == 1 ? 0x16 : 0x12;
+        case M::PaperNearEnd:
+            return n == 1 ? 0x16 : n == 2 ? 0x12 : 0x1E;
+        case M::PaperOut:
+            return n == 1 ? 0x1E : n == 2 ? 0x32 : 0x72;
+        case M::CoverOpen:
+            return n == 1 ? 0x1E : n == 2 ? 0x16 : 0x12;
+        case M::Garbage:
+            return 0xFF;
+        default:
+            return 0;
     }
 }
 
@@ -36,7 +42,8 @@ FakeEscPosPrinter::FakeEscPosPrinter(Mode mode) : m_mode(mode) {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
-    if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(m_listen, 8) != 0) {
+    if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(m_listen, 8) != 0) {
         throw std::runtime_error("fake printer: cannot listen");
     }
     socklen_t len = sizeof addr;

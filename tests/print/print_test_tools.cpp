@@ -1,11 +1,11 @@
 #include "print_test_tools.hpp"
 
+#include <sys/wait.h>
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
-#include <sys/wait.h>
 
 #include "print/image_writers.hpp"
 
@@ -14,8 +14,10 @@ namespace printtest {
 std::string shellQuote(const std::string& s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -34,7 +36,8 @@ CommandResult run(const std::string& command) {
 
 std::string zbarDecode(const std::filesystem::path& png) {
     CommandResult r = run("zbarimg -q --raw --nodbus " + shellQuote(png.string()));
-    while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r')) r.output.pop_back();
+    while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r'))
+        r.output.pop_back();
     return r.output;
 }
 
@@ -56,7 +59,8 @@ platform::print::ReceiptInput fixtureReceiptInput(const testsupport::Fixture& f,
     in.trackingCode = code;
     in.trackingUrl = "HTTPS://TRA.CUU.GOV.VN/T/" + in.trackingCode;
     in.shortUrl = "tra.cuu.gov.vn";
-    in.createdAt.date = platform::print::parseIsoDate(f.sentDate).value_or(platform::print::LocalDate{2025, 11, 14});
+    in.createdAt.date = platform::print::parseIsoDate(f.sentDate)
+                            .value_or(platform::print::LocalDate{2025, 11, 14});
     in.createdAt.hour = 8 + index % 9;
     in.createdAt.minute = (index * 7) % 60;
     in.category = f.category.empty() ? "Lĩnh vực khác" : f.category;
@@ -92,8 +96,8 @@ int measureQrModuleDots(const platform::print::Bitmap& img) {
         for (size_t i = 0; i + 4 < runs.size(); x += runs[i].second, ++i) {
             if (!runs[i].first) continue;
             const int m = runs[i].second;
-            if (m >= 2 && runs[i + 1].second == m && runs[i + 2].second == 3 * m && runs[i + 3].second == m &&
-                runs[i + 4].second == m) {
+            if (m >= 2 && runs[i + 1].second == m && runs[i + 2].second == 3 * m &&
+                runs[i + 3].second == m && runs[i + 4].second == m) {
                 ++rowsSeen[{m, x}];
             }
         }

@@ -2,16 +2,16 @@
 
 #include <cups/cups.h>
 
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
-#include <pwd.h>
 #include <sstream>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include "print_test_tools.hpp"
 
@@ -30,19 +30,23 @@ PrivateCups::PrivateCups() {
     const fs::path d = m_dir.path();
     // Filters run as user lp: it must be able to reach the spool.
     ::chmod(d.c_str(), 0755);
-    for (const char* sub : {"root", "spool", "spool/tmp", "cache", "state", "log"}) fs::create_directories(d / sub);
+    for (const char* sub : {"root", "spool", "spool/tmp", "cache", "state", "log"})
+        fs::create_directories(d / sub);
     m_socket = d / "cups.sock";
     writeFile(d / "root/cups-files.conf",
               "ServerRoot " + (d / "root").string() + "\nRequestRoot " + (d / "spool").string() +
-                  "\nTempDir " + (d / "spool/tmp").string() + "\nCacheDir " + (d / "cache").string() +
-                  "\nStateDir " + (d / "state").string() + "\nAccessLog " + (d / "log/access_log").string() +
-                  "\nErrorLog " + (d / "log/error_log").string() + "\nPageLog " + (d / "log/page_log").string() +
-                  "\nServerBin /usr/lib/cups\nDataDir /usr/share/cups\nSystemGroup root\nUser lp\nGroup lp\n");
+                  "\nTempDir " + (d / "spool/tmp").string() + "\nCacheDir " +
+                  (d / "cache").string() + "\nStateDir " + (d / "state").string() + "\nAccessLog " +
+                  (d / "log/access_log").string() + "\nErrorLog " + (d / "log/error_log").string() +
+                  "\nPageLog " + (d / "log/page_log").string() +
+                  "\nServerBin /usr/lib/cups\nDataDir /usr/share/cups\nSystemGroup root\nUser "
+                  "lp\nGroup lp\n");
     writeFile(d / "root/cupsd.conf",
               "Listen " + m_socket.string() +
                   "\nLogLevel info\nBrowsing No\nWebInterface No\nDefaultAuthType None\n"
                   "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-                  "<Policy default>\n  <Limit All>\n    Order deny,allow\n    Allow all\n  </Limit>\n</Policy>\n");
+                  "<Policy default>\n  <Limit All>\n    Order deny,allow\n    Allow all\n  "
+                  "</Limit>\n</Policy>\n");
 
     if (::geteuid() != 0) {
         m_error = "the CUPS test needs root (cupsd and the cups-pdf backend run as root)";
@@ -52,7 +56,8 @@ PrivateCups::PrivateCups() {
     const std::string confS = (d / "root/cups-files.conf").string();
     m_pid = ::fork();
     if (m_pid == 0) {
-        ::execl("/usr/sbin/cupsd", "cupsd", "-f", "-c", confC.c_str(), "-s", confS.c_str(), static_cast<char*>(nullptr));
+        ::execl("/usr/sbin/cupsd", "cupsd", "-f", "-c", confC.c_str(), "-s", confS.c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     if (m_pid < 0) {
@@ -60,7 +65,8 @@ PrivateCups::PrivateCups() {
         return;
     }
     // Wait (bounded) for the socket to accept connections.
-    for (int i = 0; i < 200 && !fs::exists(m_socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 200 && !fs::exists(m_socket); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (!fs::exists(m_socket)) {
         m_error = "cupsd did not start: " + logTail();
         return;
@@ -91,7 +97,8 @@ std::filesystem::path PrivateCups::outputDir() const {
     const passwd* pw = ::getpwuid(::getuid());
     const std::string home = pw != nullptr ? pw->pw_dir : "/root";
     if (const auto pos = out.find("${HOME}"); pos != std::string::npos) out.replace(pos, 7, home);
-    if (const auto pos = out.find("${USER}"); pos != std::string::npos) out.replace(pos, 7, pw ? pw->pw_name : "root");
+    if (const auto pos = out.find("${USER}"); pos != std::string::npos)
+        out.replace(pos, 7, pw ? pw->pw_name : "root");
     return out;
 }
 

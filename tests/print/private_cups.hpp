@@ -7,9 +7,9 @@
 //
 // cups-pdf reads its settings only from /etc/cups/cups-pdf.conf (compiled in), so its output
 // lands in the Out directory configured there: by default ~/PDF of the job's user.
+#include <sys/types.h>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 #include "test_support.hpp"
 

@@ -35,22 +35,25 @@ TEST_CASE("ESC/POS output initialises, sends the raster in bands, feeds and cuts
     CHECK(decoded.image.get(575, 299));
 }
 
-TEST_CASE("the QR on every fixture receipt printed as ESC/POS reads back as exactly the tracking URL") {
+TEST_CASE(
+    "the QR on every fixture receipt printed as ESC/POS reads back as exactly the tracking URL") {
     testsupport::TempDir dir;
     const auto& fixtures = testsupport::seedFixtures();
     REQUIRE(fixtures.size() == 20);
     for (const auto& [paper, options, minModule] :
-         {std::tuple{"80mm", RenderOptions::roll80mm(), 6}, {"58mm", RenderOptions::roll58mm(), 5}}) {
+         {std::tuple{"80mm", RenderOptions::roll80mm(), 6},
+          {"58mm", RenderOptions::roll58mm(), 5}}) {
         for (size_t i = 0; i < fixtures.size(); ++i) {
-            const Receipt receipt = makeReceipt(printtest::fixtureReceiptInput(fixtures[i], static_cast<int>(i)));
+            const Receipt receipt =
+                makeReceipt(printtest::fixtureReceiptInput(fixtures[i], static_cast<int>(i)));
             INFO(paper << " fixture " << i << " " << receipt.trackingCode);
             auto raster = printtest::renderer().render(receipt, options);
             REQUIRE(raster);
             const auto decoded = printtest::decodeEscPos(encodeEscPos(*raster));
             REQUIRE(decoded.errors.empty());
             REQUIRE(decoded.image.width() == options.widthDots);
-            CHECK(printtest::zbarDecode(decoded.image, dir.path(), receipt.trackingCode + "-" + paper) ==
-                  receipt.trackingUrl);
+            CHECK(printtest::zbarDecode(decoded.image, dir.path(),
+                                        receipt.trackingCode + "-" + paper) == receipt.trackingUrl);
             // Measured in the printed image: whole dots per module, at least the minimum.
             CHECK(printtest::measureQrModuleDots(decoded.image) >= minModule);
         }
@@ -71,7 +74,8 @@ TEST_CASE("an upper-case tracking URL is encoded as a small QR at ECC M") {
 }
 
 TEST_CASE("status replies are classified into distinct printer states") {
-    auto parse = [](std::optional<std::uint8_t> a, std::optional<std::uint8_t> b, std::optional<std::uint8_t> c) {
+    auto parse = [](std::optional<std::uint8_t> a, std::optional<std::uint8_t> b,
+                    std::optional<std::uint8_t> c) {
         return parseStatusReplies(StatusReplies{a, b, c});
     };
     CHECK(parse(0x16, 0x12, 0x12).state == PrinterState::Ready);
@@ -79,7 +83,7 @@ TEST_CASE("status replies are classified into distinct printer states") {
     CHECK(parse(0x1E, 0x32, 0x72).state == PrinterState::PaperOut);
     CHECK(parse(0x16, 0x12, 0x72).state == PrinterState::PaperOut);  // sensor alone is enough
     CHECK(parse(0x1E, 0x16, 0x12).state == PrinterState::CoverOpen);
-    CHECK(parse(0x1E, 0x52, 0x12).state == PrinterState::Offline);   // error bit
+    CHECK(parse(0x1E, 0x52, 0x12).state == PrinterState::Offline);  // error bit
     CHECK(parse(0x1E, 0x12, 0x12).state == PrinterState::Offline);
     CHECK(parse(std::nullopt, std::nullopt, std::nullopt).state == PrinterState::NoAnswer);
     CHECK(parse(0x16, 0x12, std::nullopt).state == PrinterState::NoAnswer);  // paper unknown
@@ -93,9 +97,10 @@ TEST_CASE("status replies are classified into distinct printer states") {
     const auto vi = platform::text::Strings::load("vi");
     const auto en = platform::text::Strings::load("en");
     std::set<std::string> messages;
-    for (auto s : {PrinterState::Ready, PrinterState::PaperNearEnd, PrinterState::PaperOut, PrinterState::CoverOpen,
-                   PrinterState::Offline, PrinterState::NoAnswer, PrinterState::InvalidReply, PrinterState::Unchecked,
-                   PrinterState::Unreachable, PrinterState::NotConfigured}) {
+    for (auto s : {PrinterState::Ready, PrinterState::PaperNearEnd, PrinterState::PaperOut,
+                   PrinterState::CoverOpen, PrinterState::Offline, PrinterState::NoAnswer,
+                   PrinterState::InvalidReply, PrinterState::Unchecked, PrinterState::Unreachable,
+                   PrinterState::NotConfigured}) {
         INFO(messageKey(s));
         CHECK(vi.has(messageKey(s)));
         CHECK(en.has(messageKey(s)));
@@ -109,7 +114,9 @@ TEST_CASE("the status parser accepts every possible reply without failing") {
     // Exhaustive over single bytes (what the fuzz target will do at random).
     for (int a = -1; a < 256; ++a) {
         for (int c : {-1, 0x12, 0x72, 0xFF}) {
-            const auto opt = [](int v) { return v < 0 ? std::nullopt : std::optional<std::uint8_t>(v); };
+            const auto opt = [](int v) {
+                return v < 0 ? std::nullopt : std::optional<std::uint8_t>(v);
+            };
             const PrinterStatus s = parseStatusReplies(StatusReplies{opt(a), opt(0x12), opt(c)});
             if (a >= 0 && (a & 0x93) != 0x12) CHECK(s.state == PrinterState::InvalidReply);
             CHECK_FALSE(s.detail.empty());

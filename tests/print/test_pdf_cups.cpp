@@ -1,11 +1,11 @@
 // PDF output, read back with pdftoppm + zbarimg; CUPS through a private cupsd + cups-pdf.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <fstream>
 #include <regex>
 #include <thread>
-#include <unistd.h>
 
 #include "print/image_writers.hpp"
 #include "print/printer.hpp"
@@ -28,7 +28,8 @@ std::string decodePdf(const fs::path& pdf, const fs::path& dir, const std::strin
 }
 
 Receipt receiptNumber(int index) {
-    return makeReceipt(printtest::fixtureReceiptInput(testsupport::seedFixtures().at(static_cast<size_t>(index)), index));
+    return makeReceipt(printtest::fixtureReceiptInput(
+        testsupport::seedFixtures().at(static_cast<size_t>(index)), index));
 }
 
 }  // namespace
@@ -71,8 +72,9 @@ TEST_CASE("a receipt printed to a cups-pdf queue comes out as a PDF whose QR rea
 
     // A unique job title: cups-pdf names its output after it.
     Receipt receipt = receiptNumber(11);
-    const std::string token = "T" + std::to_string(::getpid()) + "-" +
-                              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
+    const std::string token =
+        "T" + std::to_string(::getpid()) + "-" +
+        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 100000);
     receipt.trackingCode = "PAKN-7K3M-" + token + "-X";
     receipt.trackingUrl = "HTTPS://TRA.CUU.GOV.VN/T/" + receipt.trackingCode;
     auto raster = printtest::renderer().render(receipt, (*printer)->renderOptions());
@@ -93,7 +95,8 @@ TEST_CASE("a receipt printed to a cups-pdf queue comes out as a PDF whose QR rea
                     // Complete once its size stops changing.
                     const auto size = fs::file_size(entry.path(), ec);
                     std::this_thread::sleep_for(200ms);
-                    if (!ec && size > 0 && size == fs::file_size(entry.path(), ec)) found = entry.path();
+                    if (!ec && size > 0 && size == fs::file_size(entry.path(), ec))
+                        found = entry.path();
                 }
             }
         }

@@ -21,7 +21,8 @@ using Mode = printtest::FakeEscPosPrinter::Mode;
 namespace {
 
 Receipt sampleReceipt(int index = 3) {
-    return makeReceipt(printtest::fixtureReceiptInput(testsupport::seedFixtures().at(static_cast<size_t>(index)), index));
+    return makeReceipt(printtest::fixtureReceiptInput(
+        testsupport::seedFixtures().at(static_cast<size_t>(index)), index));
 }
 
 PrintJob jobFor(const Printer& printer, const Receipt& receipt) {
@@ -75,8 +76,9 @@ TEST_CASE("printer URIs are parsed into transports, paths and options") {
     CHECK(parsePrinterUri("cups://Quay_A4?layout=a4")->host == "Quay_A4");
     CHECK(parsePrinterUri("none")->scheme == "none");
 
-    for (const char* bad : {"escpos+tcp://:9100", "escpos+tcp://host:99999", "escpos+tcp://host:abc",
-                            "escpos+usb://dev/usb/lp0", "lpt1", "smb://x/y", "cups://", "file://"}) {
+    for (const char* bad :
+         {"escpos+tcp://:9100", "escpos+tcp://host:99999", "escpos+tcp://host:abc",
+          "escpos+usb://dev/usb/lp0", "lpt1", "smb://x/y", "cups://", "file://"}) {
         INFO(bad);
         auto parsed = parsePrinterUri(bad);
         REQUIRE_FALSE(parsed);
@@ -90,12 +92,13 @@ TEST_CASE("printer URIs are parsed into transports, paths and options") {
     // Paper width and layout from the URI decide how receipts are rendered.
     CHECK((*makePrinter("file:///tmp/x.bin?paper=58"))->renderOptions().widthDots == 384);
     CHECK((*makePrinter("file:///tmp/x.bin"))->renderOptions().widthDots == 576);
-    CHECK((*makePrinter("cups://q?layout=a4"))->renderOptions().widthDots == RenderOptions::a4Form().widthDots);
+    CHECK((*makePrinter("cups://q?layout=a4"))->renderOptions().widthDots ==
+          RenderOptions::a4Form().widthDots);
 }
 
 TEST_CASE("the network printer reports each condition the fake printer is in") {
     const std::pair<Mode, PrinterState> cases[] = {
-        {Mode::Ok, PrinterState::Ready},         {Mode::PaperNearEnd, PrinterState::PaperNearEnd},
+        {Mode::Ok, PrinterState::Ready},          {Mode::PaperNearEnd, PrinterState::PaperNearEnd},
         {Mode::PaperOut, PrinterState::PaperOut}, {Mode::CoverOpen, PrinterState::CoverOpen},
         {Mode::Silent, PrinterState::NoAnswer},   {Mode::Garbage, PrinterState::InvalidReply},
     };
@@ -118,15 +121,21 @@ TEST_CASE("a silent or absent printer is reported without blocking past the time
     {
         printtest::FakeEscPosPrinter fake(Mode::Silent);
         auto printer = tcpPrinter(fake.port());
-        CHECK(withinLimit([&] { return printer->status(300ms); }, 5s).state == PrinterState::NoAnswer);
+        CHECK(withinLimit([&] { return printer->status(300ms); }, 5s).state ==
+              PrinterState::NoAnswer);
     }
     {
         // Nothing listens on the port of a fake that has gone away.
         int port = 0;
-        { printtest::FakeEscPosPrinter gone(Mode::Ok); port = gone.port(); }
+        {
+            printtest::FakeEscPosPrinter gone(Mode::Ok);
+            port = gone.port();
+        }
         auto printer = tcpPrinter(port);
-        CHECK(withinLimit([&] { return printer->status(300ms); }, 5s).state == PrinterState::Unreachable);
-        auto result = withinLimit([&] { return printer->print(jobFor(*printer, sampleReceipt()), 500ms); }, 5s);
+        CHECK(withinLimit([&] { return printer->status(300ms); }, 5s).state ==
+              PrinterState::Unreachable);
+        auto result = withinLimit(
+            [&] { return printer->print(jobFor(*printer, sampleReceipt()), 500ms); }, 5s);
         REQUIRE_FALSE(result);
         CHECK(result.error().kind == PrintError::Kind::Unreachable);
     }
@@ -145,7 +154,8 @@ TEST_CASE("a silent or absent printer is reported without blocking past the time
     }
 }
 
-TEST_CASE("the network printer prints a readable receipt when ready and refuses when out of paper") {
+TEST_CASE(
+    "the network printer prints a readable receipt when ready and refuses when out of paper") {
     testsupport::TempDir dir;
     const Receipt receipt = sampleReceipt();
     {
@@ -174,7 +184,8 @@ TEST_CASE("the network printer prints a readable receipt when ready and refuses 
         auto result = printer->print(jobFor(*printer, receipt), 5s);
         REQUIRE_FALSE(result);
         CHECK(result.error().kind == PrintError::Kind::NotReady);
-        CHECK(result.error().status.state == (mode == Mode::PaperOut ? PrinterState::PaperOut : PrinterState::CoverOpen));
+        CHECK(result.error().status.state ==
+              (mode == Mode::PaperOut ? PrinterState::PaperOut : PrinterState::CoverOpen));
         CHECK(messageKey(result.error()) == messageKey(result.error().status.state));
         // Only the status queries went out: no half receipt.
         CHECK(fake.received().size() == 9);
@@ -195,11 +206,14 @@ TEST_CASE("the file printer writes ESC/POS bytes that decode to the receipt") {
         const auto decoded = printtest::decodeEscPos(readAll(path));
         CHECK(decoded.errors.empty());
         CHECK(decoded.image.width() == (std::string(paper) == "58" ? 384 : 576));
-        CHECK(printtest::zbarDecode(decoded.image, dir.path(), std::string("file-") + paper) == receipt.trackingUrl);
+        CHECK(printtest::zbarDecode(decoded.image, dir.path(), std::string("file-") + paper) ==
+              receipt.trackingUrl);
     }
 }
 
-TEST_CASE("the png printer writes one readable image per receipt and a missing directory is unreachable") {
+TEST_CASE(
+    "the png printer writes one readable image per receipt and a missing directory is "
+    "unreachable") {
     testsupport::TempDir dir;
     auto printer = makePrinter("png://" + dir.path().string());
     REQUIRE(printer);
@@ -227,7 +241,8 @@ TEST_CASE("the none printer says that there is no printer") {
     CHECK(messageKey(result.error()) == "printer.state.not_configured");
 }
 
-TEST_CASE("the print queue prints and checks status on its own thread and reports through the callback") {
+TEST_CASE(
+    "the print queue prints and checks status on its own thread and reports through the callback") {
     testsupport::TempDir dir;
     printtest::FakeEscPosPrinter paperOut(Mode::PaperOut);
 

@@ -2,11 +2,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <utf8proc.h>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <set>
-#include <utf8proc.h>
 
 #include "print/contact_mask.hpp"
 #include "print/image_writers.hpp"
@@ -23,7 +23,8 @@ namespace {
 std::vector<LocalDate> configHolidays() {
     const auto config = nlohmann::json::parse(platform::assets::load("config/default-config.json"));
     std::vector<LocalDate> out;
-    for (const auto& h : config.at("holidays")) out.push_back(parseIsoDate(h.get<std::string>()).value());
+    for (const auto& h : config.at("holidays"))
+        out.push_back(parseIsoDate(h.get<std::string>()).value());
     return out;
 }
 
@@ -125,7 +126,8 @@ TEST_CASE("the receipt fonts have every Vietnamese letter") {
     const std::u32string letters = decodeUtf8(kVietnameseLetters);
     REQUIRE(letters.size() == 134);
     REQUIRE(std::set<char32_t>(letters.begin(), letters.end()).size() == 134);
-    for (const Font* font : {&printtest::renderer().regularFont(), &printtest::renderer().boldFont()}) {
+    for (const Font* font :
+         {&printtest::renderer().regularFont(), &printtest::renderer().boldFont()}) {
         CHECK(font->missingGlyphs(kVietnameseLetters).empty());
         // The whole line renders, and each letter draws something different from its base
         // letter (the diacritics are really there).
@@ -140,7 +142,8 @@ TEST_CASE("the receipt fonts have every Vietnamese letter") {
             // The base letter (first code point of the NFD form; đ has no decomposition).
             char32_t b = c == U'đ' ? U'd' : c == U'Đ' ? U'D' : 0;
             if (b == 0) {
-                utf8proc_uint8_t* nfd = utf8proc_NFD(reinterpret_cast<const utf8proc_uint8_t*>(letter.c_str()));
+                utf8proc_uint8_t* nfd =
+                    utf8proc_NFD(reinterpret_cast<const utf8proc_uint8_t*>(letter.c_str()));
                 REQUIRE(nfd != nullptr);
                 b = decodeUtf8(reinterpret_cast<const char*>(nfd)).at(0);
                 std::free(nfd);
@@ -193,19 +196,21 @@ TEST_CASE("the receipt shows the title, code and masked contact but never the co
     in.category = "Môi trường, vệ sinh";
     in.holidays = configHolidays();
     const Receipt r = makeReceipt(in);
-    for (const auto& [name, options] :
-         {std::pair{"80mm", RenderOptions::roll80mm()}, {"58mm", RenderOptions::roll58mm()},
-          {"a4", RenderOptions::a4Form()}}) {
+    for (const auto& [name, options] : {std::pair{"80mm", RenderOptions::roll80mm()},
+                                        {"58mm", RenderOptions::roll58mm()},
+                                        {"a4", RenderOptions::a4Form()}}) {
         auto image = printtest::renderer().render(r, options);
         REQUIRE(image);
         CHECK(image->width() == options.widthDots);
         CHECK(image->height() > 400);
         // Kept next to the build for people to look at.
-        auto w = writeFileAtomically(std::string("receipt-sample-") + name + ".png", encodePng(*image));
+        auto w =
+            writeFileAtomically(std::string("receipt-sample-") + name + ".png", encodePng(*image));
         CHECK(w);
     }
     // The content of the submission is not in the model the renderer sees.
-    const std::string all = r.centreName + r.category + r.maskedName + r.maskedPhone + r.shortUrl + r.hotline;
+    const std::string all =
+        r.centreName + r.category + r.maskedName + r.maskedPhone + r.shortUrl + r.hotline;
     CHECK(all.find("Văn An") == std::string::npos);
     CHECK(all.find("345") == std::string::npos);
 }
@@ -223,7 +228,8 @@ TEST_CASE("fonts, receipts and files fail with their own kind of error") {
     auto notAFont = Font::load(dir / "not-a-font.ttf");
     REQUIRE_FALSE(notAFont);
     CHECK(notAFont.error().kind == FontError::Kind::NotAFont);
-    auto noRenderer = ReceiptRenderer::create(platform::text::Strings::load("vi"), dir / "none.ttf");
+    auto noRenderer =
+        ReceiptRenderer::create(platform::text::Strings::load("vi"), dir / "none.ttf");
     REQUIRE_FALSE(noRenderer);
     CHECK(noRenderer.error().kind == FontError::Kind::Unreadable);
 

@@ -65,7 +65,8 @@ TEST_CASE("the encoding is deterministic and every field changes the hash") {
     };
     CHECK(mutated([](Record& m) { m.header.sequence = 6; }) != r.header.hash);
     CHECK(mutated([](Record& m) { m.header.category = "DAT_DAI"; }) != r.header.hash);
-    CHECK(mutated([](Record& m) { m.header.createdAt = "2026-11-23T04:05:06.790Z"; }) != r.header.hash);
+    CHECK(mutated([](Record& m) { m.header.createdAt = "2026-11-23T04:05:06.790Z"; }) !=
+          r.header.hash);
     CHECK(mutated([](Record& m) { m.header.prevHash[0] = '1'; }) != r.header.hash);
     CHECK(mutated([](Record& m) { m.header.staffAssisted = true; }) != r.header.hash);
     CHECK(mutated([](Record& m) { m.content.body += "."; }) != r.header.hash);

@@ -11,7 +11,8 @@ namespace {
 
 std::string randomKioskId(std::mt19937_64& rng) {
     std::string id;
-    for (int i = 0; i < kKioskIdLength; ++i) id.push_back(kCodeAlphabet[rng() % kCodeAlphabet.size()]);
+    for (int i = 0; i < kKioskIdLength; ++i)
+        id.push_back(kCodeAlphabet[rng() % kCodeAlphabet.size()]);
     return id;
 }
 
@@ -36,8 +37,7 @@ TEST_CASE("a tracking code has type, kiosk, six-digit sequence and check symbol"
 }
 
 TEST_CASE("the code alphabet has no look-alikes") {
-    for (char c : std::string_view("OIL"))
-        CHECK(kCodeAlphabet.find(c) == std::string_view::npos);
+    for (char c : std::string_view("OIL")) CHECK(kCodeAlphabet.find(c) == std::string_view::npos);
     CHECK(kCodeAlphabet.size() == 31);
 }
 
@@ -117,13 +117,15 @@ TEST_CASE("every single substitution and adjacent transposition of 10,000 codes 
                 std::string typo = payload;
                 typo[i] = sub;
                 ++substitutions;
-                if (parseTrackingCode(typo)) FAIL("substitution not detected: " << typo << " for " << code);
+                if (parseTrackingCode(typo))
+                    FAIL("substitution not detected: " << typo << " for " << code);
             }
             if (i + 1 < payload.size() && payload[i] != payload[i + 1]) {
                 std::string swapped = payload;
                 std::swap(swapped[i], swapped[i + 1]);
                 ++transpositions;
-                if (parseTrackingCode(swapped)) FAIL("transposition not detected: " << swapped << " for " << code);
+                if (parseTrackingCode(swapped))
+                    FAIL("transposition not detected: " << swapped << " for " << code);
             }
         }
     }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "record/validation.hpp"
 #include "proto/backend_config.hpp"
+#include "record/validation.hpp"
 #include "test_support.hpp"
 #include "text/strings.hpp"
 
@@ -56,7 +56,8 @@ TEST_CASE("a body of 64,000 characters is accepted and 64,001 is refused with th
     CHECK(v.error()[0].count == 64001);
     CHECK(v.error()[0].max == 64000);
     const auto strings = platform::text::Strings::load("vi");
-    const std::string msg = strings.format("validation.body_too_long", {{"count", "64001"}, {"max", "64000"}});
+    const std::string msg =
+        strings.format("validation.body_too_long", {{"count", "64001"}, {"max", "64000"}});
     CHECK(msg.find("64001") != std::string::npos);
 }
 
@@ -87,8 +88,8 @@ TEST_CASE("vietnamese phone numbers are accepted in the ways people write them")
 }
 
 TEST_CASE("invalid phone numbers are refused with the phone message") {
-    for (const char* bad : {"123", "091234567", "09123456789", "0112345678", "+1 555 123 4567", "09l2345678",
-                            "+84", "0912-345-678x"}) {
+    for (const char* bad : {"123", "091234567", "09123456789", "0112345678", "+1 555 123 4567",
+                            "09l2345678", "+84", "0912-345-678x"}) {
         INFO(bad);
         auto r = normalisePhone(bad);
         REQUIRE_FALSE(r);
@@ -99,8 +100,8 @@ TEST_CASE("invalid phone numbers are refused with the phone message") {
 TEST_CASE("email addresses are checked and the domain lower-cased") {
     CHECK(normaliseEmail("Nguyen.An@Example.VN").value() == "Nguyen.An@example.vn");
     CHECK(normaliseEmail("a+tag@sub.domain.gov.vn").value() == "a+tag@sub.domain.gov.vn");
-    for (const char* bad : {"a", "a@", "@b.vn", "a@b", "a@@b.vn", "a b@c.vn", "a@-b.vn", "a@b.v", "a..b@c.vn",
-                            "nguyễn@a.vn"}) {
+    for (const char* bad : {"a", "a@", "@b.vn", "a@b", "a@@b.vn", "a b@c.vn", "a@-b.vn", "a@b.v",
+                            "a..b@c.vn", "nguyễn@a.vn"}) {
         INFO(bad);
         CHECK_FALSE(normaliseEmail(bad));
     }
@@ -151,13 +152,14 @@ TEST_CASE("type, category, channel and language are checked") {
 TEST_CASE("every validation message exists in Vietnamese and English") {
     for (const char* lang : {"vi", "en"}) {
         const auto strings = platform::text::Strings::load(lang);
-        for (const char* key : {"validation.invalid_utf8", "validation.body_required", "validation.body_too_long",
-                                "validation.title_too_long", "validation.field_too_long", "validation.type_invalid",
-                                "validation.category_required", "validation.phone_invalid", "validation.email_invalid",
-                                "validation.name_required", "validation.contact_required",
-                                "validation.consent_required", "validation.channel_invalid",
-                                "validation.language_invalid", "code.empty", "code.bad_format", "code.bad_char",
-                                "code.bad_type", "code.bad_check"}) {
+        for (const char* key :
+             {"validation.invalid_utf8", "validation.body_required", "validation.body_too_long",
+              "validation.title_too_long", "validation.field_too_long", "validation.type_invalid",
+              "validation.category_required", "validation.phone_invalid",
+              "validation.email_invalid", "validation.name_required", "validation.contact_required",
+              "validation.consent_required", "validation.channel_invalid",
+              "validation.language_invalid", "code.empty", "code.bad_format", "code.bad_char",
+              "code.bad_type", "code.bad_check"}) {
             INFO(lang << " " << key);
             CHECK(strings.has(key));
         }

@@ -7,10 +7,10 @@
 #include <thread>
 
 #include "clock/clock.hpp"
+#include "http/http_server.hpp"
 #include "proto/payload_codec.hpp"
 #include "service/backend_service.hpp"
 #include "service/chain_audit.hpp"
-#include "http/http_server.hpp"
 #include "storage/sqlite_storage.hpp"
 #include "test_support.hpp"
 
@@ -28,7 +28,8 @@ std::vector<IngestItem> chain(int n) {
         r.header.id = record::newUuid();
         r.header.kioskId = "7K3M";
         r.header.sequence = static_cast<std::uint64_t>(i);
-        r.header.trackingCode = record::makeTrackingCode(record::RecordType::Pakn, "7K3M", r.header.sequence);
+        r.header.trackingCode =
+            record::makeTrackingCode(record::RecordType::Pakn, "7K3M", r.header.sequence);
         r.header.category = "MOI_TRUONG";
         r.header.createdAt = "2026-11-23T04:05:06.789Z";
         r.header.prevHash = prev;
@@ -51,8 +52,9 @@ std::unique_ptr<SqliteStorage> open(const testsupport::TempDir& dir) {
 struct Served {
     testsupport::TempDir dir;
     std::unique_ptr<SqliteStorage> storage = open(dir);
-    BackendService service{*storage, platform::keys::DeviceKey::generate(), proto::Dictionaries::shipped(),
-                           ServiceOptions{proto::kMaxClockSkewMs, 500, {}, [](const std::string&) {}}};
+    BackendService service{
+        *storage, platform::keys::DeviceKey::generate(), proto::Dictionaries::shipped(),
+        ServiceOptions{proto::kMaxClockSkewMs, 500, {}, [](const std::string&) {}}};
     HttpServer server{service, 2};
     int port = 0;
     std::thread thread;
@@ -71,7 +73,9 @@ struct Served {
 
 }  // namespace
 
-TEST_CASE("ingest creates once, acknowledges the same id and hash as duplicate, and keeps a conflict aside") {
+TEST_CASE(
+    "ingest creates once, acknowledges the same id and hash as duplicate, and keeps a conflict "
+    "aside") {
     testsupport::TempDir dir;
     auto s = open(dir);
     auto items = chain(3);
@@ -86,7 +90,8 @@ TEST_CASE("ingest creates once, acknowledges the same id and hash as duplicate, 
     auto conflict = s->ingest(std::span(&changed, 1), 0);
     REQUIRE(conflict);
     CHECK((*conflict)[0].result == proto::ItemResult::Conflict);
-    CHECK(s->recordById(items[1].header.id).value()->header.hash == items[1].header.hash);  // never overwritten
+    CHECK(s->recordById(items[1].header.id).value()->header.hash ==
+          items[1].header.hash);  // never overwritten
     CHECK(s->recordCount().value() == 3);
     CHECK(s->conflicts("7K3M").value().size() == 1);
 }
@@ -104,7 +109,8 @@ TEST_CASE("the same batch ingested from eight threads at once is stored exactly 
                 ++failures;
                 return;
             }
-            for (const auto& x : *r) (x.result == proto::ItemResult::Created ? created : duplicates)++;
+            for (const auto& x : *r)
+                (x.result == proto::ItemResult::Created ? created : duplicates)++;
         });
     for (auto& t : threads) t.join();
     CHECK(failures == 0);
@@ -113,7 +119,8 @@ TEST_CASE("the same batch ingested from eight threads at once is stored exactly 
     CHECK(s->recordCount().value() == 100);
 }
 
-TEST_CASE("the audit flags gaps, forks, broken links and altered records, and passes an intact chain") {
+TEST_CASE(
+    "the audit flags gaps, forks, broken links and altered records, and passes an intact chain") {
     auto items = chain(6);
     std::vector<StoredRecord> recs;
     for (const auto& i : items) recs.push_back({i.header, i.payloadFormat, i.content, {}, true});
@@ -123,9 +130,9 @@ TEST_CASE("the audit flags gaps, forks, broken links and altered records, and pa
     fork.header.id = record::newUuid();
     fork.header.hash = record::headerHash(fork.header);
     std::vector<StoredRecord> bad = recs;
-    bad.erase(bad.begin() + 1);               // sequence 2 missing
-    bad[2].content += "x";                    // sequence 4 content altered
-    bad.insert(bad.begin() + 3, fork);        // a second record with sequence 4
+    bad.erase(bad.begin() + 1);         // sequence 2 missing
+    bad[2].content += "x";              // sequence 4 content altered
+    bad.insert(bad.begin() + 3, fork);  // a second record with sequence 4
     auto a = auditChain("7K3M", bad, {});
     std::set<std::pair<std::uint64_t, std::string>> got;
     for (const auto& p : a.problems) got.insert({p.sequence, p.kind});
@@ -136,19 +143,30 @@ TEST_CASE("the audit flags gaps, forks, broken links and altered records, and pa
     CHECK(a.maxSequence == 6);
 }
 
-TEST_CASE("the tracking page answers /T/CODE and /t/code in Vietnamese with the timeline and no personal data") {
+TEST_CASE(
+    "the tracking page answers /T/CODE and /t/code in Vietnamese with the timeline and no personal "
+    "data") {
     Served b;
     auto items = chain(1);
-    items[0].content = record::encodeContent(record::Content{record::newSaltHex(), "Đèn đường hỏng", "Bí mật nội dung", {},
-                                                             record::Contact{"Nguyễn Văn An", "0912345678", "", ""}, true, "v1"});
+    items[0].content = record::encodeContent(
+        record::Content{record::newSaltHex(),
+                        "Đèn đường hỏng",
+                        "Bí mật nội dung",
+                        {},
+                        record::Contact{"Nguyễn Văn An", "0912345678", "", ""},
+                        true,
+                        "v1"});
     REQUIRE(b.storage->ingest(items, 0));
     const std::string code = items[0].header.trackingCode;
-    REQUIRE(applyStaffUpdate(*b.storage, {code, "needs_info", "UBND phường Sài Gòn", "Lê Văn Cường", "2026-12-10",
-                                          "Cần bổ sung địa chỉ cụ thể"}, 0));
+    REQUIRE(applyStaffUpdate(*b.storage,
+                             {code, "needs_info", "UBND phường Sài Gòn", "Lê Văn Cường",
+                              "2026-12-10", "Cần bổ sung địa chỉ cụ thể"},
+                             0));
     std::string lower = code;
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto cli = b.client();
-    for (const std::string& path : {"/T/" + code, "/t/" + lower, "/T/" + code.substr(0, 4) + code.substr(5)}) {
+    for (const std::string& path :
+         {"/T/" + code, "/t/" + lower, "/T/" + code.substr(0, 4) + code.substr(5)}) {
         auto r = cli.Get(path.c_str());
         REQUIRE(r);
         CHECK(r->status == 200);
@@ -171,8 +189,10 @@ TEST_CASE("Open311 lists services and requests with status, notes, agency and ex
     Served b;
     auto items = chain(2);
     REQUIRE(b.storage->ingest(items, 0));
-    REQUIRE(applyStaffUpdate(*b.storage, {items[0].header.trackingCode, "answered", "Phòng Quản lý đô thị", "", "",
-                                          "Đã xử lý xong"}, 0));
+    REQUIRE(applyStaffUpdate(
+        *b.storage,
+        {items[0].header.trackingCode, "answered", "Phòng Quản lý đô thị", "", "", "Đã xử lý xong"},
+        0));
     auto cli = b.client();
     auto services = cli.Get("/open311/v2/services.json");
     REQUIRE(services);
@@ -203,17 +223,20 @@ TEST_CASE("the staff endpoint needs a staff token and posts status updates") {
     REQUIRE(b.storage->ingest(items, 0));
     auto token = b.storage->issueStaffToken("Cán bộ tiếp nhận");
     REQUIRE(token);
-    const std::string body = nlohmann::json{{"tracking_code", items[0].header.trackingCode},
-                                            {"status", "forwarded"},
-                                            {"agency", "Phòng Tài nguyên và Môi trường"},
-                                            {"officer", "Trần Thị Bình"},
-                                            {"expected_date", "2026-12-10"}}
-                                 .dump();
+    const std::string body = nlohmann::json{
+        {"tracking_code", items[0].header.trackingCode},
+        {"status", "forwarded"},
+        {"agency", "Phòng Tài nguyên và Môi trường"},
+        {"officer", "Trần Thị Bình"},
+        {"expected_date",
+         "2026-12-10"}}.dump();
     auto cli = b.client();
-    auto refused = cli.Post("/api/v1/staff/updates", {{"Authorization", "Bearer WRONG"}}, body, "application/json");
+    auto refused = cli.Post("/api/v1/staff/updates", {{"Authorization", "Bearer WRONG"}}, body,
+                            "application/json");
     REQUIRE(refused);
     CHECK(refused->status == 401);
-    auto ok = cli.Post("/api/v1/staff/updates", {{"Authorization", "Bearer " + *token}}, body, "application/json");
+    auto ok = cli.Post("/api/v1/staff/updates", {{"Authorization", "Bearer " + *token}}, body,
+                       "application/json");
     REQUIRE(ok);
     CHECK(ok->status == 200);
     auto events = b.storage->statusSince("7K3M", 0, 10);
@@ -221,8 +244,10 @@ TEST_CASE("the staff endpoint needs a staff token and posts status updates") {
     REQUIRE(events->size() == 1);
     CHECK((*events)[0].agency == "Phòng Tài nguyên và Môi trường");
     auto badDate = cli.Post("/api/v1/staff/updates", {{"Authorization", "Bearer " + *token}},
-                            nlohmann::json{{"tracking_code", items[0].header.trackingCode}, {"status", "closed"},
-                                           {"expected_date", "10/12/2026"}}.dump(),
+                            nlohmann::json{{"tracking_code", items[0].header.trackingCode},
+                                           {"status", "closed"},
+                                           {"expected_date", "10/12/2026"}}
+                                .dump(),
                             "application/json");
     REQUIRE(badDate);
     CHECK(badDate->status == 422);
@@ -237,18 +262,20 @@ TEST_CASE("an enrolment token works for the kiosk it was issued to, again only f
     const auto key = platform::keys::DeviceKey::generate().publicKeyBase64();
     CHECK(s->enrol(*token, "9ABC", key, now).value() == EnrolOutcome::BadToken);
     CHECK(s->enrol(*token, "7K3M", key, now).value() == EnrolOutcome::Enrolled);
-    CHECK(s->enrol(*token, "7K3M", key, now).value() == EnrolOutcome::Enrolled);  // the reply was lost: retry
-    CHECK(s->enrol(*token, "7K3M", platform::keys::DeviceKey::generate().publicKeyBase64(), now).value() ==
-          EnrolOutcome::KeyMismatch);
+    CHECK(s->enrol(*token, "7K3M", key, now).value() ==
+          EnrolOutcome::Enrolled);  // the reply was lost: retry
+    CHECK(s->enrol(*token, "7K3M", platform::keys::DeviceKey::generate().publicKeyBase64(), now)
+              .value() == EnrolOutcome::KeyMismatch);
     CHECK(s->enrol(*token, "9ABC", key, now).value() == EnrolOutcome::BadToken);
     auto second = s->issueEnrolToken("", now + 60000);
-    CHECK(s->enrol(*second, "7K3M", platform::keys::DeviceKey::generate().publicKeyBase64(), now).value() ==
-          EnrolOutcome::KeyMismatch);
+    CHECK(s->enrol(*second, "7K3M", platform::keys::DeviceKey::generate().publicKeyBase64(), now)
+              .value() == EnrolOutcome::KeyMismatch);
     auto expired = s->issueEnrolToken("", now - 1);
     CHECK(s->enrol(*expired, "7K3N", key, now).value() == EnrolOutcome::BadToken);
 }
 
-TEST_CASE("per-record payloads round-trip through zstd with the shipped dictionary and refuse damage") {
+TEST_CASE(
+    "per-record payloads round-trip through zstd with the shipped dictionary and refuse damage") {
     proto::PayloadCodec codec(proto::Dictionaries::shipped());
     const auto& fixtures = testsupport::seedFixtures();
     std::size_t plain = 0, withDict = 0;

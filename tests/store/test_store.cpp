@@ -75,11 +75,14 @@ TEST_CASE("opening again keeps the data and does not re-run migrations") {
     // creates the table, so re-running it fails or loses the row), and the index of the latest
     // migration dropped (re-running it puts the index back). Any DDL a migration runs also bumps
     // SQLite's schema cookie, which the schema version of the store does not.
-    REQUIRE(rawExec(file, "INSERT INTO meta(key, value) VALUES ('test_marker', 'kept')") == SQLITE_OK);
+    REQUIRE(rawExec(file, "INSERT INTO meta(key, value) VALUES ('test_marker', 'kept')") ==
+            SQLITE_OK);
     REQUIRE(rawExec(file, "DROP INDEX records_unsealed") == SQLITE_OK);
-    const auto schemaBefore = rawQuery(file, "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name");
+    const auto schemaBefore =
+        rawQuery(file, "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name");
     const auto cookieBefore = rawQuery(file, "PRAGMA schema_version");
-    REQUIRE(rawQuery(file, "PRAGMA user_version") == std::vector<std::string>{std::to_string(store::latestSchemaVersion())});
+    REQUIRE(rawQuery(file, "PRAGMA user_version") ==
+            std::vector<std::string>{std::to_string(store::latestSchemaVersion())});
 
     auto s = openStore(file);
     CHECK(s.schemaVersion() == store::latestSchemaVersion());
@@ -89,11 +92,14 @@ TEST_CASE("opening again keeps the data and does not re-run migrations") {
     CHECK(again->header == first.header);
     CHECK(again->content == first.content);
 
-    CHECK(rawQuery(file, "SELECT value FROM meta WHERE key = 'test_marker'") == std::vector<std::string>{"kept"});
+    CHECK(rawQuery(file, "SELECT value FROM meta WHERE key = 'test_marker'") ==
+          std::vector<std::string>{"kept"});
     CHECK(rawQuery(file, "SELECT name FROM sqlite_schema WHERE name = 'records_unsealed'").empty());
-    CHECK(rawQuery(file, "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name") == schemaBefore);
+    CHECK(rawQuery(file, "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name") ==
+          schemaBefore);
     CHECK(rawQuery(file, "PRAGMA schema_version") == cookieBefore);
-    CHECK(rawQuery(file, "PRAGMA user_version") == std::vector<std::string>{std::to_string(store::latestSchemaVersion())});
+    CHECK(rawQuery(file, "PRAGMA user_version") ==
+          std::vector<std::string>{std::to_string(store::latestSchemaVersion())});
 }
 
 TEST_CASE("a database from a newer schema is refused and left untouched") {
@@ -162,8 +168,9 @@ TEST_CASE("all 20 fixtures are stored and read back byte-identical after NFC") {
         }
     }
     // The longest real submission (71,583 bytes of JSON line; 52,783 characters of body).
-    auto longest = std::max_element(testsupport::seedFixtures().begin(), testsupport::seedFixtures().end(),
-                                    [](const auto& a, const auto& b) { return a.body.size() < b.body.size(); });
+    auto longest = std::max_element(
+        testsupport::seedFixtures().begin(), testsupport::seedFixtures().end(),
+        [](const auto& a, const auto& b) { return a.body.size() < b.body.size(); });
     CHECK(record::countCodepoints(longest->body) == 52783);
 }
 
@@ -239,10 +246,12 @@ TEST_CASE("two processes submitting 500 records each get distinct gap-free seque
 TEST_CASE("status updates build a history and the latest one wins by time") {
     testsupport::TempDir dir;
     auto s = openStore(dir / "k.db");
-    const std::string code = create(s, validDraft("Cống thoát nước bị tắc ở chợ.")).header.trackingCode;
+    const std::string code =
+        create(s, validDraft("Cống thoát nước bị tắc ở chợ.")).header.trackingCode;
     store::StatusUpdate received{code, "received", "", "", "", "", "2026-11-23T01:00:00.000Z"};
-    store::StatusUpdate forwarded{code, "forwarded", "Chuyển phòng Quản lý đô thị", "Phòng QLĐT", "Trần Thị B",
-                                  "2026-12-10", "2026-11-23T02:00:00.000Z"};
+    store::StatusUpdate forwarded{
+        code,         "forwarded",  "Chuyển phòng Quản lý đô thị", "Phòng QLĐT",
+        "Trần Thị B", "2026-12-10", "2026-11-23T02:00:00.000Z"};
     REQUIRE(s.applyStatus(forwarded));
     REQUIRE(s.applyStatus(received));   // arrives late: history grows, latest stays
     REQUIRE(s.applyStatus(forwarded));  // repeated: idempotent
@@ -288,14 +297,16 @@ TEST_CASE("a locked database makes a write fail as busy, not corrupt, and the da
     sqlite3_open((dir / "k.db").c_str(), &quick);
     CHECK(sqlite3_exec(quick, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_BUSY);
     sqlite3_close(quick);
-    auto r = s.createRecord(validDraft("Hồ sơ trong lúc bị khóa."), "7K3M", "2026-11-23T00:00:00.000Z", false);
+    auto r = s.createRecord(validDraft("Hồ sơ trong lúc bị khóa."), "7K3M",
+                            "2026-11-23T00:00:00.000Z", false);
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == store::ErrorKind::Busy);
     CHECK(r.error().transient());
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(other);
     CHECK(s.recordCount().value() == 1);
-    auto again = s.createRecord(validDraft("Hồ sơ sau khi mở khóa."), "7K3M", "2026-11-23T00:00:00.000Z", false);
+    auto again = s.createRecord(validDraft("Hồ sơ sau khi mở khóa."), "7K3M",
+                                "2026-11-23T00:00:00.000Z", false);
     REQUIRE(again);
     CHECK(again->header.sequence == 2);
 }

@@ -26,7 +26,8 @@ constexpr int kRecords = 6;
 
 void fill(const std::filesystem::path& file) {
     auto s = openStore(file);
-    for (int i = 1; i <= kRecords; ++i) create(s, validDraft("Hồ sơ số " + std::to_string(i) + " về vệ sinh môi trường."));
+    for (int i = 1; i <= kRecords; ++i)
+        create(s, validDraft("Hồ sơ số " + std::to_string(i) + " về vệ sinh môi trường."));
 }
 
 store::VerifyReport verify(const std::filesystem::path& file) {
@@ -48,11 +49,13 @@ TEST_CASE("an untouched chain verifies") {
 
 TEST_CASE("altering any header field of any record fails verify at that sequence") {
     for (int seq = 1; seq <= kRecords; ++seq) {
-        for (const char* change : {"category = 'DAT_DAI'", "created_at = '2020-01-01T00:00:00.000Z'",
-                                   "type = 'SKGP'", "staff_assisted = 1", "content_digest = 'ab'"}) {
+        for (const char* change :
+             {"category = 'DAT_DAI'", "created_at = '2020-01-01T00:00:00.000Z'", "type = 'SKGP'",
+              "staff_assisted = 1", "content_digest = 'ab'"}) {
             testsupport::TempDir dir;
             fill(dir / "k.db");
-            rawExec(dir / "k.db", "UPDATE records SET " + std::string(change) + " WHERE seq = " + std::to_string(seq));
+            rawExec(dir / "k.db", "UPDATE records SET " + std::string(change) +
+                                      " WHERE seq = " + std::to_string(seq));
             auto rep = verify(dir / "k.db");
             INFO("seq " << seq << ": " << change);
             REQUIRE_FALSE(rep.ok());
@@ -66,8 +69,11 @@ TEST_CASE("altering the content of any record fails verify at that sequence") {
         testsupport::TempDir dir;
         fill(dir / "k.db");
         // Flip one byte inside the body (still valid UTF-8: 's' -> 't').
-        rawExec(dir / "k.db", "UPDATE records SET content = CAST(replace(CAST(content AS TEXT), 'số', 'sô') AS BLOB) "
-                              "WHERE seq = " + std::to_string(seq));
+        rawExec(
+            dir / "k.db",
+            "UPDATE records SET content = CAST(replace(CAST(content AS TEXT), 'số', 'sô') AS BLOB) "
+            "WHERE seq = " +
+                std::to_string(seq));
         auto rep = verify(dir / "k.db");
         REQUIRE_FALSE(rep.ok());
         CHECK(rep.problems.front().seq == static_cast<std::uint64_t>(seq));

@@ -19,7 +19,8 @@ std::vector<std::uint64_t> seqsOf(const std::vector<store::OutboxItem>& items) {
 TEST_CASE("claimBatch hands out due records oldest first and marks them sending") {
     testsupport::TempDir dir;
     auto s = openStore(dir / "k.db");
-    for (int i = 0; i < 5; ++i) create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
+    for (int i = 0; i < 5; ++i)
+        create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
     auto batch = s.claimBatch(3, 1 << 20, 0);
     REQUIRE(batch);
     CHECK(seqsOf(*batch) == std::vector<std::uint64_t>{1, 2, 3});
@@ -45,7 +46,8 @@ TEST_CASE("claimBatch respects the byte budget but always sends at least one rec
 TEST_CASE("acknowledged records leave the queue; retried ones wait for their time") {
     testsupport::TempDir dir;
     auto s = openStore(dir / "k.db");
-    for (int i = 0; i < 4; ++i) create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
+    for (int i = 0; i < 4; ++i)
+        create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
     auto batch = s.claimBatch(2, 1 << 20, 0);
     REQUIRE(batch);
     const std::vector<std::uint64_t> acked{1, 2};
@@ -65,7 +67,8 @@ TEST_CASE("acknowledged records leave the queue; retried ones wait for their tim
 TEST_CASE("a quarantined record does not block the rest of the queue") {
     testsupport::TempDir dir;
     auto s = openStore(dir / "k.db");
-    for (int i = 0; i < 3; ++i) create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
+    for (int i = 0; i < 3; ++i)
+        create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
     auto batch = s.claimBatch(3, 1 << 20, 0);
     REQUIRE(batch);
     REQUIRE(s.quarantine(2, "conflict: same id, different hash"));
@@ -87,7 +90,8 @@ TEST_CASE("records left sending by a crash go back to the queue") {
     testsupport::TempDir dir;
     {
         auto s = openStore(dir / "k.db");
-        for (int i = 0; i < 2; ++i) create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
+        for (int i = 0; i < 2; ++i)
+            create(s, validDraft("Hồ sơ " + std::to_string(i) + " cần gửi lên thành phố."));
         REQUIRE(s.claimBatch(10, 1 << 20, 0).value().size() == 2);
     }  // "crash": the connection goes away with both records sending
     auto s = openStore(dir / "k.db");

@@ -71,7 +71,8 @@ std::vector<std::pair<record::ValidDraft, std::vector<Needle>>> fixtureDrafts() 
                                     {label + " email", d.email},
                                     {label + " address", d.contactAddress}};
         const std::string& body = v->content.body;
-        for (std::size_t at : {std::size_t{0}, body.size() / 2, body.size() > 30 ? body.size() - 30 : 0})
+        for (std::size_t at :
+             {std::size_t{0}, body.size() / 2, body.size() > 30 ? body.size() - 30 : 0})
             needles.push_back({label + " body", piece(body, at)});
         out.emplace_back(std::move(*v), std::move(needles));
     }
@@ -87,8 +88,10 @@ std::vector<std::string> foundIn(const std::string& bytes, const std::vector<Nee
 
 }  // namespace
 
-TEST_CASE("with the backend key known, the 20 fixtures are sealed as they are committed and the files hold none of "
-          "their text") {
+TEST_CASE(
+    "with the backend key known, the 20 fixtures are sealed as they are committed and the files "
+    "hold none of "
+    "their text") {
     testsupport::TempDir tmp;
     const auto file = tmp / "kiosk.db";
     const auto backend = platform::keys::DeviceKey::generate();
@@ -141,17 +144,22 @@ TEST_CASE("with the backend key known, the 20 fixtures are sealed as they are co
         REQUIRE(opened);
         CHECK(record::sha256Hex(*opened) == item.header.contentDigest);
         CHECK(record::decodeContent(*opened) == std::optional<record::Content>(made[i].content));
-        CHECK(codec.decode(item.contentFormat, item.content, &stranger).error() == "not_for_this_key");
+        CHECK(codec.decode(item.contentFormat, item.content, &stranger).error() ==
+              "not_for_this_key");
         CHECK(codec.decode(item.contentFormat, item.content).error() == "sealed_payload");
         sealedBytes += item.content.size();
         plainBytes += opened->size();
     }
-    std::cout << "sealing: " << made.size() << " fixture records (" << plainBytes << " bytes of content) stored as "
-              << sealedBytes << " sealed bytes; " << needles.size()
-              << " titles, names, phones, emails, addresses and body pieces searched in kiosk.db/-wal/-shm: 0 found\n";
+    std::cout << "sealing: " << made.size() << " fixture records (" << plainBytes
+              << " bytes of content) stored as " << sealedBytes << " sealed bytes; "
+              << needles.size()
+              << " titles, names, phones, emails, addresses and body pieces searched in "
+                 "kiosk.db/-wal/-shm: 0 found\n";
 }
 
-TEST_CASE("records made before the kiosk knew the backend key are sealed once it does, leaving no plain page behind") {
+TEST_CASE(
+    "records made before the kiosk knew the backend key are sealed once it does, leaving no plain "
+    "page behind") {
     testsupport::TempDir tmp;
     const auto file = tmp / "kiosk.db";
     auto drafts = fixtureDrafts();
@@ -202,15 +210,19 @@ TEST_CASE("records made before the kiosk knew the backend key are sealed once it
 
 TEST_CASE("a sealing key must be a valid Ed25519 public key") {
     CHECK_FALSE(platform::keys::SealingKey::fromPublicKeyBase64("not base64!"));
-    CHECK_FALSE(platform::keys::SealingKey::fromPublicKeyBase64(platform::keys::base64Encode("short")));
+    CHECK_FALSE(
+        platform::keys::SealingKey::fromPublicKeyBase64(platform::keys::base64Encode("short")));
     // 32 bytes that are not a point on the curve.
-    CHECK_FALSE(platform::keys::SealingKey::fromPublicKeyBase64(platform::keys::base64Encode(std::string(32, '\xff'))));
+    CHECK_FALSE(platform::keys::SealingKey::fromPublicKeyBase64(
+        platform::keys::base64Encode(std::string(32, '\xff'))));
     const auto k = platform::keys::DeviceKey::generate();
     auto sk = platform::keys::SealingKey::fromPublicKeyBase64(k.publicKeyBase64());
     REQUIRE(sk);
     const std::string box = sk->seal("Đường Lê Lợi ngập nước");
-    CHECK(box.size() == std::string("Đường Lê Lợi ngập nước").size() + platform::keys::SealingKey::kOverheadBytes);
-    CHECK(k.openSealed(box) == std::expected<std::string, platform::keys::OpenError>("Đường Lê Lợi ngập nước"));
+    CHECK(box.size() == std::string("Đường Lê Lợi ngập nước").size() +
+                            platform::keys::SealingKey::kOverheadBytes);
+    CHECK(k.openSealed(box) ==
+          std::expected<std::string, platform::keys::OpenError>("Đường Lê Lợi ngập nước"));
     std::string altered = box;
     altered[altered.size() / 2] ^= 1;
     CHECK(k.openSealed(altered).error() == platform::keys::OpenError::NotForThisKey);

@@ -18,12 +18,14 @@ const std::vector<Fixture>& seedFixtures() {
         if (!in) throw std::runtime_error("cannot open seed_submissions.jsonl");
         std::string line;
         auto str = [](const nlohmann::json& j, const char* key) {
-            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string{};
+            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                         : std::string{};
         };
         while (std::getline(in, line)) {
             if (line.empty()) continue;
             auto j = nlohmann::json::parse(line);
-            out.push_back({str(j, "sender"), str(j, "sent_date"), str(j, "category"), str(j, "body")});
+            out.push_back(
+                {str(j, "sender"), str(j, "sent_date"), str(j, "category"), str(j, "body")});
         }
         return out;
     }();

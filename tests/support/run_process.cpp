@@ -21,8 +21,8 @@ void execProgram(const std::string& program, const std::vector<std::string>& arg
     _exit(127);
 }
 
-ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args, const std::string& input,
-                         const std::vector<std::string>& env) {
+ProcessResult runProcess(const std::string& program, const std::vector<std::string>& args,
+                         const std::string& input, const std::vector<std::string>& env) {
     int inPipe[2], outPipe[2], errPipe[2];
     if (pipe(inPipe) || pipe(outPipe) || pipe(errPipe)) throw std::runtime_error("pipe failed");
     const pid_t pid = fork();
@@ -31,7 +31,8 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
         dup2(inPipe[0], 0);
         dup2(outPipe[1], 1);
         dup2(errPipe[1], 2);
-        for (int fd : {inPipe[0], inPipe[1], outPipe[0], outPipe[1], errPipe[0], errPipe[1]}) close(fd);
+        for (int fd : {inPipe[0], inPipe[1], outPipe[0], outPipe[1], errPipe[0], errPipe[1]})
+            close(fd);
         execProgram(program, args, env);
     }
     close(inPipe[0]);

@@ -37,8 +37,10 @@ std::string pgDatabase() {
 }
 
 Backend::Backend(std::int64_t clockSkewMs, const std::string& databaseUrl) : m_skewMs(clockSkewMs) {
-    auto url = databaseUrl.empty() ? ksync::backend::parseDatabaseUrl("sqlite:" + (m_tmp.path() / "backend.db").string())
-                                   : ksync::backend::parseDatabaseUrl(databaseUrl);
+    auto url =
+        databaseUrl.empty()
+            ? ksync::backend::parseDatabaseUrl("sqlite:" + (m_tmp.path() / "backend.db").string())
+            : ksync::backend::parseDatabaseUrl(databaseUrl);
     REQUIRE(url);
     auto s = ksync::backend::openStorage(*url);
     INFO((s ? std::string() : s.error().detail));
@@ -48,12 +50,15 @@ Backend::Backend(std::int64_t clockSkewMs, const std::string& databaseUrl) : m_s
     REQUIRE(key);
     ksync::backend::ServiceOptions opts;
     if (clockSkewMs != 0)
-        opts.nowMs = [clockSkewMs] { return platform::clock::unixMillis(platform::clock::now()) + clockSkewMs; };
+        opts.nowMs = [clockSkewMs] {
+            return platform::clock::unixMillis(platform::clock::now()) + clockSkewMs;
+        };
     opts.log = [this](const std::string& line) {
         std::lock_guard lock(m_logMutex);
         m_log.push_back(line);
     };
-    m_service = std::make_unique<ksync::backend::BackendService>(*m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
+    m_service = std::make_unique<ksync::backend::BackendService>(
+        *m_storage, *key, ksync::proto::Dictionaries::shipped(), opts);
     m_server = std::make_unique<ksync::backend::HttpServer>(*m_service, 4);
     auto port = m_server->bind("127.0.0.1", 0);
     REQUIRE(port);
@@ -67,7 +72,8 @@ Backend::~Backend() {
 }
 
 std::string Backend::token(const std::string& kioskId) {
-    auto t = m_storage->issueEnrolToken(kioskId, platform::clock::unixMillis(platform::clock::now()) + m_skewMs + 3600000);
+    auto t = m_storage->issueEnrolToken(
+        kioskId, platform::clock::unixMillis(platform::clock::now()) + m_skewMs + 3600000);
     REQUIRE(t);
     return *t;
 }
@@ -81,7 +87,8 @@ std::vector<std::string> Backend::logLines() {
 
 namespace {
 
-ksync::store::Store openStore(const std::filesystem::path& root, const std::string& kioskId, const std::string& url) {
+ksync::store::Store openStore(const std::filesystem::path& root, const std::string& kioskId,
+                              const std::string& url) {
     std::filesystem::create_directories(root);
     ksync::store::DataDir dir;
     dir.root = root;
@@ -129,12 +136,15 @@ std::vector<std::uint64_t> Kiosk::addRecords(int n) {
         if (i < static_cast<int>(fixtures.size())) {
             d.body = fixtures[static_cast<std::size_t>(i)].body;
         } else {
-            d.body = "Đề nghị phường xử lý rác thải tập kết sai quy định tại hẻm số " + std::to_string(i) +
+            d.body = "Đề nghị phường xử lý rác thải tập kết sai quy định tại hẻm số " +
+                     std::to_string(i) +
                      ", gây mùi hôi và mất vệ sinh cho các hộ dân xung quanh. " +
                      fixtures[static_cast<std::size_t>(i) % fixtures.size()].body.substr(0, 600);
             // keep the cut on a UTF-8 boundary
-            while (!d.body.empty() && (static_cast<unsigned char>(d.body.back()) & 0xC0) == 0x80) d.body.pop_back();
-            if (!d.body.empty() && static_cast<unsigned char>(d.body.back()) >= 0xC0) d.body.pop_back();
+            while (!d.body.empty() && (static_cast<unsigned char>(d.body.back()) & 0xC0) == 0x80)
+                d.body.pop_back();
+            if (!d.body.empty() && static_cast<unsigned char>(d.body.back()) >= 0xC0)
+                d.body.pop_back();
         }
         if (i % 4 == 1) {
             d.anonymous = false;
@@ -145,7 +155,8 @@ std::vector<std::uint64_t> Kiosk::addRecords(int n) {
         }
         auto v = ksync::record::validateDraft(d);
         if (!v) FAIL("fixture " << i << " invalid: " << v.error().front().messageKey);
-        auto r = m_store.createRecord(*v, m_kioskId, platform::clock::formatUtc(platform::clock::now()), false);
+        auto r = m_store.createRecord(*v, m_kioskId,
+                                      platform::clock::formatUtc(platform::clock::now()), false);
         REQUIRE(r);
         out.push_back(r->header.sequence);
     }
@@ -167,8 +178,10 @@ CaptivePortal::CaptivePortal(bool redirect) : m_impl(std::make_unique<Impl>()) {
             res.set_content("<html><body>Redirecting</body></html>", "text/html");
         } else {
             res.status = 200;
-            res.set_content("<html><head><title>Đăng nhập Wi-Fi</title></head><body>Vui lòng đăng nhập</body></html>",
-                            "text/html; charset=utf-8");
+            res.set_content(
+                "<html><head><title>Đăng nhập Wi-Fi</title></head><body>Vui lòng đăng "
+                "nhập</body></html>",
+                "text/html; charset=utf-8");
         }
     };
     m_impl->server.Get(".*", handler);
@@ -210,7 +223,8 @@ std::string readRequest(int fd) {
     std::size_t length = 0;
     std::string lower = buf.substr(0, headerEnd);
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (auto p = lower.find("content-length:"); p != std::string::npos) length = std::stoul(lower.substr(p + 15));
+    if (auto p = lower.find("content-length:"); p != std::string::npos)
+        length = std::stoul(lower.substr(p + 15));
     while (buf.size() < headerEnd + 4 + length) {
         const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
         if (n <= 0) return {};
@@ -241,10 +255,12 @@ std::string forward(int upstreamPort, const std::string& request) {
     addr.sin_port = htons(static_cast<std::uint16_t>(upstreamPort));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string response;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && writeAll(fd, rewritten)) {
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        writeAll(fd, rewritten)) {
         char tmp[16384];
         ssize_t n;
-        while ((n = ::recv(fd, tmp, sizeof tmp, 0)) > 0) response.append(tmp, static_cast<std::size_t>(n));
+        while ((n = ::recv(fd, tmp, sizeof tmp, 0)) > 0)
+            response.append(tmp, static_cast<std::size_t>(n));
     }
     ::close(fd);
     return response;
@@ -310,39 +326,51 @@ void FaultProxy::serve(int fd) {
             if (fault != Fault::None) ++m_faults[path];
         }
         switch (fault) {
-            case Fault::Reset: resetAndClose(fd); return;
+            case Fault::Reset:
+                resetAndClose(fd);
+                return;
             case Fault::Stall:
                 std::this_thread::sleep_for(std::chrono::milliseconds(m_stallMs));
                 ::close(fd);
                 return;
             case Fault::Status500:
-                writeAll(fd, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                writeAll(fd,
+                         "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: "
+                         "close\r\n\r\n");
                 ::close(fd);
                 return;
             case Fault::Status429:
-                writeAll(fd, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                writeAll(fd,
+                         "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: "
+                         "0\r\nConnection: close\r\n\r\n");
                 ::close(fd);
                 return;
             case Fault::Garbage: {
                 // Bytes with a NUL in them: the length is the array's (it was a miscounted 40,
                 // read past the end: found by ASan).
-                static constexpr char kGarbage[] = "\x17\x03\x03\x00\x1a garbage \xff\xfe not http at all\r\n\r\n";
+                static constexpr char kGarbage[] =
+                    "\x17\x03\x03\x00\x1a garbage \xff\xfe not http at all\r\n\r\n";
                 writeAll(fd, std::string(kGarbage, sizeof kGarbage - 1));
                 ::close(fd);
                 return;
             }
             case Fault::Portal: {
-                const std::string body = "<html><body>Đăng nhập để dùng Wi-Fi miễn phí</body></html>";
-                writeAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
-                                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                const std::string body =
+                    "<html><body>Đăng nhập để dùng Wi-Fi miễn phí</body></html>";
+                writeAll(fd,
+                         "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
+                         "charset=utf-8\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
                 ::close(fd);
                 return;
             }
             case Fault::PortalRedirect: {
                 const std::string body = "<html><body>Redirecting</body></html>";
-                writeAll(fd, "HTTP/1.1 302 Found\r\nLocation: http://login.hotspot.example/?continue=1\r\n"
-                             "Content-Type: text/html\r\nContent-Length: " +
-                                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                writeAll(
+                    fd,
+                    "HTTP/1.1 302 Found\r\nLocation: http://login.hotspot.example/?continue=1\r\n"
+                    "Content-Type: text/html\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
                 ::close(fd);
                 return;
             }
@@ -353,7 +381,8 @@ void FaultProxy::serve(int fd) {
                 return;
             }
             case Fault::LoseResponse:
-                forward(m_upstream, request);  // the backend stores the batch; the kiosk never hears
+                forward(m_upstream,
+                        request);  // the backend stores the batch; the kiosk never hears
                 resetAndClose(fd);
                 return;
             case Fault::None: {

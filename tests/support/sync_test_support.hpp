@@ -11,14 +11,14 @@
 #include <thread>
 #include <vector>
 
+#include "child.hpp"
 #include "client/http_transport.hpp"
+#include "http/http_server.hpp"
 #include "keys/device_key.hpp"
 #include "service/backend_service.hpp"
-#include "http/http_server.hpp"
 #include "storage/open_storage.hpp"
 #include "store/data_dir.hpp"
 #include "store/store.hpp"
-#include "child.hpp"
 #include "test_support.hpp"
 
 namespace synctest {
@@ -93,8 +93,20 @@ private:
     std::atomic<int> m_requests{0};
 };
 
-// Portal: 200 text/html login page; PortalRedirect: 302 to a login page. Neither reaches the backend.
-enum class Fault { None, Reset, Stall, Status500, Status429, Truncate, Garbage, Portal, PortalRedirect, LoseResponse };
+// Portal: 200 text/html login page; PortalRedirect: 302 to a login page. Neither reaches the
+// backend.
+enum class Fault {
+    None,
+    Reset,
+    Stall,
+    Status500,
+    Status429,
+    Truncate,
+    Garbage,
+    Portal,
+    PortalRedirect,
+    LoseResponse
+};
 
 // A TCP proxy in front of the backend that applies a scripted fault to each request in turn
 // (then passes everything through), and counts requests by path.

@@ -1,8 +1,8 @@
 #include "test_support.hpp"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace testsupport {
 

@@ -22,7 +22,9 @@ struct Wav {
     int channels = 0;
     int bits = 0;
     size_t samples = 0;
-    double seconds() const { return sampleRate > 0 ? static_cast<double>(samples) / sampleRate : 0; }
+    double seconds() const {
+        return sampleRate > 0 ? static_cast<double>(samples) / sampleRate : 0;
+    }
 };
 
 std::uint32_t le(const std::vector<std::uint8_t>& b, size_t at, int n) {
@@ -33,7 +35,8 @@ std::uint32_t le(const std::vector<std::uint8_t>& b, size_t at, int n) {
 
 Wav readWav(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    const std::vector<std::uint8_t> b{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::vector<std::uint8_t> b{std::istreambuf_iterator<char>(in),
+                                      std::istreambuf_iterator<char>()};
     REQUIRE(b.size() >= 44);
     REQUIRE(std::memcmp(b.data(), "RIFF", 4) == 0);
     REQUIRE(std::memcmp(b.data() + 8, "WAVE", 4) == 0);
@@ -48,7 +51,8 @@ Wav readWav(const std::filesystem::path& path) {
     return w;
 }
 
-std::unique_ptr<Speaker> wavSpeaker(const std::filesystem::path& path, std::string voice = "vi-vn-x-south") {
+std::unique_ptr<Speaker> wavSpeaker(const std::filesystem::path& path,
+                                    std::string voice = "vi-vn-x-south") {
     SpeechOptions options;
     options.enabled = true;
     options.voice = std::move(voice);
@@ -63,7 +67,8 @@ TEST_CASE("a tracking code is spelled letter by letter the Vietnamese way with d
     CHECK(spellTrackingCode("PAKN-7K3M-000123-X") ==
           "pê, a, ca, en nờ. bảy, ca, ba, em mờ. không, không, không, một, hai, ba. ích xì.");
     CHECK(spellTrackingCode("SKGP-W9YZ-1000000-Q") ==
-          "ét xì, ca, giê, pê. vê kép, chín, i dài, dét. một, không, không, không, không, không, không. quy.");
+          "ét xì, ca, giê, pê. vê kép, chín, i dài, dét. một, không, không, không, không, không, "
+          "không. quy.");
     CHECK(spellTrackingCode("") == "");
     CHECK(spellTrackingCode("--a b?") == "a, bê.");
 }
@@ -83,7 +88,8 @@ TEST_CASE("the WAV of a tracking code is non-empty and grows with the code lengt
     const auto strings = platform::text::Strings::load("vi");
     auto speaker = wavSpeaker(dir / "code.wav");
     double previous = 0;
-    for (const char* code : {"PAKN-7K3M-000123-X", "PAKN-7K3M-0001234-X", "PAKN-7K3M-000123456-X"}) {
+    for (const char* code :
+         {"PAKN-7K3M-000123-X", "PAKN-7K3M-0001234-X", "PAKN-7K3M-000123456-X"}) {
         INFO(code);
         REQUIRE((*speaker).say(strings.get("tts.code_intro") + " " + spellTrackingCode(code)));
         const Wav wav = readWav(dir / "code.wav");
@@ -96,7 +102,8 @@ TEST_CASE("the WAV of a tracking code is non-empty and grows with the code lengt
     }
 }
 
-TEST_CASE("the screen instruction is read with each Vietnamese voice and an unknown voice is refused") {
+TEST_CASE(
+    "the screen instruction is read with each Vietnamese voice and an unknown voice is refused") {
     testsupport::TempDir dir;
     for (const char* voice : {"vi-vn-x-south", "vi-vn-x-central", "vi"}) {
         INFO(voice);
@@ -125,10 +132,12 @@ TEST_CASE("the speech worker speaks on its own thread and reports each request")
             threads.push_back(std::this_thread::get_id());
             cv.notify_all();
         });
-        const auto id = worker.speak("Mã số tra cứu của bạn là: " + spellTrackingCode("PAKN-7K3M-000123-X"));
+        const auto id =
+            worker.speak("Mã số tra cứu của bạn là: " + spellTrackingCode("PAKN-7K3M-000123-X"));
         std::unique_lock lock(mutex);
         REQUIRE(cv.wait_for(lock, std::chrono::seconds(60), [&] {
-            return std::any_of(events.begin(), events.end(), [&](const SpeechEvent& e) { return e.request == id; });
+            return std::any_of(events.begin(), events.end(),
+                               [&](const SpeechEvent& e) { return e.request == id; });
         }));
         const auto& last = events.back();
         CHECK(last.request == id);

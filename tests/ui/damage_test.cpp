@@ -1,6 +1,6 @@
 // Partial redraw: what DamageTracker says must be redrawn between two frames of draw data.
-#include "headless.hpp"
 #include "ui/damage.hpp"
+#include "headless.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,7 +24,8 @@ bool inside(const PixelRect& r, const PixelRect& outer) {
 
 }  // namespace
 
-TEST_CASE("damage: the whole screen first, nothing when nothing changed, only what changed after", "[ui][damage]") {
+TEST_CASE("damage: the whole screen first, nothing when nothing changed, only what changed after",
+          "[ui][damage]") {
     testui::HeadlessUi ui(ImVec2(1080, 1920));
     DamageTracker damage;
     const ImU32 bg = IM_COL32(246, 248, 251, 255);
@@ -64,14 +65,18 @@ TEST_CASE("damage: the whole screen first, nothing when nothing changed, only wh
     CHECK(all[0] == PixelRect{0, 0, 1080, 1920});
 }
 
-TEST_CASE("damage: clipping to a rectangle gives the backend exact scissor boxes and restores the draw data", "[ui][damage]") {
+TEST_CASE(
+    "damage: clipping to a rectangle gives the backend exact scissor boxes and restores the draw "
+    "data",
+    "[ui][damage]") {
     testui::HeadlessUi ui(ImVec2(1080, 1920));
     ui.frame([&] { scene(IM_COL32(0, 0, 0, 255), "abc"); });
     ImDrawData& dd = *ImGui::GetDrawData();
     std::vector<ImVec4> clips;
     std::vector<unsigned> counts;
     for (int n = 0; n < dd.CmdListsCount; ++n)
-        for (const ImDrawCmd& c : dd.CmdLists[n]->CmdBuffer) clips.push_back(c.ClipRect), counts.push_back(c.ElemCount);
+        for (const ImDrawCmd& c : dd.CmdLists[n]->CmdBuffer)
+            clips.push_back(c.ClipRect), counts.push_back(c.ElemCount);
     {
         const PixelRect r{550, 850, 850, 1050};
         kiosk::ui::ClipToRect clip(dd, r, 1920);
@@ -92,5 +97,6 @@ TEST_CASE("damage: clipping to a rectangle gives the backend exact scissor boxes
         }
     // The backend truncates x, width, the bottom-up y and the height: for a fractional clip
     // rectangle the scissored rows are 21..200 here, and scissorOf says the same.
-    CHECK(kiosk::ui::scissorOf(ImVec4(10.5f, 20.25f, 100.75f, 200.5f), 1920) == PixelRect{10, 21, 100, 201});
+    CHECK(kiosk::ui::scissorOf(ImVec4(10.5f, 20.25f, 100.75f, 200.5f), 1920) ==
+          PixelRect{10, 21, 100, 201});
 }

@@ -53,10 +53,12 @@ TEST_CASE("every strings key the keyboard uses exists in vietnamese and english"
     }
 }
 
-TEST_CASE("the theme loads one text size at start and another before its first frame", "[ui][fonts]") {
+TEST_CASE("the theme loads one text size at start and another before its first frame",
+          "[ui][fonts]") {
     using kiosk::core::TextSize;
     kiosk::ui::Theme theme;
-    testui::HeadlessUi ui(ImVec2(1080, 1920), [&](ImFontAtlas& a) { return theme.loadFonts(a, TextSize::Normal); });
+    testui::HeadlessUi ui(ImVec2(1080, 1920),
+                          [&](ImFontAtlas& a) { return theme.loadFonts(a, TextSize::Normal); });
     REQUIRE(ui.fontsLoaded());
     CHECK(theme.fontsLoaded(TextSize::Normal));
     CHECK_FALSE(theme.fontsLoaded(TextSize::Large));
@@ -89,6 +91,9 @@ TEST_CASE("the theme loads one text size at start and another before its first f
         ImGui::PopFont();
     });
     CHECK(normalBody->FindGlyphNoFallback(0x1EC7) != nullptr);  // ệ
-    CHECK(theme.fonts(TextSize::Large).bold(kiosk::ui::FontSize::Large)->FindGlyphNoFallback(0x1EC7) != nullptr);
-    CHECK(theme.fonts(TextSize::Large).bold(kiosk::ui::FontSize::Huge)->FindGlyphNoFallback('Z') != nullptr);
+    CHECK(theme.fonts(TextSize::Large)
+              .bold(kiosk::ui::FontSize::Large)
+              ->FindGlyphNoFallback(0x1EC7) != nullptr);
+    CHECK(theme.fonts(TextSize::Large).bold(kiosk::ui::FontSize::Huge)->FindGlyphNoFallback('Z') !=
+          nullptr);
 }

@@ -13,7 +13,8 @@ void category(KioskUi::Frame& f) {
     ImGui::BeginChild("###category_tiles", ImVec2(0, 0), false);
     const int columns = f.portrait ? 2 : 3;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const float w = (ImGui::GetContentRegionAvail().x - spacing * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    const float w = (ImGui::GetContentRegionAvail().x - spacing * static_cast<float>(columns - 1)) /
+                    static_cast<float>(columns);
     const float h = 130.0f * f.theme.scale();
     const bool en = f.s.prefs.language == "en";
     int i = 0;

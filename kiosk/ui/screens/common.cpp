@@ -26,7 +26,7 @@ void fieldError(KioskUi::Frame& f, ksync::record::Field field) {
     if (it == f.s.errors.end()) return;
     ImGui::PushFont(f.theme.bodyBold());
     wrappedText(f.t.format(it->second.key, {{"count", std::to_string(it->second.count)},
-                                                  {"max", std::to_string(it->second.max)}}),
+                                            {"max", std::to_string(it->second.max)}}),
                 f.theme.palette().danger);
     ImGui::PopFont();
 }
@@ -34,7 +34,8 @@ void fieldError(KioskUi::Frame& f, ksync::record::Field field) {
 bool nextButton(KioskUi::Frame& f, std::string_view labelKey, std::string_view id) {
     const float w = std::min(ImGui::GetContentRegionAvail().x, 520.0f * f.theme.scale());
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - w);
-    return bigButton(f.theme, {f.t.get(labelKey) + " ›"}, id, ImVec2(w, 96.0f * f.theme.scale()), ButtonKind::Primary);
+    return bigButton(f.theme, {f.t.get(labelKey) + " ›"}, id, ImVec2(w, 96.0f * f.theme.scale()),
+                     ButtonKind::Primary);
 }
 
 }  // namespace kiosk::ui::screens

@@ -20,7 +20,8 @@ void wardPicker(KioskUi::Frame& f) {
     for (const auto& ward : f.data.config->wards) {
         const bool selected = f.s.form.wardCode == ward.code;
         if (bigButton(f.theme, {ward.name}, "ward_" + ward.code, ImVec2(w, h),
-                      selected ? ButtonKind::Selected : ButtonKind::Secondary, f.theme.bodyBold())) {
+                      selected ? ButtonKind::Selected : ButtonKind::Secondary,
+                      f.theme.bodyBold())) {
             f.emit(core::intent::PickWard{ward.code});
             f.ui.wardPickerOpen() = false;
         }
@@ -52,7 +53,8 @@ void bodyLabel(KioskUi::Frame& f) {
 void wardColumn(KioskUi::Frame& f, float w, float line) {
     ImGui::BeginGroup();
     ImGui::TextUnformatted(f.t.get("content.ward_label").c_str());
-    if (bigButton(f.theme, {wardName(f) + "  ›"}, "field_ward", ImVec2(w, line), ButtonKind::Secondary, f.theme.body()))
+    if (bigButton(f.theme, {wardName(f) + "  ›"}, "field_ward", ImVec2(w, line),
+                  ButtonKind::Secondary, f.theme.body()))
         f.ui.wardPickerOpen() = true;
     ImGui::EndGroup();
 }
@@ -79,9 +81,11 @@ void contentLandscape(KioskUi::Frame& f) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float kb = f.ui.keyboardHeight(width);
     const float line = 72.0f * f.theme.scale();
-    const float rowB = line + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+    const float rowB =
+        line + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
     bodyLabel(f);
-    const float bodyH = std::max(line, ImGui::GetContentRegionAvail().y - kb - rowB - 3 * ImGui::GetStyle().ItemSpacing.y);
+    const float bodyH = std::max(
+        line, ImGui::GetContentRegionAvail().y - kb - rowB - 3 * ImGui::GetStyle().ItemSpacing.y);
     f.ui.drawField(f, core::FormField::Body, "field_body", ImVec2(width, bodyH));
     fieldError(f, ksync::record::Field::Body);
     const float sp = ImGui::GetStyle().ItemSpacing.x;
@@ -113,7 +117,8 @@ void content(KioskUi::Frame& f) {
     const float kb = f.ui.keyboardHeight(width);
     const float line = 76.0f * f.theme.scale();
     const float fixed = line * 2 + 4 * ImGui::GetTextLineHeightWithSpacing();
-    const float bodyH = std::max(line * 1.5f, ImGui::GetContentRegionAvail().y - kb - fixed - 40.0f);
+    const float bodyH =
+        std::max(line * 1.5f, ImGui::GetContentRegionAvail().y - kb - fixed - 40.0f);
     bodyLabel(f);
     f.ui.drawField(f, FormField::Body, "field_body", ImVec2(width, bodyH));
     fieldError(f, Field::Body);

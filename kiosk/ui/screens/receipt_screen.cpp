@@ -27,11 +27,14 @@ void drawQr(std::string_view url, float side) {
 
 std::string printLine(const KioskUi::Frame& f) {
     switch (f.s.print) {
-        case core::PrintState::Printing: return f.t.get("done.printing");
-        case core::PrintState::Printed: return f.t.get("done.printed");
+        case core::PrintState::Printing:
+            return f.t.get("done.printing");
+        case core::PrintState::Printed:
+            return f.t.get("done.printed");
         case core::PrintState::Failed:
             return f.t.format("done.print_failed", {{"reason", f.t.get(f.s.printMessageKey)}});
-        case core::PrintState::Idle: break;
+        case core::PrintState::Idle:
+            break;
     }
     return {};
 }
@@ -49,11 +52,13 @@ void buttons(KioskUi::Frame& f, float bottomY) {
     ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), bottomY - b.y));
     // Printing starts by itself: once it has, the button prints again.
     const bool printedOnce = f.s.print != core::PrintState::Idle;
-    if (bigButton(f.theme, {t.get(printedOnce ? "done.reprint" : "done.print")}, "done_print", b)) f.emit(intent::Reprint{});
+    if (bigButton(f.theme, {t.get(printedOnce ? "done.reprint" : "done.print")}, "done_print", b))
+        f.emit(intent::Reprint{});
     ImGui::SameLine();
     if (bigButton(f.theme, {t.get("done.listen")}, "done_listen", b)) f.emit(intent::SpeakCode{});
     ImGui::SameLine();
-    if (bigButton(f.theme, {t.get("done.finish")}, "done_finish", b, ButtonKind::Primary)) f.emit(intent::Done{});
+    if (bigButton(f.theme, {t.get("done.finish")}, "done_finish", b, ButtonKind::Primary))
+        f.emit(intent::Done{});
 }
 
 // "Sent" only once the backend has acknowledged the record; before that, "recorded", and
@@ -76,7 +81,8 @@ void details(KioskUi::Frame& f) {
     centredText(t.format("done.expected", {{"date", r.expectedReplyDate}}), f.theme.bodyBold());
     const std::string line = printLine(f);
     if (!line.empty())
-        centredText(line, f.theme.bodyBold(), f.s.print == core::PrintState::Failed ? p.danger : p.text);
+        centredText(line, f.theme.bodyBold(),
+                    f.s.print == core::PrintState::Failed ? p.danger : p.text);
     centredText(t.get("done.keep"), f.theme.body(), p.muted);
 }
 
@@ -90,10 +96,12 @@ void receipt(KioskUi::Frame& f) {
     const float bottom = ImGui::GetWindowHeight() - 40.0f;
     if (!f.portrait) {
         // Landscape: the code, the dates and the buttons on the left; the QR on the right.
-        const float qrCol = std::min(ImGui::GetContentRegionAvail().x * 0.38f, bottom - ImGui::GetCursorPosY() - 60.0f);
+        const float qrCol = std::min(ImGui::GetContentRegionAvail().x * 0.38f,
+                                     bottom - ImGui::GetCursorPosY() - 60.0f);
         const float top = ImGui::GetCursorPosY();
-        ImGui::BeginChild("###receipt_left", ImVec2(ImGui::GetContentRegionAvail().x - qrCol - 24.0f, bottom - top), false,
-                          ImGuiWindowFlags_NoBackground);
+        ImGui::BeginChild("###receipt_left",
+                          ImVec2(ImGui::GetContentRegionAvail().x - qrCol - 24.0f, bottom - top),
+                          false, ImGuiWindowFlags_NoBackground);
         heading(f);
         centredText(t.get("done.code_label"), f.theme.body(), p.muted);
         centredText(r.trackingCode, f.theme.huge());
@@ -116,10 +124,13 @@ void receipt(KioskUi::Frame& f) {
     // largest text size it shrinks (to no less than a phone still reads) so the buttons stay on
     // the screen.
     const float line = f.theme.bodyBold()->FontSize * 1.6f;
-    const float below = 5.0f * line + 110.0f * f.theme.scale() + 4.0f * ImGui::GetStyle().ItemSpacing.y;
-    const float qrSide = std::max(240.0f, std::min({ImGui::GetContentRegionAvail().x * 0.6f, 460.0f * f.theme.scale(),
-                                                    bottom - ImGui::GetCursorPosY() - below}));
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (ImGui::GetContentRegionAvail().x - qrSide) * 0.5f);
+    const float below =
+        5.0f * line + 110.0f * f.theme.scale() + 4.0f * ImGui::GetStyle().ItemSpacing.y;
+    const float qrSide = std::max(
+        240.0f, std::min({ImGui::GetContentRegionAvail().x * 0.6f, 460.0f * f.theme.scale(),
+                          bottom - ImGui::GetCursorPosY() - below}));
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() +
+                         (ImGui::GetContentRegionAvail().x - qrSide) * 0.5f);
     drawQr(r.trackingUrl, qrSide);
     centredText(t.get("done.qr_caption"), f.theme.body(), p.muted);
     details(f);

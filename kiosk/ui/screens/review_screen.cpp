@@ -13,8 +13,10 @@ void section(KioskUi::Frame& f, std::string_view heading, core::Screen edit, std
     ImGui::PopFont();
     ImGui::SameLine();
     const float w = 200.0f * f.theme.scale();
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - w));
-    if (bigButton(f.theme, {f.t.get("nav.edit")}, id, ImVec2(w, 64.0f), ButtonKind::Secondary, f.theme.bodyBold()))
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() +
+                         std::max(0.0f, ImGui::GetContentRegionAvail().x - w));
+    if (bigButton(f.theme, {f.t.get("nav.edit")}, id, ImVec2(w, 64.0f), ButtonKind::Secondary,
+                  f.theme.bodyBold()))
         f.emit(core::intent::EditSection{edit});
 }
 

@@ -47,7 +47,8 @@ std::string clockTime(std::int64_t ms) {
 }
 
 // A coloured box with a bold first line and the lines under it.
-void box(KioskUi::Frame& f, ImU32 fill, ImU32 ink, std::string_view headline, const std::vector<std::string>& lines) {
+void box(KioskUi::Frame& f, ImU32 fill, ImU32 ink, std::string_view headline,
+         const std::vector<std::string>& lines) {
     colourBox(f.theme, fill, ink, [&] {
         ImGui::PushFont(f.theme.heading());
         wrappedText(headline);
@@ -71,9 +72,8 @@ void verdict(KioskUi::Frame& f) {
     const char* key = info.verdict == V::Broken           ? "staff.verdict_broken"
                       : info.verdict == V::NeedsAttention ? "staff.verdict_attention"
                                                           : "staff.verdict_ok";
-    box(f, fill,
-        info.verdict == V::NeedsAttention ? IM_COL32(0, 0, 0, 255) : p.primaryText, t.get(key),
-        lines);
+    box(f, fill, info.verdict == V::NeedsAttention ? IM_COL32(0, 0, 0, 255) : p.primaryText,
+        t.get(key), lines);
 }
 
 void helpCalls(KioskUi::Frame& f, ImVec2 b) {

@@ -8,7 +8,8 @@
 
 namespace kiosk::ui {
 
-bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 size, ButtonKind kind, ImFont* font) {
+bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 size,
+               ButtonKind kind, ImFont* font) {
     const Palette& p = theme.palette();
     size.y = std::max(size.y, kMinTouchPx);
     size.x = std::max(size.x, kMinTouchPx);
@@ -18,11 +19,16 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         ImFont* lf = font ? font : theme.heading();
         ImFont* hf = theme.body();
         const float padX = 20.0f * theme.scale();
-        const float boxW = text.check >= 0 ? std::min(44.0f * theme.scale(), size.y - 16.0f) + padX : 0.0f;
+        const float boxW =
+            text.check >= 0 ? std::min(44.0f * theme.scale(), size.y - 16.0f) + padX : 0.0f;
         const float room = size.x - 2 * padX - boxW;
-        float need = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, room, text.label.data(), text.label.data() + text.label.size()).y;
+        float need = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, room, text.label.data(),
+                                       text.label.data() + text.label.size())
+                         .y;
         if (!text.hint.empty())
-            need += 8.0f + hf->CalcTextSizeA(hf->FontSize, FLT_MAX, room, text.hint.data(), text.hint.data() + text.hint.size()).y;
+            need += 8.0f + hf->CalcTextSizeA(hf->FontSize, FLT_MAX, room, text.hint.data(),
+                                             text.hint.data() + text.hint.size())
+                               .y;
         size.y = std::max(size.y, need + 24.0f * theme.scale());
     }
     const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -33,7 +39,8 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
     const bool held = ImGui::IsItemActive();
 
     ImU32 fill = p.secondary, ink = p.secondaryText;
-    if (kind == ButtonKind::Primary || kind == ButtonKind::Selected) fill = p.primary, ink = p.primaryText;
+    if (kind == ButtonKind::Primary || kind == ButtonKind::Selected)
+        fill = p.primary, ink = p.primaryText;
     if (kind == ButtonKind::Danger) fill = p.danger, ink = p.primaryText;
     if (held) fill = p.focus, ink = IM_COL32(0, 0, 0, 255);
 
@@ -41,7 +48,8 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
     const ImVec2 max(pos.x + size.x, pos.y + size.y);
     const float r = 14.0f * theme.scale();
     dl->AddRectFilled(pos, max, fill, r);
-    dl->AddRect(pos, max, kind == ButtonKind::Selected ? p.focus : p.border, r, 0, kind == ButtonKind::Selected ? 5.0f : 2.0f);
+    dl->AddRect(pos, max, kind == ButtonKind::Selected ? p.focus : p.border, r, 0,
+                kind == ButtonKind::Selected ? 5.0f : 2.0f);
 
     ImFont* labelFont = font ? font : theme.heading();
     ImFont* hintFont = theme.body();
@@ -53,7 +61,8 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         dl->AddRectFilled(b0, b1, IM_COL32(255, 255, 255, 255), 6.0f);
         dl->AddRect(b0, b1, ink, 6.0f, 0, 3.0f);
         if (text.check == 1) {  // a tick drawn with two strokes: no font needed
-            const ImVec2 a(b0.x + box * 0.2f, b0.y + box * 0.52f), m(b0.x + box * 0.42f, b0.y + box * 0.75f),
+            const ImVec2 a(b0.x + box * 0.2f, b0.y + box * 0.52f),
+                m(b0.x + box * 0.42f, b0.y + box * 0.75f),
                 c(b0.x + box * 0.82f, b0.y + box * 0.25f);
             dl->AddLine(a, m, IM_COL32(0, 0, 0, 255), 5.0f);
             dl->AddLine(m, c, IM_COL32(0, 0, 0, 255), 5.0f);
@@ -61,26 +70,32 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         left = box + pad;
     }
     const float wrap = size.x - 2 * pad - left;
-    const ImVec2 labelSize = labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, wrap, text.label.data(),
-                                                      text.label.data() + text.label.size());
+    const ImVec2 labelSize =
+        labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, wrap, text.label.data(),
+                                 text.label.data() + text.label.size());
     ImVec2 hintSize(0, 0);
     if (!text.hint.empty())
-        hintSize = hintFont->CalcTextSizeA(hintFont->FontSize, FLT_MAX, wrap, text.hint.data(), text.hint.data() + text.hint.size());
+        hintSize = hintFont->CalcTextSizeA(hintFont->FontSize, FLT_MAX, wrap, text.hint.data(),
+                                           text.hint.data() + text.hint.size());
     const float gap = text.hint.empty() ? 0.0f : 8.0f;
     float y = pos.y + (size.y - labelSize.y - gap - hintSize.y) * 0.5f;
     const ImVec2 labelAt(pos.x + left + (size.x - left - labelSize.x) * 0.5f, y);
-    dl->AddText(labelFont, labelFont->FontSize, labelAt, ink, text.label.data(), text.label.data() + text.label.size(), wrap);
+    dl->AddText(labelFont, labelFont->FontSize, labelAt, ink, text.label.data(),
+                text.label.data() + text.label.size(), wrap);
     const ItemProbe::Rect button{pos, max};
     if (ItemProbe::installed())
-        ItemProbe::recordTextBox(text.label, {labelAt, ImVec2(labelAt.x + labelSize.x, labelAt.y + labelSize.y)}, button,
-                                 ItemProbe::hasWordWiderThan(labelFont, labelFont->FontSize, text.label, wrap));
+        ItemProbe::recordTextBox(
+            text.label, {labelAt, ImVec2(labelAt.x + labelSize.x, labelAt.y + labelSize.y)}, button,
+            ItemProbe::hasWordWiderThan(labelFont, labelFont->FontSize, text.label, wrap));
     if (!text.hint.empty()) {
         y += labelSize.y + gap;
         const ImVec2 hintAt(pos.x + (size.x - hintSize.x) * 0.5f, y);
-        dl->AddText(hintFont, hintFont->FontSize, hintAt, ink, text.hint.data(), text.hint.data() + text.hint.size(), wrap);
+        dl->AddText(hintFont, hintFont->FontSize, hintAt, ink, text.hint.data(),
+                    text.hint.data() + text.hint.size(), wrap);
         if (ItemProbe::installed())
-            ItemProbe::recordTextBox(text.hint, {hintAt, ImVec2(hintAt.x + hintSize.x, hintAt.y + hintSize.y)}, button,
-                                     ItemProbe::hasWordWiderThan(hintFont, hintFont->FontSize, text.hint, wrap));
+            ItemProbe::recordTextBox(
+                text.hint, {hintAt, ImVec2(hintAt.x + hintSize.x, hintAt.y + hintSize.y)}, button,
+                ItemProbe::hasWordWiderThan(hintFont, hintFont->FontSize, text.hint, wrap));
     }
     return released;
 }
@@ -115,8 +130,9 @@ namespace {
 void recordRunningText(std::string_view text, float room) {
     if (!ItemProbe::installed()) return;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    ItemProbe::recordTextBox(text, {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}, {ImVec2(0, 0), display},
-                             ItemProbe::hasWordWiderThan(ImGui::GetFont(), ImGui::GetFontSize(), text, room));
+    ItemProbe::recordTextBox(
+        text, {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}, {ImVec2(0, 0), display},
+        ItemProbe::hasWordWiderThan(ImGui::GetFont(), ImGui::GetFontSize(), text, room));
 }
 
 }  // namespace

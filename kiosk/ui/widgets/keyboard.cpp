@@ -41,7 +41,8 @@ std::string upperCap(std::string_view cap) {
 
 LayoutKind Keyboard::currentLayout(const TextField& field) const {
     const LayoutKind own = field.layout();
-    if (own == LayoutKind::Phone || own == LayoutKind::Email || own == LayoutKind::Code || !m_layer) return own;
+    if (own == LayoutKind::Phone || own == LayoutKind::Email || own == LayoutKind::Code || !m_layer)
+        return own;
     return *m_layer;
 }
 
@@ -55,7 +56,8 @@ Keyboard::Metrics Keyboard::metrics(const input::KeyboardLayout& layout, float w
     const float gap = 8.0f;
     const float unit =
         std::max(kMinKeyPx, (width - gap * (layout.unitsPerRow - 1.0f)) / layout.unitsPerRow);
-    const float keyHeight = std::clamp(unit * 0.75f, kMinKeyPx, std::min(kMaxKeyHeightPx, m_maxKeyHeight));
+    const float keyHeight =
+        std::clamp(unit * 0.75f, kMinKeyPx, std::min(kMaxKeyHeightPx, m_maxKeyHeight));
     return {unit, keyHeight, gap};
 }
 
@@ -154,11 +156,15 @@ bool Keyboard::drawKey(const KeySpec& key, ImVec2 size, std::string_view caption
     {
         const float roomX = size.x - 8.0f;
         const float roomY = size.y - 4.0f;
-        const float w = font->CalcTextSizeA(big, FLT_MAX, 0.0f, caption.data(), caption.data() + caption.size()).x;
+        const float w =
+            font->CalcTextSizeA(big, FLT_MAX, 0.0f, caption.data(), caption.data() + caption.size())
+                .x;
         const float hNeed = big + (subCaption.empty() ? 0.0f : small);
         const float fit = std::min({1.0f, w > 0.0f ? roomX / w : 1.0f, roomY / hNeed});
         if (!subCaption.empty()) {
-            const float sw = font->CalcTextSizeA(small, FLT_MAX, 0.0f, subCaption.data(), subCaption.data() + subCaption.size()).x;
+            const float sw = font->CalcTextSizeA(small, FLT_MAX, 0.0f, subCaption.data(),
+                                                 subCaption.data() + subCaption.size())
+                                 .x;
             small *= std::min(fit, sw > 0.0f ? roomX / sw : 1.0f);
         }
         big *= fit;
@@ -172,7 +178,8 @@ bool Keyboard::drawKey(const KeySpec& key, ImVec2 size, std::string_view caption
     const float y = min.y + (size.y - capSize.y - subHeight) * 0.5f;
     const ImVec2 capAt(min.x + (size.x - capSize.x) * 0.5f, y);
     dl->AddText(font, big, capAt, textColor, c0, c1);
-    ItemProbe::recordTextBox(caption, {capAt, ImVec2(capAt.x + capSize.x, capAt.y + capSize.y)}, {min, max}, false);
+    ItemProbe::recordTextBox(caption, {capAt, ImVec2(capAt.x + capSize.x, capAt.y + capSize.y)},
+                             {min, max}, false);
     if (!subCaption.empty()) {
         const char* s0 = subCaption.data();
         const char* s1 = s0 + subCaption.size();
