@@ -333,7 +333,8 @@ json drain(const fs::path& work, const fs::path& seed, std::size_t n, const std:
 
 // The drain over the namespace link (bench_tunlink): the backend and the link are run by
 // scripts/bench.sh; this enrolls a copy of the seed kiosk with --token, drains it with the real
-// SyncWorker and sends SIGUSR1 to --cut-pid when half the records are through.
+// SyncWorker and sends SIGUSR1 to --cut-pid when half the records are through. --ca-bundle: the
+// URL is HTTPS and only that CA is trusted.
 int drainExternal(int argc, char** argv, const fs::path& work, const fs::path& seed, std::size_t n,
                   const std::string& url, const fs::path& out) {
     const std::string label = arg(argc, argv, "--label", "netns");
@@ -344,6 +345,13 @@ int drainExternal(int argc, char** argv, const fs::path& work, const fs::path& s
     fs::create_directories(root);
     auto dir = copyKiosk(seed, root / "kiosk");
     setBackendUrl(dir, url);
+    if (const std::string ca = arg(argc, argv, "--ca-bundle"); !ca.empty()) {
+        // HTTPS straight to the backend's nginx: trust only the bench's private CA.
+        auto s = ksync::store::loadSettings(dir);
+        if (!s) die("settings: " + s.error());
+        s->caBundle = ca;
+        if (auto r = ksync::store::saveSettings(dir, *s); !r) die("settings: " + r.error());
+    }
     {
         auto c = ksync::client::SyncClient::open(dir);
         if (!c) die("client: " + c.error().detail);

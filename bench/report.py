@@ -67,6 +67,15 @@ for key in sorted(k for k in r if k.startswith("drain_netns_")):
     if "ratio_to_physical" not in run:
         row(f"drain (real TCP, {run.get('congestion_control')}, {run.get('loss_model')})", "did not finish", "<= 1.5x", False)
         continue
+    if run.get("transport") == "https via nginx":
+        # The goal (#16): with the kiosk's own connection on the link, <= 1.5x the physical
+        # limit (IP bytes) including the outage.
+        row(f"drain {run['records']} records, HTTPS, kiosk socket {run['congestion_control']} "
+            f"(allowed: {run.get('allowed')}), {run['loss_model']} loss, {run['outage_s']} s outage",
+            f"{run['seconds']:.0f} s; limit {run['physical_limit_s']:.0f} s (IP); {run['ratio_to_physical']:.2f}x "
+            f"({run['ratio_to_physical_plus_outage']:.2f}x of limit+outage)",
+            "<= 1.5x incl. outage", run["ratio_to_physical_plus_outage"] <= 1.5)
+        continue
     row(f"drain {run['records']} records, real TCP {run['congestion_control']}, {run['loss_model']} loss, {run['outage_s']} s outage",
         f"{run['seconds']:.0f} s; limit {run['physical_limit_s']:.0f} s; {run['ratio_to_physical']:.2f}x "
         f"({run['ratio_to_physical_plus_outage']:.2f}x of limit+outage)",

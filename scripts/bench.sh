@@ -23,11 +23,14 @@ for a in "$@"; do
   case $a in
     --quick) mode=quick ;;
     backend) section=backend ;;
-    *) echo "usage: $0 [backend] [--quick]" >&2; exit 2 ;;
+    drain) section=drain ;;
+    *) echo "usage: $0 [backend|drain] [--quick]" >&2; exit 2 ;;
   esac
 done
 if [[ $section == backend ]]; then
   out=${KIOSK_BENCH_OUT:-$root/bench/results/backend.json}
+elif [[ $section == drain ]]; then
+  out=${KIOSK_BENCH_OUT:-$root/bench/results/drain.json}
 else
   out=${KIOSK_BENCH_OUT:-$root/bench/results/latest.json}
 fi
@@ -54,6 +57,8 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
 fi
 if [[ $section == backend ]]; then
   targets=(kiosk-backend bench_backend bench_seed)
+elif [[ $section == drain ]]; then
+  targets=(kiosk-backend bench_sync bench_link bench_tunlink)
 else
   targets=(kiosk kiosk-backend bench_ui bench_confirm bench_sync bench_ingest bench_link bench_tunlink bench_backend bench_seed)
 fi
@@ -142,6 +147,8 @@ if [[ $section == backend ]]; then
   exit 0
 fi
 
+fixtures="$root/tests/fixtures"
+if [[ $section == all ]]; then
 # ---- the kiosk under Xvfb + llvmpipe ----------------------------------------------------------
 display=99
 while [[ -e /tmp/.X${display}-lock ]]; do display=$((display + 1)); done
@@ -180,13 +187,13 @@ f=sys.argv[1]; d=json.load(open(f)); d['idle']=json.loads(sys.argv[2]); json.dum
 kill "$xvfb_pid" 2>/dev/null || true; xvfb_pid=""
 
 # ---- confirm, sync, ingest ----------------------------------------------------------------------
-fixtures="$root/tests/fixtures"
 "$build/bench/bench_confirm" --fixtures "$fixtures" --work "$work/confirm" --out "$out" --n "$confirm_n"
 "$build/bench/bench_ingest" --fixtures "$fixtures" --work "$work/ingest" --out "$out" \
   --backend-bin "$build/backend/cli/kiosk-backend" --records-per-kiosk "$per_kiosk"
 "$build/bench/bench_sync" --fixtures "$fixtures" --work "$work/sync" --out "$out" --records "$records" \
   --seed-dir "$work/seed-$records" --drain-records "$drain_records" --outage-s "$outage" --loss-models "$loss_models" \
   --baseline-link-records "$base_link"
+fi
 
 # ---- drain with real TCP: two network namespaces joined by bench_tunlink -------------------------
 # Kiosk side (kb-k): the sync worker -> a plain forwarder on 127.0.0.1 (the client speaks plain
@@ -238,7 +245,102 @@ json.dump(r, open(out, "w"), indent=2)
 print(f"{key}: {run.get('seconds', 0):.0f} s, limit {run['physical_limit_s']:.0f} s, ratio {run.get('ratio_to_physical', 0):.2f}")
 PY
 }
-if [[ $mode == full || -n "${KIOSK_BENCH_NETNS:-}" ]] && ip netns add "kbtest$$" 2>/dev/null; then
+
+# ---- the same link, the kiosk's own connection over it: HTTPS straight to nginx ------------------
+# As deployed: the sync worker -> TLS -> nginx (backend side, 10.77.0.2:8443, certificate from a
+# private CA made here) -> kiosk-backend on the backend side's loopback. No forwarder, so the
+# kiosk's socket is the one on the link and its TCP_CONGESTION choice (BBR when the kernel allows
+# it) is what drives the upload. Both namespaces keep the default CUBIC; $allowed decides whether
+# the kiosk may choose BBR ("reno cubic bbr") or falls back quietly ("reno cubic").
+netns_drain_tls() {  # allowed-list loss label
+  local allowed=$1 loss=$2 label=$3 nk="kbk$$" nb="kbb$$" d="$work/netns-$3"
+  mkdir -p "$d/ca" "$d/nginx/tmp"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca/ca.key" \
+    -out "$d/ca/ca.pem" -days 2 -subj "/CN=bench private CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca/site.key" \
+    -out "$d/ca/site.csr" -subj "/CN=10.77.0.2" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:10.77.0.2\n' >"$d/ca/site.ext"
+  openssl x509 -req -in "$d/ca/site.csr" -CA "$d/ca/ca.pem" -CAkey "$d/ca/ca.key" -CAcreateserial \
+    -days 2 -extfile "$d/ca/site.ext" -out "$d/ca/site.pem" 2>/dev/null
+  chown -R nobody "$d/nginx/tmp"
+  cat >"$d/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $d/nginx/nginx.pid;
+error_log $d/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $d/nginx/tmp/body;
+  proxy_temp_path $d/nginx/tmp/proxy;
+  fastcgi_temp_path $d/nginx/tmp/fastcgi;
+  uwsgi_temp_path $d/nginx/tmp/uwsgi;
+  scgi_temp_path $d/nginx/tmp/scgi;
+  upstream kiosk_backend { server 127.0.0.1:8470; keepalive 4; }
+  server {
+    listen 10.77.0.2:8443 ssl;
+    server_name _;
+    ssl_certificate $d/ca/site.pem;
+    ssl_certificate_key $d/ca/site.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / { include $root/scripts/deploy/nginx/kiosk-backend-proxy.conf; }
+  }
+}
+NGINX
+  sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed"
+  ip netns add "$nk"; ip netns add "$nb"
+  "$build/bench/bench_tunlink" --ns-kiosk "$nk" --ns-backend "$nb" --loss "$loss" --outage-s "$outage" \
+    --max-seconds 10800 >"$d/tun.out" 2>"$d/tun.err" &
+  local tun=$!
+  for _ in $(seq 50); do grep -q ready "$d/tun.out" 2>/dev/null && break; sleep 0.1; done
+  ip netns exec "$nk" sysctl -qw net.ipv4.tcp_congestion_control=cubic
+  ip netns exec "$nb" sysctl -qw net.ipv4.tcp_congestion_control=cubic
+  ip netns exec "$nb" "$build/backend/cli/kiosk-backend" serve --data-dir "$d/backend" --listen 127.0.0.1:8470 \
+    --trusted-proxy 127.0.0.1 >"$d/backend.out" 2>/dev/null &
+  local backend=$!
+  for _ in $(seq 50); do grep -q listening "$d/backend.out" 2>/dev/null && break; sleep 0.1; done
+  ip netns exec "$nb" /usr/sbin/nginx -p "$d/nginx" -e "$d/nginx/error.log" -c "$d/nginx/nginx.conf" -g "daemon off;" &
+  local nginx=$!
+  sleep 0.5
+  local token; token=$("$build/backend/cli/kiosk-backend" issue-token --kiosk-id 7K3M --data-dir "$d/backend")
+  ip netns exec "$nk" "$build/bench/bench_sync" --fixtures "$fixtures" --work "$d/sync" --seed-dir "$work/seed-$drain_records" \
+    --records "$drain_records" --drain-external "https://10.77.0.2:8443" --ca-bundle "$d/ca/ca.pem" \
+    --token "$token" --cut-pid "$tun" --label "netns_$label" --out "$out" &
+  local drain=$!
+  # What the kiosk's socket on the link really uses, seen from outside (ss -i names the algorithm).
+  for _ in $(seq 100); do
+    ip netns exec "$nk" ss -tin dst 10.77.0.2 >"$d/ss.txt" 2>/dev/null
+    grep -qE 'bbr|cubic|reno' "$d/ss.txt" && break
+    sleep 0.2
+  done
+  wait "$drain" || true
+  kill "$nginx" "$backend"; wait "$nginx" "$backend" 2>/dev/null || true
+  kill "$tun"; wait "$tun" 2>/dev/null || true
+  ip netns del "$nk"; ip netns del "$nb"
+  python3 - "$out" "netns_$label" "$d/tun.out" "$allowed" "$loss" "$outage" "$d/ss.txt" <<'PY'
+import json, re, sys
+out, label, tun, allowed, loss, outage, ss = sys.argv[1:]
+m = re.search(r"\b(bbr|cubic|reno)\b", open(ss).read())
+r = json.load(open(out)); key = "drain_" + label
+t = json.loads(open(tun).read().splitlines()[-1])
+rate = 256000
+run = r.setdefault(key, {})
+# No forwarder counts application bytes here: the limit is the IP bytes (TLS records, headers and
+# retransmissions included) that crossed the link, the stricter reading.
+run.update({"congestion_control": m.group(1) if m else "unknown", "allowed": allowed,
+            "loss_model": loss, "outage_s": int(outage), "tunlink": t, "transport": "https via nginx",
+            "physical_limit_ip_s": max(t["ip_bytes_up"], t["ip_bytes_down"]) * 8 / rate})
+run["physical_limit_s"] = run["physical_limit_ip_s"]
+if run.get("seconds"):
+    run["ratio_to_physical"] = run["seconds"] / run["physical_limit_s"]
+    run["ratio_to_physical_plus_outage"] = run["seconds"] / (run["physical_limit_s"] + int(outage))
+json.dump(r, open(out, "w"), indent=2)
+print(f"{key}: {run.get('seconds', 0):.0f} s, limit {run['physical_limit_s']:.0f} s (IP bytes), "
+      f"ratio {run.get('ratio_to_physical', 0):.2f}, with the outage {run.get('ratio_to_physical_plus_outage', 0):.2f}, "
+      f"kiosk socket: {run['congestion_control']}")
+PY
+}
+if [[ $mode == full || $section == drain || -n "${KIOSK_BENCH_NETNS:-}" ]] && ip netns add "kbtest$$" 2>/dev/null; then
   ip netns del "kbtest$$"
   # A namespace may only pick an algorithm on the root's allowed list; it is put back afterwards.
   allowed_cc=$(cat /proc/sys/net/ipv4/tcp_allowed_congestion_control)
@@ -246,12 +348,14 @@ if [[ $mode == full || -n "${KIOSK_BENCH_NETNS:-}" ]] && ip netns add "kbtest$$"
   netns_drain cubic random cubic_random
   netns_drain bbr random bbr_random
   netns_drain cubic bursty cubic_bursty
+  netns_drain_tls "reno cubic bbr" random tls_kiosk_bbr_random
+  netns_drain_tls "reno cubic" random tls_kiosk_cubic_random
   sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc"; allowed_cc=""
 else
   echo "bench: namespace drain skipped (quick run, or ip netns unavailable)"
 fi
 
-backend_section
+[[ $section == all ]] && backend_section
 
 python3 "$root/bench/report.py" "$out"
 echo "results: $out"
