@@ -89,6 +89,7 @@ strip_into "$build/kiosk/app/kiosk" "$k/usr/bin/kiosk"
 strip_into "$build/kiosk/ctl/kioskctl" "$k/usr/bin/kioskctl"
 (cd "$root/assets" && find . -type f | while read -r f; do put 0644 "$f" "$k/usr/share/kiosk/assets/$f"; done)
 put 0755 "$deploy/kiosk-backup" "$k/usr/lib/kiosk/kiosk-backup"
+put 0755 "$deploy/kiosk-session" "$k/usr/lib/kiosk/kiosk-session"
 for u in kiosk.service kiosk-backup.service kiosk-backup.timer; do put 0644 "$deploy/$u" "$k/lib/systemd/system/$u"; done
 put 0644 "$deploy/60-kiosk-bbr.conf" "$k/usr/lib/sysctl.d/60-kiosk-bbr.conf"
 put 0644 "$deploy/kiosk-bbr.modules" "$k/usr/lib/modules-load.d/kiosk-bbr.conf"
