@@ -56,6 +56,10 @@ cp "$work"/v1/*.deb "$work"/v2/*.deb "$R/pkgs/"
 export DEBIAN_FRONTEND=noninteractive
 in_root apt-get update -q >"$work/apt.log" 2>&1 || { tail "$work/apt.log"; fail "apt-get update"; }
 
+# A kept root from a run that failed half-way may still hold the packages and their data.
+in_root apt-get purge -y -q kiosk kiosk-backend >>"$work/apt.log" 2>&1 || true
+rm -rf "$R/var/lib/kiosk" "$R/var/lib/kiosk-backend" "$R/etc/kiosk" "$R/etc/kiosk-backend"
+
 step "install version 1 (dependencies from the archive)"
 in_root apt-get install -y -q --no-install-recommends "/pkgs/kiosk-backend_${base}+pkgtest1_amd64.deb" \
   "/pkgs/kiosk_${base}+pkgtest1_amd64.deb" >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "install"; }
