@@ -7,16 +7,22 @@
 #   --root DIR  where the Debian root goes (default: a temp dir; a DIR that already holds a
 #               debootstrapped root is reused, which saves the download)
 #   --keep      leave the root in place afterwards
+#   --from REV  build version 1 from an older commit (a temporary git worktree, built with
+#               scripts/build.sh there), so the upgrade really migrates both databases; e.g.
+#               --from 8048eff (kiosk schema 3, backend migrations up to 5)
 # There is no systemd in a chroot: the services are started by hand as their users, with the
 # units' command lines; the units themselves are checked by the deploy_units_verify CTest.
 set -euo pipefail
 root_src=$(cd "$(dirname "$0")/.." && pwd)
 chroot_dir=""
 keep=0
+from_rev=""
+old_src=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --root) chroot_dir=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --from) from_rev=$2; shift 2 ;;
     *) echo "package-test.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -32,6 +38,7 @@ in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 H
 cleanup() {
   [[ -n "$backend_pid" ]] && kill "$backend_pid" 2>/dev/null || true
   for m in dev/pts dev proc; do mountpoint -q "$R/$m" && umount -l "$R/$m" || true; done
+  [[ -n "$old_src" ]] && git -C "$root_src" worktree remove --force "$old_src" 2>/dev/null || true
   rm -rf "$work"
   if [[ $keep -eq 0 ]]; then rm -rf "$R"; else echo "root kept in $R"; fi
 }
@@ -39,7 +46,16 @@ trap cleanup EXIT
 
 step "packages: two builds, the second one newer"
 base=$(sed -n 's/^project(kiosk VERSION \([0-9.]*\).*/\1/p' "$root_src/CMakeLists.txt")
-"$root_src/scripts/package.sh" --out "$work/v1" --version "$base+pkgtest1" >/dev/null
+if [[ -n $from_rev ]]; then
+  old_src=$work/old-src
+  git -C "$root_src" worktree add -q --detach "$old_src" "$from_rev" || fail "no commit $from_rev"
+  echo "version 1 from $(git -C "$old_src" log --oneline -1 | cut -c1-72)"
+  flock /tmp/kiosk-build.lock "$old_src/scripts/build.sh" >"$work/old-build.log" 2>&1 ||
+    { tail -20 "$work/old-build.log"; fail "building $from_rev"; }
+  KIOSK_BUILD_DIR=$old_src/build "$old_src/scripts/package.sh" --out "$work/v1" --version "$base+pkgtest1" >/dev/null
+else
+  "$root_src/scripts/package.sh" --out "$work/v1" --version "$base+pkgtest1" >/dev/null
+fi
 "$root_src/scripts/package.sh" --out "$work/v2" --version "$base+pkgtest2" >/dev/null
 
 step "a clean Debian 12 root in $R"
@@ -112,11 +128,22 @@ kctl sync --once >/dev/null
 kctl status --json | grep -q '"uploaded": 2' || fail "the record with contact details was not uploaded"
 stop_backend
 
+# The backend's schema (PRAGMA user_version), read from the host: minbase has no sqlite3 or python3.
+schema_of() { /usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect('file:'+sys.argv[1]+'?mode=ro', uri=True).execute('PRAGMA user_version').fetchone()[0])" "$R$1"; }
+kiosk_schema1=$(kctl status --json | sed -n 's/.*"schema": \([0-9]*\).*/\1/p')
+backend_schema1=$(schema_of /var/lib/kiosk-backend/backend.db)
+
 step "upgrade both to version 2: migrations run, nothing lost"
 in_root apt-get install -y -q --no-install-recommends "/pkgs/kiosk-backend_${base}+pkgtest2_amd64.deb" \
   "/pkgs/kiosk_${base}+pkgtest2_amd64.deb" >>"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log"; fail "upgrade"; }
 [[ $(in_root dpkg-query -W -f='${Version}' kiosk) == "${base}+pkgtest2" ]] || fail "kiosk not upgraded"
 kctl verify >/dev/null || fail "kioskctl verify after the upgrade"
+kiosk_schema2=$(kctl status --json | sed -n 's/.*"schema": \([0-9]*\).*/\1/p')
+backend_schema2=$(schema_of /var/lib/kiosk-backend/backend.db)
+echo "schemas: kiosk $kiosk_schema1 -> $kiosk_schema2, backend $backend_schema1 -> $backend_schema2"
+if [[ -n $from_rev ]] && ! [[ $kiosk_schema2 -gt $kiosk_schema1 && $backend_schema2 -gt $backend_schema1 ]]; then
+  fail "the upgrade from $from_rev migrated nothing (kiosk $kiosk_schema1 -> $kiosk_schema2, backend $backend_schema1 -> $backend_schema2)"
+fi
 kctl show "$code1" | grep -q "đã gửi, máy chủ đã xác nhận" || fail "record 1 lost its state"
 start_backend
 code2=$(kctl submit --category MOI_TRUONG --body "Đèn đường đầu hẻm 45 bị hỏng, buổi tối rất tối." | head -n1)

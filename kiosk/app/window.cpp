@@ -78,6 +78,14 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(
     ImGui_ImplGlfw_InitForOpenGL(win->m_window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
     win->m_imguiReady = true;
+    // A touchscreen kiosk shows no pointer: full screen in kiosk mode the cursor is hidden (taps
+    // and a mouse still work), and ImGui may not put it back each frame. KIOSK_SHOW_CURSOR=1 keeps
+    // it for a kiosk that is used with a mouse.
+    const char* show = std::getenv("KIOSK_SHOW_CURSOR");
+    if (options.fullscreen && options.kioskMode && !(show && *show == '1')) {
+        io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+        glfwSetInputMode(win->m_window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+    }
     return win;
 }
 
