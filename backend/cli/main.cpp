@@ -140,6 +140,8 @@ void registerServe(CLI::App& app, Where& where) {
         auto key = platform::keys::DeviceKey::loadOrCreate(keyFile(where.dataDir));
         if (!key) throw Fail{kExitStorage, key.error()};
         BackendService service(*storage, *key, dictionaries(where));
+        if (auto linked = service.linkAdditions(); !linked)
+            throw Fail{kExitStorage, "linking supplements and ratings: " + linked.error().detail};
         HttpServer server(service, o->threads, o->reusePort);
         ConsoleOptions consoleOptions;
         consoleOptions.trustedProxies = o->trustedProxies;

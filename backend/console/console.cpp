@@ -11,6 +11,7 @@
 
 #include "calendar/working_days.hpp"
 #include "clock/clock.hpp"
+#include "console/case_additions_view.hpp"
 #include "proto/messages.hpp"
 #include "record/record.hpp"
 #include "record/tracking_code.hpp"
@@ -215,7 +216,8 @@ std::string csvField(const std::string& v) {
 
 struct StatGroup {
     std::int64_t received = 0, answered = 0, onTime = 0, late = 0, open = 0, overdue = 0;
-    std::vector<int> days;  // working days from commit to answer, per answered case
+    std::vector<int> days;           // working days from commit to answer, per answered case
+    SatisfactionCount satisfaction;  // the rated cases' current ratings (issue #14)
 };
 
 std::string median(std::vector<int> v) {
@@ -431,6 +433,8 @@ struct Console::Impl {
         const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
         const auto todayDate = today();
         auto out = std::make_shared<Stats>();
+        auto ratings = ratingsByCase(storage);
+        if (!ratings) return std::unexpected(ratings.error());
         std::int64_t after = 0;
         for (;;) {
             auto page = storage.casesAfter(after, 2000);
@@ -451,6 +455,7 @@ struct Console::Impl {
                     answered && answeredOn && deadline && *deadline < *answeredOn;
                 const std::string month =
                     created ? calendar::formatIsoDate(*created).substr(0, 7) : std::string("?");
+                const auto rating = ratings->find(c.trackingCode);
                 for (const auto& [dim, key] : {std::pair<std::string, std::string>{"ward", c.ward},
                                                {"agency", c.agency},
                                                {"month", month}}) {
@@ -462,6 +467,7 @@ struct Console::Impl {
                     if (lateAnswer || overdue) ++g.late;
                     if (open) ++g.open;
                     if (overdue) ++g.overdue;
+                    if (rating != ratings->end()) g.satisfaction.add(rating->second);
                     if (answered && answeredOn && created)
                         g.days.push_back(
                             std::max(0, cal.workingDaysBetween(*created, *answeredOn)));
@@ -492,7 +498,8 @@ struct Console::Impl {
         if (csv) {
             std::string body =
                 "dimension,key,name,received,answered,answered_on_time,late,open,overdue,median_"
-                "working_days\r\n";
+                "working_days," +
+                std::string(kSatisfactionCsvColumns) + "\r\n";
             for (const char* dim : {"ward", "agency", "month"}) {
                 auto it = (*st)->by.find(dim);
                 if (it == (*st)->by.end()) continue;
@@ -501,7 +508,8 @@ struct Console::Impl {
                             "," + std::to_string(g.received) + "," + std::to_string(g.answered) +
                             "," + std::to_string(g.onTime) + "," + std::to_string(g.late) + "," +
                             std::to_string(g.open) + "," + std::to_string(g.overdue) + "," +
-                            csvField(median(g.days)) + "\r\n";
+                            csvField(median(g.days)) + "," + satisfactionCsv(g.satisfaction) +
+                            "\r\n";
             }
             HttpReply r;
             r.contentType = "text/csv; charset=utf-8";
@@ -528,6 +536,7 @@ struct Console::Impl {
                     x.set("open", std::to_string(g.open));
                     x.set("overdue", std::to_string(g.overdue));
                     x.set("median", median(g.days));
+                    setSatisfaction(x, g.satisfaction);
                     rows.push_back(x);
                 }
             }
@@ -1003,6 +1012,11 @@ struct Console::Impl {
             timeline.push_back(x);
         }
         d.set("timeline", timeline);
+        // What the resident added later: supplements, ratings, reopen requests (issue #14).
+        const AdditionsText words{[&](const std::string& k) { return t(p, k); }, showBidi,
+                                  localTime};
+        if (auto a = addCaseAdditions(d, storage, c.trackingCode, words); !a)
+            return storageError(p, a.error());
         data noteList{data::type::list};
         for (const auto& n : *notes) {
             data x;

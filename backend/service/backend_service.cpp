@@ -106,6 +106,19 @@ BackendService::BackendService(BackendStorage& storage, platform::keys::DeviceKe
       m_configFallback(defaultServedConfig()),
       m_strings(platform::text::Strings::load("vi")) {}
 
+Result<std::size_t> BackendService::linkAdditions() {
+    auto unlinked = m_storage.unlinkedAdditions();
+    if (!unlinked) return std::unexpected(unlinked.error());
+    const auto cfg = servedConfig();
+    std::vector<CaseIndex> index;
+    for (const auto& r : *unlinked)
+        if (auto c = record::decodeContent(r.content); c && !c->parentCode.empty())
+            index.push_back(makeCaseIndex(r.header, *c, cfg));
+    if (!index.empty())
+        if (auto done = m_storage.indexCases(index); !done) return std::unexpected(done.error());
+    return index.size();
+}
+
 std::int64_t BackendService::now() const {
     return m_options.nowMs ? m_options.nowMs()
                            : platform::clock::unixMillis(platform::clock::now());
@@ -340,6 +353,7 @@ Result<proto::RecordsUploadReply> BackendService::ingestUpload(const std::string
         openedContent.push_back(std::move(*opened));
         items.push_back(std::move(in));
     }
+    dropSupersededReopens(items);
     auto results = m_storage.ingest(items, nowMs);
     if (!results) return std::unexpected(results.error());
     // The console's index (ward, deadline, folded search text) from the opened content; a

@@ -98,6 +98,10 @@ public:
     // twice and gives an equivalent return bundle. Storage failures are BundleRefusal::Io.
     std::expected<BundleImport, proto::BundleError> importBundle(std::string_view file);
 
+    // Links supplements and ratings stored before their link to the case was kept (issue #14)
+    // to their case, from their opened content; `serve` runs it at start. How many were linked.
+    Result<std::size_t> linkAdditions();
+
     const platform::keys::DeviceKey& key() const { return m_key; }
     // The config document being served, parsed (the shipped default when none is set or it
     // cannot be read): categories, wards, reply days, holidays.

@@ -1,5 +1,7 @@
 #include "service/case_additions.hpp"
 
+#include <tuple>
+
 #include "clock/clock.hpp"
 #include "record/receipt_proof.hpp"
 #include "record/tracking_code.hpp"
@@ -54,34 +56,61 @@ Result<std::optional<AdditionRefusal>> prepareAddition(
     if (!record::checkVerifier(verifier, c.proof))
         return Refusal(AdditionRefusal{"proof_mismatch", false});
 
-    if (c.kind == record::RecordKind::Rating) {
-        in.caseRating = CaseRating{c.parentCode, c.rating, c.reopen, h.createdAt, h.id};
-        return Refusal{};
-    }
-    // A supplement: the case goes back to being processed (the status it had before the
-    // request for information, with its agency and officer), unless it is already decided.
     auto pub = storage.publicRecord(c.parentCode);
     if (!pub) return std::unexpected(pub.error());
-    std::string status = "received";
-    StatusEvent e;
-    if (*pub && !(*pub)->events.empty()) {
-        const auto& events = (*pub)->events;
-        if (isFinal(events.back().status)) return Refusal{};  // attached, the status stays
+    const std::vector<StatusEvent> none;
+    const auto& events = *pub ? (*pub)->events : none;
+    const bool decided = !events.empty() && isFinal(events.back().status);
+    // Back to being processed: the status before the request for information or the decision,
+    // with its agency, officer and date.
+    auto backToProcessing = [&](std::string note) {
+        StatusEvent e;
+        e.status = "received";
         for (auto it = events.rbegin(); it != events.rend(); ++it)
-            if (it->status != "needs_info") {
-                status = it->status;
+            if (it->status != "needs_info" && !isFinal(it->status)) {
+                e.status = it->status;
                 e.agency = it->agency;
                 e.officer = it->officer;
                 e.expectedDate = it->expectedDate;
                 break;
             }
+        e.trackingCode = c.parentCode;
+        e.note = std::move(note);
+        e.updatedAt = platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs));
+        return e;
+    };
+
+    if (c.kind == record::RecordKind::Rating) {
+        in.caseRating = CaseRating{c.parentCode, c.rating, c.reopen, h.createdAt, h.id};
+        if (!c.reopen || c.rating != record::kRatingUnsatisfied || !decided) return Refusal{};
+        // A later rating already stored replaces this one: it reopens nothing.
+        auto stored = storage.caseRating(c.parentCode);
+        if (!stored) return std::unexpected(stored.error());
+        if (*stored && std::tie((*stored)->ratedAt, (*stored)->recordId) >
+                           std::tie(in.caseRating->ratedAt, in.caseRating->recordId))
+            return Refusal{};
+        in.caseEvent = backToProcessing(std::string(kReopenNote) + " " + c.reopenReason);
+        return Refusal{};
     }
-    e.trackingCode = c.parentCode;
-    e.status = status;
-    e.note = std::string(kSupplementNote);
-    e.updatedAt = platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs));
-    in.caseEvent = std::move(e);
+    // A supplement: the case goes back to being processed, unless it is already decided.
+    if (decided) return Refusal{};  // attached, the status stays
+    in.caseEvent = backToProcessing(std::string(kSupplementNote));
     return Refusal{};
+}
+
+void dropSupersededReopens(std::span<IngestItem> items) {
+    std::map<std::string, const CaseRating*> latest;  // case -> its latest rating in the batch
+    for (const auto& it : items)
+        if (it.caseRating) {
+            auto& l = latest[it.caseRating->trackingCode];
+            if (!l || std::tie(it.caseRating->ratedAt, it.caseRating->recordId) >
+                          std::tie(l->ratedAt, l->recordId))
+                l = &*it.caseRating;
+        }
+    for (auto& it : items)
+        if (it.caseRating && it.caseEvent &&
+            latest.at(it.caseRating->trackingCode) != &*it.caseRating)
+            it.caseEvent.reset();
 }
 
 }  // namespace ksync::backend

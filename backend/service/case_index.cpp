@@ -20,6 +20,12 @@ CaseIndex makeCaseIndex(const record::Header& h, const record::Content& c,
                         const proto::BackendConfig& config) {
     CaseIndex x;
     x.recordId = h.id;
+    // A supplement or rating is not a case (issue #14): no ward, deadline or search text of its
+    // own, only the link to its case (the console shows it on that case's page).
+    if (c.kind != record::RecordKind::Case) {
+        x.parentCode = c.parentCode;
+        return x;
+    }
     x.ward = c.location ? c.location->wardCode : std::string{};
     x.deadline = replyDeadline(h, config);
     std::string text = c.title + " " + c.body;

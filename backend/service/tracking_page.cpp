@@ -148,12 +148,47 @@ HttpReply BackendService::trackingPage(const std::string& rawCode) {
         html += "<div class=\"when\">" + escapeHtml(localTime(e.updatedAt)) + "</div></li>";
     }
     html += "</ol></div>";
+    // Issue #14: what the resident added, without its content (this page is public): the dates
+    // supplements arrived, and whether the answer was rated (not the face, not the comment).
+    auto added = m_storage.caseAdditions(p.trackingCode);
+    auto rating = m_storage.caseRating(p.trackingCode);
+    if (!added || !rating) {
+        log("GET /t 503 storage error: " + (!added ? added.error() : rating.error()).detail);
+        html += "<div class=\"card\"><p>" + escapeHtml(S.get("backend.page_unavailable")) +
+                "</p></div>";
+        return finish(503);
+    }
+    std::string supplements;
+    for (const auto& a : *added)
+        if (a.header.category == "supplement")
+            supplements += "<li class=\"supplement\"><div class=\"st\">" +
+                           escapeHtml(S.get("backend.page_supplement_received")) +
+                           "</div><div class=\"when\">" +
+                           escapeHtml(localTime(a.header.createdAt)) + "</div></li>";
+    if (!supplements.empty())
+        html += "<div class=\"card\" id=\"supplements\"><h2>" +
+                escapeHtml(S.get("backend.page_supplements")) + "</h2><ol>" + supplements +
+                "</ol></div>";
+    const bool decided = !p.events.empty() && isClosedStatus(p.events.back().status);
+    if (*rating || decided)
+        html += "<div class=\"card\" id=\"rating\"><h2>" +
+                escapeHtml(S.get("backend.page_rating")) + "</h2><p>" +
+                escapeHtml(S.get(*rating ? "backend.page_rated" : "backend.page_not_rated")) +
+                "</p></div>";
     return finish(200);
 }
 
 namespace {
 
-json open311Item(const PublicRecord& p, const std::string& serviceName) {
+// Issue #14: the resident's rating as an extension (status_notes stays the last event's note).
+json ratingAttributes(const std::optional<CaseRating>& r) {
+    return {{"rated", r.has_value()},
+            {"rating", r ? json(r->rating) : json()},
+            {"reopen_requested", r && r->reopen}};
+}
+
+json open311Item(const PublicRecord& p, const std::string& serviceName,
+                 const std::optional<CaseRating>& rating) {
     const StatusEvent* last = p.events.empty() ? nullptr : &p.events.back();
     std::string agency, expected;
     for (const auto& e : p.events) {
@@ -168,7 +203,8 @@ json open311Item(const PublicRecord& p, const std::string& serviceName) {
             {"agency_responsible", agency},
             {"expected_datetime", expected.empty() ? json() : json(expected)},
             {"requested_datetime", p.createdAt},
-            {"updated_datetime", last ? last->updatedAt : p.receivedAt}};
+            {"updated_datetime", last ? last->updatedAt : p.receivedAt},
+            {"extended_attributes", ratingAttributes(rating)}};
 }
 
 }  // namespace
@@ -207,10 +243,23 @@ HttpReply BackendService::open311Requests(const std::map<std::string, std::strin
                          R"([{"code":503,"description":"busy"}])"};
     // One config read and parse per request, not one per item (bench: 202 statements a page).
     const auto names = categoryNames();
+    std::vector<std::string> codes;
+    for (const auto& p : *recs) codes.push_back(p.trackingCode);
+    auto ratings = m_storage.caseRatingsOf(codes);  // one query for the page
+    if (!ratings)
+        return HttpReply{503,
+                         "application/json",
+                         {{"Retry-After", "5"}},
+                         R"([{"code":503,"description":"busy"}])"};
+    std::map<std::string, CaseRating> ratingOf;
+    for (auto& r : *ratings) ratingOf.emplace(r.trackingCode, std::move(r));
     json out = json::array();
     for (const auto& p : *recs) {
         auto it = names.find(p.category);
-        out.push_back(open311Item(p, it == names.end() ? p.category : it->second));
+        auto rated = ratingOf.find(p.trackingCode);
+        out.push_back(
+            open311Item(p, it == names.end() ? p.category : it->second,
+                        rated == ratingOf.end() ? std::nullopt : std::optional(rated->second)));
     }
     return HttpReply{200, "application/json; charset=utf-8", {}, out.dump()};
 }
@@ -227,7 +276,13 @@ HttpReply BackendService::open311Request(const std::string& id) {
     if (!*rec)
         return HttpReply{
             404, "application/json", {}, R"([{"code":404,"description":"not found"}])"};
-    json out = json::array({open311Item(**rec, categoryName((*rec)->category))});
+    auto rating = m_storage.caseRating((*rec)->trackingCode);
+    if (!rating)
+        return HttpReply{503,
+                         "application/json",
+                         {{"Retry-After", "5"}},
+                         R"([{"code":503,"description":"busy"}])"};
+    json out = json::array({open311Item(**rec, categoryName((*rec)->category), *rating)});
     return HttpReply{200, "application/json; charset=utf-8", {}, out.dump()};
 }
 

@@ -163,6 +163,7 @@ struct CaseIndex {
     std::string ward;
     std::string deadline;
     std::string searchText;
+    std::string parentCode = {};  // a supplement or rating: its case's code (issue #14); "" a case
 };
 
 struct ConsoleUser {
@@ -288,6 +289,17 @@ public:
     // How many cases have each rating now (key record::kRating*), and how many ask to reopen
     // (key "reopen").
     virtual Result<std::vector<std::pair<std::string, std::int64_t>>> ratingCounts() = 0;
+    // A case's supplements and ratings (records linked to it by indexCases' parentCode), content
+    // included, oldest first by the kiosk's created_at.
+    virtual Result<std::vector<StoredRecord>> caseAdditions(const std::string& trackingCode) = 0;
+    // Supplements and ratings not linked to their case yet (stored before migration 7), for the
+    // service to link once at start (they are few: ratings came shortly before the link).
+    virtual Result<std::vector<StoredRecord>> unlinkedAdditions() = 0;
+    // The rating rows of these cases (absent: not rated), in one query.
+    virtual Result<std::vector<CaseRating>> caseRatingsOf(
+        const std::vector<std::string>& codes) = 0;
+    // Every rating row (the statistics).
+    virtual Result<std::vector<CaseRating>> allCaseRatings() = 0;
 
     // --- config -----------------------------------------------------------------------------
     virtual Result<std::optional<ConfigDocument>> config() = 0;

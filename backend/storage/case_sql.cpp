@@ -25,7 +25,7 @@ CaseSql buildCaseSql(const CaseQuery& q, const std::function<std::string(int)>& 
         return placeholder(static_cast<int>(out.params.size()));
     };
     std::string& s = out.sql;
-    s = "SELECT " + std::string(kCaseColumns) + " FROM records WHERE 1=1";
+    s = "SELECT " + std::string(kCaseColumns) + " FROM records WHERE " + std::string(kNotAddition);
     auto eq = [&](const char* column, const std::string& v) {
         if (!v.empty()) s += std::string(" AND ") + column + " = " + bind(v);
     };

@@ -23,6 +23,10 @@ inline constexpr std::string_view kCaseColumns =
     "status_updated, "
     "ward, agency, deadline";
 
+// Supplements and ratings are records but not cases (issue #14): never in the inbox, the
+// statistics or the export, whatever was indexed for them.
+inline constexpr std::string_view kNotAddition = "category NOT IN ('supplement', 'rating')";
+
 // The statuses after which a case is no longer open.
 inline constexpr std::string_view kClosedStatuses = "'answered','closed','rejected','duplicate'";
 

@@ -203,8 +203,14 @@ CREATE TABLE case_ratings (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6};
+// 7 (issue #14): a supplement's or rating's case, as in SQLite's migration 7.
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE records ADD COLUMN parent_code text NOT NULL DEFAULT '';
+CREATE INDEX records_parent ON records (parent_code, created_at) WHERE parent_code <> '';
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -1062,6 +1068,60 @@ Result<std::optional<CaseRating>> PgStorage::caseRating(const std::string& track
     });
 }
 
+namespace {
+
+std::vector<CaseRating> readRatings(const PgResult& r) {
+    std::vector<CaseRating> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(
+            CaseRating{r.text(i, 0), r.text(i, 1), r.int64(i, 2) != 0, r.text(i, 3), r.text(i, 4)});
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<StoredRecord>> PgStorage::caseAdditions(const std::string& trackingCode) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT " + std::string(kRecordColumns) +
+                            " FROM records WHERE parent_code = $1 AND parent_code <> '' ORDER BY "
+                            "created_at, rid",
+                        Params{}.text(trackingCode));
+        std::vector<StoredRecord> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back(readRecord(r, i));
+        return out;
+    });
+}
+
+Result<std::vector<StoredRecord>> PgStorage::unlinkedAdditions() {
+    return m_impl->run([&](Conn& c) {
+        auto r =
+            c.exec("SELECT " + std::string(kRecordColumns) +
+                   " FROM records WHERE category IN ('supplement', 'rating') AND parent_code = "
+                   "'' ORDER BY rid");
+        std::vector<StoredRecord> out;
+        for (int i = 0; i < r.rows(); ++i) out.push_back(readRecord(r, i));
+        return out;
+    });
+}
+
+Result<std::vector<CaseRating>> PgStorage::caseRatingsOf(const std::vector<std::string>& codes) {
+    return m_impl->run([&](Conn& c) {
+        if (codes.empty()) return std::vector<CaseRating>{};
+        return readRatings(
+            c.exec("SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings "
+                   "WHERE tracking_code = ANY($1::text[]) ORDER BY tracking_code",
+                   Params{}.text(textArray(codes))));
+    });
+}
+
+Result<std::vector<CaseRating>> PgStorage::allCaseRatings() {
+    return m_impl->run([&](Conn& c) {
+        return readRatings(
+            c.exec("SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings "
+                   "ORDER BY tracking_code"));
+    });
+}
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> PgStorage::ratingCounts() {
     return m_impl->run([](Conn& c) {
         std::vector<std::pair<std::string, std::int64_t>> out;
@@ -1410,8 +1470,14 @@ Result<void> PgStorage::indexCases(std::span<const CaseIndex> items) {
         for (const auto& it : items)
             c.exec(
                 "UPDATE records SET ward = $1, search_text = $2, "
-                "deadline = CASE WHEN deadline = '' THEN $3 ELSE deadline END WHERE id = $4",
-                Params{}.text(it.ward).text(it.searchText).text(it.deadline).text(it.recordId));
+                "deadline = CASE WHEN deadline = '' THEN $3 ELSE deadline END, parent_code = $5 "
+                "WHERE id = $4",
+                Params{}
+                    .text(it.ward)
+                    .text(it.searchText)
+                    .text(it.deadline)
+                    .text(it.recordId)
+                    .text(it.parentCode));
         tx.commit();
     });
 }
@@ -1431,7 +1497,8 @@ Result<std::vector<CaseRow>> PgStorage::cases(const CaseQuery& q) {
 Result<std::optional<CaseRow>> PgStorage::caseByCode(const std::string& trackingCode) {
     return m_impl->run([&](Conn& c) -> std::optional<CaseRow> {
         auto r = c.exec("SELECT " + std::string(kCaseColumns) +
-                            " FROM records WHERE tracking_code = $1 ORDER BY rid LIMIT 1",
+                            " FROM records WHERE tracking_code = $1 AND " +
+                            std::string(kNotAddition) + " ORDER BY rid LIMIT 1",
                         Params{}.text(trackingCode));
         if (!r.rows()) return std::nullopt;
         return readCase(r, 0);
@@ -1665,9 +1732,10 @@ Result<void> PgStorage::deleteReplyTemplate(std::int64_t id) {
 
 Result<std::vector<CaseRow>> PgStorage::casesAfter(std::int64_t afterRid, std::size_t limit) {
     return m_impl->run([&](Conn& c) {
-        auto r = c.exec("SELECT " + std::string(kCaseColumns) +
-                            " FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
-                        Params{}.int64(afterRid).int64(static_cast<std::int64_t>(limit)));
+        auto r =
+            c.exec("SELECT " + std::string(kCaseColumns) + " FROM records WHERE rid > $1 AND " +
+                       std::string(kNotAddition) + " ORDER BY rid LIMIT $2",
+                   Params{}.int64(afterRid).int64(static_cast<std::int64_t>(limit)));
         std::vector<CaseRow> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readCase(r, i));
         return out;

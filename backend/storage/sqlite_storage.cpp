@@ -204,8 +204,15 @@ CREATE TABLE case_ratings (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6};
+// 7 (issue #14): a supplement's or rating's case, set by indexCases from the opened content, so
+// the console's case page finds what the resident added later.
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE records ADD COLUMN parent_code TEXT NOT NULL DEFAULT '';
+CREATE INDEX records_parent ON records (parent_code, created_at) WHERE parent_code <> '';
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -720,6 +727,62 @@ Result<std::optional<CaseRating>> SqliteStorage::caseRating(const std::string& t
     });
 }
 
+Result<std::vector<StoredRecord>> SqliteStorage::caseAdditions(const std::string& trackingCode) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
+                           " FROM records WHERE parent_code = ? AND parent_code <> '' ORDER BY "
+                           "created_at, rid");
+        s.bind(1, trackingCode);
+        std::vector<StoredRecord> out;
+        while (s.step()) out.push_back(readRecord(s));
+        return out;
+    });
+}
+
+Result<std::vector<StoredRecord>> SqliteStorage::unlinkedAdditions() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT " + std::string(kRecordColumns) +
+                           " FROM records WHERE category IN ('supplement', 'rating') AND "
+                           "parent_code = '' ORDER BY rid");
+        std::vector<StoredRecord> out;
+        while (s.step()) out.push_back(readRecord(s));
+        return out;
+    });
+}
+
+Result<std::vector<CaseRating>> SqliteStorage::caseRatingsOf(
+    const std::vector<std::string>& codes) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        std::vector<CaseRating> out;
+        if (codes.empty()) return out;
+        std::string sql =
+            "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings WHERE "
+            "tracking_code IN (";
+        for (std::size_t i = 0; i < codes.size(); ++i) sql += i ? ",?" : "?";
+        Stmt s(l.db(), sql + ") ORDER BY tracking_code");
+        for (std::size_t i = 0; i < codes.size(); ++i) s.bind(static_cast<int>(i + 1), codes[i]);
+        while (s.step())
+            out.push_back(CaseRating{s.text(0), s.text(1), s.int64(2) != 0, s.text(3), s.text(4)});
+        return out;
+    });
+}
+
+Result<std::vector<CaseRating>> SqliteStorage::allCaseRatings() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(),
+               "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings ORDER "
+               "BY tracking_code");
+        std::vector<CaseRating> out;
+        while (s.step())
+            out.push_back(CaseRating{s.text(0), s.text(1), s.int64(2) != 0, s.text(3), s.text(4)});
+        return out;
+    });
+}
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteStorage::ratingCounts() {
     return guarded([&] {
         Impl::Lease l(*m_impl);
@@ -1085,13 +1148,14 @@ Result<void> SqliteStorage::indexCases(std::span<const CaseIndex> items) {
         // A deadline already moved by an officer (forward, extend) is kept.
         Stmt s(l.db(),
                "UPDATE records SET ward = ?1, search_text = ?2, deadline = CASE WHEN deadline = '' "
-               "THEN ?3 ELSE deadline END "
+               "THEN ?3 ELSE deadline END, parent_code = ?5 "
                "WHERE id = ?4");
         for (const auto& it : items) {
             s.bind(1, it.ward)
                 .bind(2, it.searchText)
                 .bind(3, it.deadline)
                 .bind(4, it.recordId)
+                .bind(5, it.parentCode)
                 .run();
             s.reset();
         }
@@ -1116,7 +1180,8 @@ Result<std::optional<CaseRow>> SqliteStorage::caseByCode(const std::string& trac
     return guarded([&]() -> std::optional<CaseRow> {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) +
-                           " FROM records WHERE tracking_code = ? ORDER BY rid LIMIT 1");
+                           " FROM records WHERE tracking_code = ? AND " +
+                           std::string(kNotAddition) + " ORDER BY rid LIMIT 1");
         s.bind(1, trackingCode);
         if (!s.step()) return std::nullopt;
         return readCase(s);
@@ -1370,8 +1435,8 @@ Result<void> SqliteStorage::deleteReplyTemplate(std::int64_t id) {
 Result<std::vector<CaseRow>> SqliteStorage::casesAfter(std::int64_t afterRid, std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) +
-                           " FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
+        Stmt s(l.db(), "SELECT " + std::string(kCaseColumns) + " FROM records WHERE rid > ? AND " +
+                           std::string(kNotAddition) + " ORDER BY rid LIMIT ?");
         s.bind(1, afterRid).bind(2, static_cast<std::int64_t>(limit));
         std::vector<CaseRow> out;
         while (s.step()) out.push_back(readCase(s));

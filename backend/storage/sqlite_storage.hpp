@@ -47,6 +47,10 @@ public:
     Result<std::optional<StoredRecord>> caseRecordByCode(const std::string& trackingCode) override;
     Result<std::optional<CaseRating>> caseRating(const std::string& trackingCode) override;
     Result<std::vector<std::pair<std::string, std::int64_t>>> ratingCounts() override;
+    Result<std::vector<StoredRecord>> caseAdditions(const std::string& trackingCode) override;
+    Result<std::vector<StoredRecord>> unlinkedAdditions() override;
+    Result<std::vector<CaseRating>> caseRatingsOf(const std::vector<std::string>& codes) override;
+    Result<std::vector<CaseRating>> allCaseRatings() override;
     Result<std::optional<ConfigDocument>> config() override;
     Result<void> setConfig(const ConfigDocument& c) override;
     Result<SchemaInfo> schema() override;

@@ -1146,3 +1146,105 @@ TEST_CASE(
     CHECK_FALSE(must(s->caseRating(record::makeTrackingCode(record::RecordType::Pakn, "7K3M", 999)),
                      "none"));
 }
+
+TEST_CASE(
+    "a reopen request's event is written once with its rating; a case's additions are linked, "
+    "listed oldest first and never listed as cases") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    // 0 and 4 are cases; 1 a supplement of case 0; 2 a rating asking to reopen it; 3 a later
+    // rating. The kiosk's clock orders the additions.
+    std::string code0;
+    auto items = chain(5, "7K3M", [&](int i, record::Header& h, record::Content& c) {
+        if (i == 0) code0 = h.trackingCode;
+        if (i == 1) {
+            h.category = "supplement";
+            c.kind = record::RecordKind::Supplement;
+            h.createdAt = "2026-11-24T01:00:00.000Z";
+        }
+        if (i == 2 || i == 3) {
+            h.category = "rating";
+            c.kind = record::RecordKind::Rating;
+            c.rating = i == 2 ? "chua_hai_long" : "hai_long";
+            c.reopen = i == 2;
+            h.createdAt = i == 2 ? "2026-11-25T01:00:00.000Z" : "2026-11-26T01:00:00.000Z";
+        }
+        if (i >= 1 && i <= 3) c.parentCode = code0;
+    });
+    const std::string code4 = items[4].header.trackingCode;
+    std::vector<IngestItem> cases{items[0], items[4]};
+    must(s->ingest(cases, nowMs()), "ingest cases");
+    auto answered = event(code0, "answered", "2026-11-24T09:00:00.000Z");
+    answered.agency = "Phòng TN&MT";
+    REQUIRE(must(s->addStatus(answered), "answer"));
+    StatusEvent reopen = event(code0, "forwarded", "2026-11-25T02:00:00.000Z");
+    reopen.agency = "Phòng TN&MT";
+    reopen.note = "Người dân chưa hài lòng với kết quả và đề nghị xem xét lại. Lý do: vẫn còn rác";
+    items[2].caseEvent = reopen;
+    items[2].caseRating =
+        CaseRating{code0, "chua_hai_long", true, items[2].header.createdAt, items[2].header.id};
+    items[3].caseRating =
+        CaseRating{code0, "hai_long", false, items[3].header.createdAt, items[3].header.id};
+    const auto additions = std::span(items).subspan(1, 3);
+    for (int round = 0; round < 2; ++round) {  // the second time: a lost reply, all duplicates
+        const auto r = must(s->ingest(additions, nowMs()), "ingest additions");
+        for (const auto& x : r)
+            CHECK(x.result ==
+                  (round == 0 ? proto::ItemResult::Created : proto::ItemResult::Duplicate));
+    }
+    // Exactly one reopen event, after the answer, with its note; the case is open again.
+    const auto p = must(s->publicRecord(code0), "publicRecord");
+    REQUIRE(p);
+    REQUIRE(p->events.size() == 2);
+    CHECK(p->events[1].status == "forwarded");
+    CHECK(p->events[1].note == reopen.note);
+    CHECK(must(s->publicRecords(where({}, "open")), "open").size() == 2);
+    // The kiosk that made the case pulls it.
+    const auto pulled = must(s->statusSince("7K3M", 0, 100), "statusSince");
+    REQUIRE(pulled.size() == 2);
+    CHECK(pulled.back().note == reopen.note);
+
+    // Not linked yet (as rows stored before migration 7): the service links them from content.
+    std::set<std::string> unlinked;
+    for (const auto& r : must(s->unlinkedAdditions(), "unlinkedAdditions"))
+        unlinked.insert(r.header.id);
+    CHECK(unlinked ==
+          std::set<std::string>{items[1].header.id, items[2].header.id, items[3].header.id});
+    CHECK(must(s->caseAdditions(code0), "no additions yet").empty());
+    // Indexed, even with a ward given to the additions: they stay out of the inbox.
+    std::vector<CaseIndex> index;
+    for (int i = 0; i < 5; ++i)
+        index.push_back({items[i].header.id, "26734", "2026-12-07", "rac thai",
+                         i >= 1 && i <= 3 ? code0 : std::string{}});
+    must(s->indexCases(index), "indexCases");
+    CHECK(must(s->unlinkedAdditions(), "all linked").empty());
+    const auto added = must(s->caseAdditions(code0), "caseAdditions");
+    REQUIRE(added.size() == 3);
+    CHECK(added[0].header.id == items[1].header.id);
+    CHECK(added[1].header.id == items[2].header.id);
+    CHECK(added[2].header.id == items[3].header.id);
+    CHECK(added[0].content == items[1].content);
+    CHECK(must(s->caseAdditions(code4), "none for case 4").empty());
+    std::set<std::string> inbox;
+    CaseQuery q;
+    q.ward = "26734";
+    for (const auto& c : must(s->cases(q), "cases")) inbox.insert(c.trackingCode);
+    CHECK(inbox == std::set<std::string>{code0, code4});
+    std::set<std::string> scanned;
+    for (const auto& c : must(s->casesAfter(0, 100), "casesAfter")) scanned.insert(c.trackingCode);
+    CHECK(scanned == inbox);
+    CHECK_FALSE(must(s->caseByCode(items[1].header.trackingCode), "supplement as case"));
+    CHECK(must(s->caseByCode(code0), "case")->status == "forwarded");
+
+    // Ratings: the later one is the case's; read for several cases in one query, or all.
+    const auto of = must(s->caseRatingsOf({code0, code4}), "caseRatingsOf");
+    REQUIRE(of.size() == 1);
+    CHECK(of[0].trackingCode == code0);
+    CHECK(of[0].rating == "hai_long");
+    CHECK_FALSE(of[0].reopen);
+    CHECK(must(s->caseRatingsOf({}), "of none").empty());
+    const auto all = must(s->allCaseRatings(), "allCaseRatings");
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].recordId == items[3].header.id);
+}

@@ -128,11 +128,15 @@ try:
     r = ctl("enroll", "--token", token.stdout.strip())
     require(r.returncode == 0, "kioskctl enroll: " + r.stderr.strip())
 
+    secrets = {}
+
     def submit(*args, body_file=None):
         extra = ["--body-file", "-"] if body_file is not None else []
         r = ctl("submit", *args, *extra, input=body_file)
         require(r.returncode == 0, "kioskctl submit: " + r.stderr.strip()[:300])
-        return r.stdout.strip().splitlines()[0]  # line 1: the code; line 2: the receipt secret
+        lines = r.stdout.strip().splitlines()  # line 1: the code; line 2: the receipt secret
+        secrets[lines[0]] = lines[1].rsplit(" ", 1)[-1]
+        return lines[0]
 
     code = submit("--category", "MOI_TRUONG", "--ward", "26734", "--title", "Ngập nước đường Lê Lợi",
                   "--body", "Đường Lê Lợi ngập nước sau mỗi trận mưa, xe máy chết máy.", "--location",
@@ -458,6 +462,29 @@ try:
     st, page = inbox(sp, tab="waiting")
     check(code in page, "the case is in the supervisor's 'waiting for resident' tab")
 
+    # The resident answers at the kiosk (issue #14): the supplement is on the case page as text,
+    # with its date and kiosk; it is not a case of its own in any inbox.
+    hostile_supplement = ('<script>window.__pwned=1;alert("bs")</script> <img src=x onerror="alert(2)"> '
+                          'Ảnh chụp lúc 18h, nước ngập 40 cm.')
+    r = ctl("supplement", code, "--secret", secrets[code], "--body", hostile_supplement, "--json")
+    require(r.returncode == 0, "kioskctl supplement: " + r.stderr.strip()[:300])
+    supplement_code = json.loads(r.stdout)["tracking_code"]
+    show, page, o = after_step("supplement", "forwarded", "Người dân đã bổ sung thông tin")
+    check(hostile_supplement not in page and "40 cm" not in page and "Đã nhận thông tin bổ sung" in page,
+          "the tracking page says a supplement arrived, not what it says")
+    for tab in ("all", "new", "open"):
+        st, page = inbox(sp, tab=tab)
+        check(st == 200 and supplement_code not in page, "the supplement is not listed as a case (tab %s)" % tab)
+    st, _, _, _ = request("GET", "/console/case/" + supplement_code, cookies={"kc_session": sp})
+    check(st == 404, "a supplement's own code is not a case page")
+    driver.get(BASE + "/console/case/" + code)
+    no_alert("a case with a hostile supplement")
+    bodies = driver.find_elements(By.CSS_SELECTOR, "#additions .supplement-body")
+    check(len(bodies) == 1 and bodies[0].text == hostile_supplement, "the supplement's full text is on the case page")
+    check(driver.execute_script("return document.querySelectorAll('#additions script, #additions img').length") == 0,
+          "the supplement made no element")
+    check("7K3M" in driver.find_element(By.ID, "additions").text, "the supplement names its kiosk")
+
     driver.get(BASE + "/console/case/%s?tpl=%s" % (code, tpl_id))
     no_alert("a hostile reply template")
     area = driver.find_element(By.CSS_SELECTOR, "#form-answer textarea[name=reply]")
@@ -476,6 +503,23 @@ try:
     check(o.get("status") == "closed" and reply in (o.get("status_notes") or ""), "answer: Open311 closed with the reply")
     st, page = inbox(sp, tab="answered")
     check(code in page, "the case is in the 'answered' tab")
+
+    # The resident rates the answer (acceptable, with a comment): on the case page, counted in
+    # Open311 as an extension (status_notes unchanged), not shown on the public page.
+    comment = "<b>Tạm được</b>, cần nạo vét thêm."
+    r = ctl("rate", code, "--secret", secrets[code], "--rating", "tam_chap_nhan", "--comment", comment)
+    require(r.returncode == 0, "kioskctl rate: " + r.stderr.strip()[:300])
+    show, page, o = after_step("rating", "answered", reply)
+    check("Người dân đã đánh giá kết quả giải quyết." in page and "nạo vét thêm" not in page,
+          "the tracking page says it was rated, without the comment")
+    check(o.get("status_notes") == reply and o.get("extended_attributes") ==
+          {"rated": True, "rating": "tam_chap_nhan", "reopen_requested": False},
+          "Open311: the rating as an extended attribute, status_notes unchanged")
+    driver.get(BASE + "/console/case/" + code)
+    no_alert("a rated case")
+    check(driver.find_element(By.ID, "current-rating").text == "Tạm chấp nhận", "the case page shows the rating")
+    comments = driver.find_elements(By.CSS_SELECTOR, "#additions .rating-comment")
+    check(len(comments) == 1 and comments[0].text == comment, "the rating's comment is on the case page, as text")
 
     # The other actions, as forms posted over HTTP by the supervisor.
     def act(sess, csrf, case, **fields):
@@ -545,6 +589,13 @@ try:
     ward_row = [r for r in body.splitlines() if r.startswith('"ward","26734"')]
     # 26734: the ordinary case (answered) and the hostile one (duplicate): 2 received, 1 answered.
     check(len(ward_row) == 1 and ward_row[0].split(",")[3:5] == ["2", "1"], "the CSV counts the ward's cases")
+    # Satisfaction: one rated case, acceptable (rated, satisfied, acceptable, unsatisfied, shares).
+    header = body.replace('\ufeff', '').splitlines()[0].split(",")
+    check(header[-7:] == ["rated", "satisfied", "acceptable", "unsatisfied", "satisfied_share",
+                          "acceptable_share", "unsatisfied_share"], "the CSV has the satisfaction columns")
+    check(len(ward_row) == 1 and ward_row[0].split(",")[-7:] == ["1", "0", "1", "0", "0.0", "100.0", "0.0"],
+          "the CSV gives the ward's satisfaction shares")
+    check("Tạm chấp nhận" in page and "100,0 %" in page, "/thong-ke shows the satisfaction shares")
 
     # The supervisor reads the access log; the server log has none of it.
     st, _, page, _ = request("GET", "/console/access-log", cookies={"kc_session": sp})
@@ -552,6 +603,18 @@ try:
     driver.get(BASE + "/thong-ke")
     no_alert("the statistics page")
     shot("console-stats.png")
+    # Not satisfied, asks to reopen: the case goes back to the agency, the console shows why.
+    why = "Mưa tối qua vẫn ngập."
+    r = ctl("rate", code, "--secret", secrets[code], "--rating", "chua_hai_long", "--reopen", "--reason", why)
+    require(r.returncode == 0, "kioskctl rate --reopen: " + r.stderr.strip()[:300])
+    show, page, o = after_step("reopen request", "forwarded", why)
+    check(o.get("status") == "open" and o.get("extended_attributes", {}).get("reopen_requested") is True,
+          "reopen request: Open311 open again, reopen requested")
+    driver.get(BASE + "/console/case/" + code)
+    check(driver.find_element(By.ID, "current-rating").text == "Chưa hài lòng" and
+          [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#additions .reopen-reason")] == [why],
+          "the case page shows the reopen request and its reason")
+    shot("console-case-additions.png")
     # English switch.
     driver.get(BASE + "/console/lang?l=en")
     check("Inbox" in driver.page_source and "Answered" in driver.page_source, "the English switch")

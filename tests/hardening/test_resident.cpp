@@ -285,9 +285,81 @@ TEST_CASE(
         CHECK(counts.at("hai_long") == 1);
         CHECK(!counts.contains("tam_chap_nhan"));
         CHECK(counts.at("reopen") == 0);
-        // A rating does not change the case's status.
+        // A rating does not change the case's status; the reopen request in the same upload was
+        // replaced by the later rating, so it reopens nothing.
         auto db = backendDb(backend);
         CHECK((*db->publicRecord(c1.code))->events.back().status == "answered");
+    }
+    // Now the resident is not satisfied and asks to reopen: the case goes back to the agency
+    // that handled it, with the reason, exactly once (synced again, nothing more happens).
+    const auto eventsBefore = [&] {
+        auto db = backendDb(backend);
+        return (*db->publicRecord(c1.code))->events.size();
+    }();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(ctl({"rate", c1.code, "--secret", c1.secret, "--rating", "chua_hai_long", "--reopen",
+                 "--reason", "Rác lại bị đổ vào buổi tối."},
+                b)
+                .exitCode == 0);
+    REQUIRE(ctl({"sync", "--once"}, b).exitCode == 0);
+    REQUIRE(ctl({"sync", "--once"}, b).exitCode == 0);
+    {
+        auto db = backendDb(backend);
+        const auto events = (*db->publicRecord(c1.code))->events;
+        REQUIRE(events.size() == eventsBefore + 1);
+        CHECK(events.back().status == "forwarded");
+        CHECK(events.back().agency == "Phòng TN&MT");
+        CHECK(events.back().officer == "Trần Thị B");
+        CHECK(events.back().note ==
+              "Người dân chưa hài lòng với kết quả và đề nghị xem xét lại. Lý do: Rác lại bị đổ "
+              "vào buổi tối.");
+        auto one = backend.cli({"ratings", c1.code, "--json"});
+        REQUIRE(one.exitCode == 0);
+        CHECK(json::parse(one.out).at("reopen") == true);
+    }
+    // The kiosk that took the case, the public page and Open311 see it.
+    REQUIRE(ctl({"sync", "--once"}, a).exitCode == 0);
+    {
+        auto show = ctl({"show", c1.code, "--json"}, a);
+        REQUIRE(show.exitCode == 0);
+        const auto j = json::parse(show.out);
+        CHECK(j.at("status") == "forwarded");
+        CHECK(j.at("history").back().at("note").get<std::string>().find("Rác lại bị đổ") !=
+              std::string::npos);
+        httplib::Client http("127.0.0.1", backend.port());
+        auto page = http.Get(("/t/" + c1.code).c_str());
+        REQUIRE(page);
+        CHECK(page->body.find("đề nghị xem xét lại") != std::string::npos);
+        // The public page: the supplements' dates and "rated", none of their words.
+        std::size_t received = 0;
+        for (auto at = page->body.find(viString("backend.page_supplement_received"));
+             at != std::string::npos;
+             at = page->body.find(viString("backend.page_supplement_received"), at + 1))
+            ++received;
+        CHECK(received == 2);
+        CHECK(page->body.find(viString("backend.page_rated")) != std::string::npos);
+        CHECK(page->body.find("trước cổng số 42") == std::string::npos);
+        CHECK(page->body.find("Đã sạch.") == std::string::npos);
+        auto o311 = http.Get(("/open311/v2/requests/" + c1.code + ".json").c_str());
+        REQUIRE(o311);
+        const auto req = json::parse(o311->body).at(0);
+        CHECK(req.at("status") == "open");
+        CHECK(req.at("status_notes").get<std::string>().find("đề nghị xem xét lại") !=
+              std::string::npos);
+        // The rating as an extension; status_notes is the last event's note, as ever.
+        CHECK(req.at("extended_attributes") ==
+              json({{"rated", true}, {"rating", "chua_hai_long"}, {"reopen_requested", true}}));
+        auto list = http.Get("/open311/v2/requests.json");
+        REQUIRE(list);
+        bool listed = false;
+        for (const auto& item : json::parse(list->body))
+            if (item.at("service_request_id") == c1.code) {
+                listed = true;
+                CHECK(item.at("extended_attributes").at("rating") == "chua_hai_long");
+            } else {
+                CHECK(item.at("extended_attributes").at("rated") == false);
+            }
+        CHECK(listed);
     }
     auto audit = backend.cli({"audit"});
     INFO(audit.out);
