@@ -99,6 +99,7 @@ std::vector<Step> submission(int bodyRepeats) {
     v.push_back(waitFor(Screen::Category));
     v.push_back(frames(10));
     v.push_back(tap("cat_GIAO_THONG"));
+    v.push_back(tap("problem_own"));
     v.push_back(waitFor(Screen::Content));
     for (int i = 0; i < bodyRepeats; ++i)
         typeKeys(v,

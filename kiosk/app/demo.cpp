@@ -133,6 +133,9 @@ std::vector<DemoStep> sampleSubmission(bool shots, const std::string& p) {
     add(waitFor(Screen::Category));
     snap(2, "category");
     add(tap("cat_GIAO_THONG"));
+    add(frames(3));
+    snap(2, "problems");  // the category's common problems (issue #15)
+    add(tap("problem_own"));
     add(waitFor(Screen::Content));
     // Telex keystrokes: "Đường Nguyễn Trãi ngập nước mỗi khi mưa lớn. Đề nghị phường nạo vét cống."
     add(

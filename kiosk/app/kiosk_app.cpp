@@ -69,7 +69,20 @@ KioskApp::KioskApp(Services& services, MainQueue& queue, ui::Theme& theme, core:
           config.consentVersion = services.config().consentVersion;
           return config;
       }()),
-      m_ui(services.strings("vi"), services.strings("en"), theme) {}
+      m_ui(services.strings("vi"), services.strings("en"), theme) {
+    syncCommonProblems();
+}
+
+void KioskApp::syncCommonProblems() {
+    const auto& config = m_services.config();
+    if (m_problemsSynced && config.version == m_problemsConfigVersion) return;
+    std::map<std::string, std::vector<core::CommonProblem>> problems;
+    for (const auto& c : config.categories)
+        for (const auto& p : c.commonProblems) problems[c.code].push_back({p.vi, p.en});
+    m_flow.setCommonProblems(std::move(problems));
+    m_problemsConfigVersion = config.version;
+    m_problemsSynced = true;
+}
 
 void KioskApp::apply(const core::Intent& intent, std::int64_t nowMs) {
     runEffects(m_flow.apply(intent, nowMs));
@@ -120,6 +133,7 @@ void KioskApp::frame(std::int64_t nowMs) {
         // A USB import that took a newer config: categories and messages change from now on.
         if (auto* usb = std::get_if<core::intent::UsbDone>(&i); usb && usb->configTaken)
             m_services.reloadConfig();
+        syncCommonProblems();
         apply(i, nowMs);
     }
     for (auto& i : m_ui.takePending()) apply(i, nowMs);  // keys typed since the last frame

@@ -39,6 +39,8 @@ public:
 private:
     void runEffects(const std::vector<core::Effect>& effects);
     void refreshStaffInfo(std::int64_t nowMs);
+    // Gives the flow core the config's common problems when the config is new (issue #15).
+    void syncCommonProblems();
 
     Services& m_services;
     MainQueue& m_queue;
@@ -50,6 +52,8 @@ private:
     std::int64_t m_printerAskedMs = 0;
     std::function<void()> m_onSyncStateWanted;
     bool m_exit = false;
+    std::string m_problemsConfigVersion;  // the config version the flow's problems came from
+    bool m_problemsSynced = false;
 };
 
 }  // namespace kiosk::app

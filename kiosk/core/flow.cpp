@@ -45,7 +45,7 @@ struct FlowVisitor {
         s.bannerKey.clear();
         switch (s.screen) {
             case Screen::Category:
-                f.go(Screen::Welcome, fx);
+                if (!f.backFromProblems()) f.go(Screen::Welcome, fx);
                 break;
             case Screen::Content:
                 f.go(Screen::Category, fx);
@@ -85,6 +85,8 @@ struct FlowVisitor {
                 return;
             }
             if (f.validateScreen(Screen::Contact)) advance(Screen::Review);
+        } else if (s.screen == Screen::Category && s.pickingProblem) {
+            f.pickProblem(-1, fx);  // "Tiếp tục" under the problem list: the person writes
         } else if (s.screen == Screen::Category && !s.form.category.empty()) {
             advance(Screen::Content);
         }
@@ -97,12 +99,8 @@ struct FlowVisitor {
             f.go(next, fx);
         }
     }
-    void operator()(const intent::PickCategory& i) {
-        if (s.screen != Screen::Category || i.code.empty()) return;
-        s.form.category = i.code;
-        s.errors.erase(record::Field::Category);
-        advance(Screen::Content);
-    }
+    void operator()(const intent::PickCategory& i) { f.pickCategory(i.code, fx); }
+    void operator()(const intent::PickProblem& i) { f.pickProblem(i.index, fx); }
     void operator()(const intent::SetText& i) {
         Form& form = s.form;
         switch (i.field) {
@@ -254,7 +252,8 @@ struct FlowVisitor {
         f.resetSession(fx);
     }
     void operator()(const intent::SpeakScreen&) {
-        fx.push_back(effect::SpeakKey{Flow::instructionKey(s.screen)});
+        fx.push_back(effect::SpeakKey{s.pickingProblem ? std::string("speech.problem")
+                                                       : Flow::instructionKey(s.screen)});
     }
     void operator()(const intent::SpeakCode&) {
         const std::string code =
@@ -428,6 +427,7 @@ std::vector<Effect> Flow::apply(const Intent& intent, std::int64_t nowMs) {
 void Flow::go(Screen next, std::vector<Effect>& fx) {
     if (m_state.screen == next) return;
     m_state.screen = next;
+    m_state.pickingProblem = false;
     if (m_state.prefs.speech) fx.push_back(effect::SpeakKey{instructionKey(next)});
 }
 

@@ -6,12 +6,20 @@
 // Thread-safety: not thread-safe; the UI thread owns it. Deterministic: the same intents at
 // the same times give the same states (tests rely on it).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/flow_types.hpp"
 
 namespace kiosk::core {
+
+// A common problem of a category, in both languages (from the backend config's
+// categories[].common_problems; the app shell copies them in).
+struct CommonProblem {
+    std::string vi;
+    std::string en;
+};
 
 struct FlowConfig {
     std::int64_t idleTimeoutMs = 60'000;  // no touch for this long: the countdown appears
@@ -20,6 +28,7 @@ struct FlowConfig {
     int pinFailuresBeforeLock = 3;
     std::int64_t pinLockMs = 30'000;  // doubles with every further failure
     std::int64_t pinLockMaxMs = 15 * 60'000;
+    std::map<std::string, std::vector<CommonProblem>> commonProblems;  // by category code
 };
 
 class Flow {
@@ -33,6 +42,11 @@ public:
     record::Draft draft() const;
     // The string key of the instruction for a screen (read aloud by "Nghe hướng dẫn").
     static std::string instructionKey(Screen s);
+    // The config changed (a newer backend config): categories may have other problems now.
+    void setCommonProblems(std::map<std::string, std::vector<CommonProblem>> problems) {
+        m_config.commonProblems = std::move(problems);
+    }
+    const std::vector<CommonProblem>& commonProblems(const std::string& category) const;
 
 private:
     friend struct FlowVisitor;
@@ -41,6 +55,10 @@ private:
     bool validateScreen(Screen s);  // fills m_state.errors for the fields on screen s
     void submitCode(std::string text, std::vector<Effect>& fx);
     bool hasSessionData() const;
+    // Common problems (flow_problems.cpp).
+    void pickCategory(const std::string& code, std::vector<Effect>& fx);
+    void pickProblem(int index, std::vector<Effect>& fx);
+    bool backFromProblems();  // true when Back closed the problem list
 
     FlowConfig m_config;
     State m_state;

@@ -65,6 +65,9 @@ struct Form {
     ContactChoice contact = ContactChoice::Undecided;
     std::string name, phone, email, contactAddress;
     bool consent = false;
+    // The common problem last put into the body (issue #15): while the body is still exactly
+    // it, another pick replaces it; once the person has typed, a pick never overwrites.
+    std::string pickedProblem;
     bool operator==(const Form&) const = default;
 };
 
@@ -146,6 +149,10 @@ struct State {
     Screen staffReturn = Screen::Welcome;  // where the staff panel returns to
     bool helpComing = false;               // this session called for help: every screen says so
     std::vector<HelpCall> helpCalls;       // not yet answered; survive the session reset
+    // ---- common problems (issue #15, flow_problems.cpp) ----
+    // On the category screen, after a tile: its common problems are offered (one tap fills
+    // the body), with "Tôi tự viết" beside them. Back returns to the tiles.
+    bool pickingProblem = false;
 };
 
 // ---- intents (from screens, the app shell, and results of effects) -----------------------
@@ -210,6 +217,11 @@ struct StaffTestPrint {};
 struct StaffExitConfirm {};  // "Có, thoát" after StaffExit asked
 struct StaffExitCancel {};
 struct StaffHelpAnswered {};  // the staff member has come: the calls are cleared
+// A common problem of the chosen category (its index in the config's list), or -1: "Tôi tự
+// viết" (the content screen, with the body as it is).
+struct PickProblem {
+    int index = -1;
+};
 // results of effects
 struct Stored {
     ReceiptInfo receipt;
@@ -249,7 +261,7 @@ using Intent = std::variant<
     intent::Stored, intent::StoreFailed, intent::Printed, intent::PrintFailed, intent::StatusLoaded,
     intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone,
     intent::StaffTestPrint, intent::StaffExitConfirm, intent::StaffExitCancel,
-    intent::StaffHelpAnswered>;
+    intent::StaffHelpAnswered, intent::PickProblem>;
 
 // ---- effects (for the app shell) ---------------------------------------------------------
 namespace effect {

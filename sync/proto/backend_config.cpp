@@ -32,10 +32,24 @@ std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view js
         return std::unexpected("config has no categories");
     for (const auto& e : *cats) {
         if (!e.is_object()) return std::unexpected("a category is not an object");
-        Category cat{str(e, "code"), str(e, "name_vi"), str(e, "name_en")};
+        Category cat{str(e, "code"), str(e, "name_vi"), str(e, "name_en"), {}};
         if (cat.code.empty() || cat.nameVi.empty())
             return std::unexpected("a category lacks code or name_vi");
         if (cat.nameEn.empty()) cat.nameEn = cat.nameVi;
+        if (auto probs = e.find("common_problems"); probs != e.end()) {
+            if (!probs->is_array())
+                return std::unexpected("common_problems of " + cat.code + " is not an array");
+            for (const auto& p : *probs) {
+                if (!p.is_object() || str(p, "vi").empty())
+                    return std::unexpected("a common problem of " + cat.code + " lacks vi");
+                if (cat.commonProblems.size() >= kMaxCommonProblems)
+                    return std::unexpected("more than " + std::to_string(kMaxCommonProblems) +
+                                           " common problems in " + cat.code);
+                CommonProblem cp{str(p, "vi"), str(p, "en")};
+                if (cp.en.empty()) cp.en = cp.vi;
+                cat.commonProblems.push_back(std::move(cp));
+            }
+        }
         c.categories.push_back(std::move(cat));
     }
     if (auto wards = j.find("wards"); wards != j.end() && wards->is_array()) {

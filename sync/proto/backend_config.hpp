@@ -10,10 +10,20 @@
 
 namespace ksync::proto {
 
+// A problem residents often report in a category: one tap at the kiosk starts the content
+// with it. JSON: categories[].common_problems = [{"vi": "...", "en": "..."}] (3-6 a category;
+// "en" may be missing, then the Vietnamese is used).
+struct CommonProblem {
+    std::string vi;
+    std::string en;
+    bool operator==(const CommonProblem&) const = default;
+};
+
 struct Category {
     std::string code;
     std::string nameVi;
     std::string nameEn;
+    std::vector<CommonProblem> commonProblems;  // may be empty
 };
 
 struct Ward {
@@ -33,6 +43,9 @@ struct BackendConfig {
 
     const Category* findCategory(std::string_view code) const;
 };
+
+// At most this many common problems a category are kept (the kiosk shows them all at once).
+inline constexpr std::size_t kMaxCommonProblems = 8;
 
 // Parses and checks the JSON document; the error names the first problem (for operators).
 std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view json);

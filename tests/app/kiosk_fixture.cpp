@@ -38,6 +38,8 @@ void KioskFixture::frame() {
 
 void KioskFixture::tap(std::string_view id) {
     INFO("tap " << id);
+    ++m_taps;
+    if (id.starts_with("kb_")) ++m_keyTaps;
     REQUIRE(m_ui->click(
         id,
         [this] {
@@ -50,7 +52,14 @@ void KioskFixture::tap(std::string_view id) {
 
 void KioskFixture::typeOnKeyboard(std::string_view keys) {
     for (char c : keys) {
-        std::string id = c == ' ' ? "kb_space" : "kb_" + std::string(1, c);
+        if (c >= 'A' && c <= 'Z') {
+            tap("kb_shift");
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+        std::string id = c == ' '   ? "kb_space"
+                         : c == '.' ? "kb_period"
+                         : c == ',' ? "kb_comma"
+                                    : "kb_" + std::string(1, c);
         tap(id);
     }
 }

@@ -32,8 +32,12 @@ public:
         for (const auto& [id, _] : m_ui->probe().items()) out += id + " ";
         return out;
     }
-    // Taps on-screen keys to type ASCII keystrokes (Telex): letters, digits, space.
+    // Taps on-screen keys to type ASCII keystrokes (Telex): letters, digits, space, and
+    // capitals (Shift, then the letter), ',' and '.'.
     void typeOnKeyboard(std::string_view keys);
+    // Every tap so far (issue #15 counts them), and those on the on-screen keyboard's keys.
+    int taps() const { return m_taps; }
+    int keyTaps() const { return m_keyTaps; }
     // Frames until the flow reaches `s` (or fails after a few seconds of frames).
     void waitFor(kiosk::core::Screen s);
     const kiosk::core::State& state() const { return m_app->state(); }
@@ -59,6 +63,8 @@ private:
     std::unique_ptr<kiosk::app::Services> m_services;
     std::unique_ptr<kiosk::app::KioskApp> m_app;
     std::int64_t m_now = 1'800'000'000'000;
+    int m_taps = 0;
+    int m_keyTaps = 0;
 };
 
 }  // namespace apptest

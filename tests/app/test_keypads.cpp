@@ -46,6 +46,7 @@ TEST_CASE("the phone keypad types +84 numbers, which the record accepts") {
     k.tap("welcome_pakn");
     k.waitFor(Screen::Category);
     k.tap("cat_MOI_TRUONG");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("coongs bij ngaapj");
     k.tap("nav_next");

@@ -28,6 +28,7 @@ TEST_CASE(
     k.tap("welcome_pakn");
     k.waitFor(Screen::Category);
     k.tap("cat_MOI_TRUONG");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("ddeef nghij suwar ddenf ddwowngf");
     CHECK(k.state().form.body == "đề nghị sửa đèn đường");
@@ -68,6 +69,7 @@ TEST_CASE(
     k.tap("welcome_skgp");
     k.waitFor(Screen::Category);
     k.tap("cat_CHUYEN_DOI_SO");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("sasng kieens soos hoas");
     k.tap("nav_next");
@@ -103,6 +105,7 @@ TEST_CASE("the code of a stored record is looked up from the tracking screen, ty
     KioskFixture k;
     k.tap("welcome_pakn");
     k.tap("cat_AN_NINH");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("mats ddenf");
     k.tap("nav_next");
@@ -239,7 +242,7 @@ TEST_CASE(
     auto doc = nlohmann::json::parse(ksync::proto::defaultBackendConfigJson());
     doc["version"] = "2026-12-03.9";
     doc["categories"].push_back(
-        {{"code", "THUY_LOI"}, {"name_vi", "Thủy lợi nội đồng"}, {"name_en", "Irrigation"}});
+        {{"code", "PHONG_CHAY"}, {"name_vi", "Phòng cháy, chữa cháy"}, {"name_en", "Fire safety"}});
     ksync::proto::KioskBundle ret;
     ret.kioskId = "7K3M";
     ret.inReplyTo = "x";
@@ -253,13 +256,13 @@ TEST_CASE(
         (k.dir() / "usb").string(),
         ksync::proto::bundleFileName(ksync::proto::BundleKind::ToKiosk, "7K3M", ret.issuedAtMs),
         sealed));
-    REQUIRE_FALSE(k.app().services().config().findCategory("THUY_LOI"));
+    REQUIRE_FALSE(k.app().services().config().findCategory("PHONG_CHAY"));
     k.tap("staff_usb_import");
     waitUsb();
     CHECK(k.state().staff.usbOk);
     CHECK(k.state().staff.usbMessageKey == "bundle.imported_kiosk");
     CHECK(k.app().services().config().version == "2026-12-03.9");
-    CHECK(k.app().services().config().findCategory("THUY_LOI"));
+    CHECK(k.app().services().config().findCategory("PHONG_CHAY"));
 }
 
 TEST_CASE(
@@ -272,6 +275,7 @@ TEST_CASE(
     CHECK(k.state().prefs.textSize == kiosk::core::TextSize::Large);
     k.tap("welcome_pakn");
     k.tap("cat_GIAO_THONG");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("oor gaf");
     CHECK(k.state().form.body == "ổ gà");
@@ -292,6 +296,7 @@ TEST_CASE("going back keeps the text, and the idle reset wipes every field on sc
     KioskFixture k;
     k.tap("welcome_pakn");
     k.tap("cat_DAT_DAI");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("tranh chaaps ddaats");
     k.tap("nav_back");

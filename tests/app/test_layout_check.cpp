@@ -106,10 +106,9 @@ std::vector<std::string> walk(const Combo& c) {
     k.waitFor(Screen::Category);
     look("category");
     k.app().apply(intent::PickCategory{"MOI_TRUONG"}, k.now());
+    look("problems");
+    k.app().apply(intent::PickProblem{1}, k.now());
     k.waitFor(Screen::Content);
-    k.app().apply(
-        intent::SetText{kiosk::core::FormField::Body, "Cống trước nhà tôi bị ngập khi mưa."},
-        k.now());
     look("content");
     k.app().apply(intent::Next{}, k.now());
     k.waitFor(Screen::Contact);
@@ -189,17 +188,14 @@ TEST_CASE("layout check: every screen, orientation, text size and contrast") {
         std::ofstream out(report);
         for (const auto& p : all) out << p << "\n";
     }
-    // Not fixed yet (docs/STATE.md): at the largest size the category tiles and the welcome's
-    // tracking button run off a portrait screen, and in landscape
-    // the keyboard runs off the bottom (also at the large size on the contact form). They are
-    // listed here so that they keep failing visibly: when one is fixed, this list must shrink (the
-    // check below fails otherwise).
+    // Not fixed yet (docs/STATE.md): in landscape at the largest size the category tiles do
+    // not all fit and the keyboard runs off the bottom (also at the large size on the contact
+    // form). They are listed here so that they keep failing visibly: when one is fixed, this
+    // list must shrink (the check below fails otherwise).
     const std::vector<std::string> known = {
-        "portrait/x-large category",           "portrait/x-large help call",
-        "landscape/x-large category",          "landscape/x-large content",
-        "landscape/x-large contact",           "landscape/x-large review",
-        "landscape/x-large help call",         "landscape/x-large welcome",
-        "landscape/large contact with details"};
+        "landscape/x-large category",  "landscape/x-large content",
+        "landscape/x-large contact",   "landscape/x-large review",
+        "landscape/x-large help call", "landscape/large contact with details"};
     auto knownProblem = [&](const std::string& p) {
         std::string combo = p;
         if (auto at = combo.find("/contrast"); at != std::string::npos) combo.erase(at, 9);

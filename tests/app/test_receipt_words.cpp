@@ -25,6 +25,7 @@ void submitAnonymously(KioskFixture& k) {
     k.tap("welcome_pakn");
     k.waitFor(Screen::Category);
     k.tap("cat_MOI_TRUONG");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.typeOnKeyboard("coongs bij ngaapj");
     k.tap("nav_next");

@@ -102,6 +102,7 @@ TEST_CASE(
     k.tap("welcome_pakn");
     k.waitFor(Screen::Category);
     k.tap("cat_MOI_TRUONG");
+    k.tap("problem_own");
     k.waitFor(Screen::Content);
     k.tap("tb_help");
     CHECK(shows(k, "Cán bộ đang đến giúp bạn"));

@@ -178,3 +178,62 @@ TEST_CASE("the default backend config parses and has categories") {
     CHECK_FALSE(ksync::proto::parseBackendConfig("{"));
     CHECK_FALSE(ksync::proto::parseBackendConfig("{\"version\":\"1\",\"categories\":[]}"));
 }
+
+TEST_CASE("the default config's categories have common problems, agriculture and irrigation") {
+    auto c = ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson());
+    REQUIRE(c);
+    REQUIRE(c->findCategory("NONG_NGHIEP"));
+    REQUIRE(c->findCategory("THUY_LOI"));
+    CHECK(c->findCategory("NONG_NGHIEP")->nameVi == "Nông nghiệp, chăn nuôi");
+    CHECK(c->findCategory("THUY_LOI")->nameVi == "Thủy lợi, tưới tiêu");
+    for (const auto& cat : c->categories) {
+        INFO(cat.code);
+        if (cat.code == "KHAC") {
+            CHECK(cat.commonProblems.empty());  // "Việc khác": the resident writes
+            continue;
+        }
+        CHECK(cat.commonProblems.size() >= 3);
+        CHECK(cat.commonProblems.size() <= 6);
+        for (const auto& p : cat.commonProblems) {
+            CHECK_FALSE(p.vi.empty());
+            CHECK_FALSE(p.en.empty());
+            CHECK(ksync::record::validateDraft([&] {
+                      ksync::record::Draft d;
+                      d.type = "PAKN";
+                      d.category = cat.code;
+                      d.title = p.vi;
+                      d.body = p.vi;
+                      d.channel = "kiosk";
+                      d.language = "vi";
+                      d.anonymous = true;
+                      return d;
+                  }())
+                      .has_value());  // sent as it is, it is a valid submission
+        }
+    }
+}
+
+TEST_CASE("common problems in a config: en falls back to vi, bad entries are refused") {
+    auto parse = [](const std::string& problems) {
+        return ksync::proto::parseBackendConfig(
+            R"({"version":"1","categories":[{"code":"A","name_vi":"Á","common_problems":)" +
+            problems + "}]}");
+    };
+    auto ok = parse(R"([{"vi":"Đèn hỏng."},{"vi":"Rác.","en":"Rubbish."}])");
+    REQUIRE(ok);
+    REQUIRE(ok->categories[0].commonProblems.size() == 2);
+    CHECK(ok->categories[0].commonProblems[0].en == "Đèn hỏng.");
+    CHECK(ok->categories[0].commonProblems[1].en == "Rubbish.");
+    CHECK_FALSE(parse(R"("Đèn hỏng.")"));
+    CHECK_FALSE(parse(R"([{"en":"No Vietnamese"}])"));
+    CHECK_FALSE(parse(R"([1])"));
+    std::string nine = "[";
+    for (int i = 0; i < 9; ++i)
+        nine += std::string(i ? "," : "") + R"({"vi":"Việc )" + std::to_string(i) + R"(."})";
+    CHECK_FALSE(parse(nine + "]"));
+    // No list at all is fine: the kiosk goes straight to writing.
+    auto none = ksync::proto::parseBackendConfig(
+        R"({"version":"1","categories":[{"code":"A","name_vi":"Á"}]})");
+    REQUIRE(none);
+    CHECK(none->categories[0].commonProblems.empty());
+}

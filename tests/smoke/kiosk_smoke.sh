@@ -44,6 +44,7 @@ window=$(xdotool search --sync --limit 1 --name "Ki-ốt" | head -n1)
 [[ -n "$window" ]] || fail "no kiosk window"
 click welcome_pakn
 click cat_MOI_TRUONG
+click problem_own
 centre field_body >/dev/null
 xdotool type --delay 20 "Rasc thair chuwa dduwowcj thu gom"   # Telex, as fast as a scanner: Rác thải chưa được thu gom
 sleep 0.5
