@@ -16,7 +16,7 @@ PACKAGES=(
   # the city backend on PostgreSQL (tests start a private cluster)
   postgresql-15 libpq-dev
   # tests and the demo on a machine without a display
-  catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core zbar-tools poppler-utils xdotool clang-format
+  catch2 xvfb xauth libgl1-mesa-dri fonts-noto-core fonts-fork-awesome zbar-tools poppler-utils xdotool clang-format
   cups cups-bsd printer-driver-cups-pdf
   # HTTPS tests (nginx terminating TLS on loopback, a private CA) and the packages (scripts/package.sh)
   nginx-light openssl lintian dpkg-dev fakeroot debootstrap

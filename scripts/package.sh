@@ -98,7 +98,7 @@ put 0644 "$deploy/kiosk.env" "$k/etc/kiosk/kiosk.env"
 docs kiosk "$k"
 for s in postinst prerm postrm; do put 0755 "$deploy/debian/kiosk.$s" "$k/DEBIAN/$s"; done
 RECOMMENDS="cage, xwayland, fonts-noto-core" SUGGESTS="cups" \
-  control "$k" kiosk "adduser, fonts-noto-core, $(shlibdeps -e"$k/usr/bin/kiosk" -e"$k/usr/bin/kioskctl")" \
+  control "$k" kiosk "adduser, fonts-noto-core, fonts-fork-awesome, $(shlibdeps -e"$k/usr/bin/kiosk" -e"$k/usr/bin/kioskctl")" \
   "Description: touchscreen kiosk for ward feedback (phản ánh, kiến nghị)" \
   " The kiosk residents use at a ward service centre to file feedback and track" \
   " it: Vietnamese first, offline first (records wait in SQLite until the city" \

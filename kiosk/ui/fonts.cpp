@@ -1,5 +1,7 @@
 #include "ui/fonts.hpp"
 
+#include "ui/icons.hpp"
+
 #include <fstream>
 #include <string>
 #include <system_error>
@@ -51,9 +53,28 @@ bool Fonts::load(ImFontAtlas& atlas, const FontSizes& sizes, const std::filesyst
         return atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), px, &config,
                                           ranges);
     };
+    // The pictograms (Fork Awesome) are merged into each text font right after it, with only
+    // the glyphs the screens use (icons.cpp): a few dozen glyphs, not the font's 800.
+    if (m_iconData.empty() && std::filesystem::exists(m_iconPath, ec))
+        m_iconData = readFile(m_iconPath.string());
+    ImFontConfig merge = config;
+    merge.MergeMode = true;
+    merge.PixelSnapH = true;
+    auto addIcons = [&](float px) {
+        if (m_iconData.empty()) return;
+        merge.GlyphOffset = ImVec2(0.0f, px * 0.04f);
+        merge.GlyphMinAdvanceX = px * 1.1f;  // every pictogram as wide: labels line up
+        if (atlas.AddFontFromMemoryTTF(m_iconData.data(), static_cast<int>(m_iconData.size()),
+                                       px * 0.95f, &merge,
+                                       reinterpret_cast<const ImWchar*>(icons::ranges().data())))
+            m_iconsLoaded = true;
+    };
     m_regular = add(m_regularData, sizes.body, m_ranges.Data);
+    addIcons(sizes.body);
     m_bold[0] = add(m_boldData, sizes.body, m_ranges.Data);
+    addIcons(sizes.body);
     m_bold[1] = add(m_boldData, sizes.large, m_ranges.Data);
+    addIcons(sizes.large);
     m_bold[2] = add(m_boldData, sizes.huge, kHugeRanges);
     return m_regular != nullptr && m_bold[0] != nullptr;
 }

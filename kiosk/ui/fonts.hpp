@@ -16,6 +16,9 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <utility>
+
+#include "ui/icons.hpp"
 
 namespace kiosk::ui {
 
@@ -37,6 +40,12 @@ public:
     // Vietnamese letters show as '?'.
     bool load(ImFontAtlas& atlas, const FontSizes& sizes = FontSizes{},
               const std::filesystem::path& dir = kDefaultDir);
+    // The pictograms (ui/icons.hpp) merged into Regular and Bold at the body and large sizes
+    // (not the huge one). False when the icon font file is missing: screens then draw no
+    // pictograms rather than '?'.
+    bool iconsLoaded() const { return m_iconsLoaded; }
+    // Where the icon font is read from (tests may point it elsewhere before load()).
+    void setIconPath(std::filesystem::path p) { m_iconPath = std::move(p); }
 
     // Regular exists at the body size only: regular(Large) and regular(Huge) are null.
     ImFont* regular(FontSize size) const { return size == FontSize::Body ? m_regular : nullptr; }
@@ -50,7 +59,9 @@ public:
 
 private:
     ImVector<ImWchar> m_ranges;
-    std::string m_regularData, m_boldData;
+    std::string m_regularData, m_boldData, m_iconData;
+    std::filesystem::path m_iconPath = icons::kFontPath;
+    bool m_iconsLoaded = false;
     ImFont* m_regular = nullptr;
     std::array<ImFont*, 3> m_bold{};
 };

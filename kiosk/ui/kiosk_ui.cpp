@@ -4,6 +4,8 @@
 //   5. input routing (on-screen keyboard, physical keys, scanner)
 #include "ui/kiosk_ui.hpp"
 
+#include "ui/icons.hpp"
+
 #include <algorithm>
 
 #include "ui/item_probe.hpp"
@@ -207,14 +209,19 @@ void KioskUi::drawToolbar(Frame& fr) {
     const char* sizeLabel = fr.s.prefs.textSize == core::TextSize::Normal  ? "A+"
                             : fr.s.prefs.textSize == core::TextSize::Large ? "A++"
                                                                            : "A";
-    const std::string back = "‹ " + t.get("nav.back");
-    const std::string size = t.get("toolbar.text_size") + " " + sizeLabel;
-    const std::string& lang = t.get("toolbar.language");
-    const std::string& contrast = t.get("toolbar.contrast");
-    const std::string& speech =
-        t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off");
-    const std::string& listen = t.get("toolbar.listen");
-    const std::string& help = t.get("toolbar.help");
+    // Each label with its pictogram (issue #15; ui/icons.hpp), as one more word of it.
+    const bool icons = m_theme.iconsLoaded();
+    const std::string back =
+        icons ? m_theme.withIcon(icons::kBack, t.get("nav.back")) : "‹ " + t.get("nav.back");
+    const std::string size =
+        m_theme.withIcon(icons::kTextSize, t.get("toolbar.text_size") + " " + sizeLabel);
+    const std::string lang = m_theme.withIcon(icons::kLanguage, t.get("toolbar.language"));
+    const std::string contrast = m_theme.withIcon(icons::kContrast, t.get("toolbar.contrast"));
+    const std::string speech =
+        m_theme.withIcon(fr.s.prefs.speech ? icons::kSpeechOn : icons::kSpeechOff,
+                         t.get(fr.s.prefs.speech ? "toolbar.speech_on" : "toolbar.speech_off"));
+    const std::string listen = m_theme.withIcon(icons::kListen, t.get("toolbar.listen"));
+    const std::string help = m_theme.withIcon(icons::kHelp, t.get("toolbar.help"));
     const bool staffScreen = fr.s.screen == Screen::StaffPin || fr.s.screen == Screen::StaffPanel;
     // Seven equal slots (Back's stays empty where there is no Back; Help's on the staff's own
     // screens). As many in a row as fit without breaking a word of any label at this text size:

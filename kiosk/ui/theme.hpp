@@ -7,6 +7,8 @@
 #include <imgui.h>
 
 #include <array>
+#include <string>
+#include <string_view>
 
 #include "core/flow_types.hpp"
 #include "ui/fonts.hpp"
@@ -41,6 +43,16 @@ public:
     ImFont* heading() const;  // screen titles, big buttons
     ImFont* huge() const;     // the tracking code
     float scale() const;      // 1.0 for normal text; layout constants multiply by it
+    // The pictograms are in the fonts of the text size on screen (ui/icons.hpp).
+    bool iconsLoaded() const { return fonts(m_size).iconsLoaded(); }
+    // "<icon> <text>" when the pictograms are loaded, else the text alone.
+    std::string withIcon(std::string_view icon, std::string_view text) const {
+        if (!iconsLoaded() || icon.empty()) return std::string(text);
+        std::string out(icon);
+        out += ' ';
+        out += text;
+        return out;
+    }
     const Fonts& fonts(core::TextSize s) const { return m_fonts[static_cast<int>(s)]; }
 
     static ImVec4 toVec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }

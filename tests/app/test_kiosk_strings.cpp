@@ -5,6 +5,7 @@
 
 #include "headless.hpp"
 #include "text/assets.hpp"
+#include "ui/icons.hpp"
 #include "ui/theme.hpp"
 
 namespace {
@@ -43,8 +44,8 @@ TEST_CASE("vietnamese and english string tables have the same keys") {
 }
 
 TEST_CASE(
-    "every UI string of every language and every category name has all its glyphs in every kiosk "
-    "font") {
+    "every UI string of every language, every category name and common problem, and every "
+    "pictogram has all its glyphs in every kiosk font") {
     kiosk::ui::Theme theme;
     testui::HeadlessUi ui(ImVec2(1080, 1920), [&](ImFontAtlas& a) { return theme.loadFonts(a); });
     REQUIRE(ui.fontsLoaded());
@@ -59,9 +60,15 @@ TEST_CASE(
     }
     const auto config =
         nlohmann::json::parse(platform::assets::embedded("config/default-config.json"));
-    for (const auto& c : config["categories"])
+    for (const auto& c : config["categories"]) {
         for (const char* key : {"name_vi", "name_en"})
             if (c.contains(key)) texts.push_back(c[key].get<std::string>());
+        for (const auto& p : c.value("common_problems", nlohmann::json::array()))
+            for (const char* key : {"vi", "en"})
+                if (p.contains(key)) texts.push_back(p[key].get<std::string>());
+    }
+    // The pictograms (issue #15): merged into every text font except the huge one.
+    for (auto icon : kiosk::ui::icons::all()) texts.emplace_back(icon);
     for (const auto& w : config["wards"]) texts.push_back(w["name"].get<std::string>());
     // Literals the screens add around strings.
     texts.push_back("‹ › • – * A+ A++");
@@ -73,6 +80,8 @@ TEST_CASE(
     for (auto size : {kiosk::core::TextSize::Normal, kiosk::core::TextSize::Large,
                       kiosk::core::TextSize::ExtraLarge}) {
         const auto& fonts = theme.fonts(size);
+        INFO("the icon font " << kiosk::ui::icons::kFontPath << " (fonts-fork-awesome)");
+        REQUIRE(fonts.iconsLoaded());
         for (ImFont* font :
              {fonts.regular(kiosk::ui::FontSize::Body), fonts.bold(kiosk::ui::FontSize::Body),
               fonts.bold(kiosk::ui::FontSize::Large), fonts.bold(kiosk::ui::FontSize::Huge)}) {

@@ -8,6 +8,16 @@
 
 namespace kiosk::ui {
 
+namespace {
+// The pictogram's size in the heading font, or 0x0 when there is none to draw.
+ImVec2 iconExtent(const Theme& theme, const ButtonText& text) {
+    if (text.icon.empty() || !theme.iconsLoaded()) return ImVec2(0, 0);
+    ImFont* f = theme.heading();
+    return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.icon.data(),
+                            text.icon.data() + text.icon.size());
+}
+}  // namespace
+
 bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 size,
                ButtonKind kind, ImFont* font) {
     const Palette& p = theme.palette();
@@ -21,7 +31,9 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         const float padX = 20.0f * theme.scale();
         const float boxW =
             text.check >= 0 ? std::min(44.0f * theme.scale(), size.y - 16.0f) + padX : 0.0f;
-        const float room = size.x - 2 * padX - boxW;
+        const ImVec2 iconSize = iconExtent(theme, text);
+        const float iconW = text.iconLeft && iconSize.x > 0 ? iconSize.x + padX : 0.0f;
+        const float room = size.x - 2 * padX - boxW - iconW;
         float need = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, room, text.label.data(),
                                        text.label.data() + text.label.size())
                          .y;
@@ -29,6 +41,8 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
             need += 8.0f + hf->CalcTextSizeA(hf->FontSize, FLT_MAX, room, text.hint.data(),
                                              text.hint.data() + text.hint.size())
                                .y;
+        if (!text.iconLeft && iconSize.y > 0) need += iconSize.y + 4.0f;
+        if (text.iconLeft) need = std::max(need, iconSize.y);
         size.y = std::max(size.y, need + 24.0f * theme.scale());
     }
     const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -69,6 +83,37 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         }
         left = box + pad;
     }
+    const ImVec2 iconSize = iconExtent(theme, text);
+    float iconTop = 0.0f;  // room the pictogram takes above the label
+    if (iconSize.x > 0) {
+        ImFont* iconFont = theme.heading();
+        ImVec2 at;
+        if (text.iconLeft) {
+            at = ImVec2(pos.x + pad + left, pos.y + (size.y - iconSize.y) * 0.5f);
+            left += iconSize.x + pad;
+        } else {
+            iconTop = iconSize.y + 4.0f;
+        }
+        if (!text.iconLeft) {
+            const float wrap0 = size.x - 2 * pad - left;
+            const float labelH =
+                labelFont
+                    ->CalcTextSizeA(labelFont->FontSize, FLT_MAX, wrap0, text.label.data(),
+                                    text.label.data() + text.label.size())
+                    .y;
+            const float hintH =
+                text.hint.empty() ? 0.0f
+                                  : 8.0f + hintFont
+                                               ->CalcTextSizeA(hintFont->FontSize, FLT_MAX, wrap0,
+                                                               text.hint.data(),
+                                                               text.hint.data() + text.hint.size())
+                                               .y;
+            at = ImVec2(pos.x + left + (size.x - left - iconSize.x) * 0.5f,
+                        pos.y + (size.y - iconTop - labelH - hintH) * 0.5f);
+        }
+        dl->AddText(iconFont, iconFont->FontSize, at, ink, text.icon.data(),
+                    text.icon.data() + text.icon.size());
+    }
     const float wrap = size.x - 2 * pad - left;
     const ImVec2 labelSize =
         labelFont->CalcTextSizeA(labelFont->FontSize, FLT_MAX, wrap, text.label.data(),
@@ -78,7 +123,7 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         hintSize = hintFont->CalcTextSizeA(hintFont->FontSize, FLT_MAX, wrap, text.hint.data(),
                                            text.hint.data() + text.hint.size());
     const float gap = text.hint.empty() ? 0.0f : 8.0f;
-    float y = pos.y + (size.y - labelSize.y - gap - hintSize.y) * 0.5f;
+    float y = pos.y + (size.y - iconTop - labelSize.y - gap - hintSize.y) * 0.5f + iconTop;
     const ImVec2 labelAt(pos.x + left + (size.x - left - labelSize.x) * 0.5f, y);
     dl->AddText(labelFont, labelFont->FontSize, labelAt, ink, text.label.data(),
                 text.label.data() + text.label.size(), wrap);
