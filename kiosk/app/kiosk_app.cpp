@@ -24,10 +24,12 @@ std::string describeAgeVi(std::int64_t ms, bool vi) {
 // The sync layer gives a code (sync_error.hpp); the panel words it in the language on screen.
 // Text that is not a code is a sentence an older version stored: shown as it is.
 void setLastError(ui::StaffInfo& info, const std::string& code, const std::string& detail) {
-    const std::string_view key = ksync::client::storedErrorMessageKey(code);
-    info.lastErrorKey = std::string(key);
-    info.lastErrorDetail = key.empty() ? std::string{} : detail;
-    info.lastErrorText = key.empty() ? code : std::string{};
+    // A refused record's reason in words (sync.reject.*), its code kept for staff.
+    const auto words = ksync::client::storedErrorWords(code, detail);
+    info.lastErrorKey = words.key;
+    info.lastErrorWordsKey = words.wordsKey;
+    info.lastErrorDetail = words.key.empty() ? std::string{} : detail;
+    info.lastErrorText = words.key.empty() ? code : std::string{};
 }
 
 // The panel's first line: broken (residents cannot be served or records cannot leave), needs
@@ -120,6 +122,12 @@ void KioskApp::refreshStaffInfo(std::int64_t nowMs) {
             : std::string{};
     m_staff.lastContact = m_sync.lastContact;
     setLastError(m_staff, m_sync.lastError, m_sync.lastErrorDetail);
+    m_staff.refused.clear();
+    for (const auto& r : m_sync.refused) {
+        const auto words = ksync::client::storedErrorWords(r.code, r.detail);
+        m_staff.refused.push_back(
+            {r.trackingCode, words.key, words.wordsKey, r.detail, words.key.empty() ? r.code : ""});
+    }
     if (opened || nowMs - m_printerAskedMs >= 2000) {
         m_printerAskedMs = nowMs;
         m_staff.printerKey = m_services.lastPrinterKey();  // the answer to the previous request

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "client/sync_error.hpp"
 #include "ctl/context.hpp"
 #include "proto/protocol.hpp"
 #include "record/tracking_code.hpp"
@@ -59,7 +60,7 @@ void registerList(CLI::App& app, Context& ctx) {
 void printShow(const Context& ctx, const std::string& canonical, const std::optional<Record>& rec,
                const std::optional<ksync::store::StatusUpdate>& latest,
                const std::vector<ksync::store::StatusUpdate>& history, const std::string& outbox,
-               const ksync::proto::BackendConfig& config) {
+               const std::string& outboxReason, const ksync::proto::BackendConfig& config) {
     std::vector<std::pair<std::string, std::string>> rows;
     rows.emplace_back(ctx.text("ctl.show.status"),
                       latest ? ctx.strings.format("ctl.show.status_value",
@@ -69,7 +70,9 @@ void printShow(const Context& ctx, const std::string& canonical, const std::opti
     if (rec) {
         const Record& r = *rec;
         if (!outbox.empty())
-            rows.emplace_back(ctx.text("ctl.show.upload"), ctx.text("ctl.upload." + outbox));
+            rows.emplace_back(ctx.text("ctl.show.upload"),
+                              ctx.text("ctl.upload." + outbox) +
+                                  (outboxReason.empty() ? "" : " — " + outboxReason));
         rows.emplace_back(ctx.text("field.type"),
                           ctx.text("type." + std::string(ksync::record::typeCode(r.header.type))));
         rows.emplace_back(ctx.text("field.category"), ctx.categoryName(config, r.header.category));
@@ -131,6 +134,13 @@ void registerShow(CLI::App& app, Context& ctx) {
         auto summary = store.summaryByCode(canonical);
         if (!summary) ctx.failStore(summary.error());
         const std::string outbox = *summary ? (*summary)->outboxState : std::string{};
+        // A refused record: the backend's reason in words, its code kept for staff.
+        const auto refusal = *summary && outbox == "quarantined"
+                                 ? ksync::client::parseStoredError((*summary)->outboxError)
+                                 : std::nullopt;
+        const std::string outboxReason = refusal ? ksync::client::describeStoredError(
+                                                       ctx.strings, refusal->code, refusal->detail)
+                                                 : std::string{};
         const auto config = ctx.backendConfig(store);
         if (ctx.json) {
             nlohmann::json j{{"tracking_code", canonical}};
@@ -146,6 +156,10 @@ void registerShow(CLI::App& app, Context& ctx) {
                     j["anonymous"] = !r.content.contact.has_value();
                 }
                 j["outbox"] = outbox;
+                if (refusal) {
+                    j["outbox_reason"] = outboxReason;
+                    j["outbox_reason_code"] = refusal->detail;
+                }
             }
             auto events = nlohmann::json::array();
             for (const auto& u : *history)
@@ -160,7 +174,7 @@ void registerShow(CLI::App& app, Context& ctx) {
             ctx.printJson(j);
             return;
         }
-        printShow(ctx, canonical, *rec, *latest, *history, outbox, config);
+        printShow(ctx, canonical, *rec, *latest, *history, outbox, outboxReason, config);
     });
 }
 

@@ -31,15 +31,30 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
         const std::string lastErrorStored = state("last_error");
         const auto lastErrorCode = ksync::client::parseStoredError(lastErrorStored);
         const std::string lastError =
-            lastErrorCode
-                ? ctx.strings.format(ksync::client::storedErrorMessageKey(lastErrorCode->code),
-                                     {{"reason", lastErrorCode->detail}})
-                : lastErrorStored;
+            lastErrorCode ? ksync::client::describeStoredError(ctx.strings, lastErrorCode->code,
+                                                               lastErrorCode->detail)
+                          : lastErrorStored;
         const bool sealing = !state(std::string(ksync::store::kStateBackendKey).c_str()).empty();
         const std::int64_t nowMs = platform::clock::unixMillis(platform::clock::now());
         std::optional<std::int64_t> oldestAgeMs;
         if (stats->oldestQueuedMs)
             oldestAgeMs = std::max<std::int64_t>(0, nowMs - *stats->oldestQueuedMs);
+        // The refused records, each with the backend's reason in words and its code for staff.
+        auto refusedRows = store.quarantined();
+        if (!refusedRows) ctx.failStore(refusedRows.error());
+        auto refused = nlohmann::json::array();
+        std::vector<std::string> refusedLines;
+        for (const auto& r : *refusedRows) {
+            const auto e = ksync::client::parseStoredError(r.outboxError);
+            const std::string words =
+                e ? ksync::client::describeStoredError(ctx.strings, e->code, e->detail)
+                  : r.outboxError;
+            refused.push_back({{"tracking_code", r.trackingCode},
+                               {"reason", words},
+                               {"reason_code", e ? e->detail : std::string{}}});
+            refusedLines.push_back(
+                ctx.strings.format("staff.refused", {{"code", r.trackingCode}, {"reason", words}}));
+        }
         if (ctx.json) {
             ctx.printJson(
                 {{"kiosk_id", settings.kioskId},
@@ -51,6 +66,7 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
                  {"queued", stats->queued},
                  {"uploaded", stats->uploaded},
                  {"quarantined", stats->quarantined},
+                 {"refused", refused},
                  {"sealing", sealing},
                  {"unsealed", *unsealed},
                  {"oldest_queued_age_s",
@@ -84,6 +100,7 @@ void registerStatusCmd(CLI::App& app, Context& ctx) {
         // The value column where it has always been, in both languages (the longest Vietnamese
         // label, "Liên lạc lần cuối:"), for whoever reads these lines with a script.
         printRows(rows, "  ", 18);
+        for (const auto& line : refusedLines) std::cout << "  " << line << "\n";
     });
 }
 

@@ -124,11 +124,11 @@ void registerSyncCmd(CLI::App& app, Context& ctx) {
             if (e.kind != SyncEvent::Kind::PassFinished) return;
             const auto& s = e.snapshot;
             // The worker gives a code; text that is not one is a sentence an older version stored.
-            const std::string_view key = storedErrorMessageKey(s.lastError);
-            const std::string result =
-                s.lastError.empty() ? ctx.text("ctl.sync.pass_ok")
-                : key.empty()       ? s.lastError
-                                    : ctx.strings.format(key, {{"reason", s.lastErrorDetail}});
+            const std::string words =
+                describeStoredError(ctx.strings, s.lastError, s.lastErrorDetail);
+            const std::string result = s.lastError.empty() ? ctx.text("ctl.sync.pass_ok")
+                                       : words.empty()     ? s.lastError
+                                                           : words;
             std::cout << ctx.strings.format("ctl.sync.pass",
                                             {{"result", result},
                                              {"queued", std::to_string(s.queued)},

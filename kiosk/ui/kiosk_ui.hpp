@@ -34,7 +34,15 @@ struct StaffInfo {
     // older version stored in words (shown as it is). All empty: no error.
     std::string lastErrorKey;
     std::string lastErrorDetail;
+    std::string lastErrorWordsKey;  // sync.reject.* for a {words} placeholder, or ""
     std::string lastErrorText;
+    // The newest refused records: the tracking code and the reason as for the last error
+    // (message key, sync.reject.* words key, detail), worded when drawn.
+    struct Refused {
+        std::string trackingCode;
+        std::string key, wordsKey, detail, text;
+    };
+    std::vector<Refused> refused;
     std::string printerKey;  // printer.state.* or ""
     // The verdict the panel opens with, and why (staff.reason.* keys), worst first.
     enum class Verdict { AllWell, NeedsAttention, Broken };

@@ -146,4 +146,30 @@ std::optional<StoredError> parseStoredError(std::string_view text) {
     return e;
 }
 
+std::string rejectReasonKey(std::string_view reason) {
+    // The reasons a backend gives for refusing a record that have words (docs/PROTOCOL.md).
+    static constexpr std::array<std::string_view, 7> kWorded{
+        "proof_missing", "proof_mismatch", "proof_unavailable", "unknown_case",
+        "bad_case_code", "bad_rating",     "bad_kind"};
+    for (auto r : kWorded)
+        if (r == reason) return "sync.reject." + std::string(reason);
+    return {};
+}
+
+StoredErrorWords storedErrorWords(std::string_view code, std::string_view detail) {
+    if (code == kCodeRecordRejected)
+        if (auto words = rejectReasonKey(detail); !words.empty())
+            return {"sync.quarantine_rejected_words", std::move(words)};
+    return {std::string(storedErrorMessageKey(code)), {}};
+}
+
+std::string describeStoredError(const platform::text::Strings& strings, std::string_view code,
+                                std::string_view detail) {
+    const auto w = storedErrorWords(code, detail);
+    if (w.key.empty()) return {};
+    return strings.format(
+        w.key, {{"reason", std::string(detail)},
+                {"words", w.wordsKey.empty() ? std::string{} : strings.get(w.wordsKey)}});
+}
+
 }  // namespace ksync::client

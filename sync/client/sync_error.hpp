@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/strings.hpp"
+
 namespace ksync::client {
 
 enum class SyncErrorKind {
@@ -87,6 +89,20 @@ std::optional<StoredError> parseStoredError(std::string_view text);
 // The message key in assets/strings for a known code ("" for an unknown one). The sentence may
 // hold a {reason} placeholder for the detail (record.rejected).
 std::string_view storedErrorMessageKey(std::string_view code);
+// The words of a backend's refusal reason (sync.reject.<reason> in assets/strings), "" when the
+// reason has none (then the code alone is shown).
+std::string rejectReasonKey(std::string_view reason);
+// The message key and detail of a stored error as staff read it (the staff panel, kioskctl):
+// a refusal whose reason has words is sync.quarantine_rejected_words, with {words} to fill from
+// `wordsKey` and the code kept for {reason}. Otherwise storedErrorMessageKey(code).
+struct StoredErrorWords {
+    std::string key;       // "" for an unknown code
+    std::string wordsKey;  // "" when there are no words to fill in
+};
+StoredErrorWords storedErrorWords(std::string_view code, std::string_view detail);
+// The whole sentence in the language of `strings` ("" for an unknown code).
+std::string describeStoredError(const platform::text::Strings& strings, std::string_view code,
+                                std::string_view detail);
 // The kind a code names, when it names one (not for the record.* codes).
 std::optional<SyncErrorKind> kindOfCode(std::string_view code);
 

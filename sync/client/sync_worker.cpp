@@ -105,6 +105,16 @@ void readQueue(store::Store& st, SyncSnapshot& snap) {
         snap.oldestQueuedMs = stats->oldestQueuedMs;
         snap.oldestQueuedSeq = stats->oldestQueuedSeq;
         snap.lastSeq = stats->lastSeq;
+        snap.refused.clear();
+        if (stats->quarantined > 0)
+            if (auto q = st.quarantined()) {
+                for (auto it = q->rbegin();
+                     it != q->rend() && snap.refused.size() < SyncSnapshot::kShownRefusals; ++it) {
+                    const auto e = parseStoredError(it->outboxError);
+                    snap.refused.push_back({it->trackingCode, e ? e->code : it->outboxError,
+                                            e ? e->detail : std::string{}});
+                }
+            }
         snap.oldestQueuedAgeMs.reset();
         if (stats->oldestQueuedMs)
             snap.oldestQueuedAgeMs = std::max<std::int64_t>(

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "client/backoff.hpp"
 #include "client/sync_client.hpp"
@@ -46,6 +47,16 @@ struct SyncSnapshot {
     std::optional<std::int64_t> oldestQueuedMs;     // unix ms when the oldest of them was made
     std::optional<std::int64_t> oldestQueuedAgeMs;  // its age when the snapshot was taken
     std::int64_t quarantined = 0;                   // need staff
+    // The newest refused records (at most kShownRefusals), with the reason as stored
+    // (outbox.last_error: a code and its detail, e.g. record.rejected + proof_mismatch).
+    struct Refusal {
+        std::string trackingCode;
+        std::string code;
+        std::string detail;
+        bool operator==(const Refusal&) const = default;
+    };
+    static constexpr std::size_t kShownRefusals = 3;
+    std::vector<Refusal> refused;
     // Whether a record has reached the backend: the snapshot has seen it (lastSeq >= its
     // sequence) and no older-or-equal one waits (oldestQueuedSeq > its sequence, or none waits).
     std::optional<std::int64_t> oldestQueuedSeq;

@@ -507,6 +507,7 @@ std::vector<RecordSummary> readSummaries(Stmt& s) {
         r.createdAt = s.text(4);
         r.outboxState = s.text(5);
         r.backendStatus = s.text(6);
+        r.outboxError = s.text(7);
         out.push_back(std::move(r));
     }
     return out;
@@ -514,7 +515,8 @@ std::vector<RecordSummary> readSummaries(Stmt& s) {
 
 constexpr std::string_view kSummarySql =
     "SELECT r.seq, r.tracking_code, r.type, r.category, r.created_at, COALESCE(o.state, ''), "
-    "COALESCE(l.status, '') FROM records r LEFT JOIN outbox o ON o.seq = r.seq "
+    "COALESCE(l.status, ''), COALESCE(o.last_error, '') FROM records r LEFT JOIN outbox o ON "
+    "o.seq = r.seq "
     "LEFT JOIN status_latest l ON l.tracking_code = r.tracking_code ";
 
 }  // namespace

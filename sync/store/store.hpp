@@ -64,6 +64,7 @@ struct RecordSummary {
     std::string createdAt;
     std::string outboxState;    // queued / sending / uploaded / quarantined
     std::string backendStatus;  // latest status from the backend, empty if none yet
+    std::string outboxError;    // outbox.last_error as stored (a code, sync_error.hpp), or ""
 };
 
 struct OutboxItem {

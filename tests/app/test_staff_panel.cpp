@@ -162,6 +162,51 @@ TEST_CASE(
     worker.stop();
 }
 
+TEST_CASE(
+    "the staff panel names refused records with the backend's reason in words, its code in "
+    "brackets") {
+    KioskFixture k;
+    ksync::store::DataDir dir;
+    dir.root = k.dir() / "data";
+    addRecord(k);
+    addRecord(k);
+    const auto recent = k.store().listRecords(2);
+    REQUIRE(recent);
+    REQUIRE(recent->size() == 2);
+    const auto& mismatch = recent->at(1);  // the older one
+    const auto& unknown = recent->at(0);
+    // What the sync client stores for a record the backend refused (acknowledge.cpp).
+    REQUIRE(k.store().quarantine(mismatch.seq, "record.rejected: proof_mismatch"));
+    REQUIRE(k.store().quarantine(unknown.seq, "record.rejected: bad_content"));
+    ksync::client::SyncWorkerOptions o;
+    o.runPasses = false;
+    o.idlePollMs = 60 * 60 * 1000;
+    ksync::client::SyncWorker worker(
+        dir, o, [&k](const ksync::client::SyncEvent& e) { k.queue().post(e.snapshot); });
+    k.app().setOnSyncStateWanted([&worker] { worker.refresh(); });
+    worker.start();
+    openStaffPanel(k);
+    const std::string vi = "Bị từ chối: " + mismatch.trackingCode +
+                           " — Máy chủ từ chối hồ sơ: mã bí mật không khớp với hồ sơ "
+                           "[proof_mismatch]";
+    for (int i = 0; i < 500 && k.text().find(vi) == std::string::npos; ++i) {
+        k.frame();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(shows(k, "Cần cán bộ kiểm tra: 2"));
+    CHECK(shows(k, vi));
+    CHECK_FALSE(shows(k, "mã lỗi: proof_mismatch"));
+    // A reason without words keeps the sentence with the code.
+    CHECK(shows(k, "Bị từ chối: " + unknown.trackingCode +
+                       " — Máy chủ từ chối hồ sơ (mã lỗi: bad_content)"));
+    k.app().apply(intent::SetLanguage{"en"}, k.now());
+    k.frame();
+    CHECK(shows(k, "Refused: " + mismatch.trackingCode +
+                       " — The server rejected the record: secret code does not match the case "
+                       "[proof_mismatch]"));
+    worker.stop();
+}
+
 // HTTPS for real (tests/support/tls_proxy.hpp): the kiosk enrols through nginx with a good
 // certificate, then nginx serves an expired one. The real sync worker's pass is refused, and the
 // panel words the stored code in the language on screen.

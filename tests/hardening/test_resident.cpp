@@ -213,6 +213,24 @@ TEST_CASE(
                            own + "'") == "record.rejected: proof_mismatch");
         CHECK(sqlValue(dbB, "SELECT parent_code FROM records WHERE tracking_code = '" + own +
                                 "'") == c1.code);
+        // Staff read the reason in words, the backend's code in brackets.
+        auto shown = ctl({"show", own}, b);
+        CHECK(shown.out.find("mã bí mật không khớp với hồ sơ [proof_mismatch]") !=
+              std::string::npos);
+        CHECK(shown.out.find("mã lỗi: proof_mismatch") == std::string::npos);
+    }
+    {
+        const auto refused = sb.at("refused");
+        REQUIRE(refused.size() == 2);
+        for (const auto& r : refused) {
+            CHECK(r.at("reason") ==
+                  "Máy chủ từ chối hồ sơ: mã bí mật không khớp với hồ sơ [proof_mismatch]");
+            CHECK(r.at("reason_code") == "proof_mismatch");
+        }
+        auto text = ctl({"status"}, b);
+        CHECK(text.out.find("Bị từ chối: " + wrongOwn +
+                            " — Máy chủ từ chối hồ sơ: mã bí mật "
+                            "không khớp với hồ sơ [proof_mismatch]") != std::string::npos);
     }
     {
         auto db = backendDb(backend);

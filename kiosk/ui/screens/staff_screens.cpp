@@ -96,14 +96,26 @@ void details(KioskUi::Frame& f) {
     ImGui::PushFont(f.theme.bodyBold());
     wrappedText(t.format("staff.queue", {{"count", std::to_string(info.queued)}}));
     if (!info.oldestAge.empty()) wrappedText(t.format("staff.oldest", {{"age", info.oldestAge}}));
+    // A sync error or a refusal in words (sync.reject.* for {words}), its code kept for staff.
+    auto worded = [&](const std::string& key, const std::string& wordsKey,
+                      const std::string& detail, const std::string& text) {
+        return key.empty()
+                   ? text
+                   : t.format(key, {{"reason", detail},
+                                    {"words", wordsKey.empty() ? std::string{} : t.get(wordsKey)}});
+    };
     wrappedText(t.format("staff.quarantined", {{"count", std::to_string(info.quarantined)}}),
                 info.quarantined > 0 ? f.theme.palette().danger : 0);
+    for (const auto& r : info.refused)
+        wrappedText(
+            t.format("staff.refused", {{"code", r.trackingCode},
+                                       {"reason", worded(r.key, r.wordsKey, r.detail, r.text)}}),
+            f.theme.palette().danger);
     wrappedText(
         t.format("staff.last_sync",
                  {{"when", info.lastContact.empty() ? t.get("ctl.never") : info.lastContact}}));
-    const std::string error = info.lastErrorKey.empty()
-                                  ? info.lastErrorText
-                                  : t.format(info.lastErrorKey, {{"reason", info.lastErrorDetail}});
+    const std::string error =
+        worded(info.lastErrorKey, info.lastErrorWordsKey, info.lastErrorDetail, info.lastErrorText);
     if (!error.empty())
         wrappedText(t.format("staff.last_error", {{"error", error}}), f.theme.palette().warning);
     if (!info.printerKey.empty())
