@@ -121,8 +121,10 @@ std::expected<BundleImport, BundleError> BackendService::importBundle(std::strin
     out.statusUpdates = reply.status.updates.size() + reply.asked.size();
     out.config = true;
     out.returnName = proto::bundleFileName(proto::BundleKind::ToKiosk, out.kioskId, nowMs);
-    out.returnBundle = proto::sealBundle(proto::BundleKind::ToKiosk, out.kioskId, nowMs,
-                                         proto::dumpMessage(reply), m_key);
+    // In the kiosk's format: a kiosk on protocol 1 reads only format 1.
+    out.returnBundle =
+        proto::sealBundle(proto::BundleKind::ToKiosk, out.kioskId, nowMs, proto::dumpMessage(reply),
+                          m_key, std::min(header->format, proto::kBundleFormat));
     const auto& c = out.counts;
     log("IMPORT bundle kiosk=" + out.kioskId + " records=" + std::to_string(out.records) +
         " created=" + std::to_string(c.created) + " duplicate=" + std::to_string(c.duplicate) +

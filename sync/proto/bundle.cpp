@@ -38,7 +38,7 @@ std::string headerLine(const BundleHeader& h) {
 }
 
 // The header's fields, their types checked. Format first: a newer format may change the rest.
-std::expected<BundleHeader, BundleError> parseHeader(std::string_view line) {
+std::expected<BundleHeader, BundleError> parseHeader(std::string_view line, int maxFormat) {
     auto j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object())
         return bundleRefused(BundleRefusal::NotABundle, "header is not a JSON object");
@@ -47,10 +47,10 @@ std::expected<BundleHeader, BundleError> parseHeader(std::string_view line) {
     if (format == j.end() || !format->is_number_integer())
         return bundleRefused(BundleRefusal::NotABundle, "header without format");
     h.format = format->get<int>();
-    if (h.format > kBundleFormat)
+    if (h.format > maxFormat)
         return bundleRefused(BundleRefusal::NewerFormat,
                              "bundle format " + std::to_string(h.format) + ", this build reads " +
-                                 std::to_string(kBundleFormat));
+                                 std::to_string(maxFormat));
     if (h.format < 1) return bundleRefused(BundleRefusal::NotABundle, "bad format");
     auto text = [&](const char* key, std::string& out) {
         auto it = j.find(key);
@@ -88,7 +88,7 @@ struct Layout {
     std::string_view signature;  // base64
 };
 
-std::expected<Layout, BundleError> layout(std::string_view file) {
+std::expected<Layout, BundleError> layout(std::string_view file, int maxFormat) {
     if (file.size() < kBundleMagic.size()) {
         if (kBundleMagic.starts_with(file) && !file.empty())
             return bundleRefused(BundleRefusal::Truncated, "shorter than the magic");
@@ -105,7 +105,7 @@ std::expected<Layout, BundleError> layout(std::string_view file) {
     }
     Layout l;
     l.headerLine = rest.substr(0, eol);
-    auto h = parseHeader(l.headerLine);
+    auto h = parseHeader(l.headerLine, maxFormat);
     if (!h) return std::unexpected(h.error());
     l.header = std::move(*h);
     rest = rest.substr(eol + 1);
@@ -168,8 +168,10 @@ std::string bundleSigningString(std::string_view line) {
 }
 
 std::string sealBundle(BundleKind kind, const std::string& kioskId, std::int64_t createdAtMs,
-                       const std::string& bodyJson, const platform::keys::DeviceKey& key) {
+                       const std::string& bodyJson, const platform::keys::DeviceKey& key,
+                       int format) {
     BundleHeader h;
+    h.format = format;
     h.kind = kind;
     h.kioskId = kioskId;
     h.bundleId = newNonce();
@@ -191,15 +193,15 @@ std::string sealBundle(BundleKind kind, const std::string& kioskId, std::int64_t
     return out;
 }
 
-std::expected<BundleHeader, BundleError> peekBundleHeader(std::string_view file) {
-    auto l = layout(file);
+std::expected<BundleHeader, BundleError> peekBundleHeader(std::string_view file, int maxFormat) {
+    auto l = layout(file, maxFormat);
     if (!l) return std::unexpected(l.error());
     return l->header;
 }
 
 std::expected<std::string, BundleError> openBundle(std::string_view file, std::string_view signer,
-                                                   BundleHeader* header) {
-    auto l = layout(file);
+                                                   BundleHeader* header, int maxFormat) {
+    auto l = layout(file, maxFormat);
     if (!l) return std::unexpected(l.error());
     if (!platform::keys::DeviceKey::verifyBase64(signer, bundleSigningString(l->headerLine),
                                                  l->signature))

@@ -40,7 +40,13 @@
 
 namespace ksync::proto {
 
-inline constexpr int kBundleFormat = 1;
+// Format 2 (issue #14) is format 1 whose records may be of protocol 2 (supplements, ratings,
+// receipt proofs): a build before it refuses such a stick as newer_format, with words, before
+// reading anything, instead of ingesting content it cannot decode. The backend answers a
+// format 1 bundle (a kiosk on protocol 1) with a format 1 return bundle, so old kiosks keep
+// working. The container is the same in both.
+inline constexpr int kBundleFormat = 2;
+inline constexpr int kBundleFormatV1 = 1;
 inline constexpr std::string_view kBundleMagic = "KSYNC-BUNDLE\n";
 inline constexpr std::size_t kMaxBundleHeaderBytes = 4096;
 // The decoded body may not exceed this. 256 MiB holds ~100,000 typical records, or 3,000 of the
@@ -93,14 +99,18 @@ std::string bundleSigningString(std::string_view headerLine);
 
 // The whole file: compresses `bodyJson`, writes the header, signs with `key`.
 std::string sealBundle(BundleKind kind, const std::string& kioskId, std::int64_t createdAtMs,
-                       const std::string& bodyJson, const platform::keys::DeviceKey& key);
+                       const std::string& bodyJson, const platform::keys::DeviceKey& key,
+                       int format = kBundleFormat);
 // The header only, without checking the signature (to find the key that must have signed).
-// Refuses not_a_bundle, newer_format and truncated.
-std::expected<BundleHeader, BundleError> peekBundleHeader(std::string_view file);
+// Refuses not_a_bundle, newer_format (a format above `maxFormat`: tests pass 1 to read as a
+// build before format 2 did) and truncated.
+std::expected<BundleHeader, BundleError> peekBundleHeader(std::string_view file,
+                                                          int maxFormat = kBundleFormat);
 // Everything checked; returns the body JSON text.
 std::expected<std::string, BundleError> openBundle(std::string_view file,
                                                    std::string_view signerPublicKeyBase64,
-                                                   BundleHeader* header = nullptr);
+                                                   BundleHeader* header = nullptr,
+                                                   int maxFormat = kBundleFormat);
 
 // ---- bodies ---------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@
 #include "record/record.hpp"
 #include "run_process.hpp"
 #include "sync_test_support.hpp"
+#include "text/strings.hpp"
 
 using namespace synctest;
 using testsupport::runProcess;
@@ -287,9 +288,10 @@ TEST_CASE("bundles are refused whole, each with its message, and neither databas
     }
     SECTION("a bundle from a newer format version") {
         const std::string body = proto::compressBody("{}");
-        refusedAtBackend("newer.to-city.ksb",
-                         assemble(headerFor("7K3M", body, 2, 2), body, *kioskKey), "newer_format",
-                         "phiên bản phần mềm mới hơn");
+        refusedAtBackend(
+            "newer.to-city.ksb",
+            assemble(headerFor("7K3M", body, 2, proto::kBundleFormat + 1), body, *kioskKey),
+            "newer_format", "phiên bản phần mềm mới hơn");
     }
     SECTION("not a bundle at all, and a return bundle given to the backend") {
         refusedAtBackend("notes.to-city.ksb", "Biên bản bàn giao USB\n", "not_a_bundle",
@@ -577,4 +579,80 @@ TEST_CASE(
     REQUIRE(*latest);
     CHECK((*latest)->status == "answered");
     CHECK((*latest)->officer == "Trần Văn An");
+}
+
+TEST_CASE(
+    "bundles are version-checked: a build before format 2 refuses a kiosk's stick with words, a "
+    "kiosk on protocol 1 gets a reply it reads, a newer return bundle is refused whole") {
+    Backend b;
+    Kiosk k(b.url(), "7K3M");
+    k.enroll(b);
+    k.addRecords(3);
+    testsupport::TempDir usb;
+    auto exported = client::exportBundle(k.dir(), usb.path().string());
+    REQUIRE(exported);
+    const std::string stick = readFile(exported->file);
+    auto kioskKey = platform::keys::DeviceKey::load(client::deviceKeyFile(k.dir()));
+    auto backendKey = platform::keys::DeviceKey::load(b.dataDir() / "backend.key");
+    REQUIRE(kioskKey);
+    REQUIRE(backendKey);
+
+    // A kiosk on protocol 2 writes format 2. A backend on protocol 1 reads format 1 only (its
+    // reader is this one with 1 as its highest format): it refuses the stick before reading
+    // anything else, with the words of newer_format, which that build has too.
+    const auto header = proto::peekBundleHeader(stick);
+    REQUIRE(header);
+    CHECK(header->format == 2);
+    const auto old = proto::peekBundleHeader(stick, proto::kBundleFormatV1);
+    REQUIRE_FALSE(old);
+    CHECK(old.error().refusal == proto::BundleRefusal::NewerFormat);
+    CHECK_FALSE(
+        proto::openBundle(stick, kioskKey->publicKeyBase64(), nullptr, proto::kBundleFormatV1));
+    const auto vi = platform::text::Strings::load("vi");
+    CHECK(vi.get("bundle.refused.newer_format").find("phiên bản phần mềm mới hơn") !=
+          std::string::npos);
+
+    // A kiosk on protocol 1 writes format 1: the backend takes it and answers in format 1.
+    auto body = proto::openBundle(stick, kioskKey->publicKeyBase64());
+    REQUIRE(body);
+    const fs::path v1 = usb.path() / "v1.to-city.ksb";
+    writeFile(v1, proto::sealBundle(proto::BundleKind::ToCity, "7K3M", header->createdAtMs, *body,
+                                    *kioskKey, proto::kBundleFormatV1));
+    auto imported = backendImport(b, {v1.string()}, usb.path());
+    INFO(imported.err);
+    REQUIRE(imported.exitCode == 0);
+    CHECK(*b.storage().recordCount() == 3);
+    const auto returns = bundlesIn(usb.path(), ".to-kiosk.ksb");
+    REQUIRE(returns.size() == 1);
+    const std::string reply = readFile(returns.front());
+    const auto replyHeader = proto::peekBundleHeader(reply, proto::kBundleFormatV1);
+    REQUIRE(replyHeader);  // what a protocol 1 kiosk reads
+    CHECK(replyHeader->format == 1);
+
+    // A return bundle from a backend newer than the kiosk (format 3), properly signed: refused
+    // whole with words, nothing applied; the format 1 reply then applies.
+    auto replyBody = proto::openBundle(reply, backendKey->publicKeyBase64());
+    REQUIRE(replyBody);
+    const fs::path newer = usb.path() / "newer.to-kiosk.ksb";
+    writeFile(newer, proto::sealBundle(proto::BundleKind::ToKiosk, "7K3M", replyHeader->createdAtMs,
+                                       *replyBody, *backendKey, proto::kBundleFormat + 1));
+    const auto before = snapshot(k, {});
+    auto refused = kioskctl(k, {"import", newer.string()});
+    CHECK(refused.exitCode == 1);
+    CHECK(refused.err.find("newer_format") != std::string::npos);
+    CHECK(refused.err.find("phiên bản phần mềm mới hơn") != std::string::npos);
+    CHECK(snapshot(k, {}) == before);
+    auto applied = kioskctl(k, {"import", returns.front()});
+    INFO(applied.err);
+    REQUIRE(applied.exitCode == 0);
+    CHECK(k.store().outboxStats()->uploaded == 3);
+
+    // And the backend refuses a kiosk's stick of a newer format whole, its database unchanged.
+    writeFile(usb.path() / "newer.to-city.ksb",
+              proto::sealBundle(proto::BundleKind::ToCity, "7K3M", header->createdAtMs, *body,
+                                *kioskKey, proto::kBundleFormat + 1));
+    auto tooNew = backendImport(b, {(usb.path() / "newer.to-city.ksb").string()}, usb.path());
+    CHECK(tooNew.exitCode == 1);
+    CHECK(tooNew.err.find("phiên bản phần mềm mới hơn") != std::string::npos);
+    CHECK(*b.storage().recordCount() == 3);
 }
