@@ -60,6 +60,9 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r,
     in.trackingUrl =
         ksync::record::receiptQrPayload(trackingUrl(c, r.header.trackingCode), r.receiptSecret);
     if (!r.receiptSecret.empty()) in.secretText = ksync::record::formatSecret(r.receiptSecret);
+    // A case's receipt printed again: the slip says the secret is only on the first one.
+    in.reprintWithoutSecret = r.receiptSecret.empty() && r.header.category != "supplement" &&
+                              r.header.category != "rating";
     in.shortUrl = shortUrl(c);
     in.createdAt = localDateTime(
         platform::clock::parseUtc(r.header.createdAt).value_or(platform::clock::now()));

@@ -87,7 +87,8 @@ void registerReceiptCmd(CLI::App& app, Context& ctx) {
         if (ctx.json)
             ctx.printJson({{"tracking_code", receipt.trackingCode},
                            {"out", o->out},
-                           {"bytes", bytes.size()}});
+                           {"bytes", bytes.size()},
+                           {"reprint_without_secret", receipt.reprintWithoutSecret}});
         else
             std::cout << o->out << "\n";
     });
@@ -112,11 +113,14 @@ void registerPrintCmd(CLI::App& app, Context& ctx) {
             ctx.printJson({{"tracking_code", receipt.trackingCode},
                            {"verified", report->statusVerified},
                            {"bytes", report->bytesSent},
-                           {"output", report->output}});
+                           {"output", report->output},
+                           {"reprint_without_secret", receipt.reprintWithoutSecret}});
         else
             std::cout << receipt.trackingCode << ": "
                       << ctx.text(print::messageKey(report->statusBefore.state))
-                      << (report->output.empty() ? "" : " → " + report->output) << "\n";
+                      << (report->output.empty() ? "" : " → " + report->output) << "\n"
+                      << (receipt.reprintWithoutSecret ? ctx.text("ctl.reprint_no_secret") + "\n"
+                                                       : std::string{});
     });
 }
 

@@ -12,6 +12,7 @@ Receipt makeReceipt(const ReceiptInput& in) {
     r.trackingCode = in.trackingCode;
     r.trackingUrl = in.trackingUrl;
     r.secretText = in.secretText;
+    r.reprintWithoutSecret = in.reprintWithoutSecret && in.secretText.empty();
     r.shortUrl = toNfc(in.shortUrl);
     r.createdAt = in.createdAt;
     r.category = toNfc(in.category);

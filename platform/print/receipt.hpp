@@ -18,9 +18,12 @@ struct ReceiptInput {
     std::string trackingUrl;   // "HTTPS://TRA.CUU.GOV.VN/T/PAKN-7K3M-000123-X" (goes in the QR)
                                // with "#SECRET" after it on new receipts (sync receipt_proof.hpp)
     std::string secretText;    // "K3M7-X9QA-RT5PW": the receipt secret as printed; "" for none
-    std::string shortUrl;      // "tra.cuu.gov.vn" (printed as text)
-    LocalDateTime createdAt;   // local time of the kiosk
-    std::string category;      // display name, "Môi trường, vệ sinh"
+    // A reprint of a case (issue #14): nothing keeps the secret, so the slip says it is only on
+    // the first receipt (receipt.reprint_no_secret).
+    bool reprintWithoutSecret = false;
+    std::string shortUrl;     // "tra.cuu.gov.vn" (printed as text)
+    LocalDateTime createdAt;  // local time of the kiosk
+    std::string category;     // display name, "Môi trường, vệ sinh"
     bool anonymous = true;
     std::string contactName;   // full name; ignored when anonymous
     std::string contactPhone;  // full phone; ignored when anonymous
@@ -40,6 +43,7 @@ struct Receipt {
     std::string trackingCode;
     std::string trackingUrl;
     std::string secretText;
+    bool reprintWithoutSecret = false;
     std::string shortUrl;
     LocalDateTime createdAt;
     std::string category;

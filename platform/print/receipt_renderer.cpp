@@ -147,6 +147,9 @@ std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r,
         l.centred(m_regular, l.px(22), s.get("receipt.secret_label"));
         l.centred(m_bold, l.px(32), r.secretText);
         l.centred(m_regular, l.px(19), s.get("receipt.secret_note"));
+    } else if (r.reprintWithoutSecret) {
+        // A reprint: the secret was printed once and is kept nowhere.
+        l.centred(m_bold, l.px(20), s.get("receipt.reprint_no_secret"));
     }
     l.space(12);
     l.rule(true);

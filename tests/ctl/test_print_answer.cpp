@@ -5,11 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "backend_process.hpp"
 #include "escpos_decoder.hpp"
 #include "print/image_writers.hpp"
+#include "print/raster_layout.hpp"
+#include "print/receipt_renderer.hpp"
 #include "run_process.hpp"
 #include "test_support.hpp"
 
@@ -91,4 +94,88 @@ TEST_CASE(
     CHECK(onPrinter.exitCode == 0);
     CHECK(std::distance(std::filesystem::directory_iterator(dir),
                         std::filesystem::directory_iterator()) == 1);
+}
+
+namespace {
+
+// Whether the inked rows of `strip` (as wide as `image`) appear in `image` exactly, at some
+// height: a line of text drawn by the same renderer at the same width.
+bool containsStrip(const platform::print::Bitmap& image, const platform::print::Bitmap& strip) {
+    auto blank = [&](int y) {
+        for (int x = 0; x < strip.width(); ++x)
+            if (strip.get(x, y)) return false;
+        return true;
+    };
+    int top = 0, bottom = strip.height() - 1;
+    while (top <= bottom && blank(top)) ++top;
+    while (bottom >= top && blank(bottom)) --bottom;
+    if (top > bottom || strip.width() != image.width()) return false;
+    for (int at = 0; at + (bottom - top) < image.height(); ++at) {
+        bool same = true;
+        for (int y = top; same && y <= bottom; ++y)
+            for (int x = 0; x < strip.width(); ++x)
+                if (strip.get(x, y) != image.get(x, at + (y - top))) {
+                    same = false;
+                    break;
+                }
+        if (same) return true;
+    }
+    return false;
+}
+
+platform::print::Bitmap textStrip(const std::string& key, bool bold, float size) {
+    static const auto renderer =
+        platform::print::ReceiptRenderer::create(platform::text::Strings::load("vi"));
+    REQUIRE(renderer);
+    const auto options = platform::print::RenderOptions::roll80mm();
+    platform::print::RasterLayout l(*renderer, options);
+    l.centred(bold ? renderer->boldFont() : renderer->regularFont(), l.px(size),
+              renderer->strings().get(key));
+    return l.finish();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a reprint (kioskctl receipt, kioskctl print) says on the slip that the secret is only on the "
+    "first receipt") {
+    testsupport::TempDir tmp;
+    const std::string kdir = (tmp.path() / "kiosk").string();
+    auto kctl = [&](std::vector<std::string> args) {
+        args.push_back("--data-dir");
+        args.push_back(kdir);
+        return testsupport::runProcess(KIOSKCTL_PATH, args);
+    };
+    const auto printerDir = tmp.path() / "printer";
+    std::filesystem::create_directories(printerDir);
+    REQUIRE(kctl({"init", "--kiosk-id", "7K3M", "--printer", "png://" + printerDir.string()})
+                .exitCode == 0);
+    auto sub = kctl({"submit", "--category", "MOI_TRUONG", "--body",
+                     "Cống thoát nước trước nhà số 12 bị tắc nhiều ngày."});
+    REQUIRE(sub.exitCode == 0);
+    const std::string code = sub.out.substr(0, sub.out.find('\n'));
+    const std::string secretLine = sub.out.substr(sub.out.find('\n') + 1);
+
+    const auto bin = tmp.path() / "reprint.bin";
+    auto r = kctl({"receipt", code, "--out", bin.string(), "--json"});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(nlohmann::json::parse(r.out).at("reprint_without_secret") == true);
+    std::ifstream in(bin, std::ios::binary);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
+    const auto decoded = printtest::decodeEscPos(bytes);
+    REQUIRE(decoded.errors.empty());
+    // The note is on the slip; the secret's label is not.
+    CHECK(containsStrip(decoded.image, textStrip("receipt.reprint_no_secret", true, 20)));
+    CHECK_FALSE(containsStrip(decoded.image, textStrip("receipt.secret_label", false, 22)));
+    CHECK_FALSE(containsStrip(decoded.image, textStrip("receipt.code_label", false, 23)));
+    CHECK(containsStrip(decoded.image, textStrip("receipt.code_label", false, 22)));  // sanity
+
+    // The reprint on the kiosk's printer, and the same words for the staff member.
+    auto p = kctl({"print", code});
+    INFO(p.err);
+    REQUIRE(p.exitCode == 0);
+    CHECK(p.out.find("Phiếu in lại không có mã bí mật") != std::string::npos);
+    CHECK(secretLine.find("Mã bí mật") != std::string::npos);  // shown once, at submit
 }
