@@ -614,6 +614,7 @@ try:
     check(driver.find_element(By.ID, "current-rating").text == "Chưa hài lòng" and
           [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#additions .reopen-reason")] == [why],
           "the case page shows the reopen request and its reason")
+    driver.execute_script("document.getElementById('additions').scrollIntoView()")
     shot("console-case-additions.png")
     # English switch.
     driver.get(BASE + "/console/lang?l=en")
