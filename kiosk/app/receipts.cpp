@@ -28,6 +28,7 @@ std::expected<std::unique_ptr<ReceiptDesk>, std::string> ReceiptDesk::create(
     auto renderer = print::ReceiptRenderer::create(vi);
     if (!renderer) return std::unexpected("receipt renderer: " + renderer.error().detail);
     desk->m_testLabel = vi.get("staff.test_slip");
+    desk->m_additionLabel = vi.get("supplement.receipt_title");
     ReceiptDesk* self = desk.get();
     desk->m_printQueue = std::make_unique<print::PrintQueue>(
         std::move(*printer), std::move(*renderer),
@@ -66,6 +67,28 @@ void ReceiptDesk::printTest() {
     r.header.createdAt = platform::clock::formatUtc(platform::clock::now());
     auto in = receiptInputFor(r, m_settings, m_config, "vi");
     in.category = m_testLabel;
+    m_printQueue->submit(print::makeReceipt(in));
+}
+
+void ReceiptDesk::printAddition(const core::AdditionReceiptInfo& info) {
+    auto code = ksync::record::parseTrackingCode(info.parentCode);
+    if (!code) {
+        m_queue.post(core::intent::PrintFailed{"store.not_found"});
+        return;
+    }
+    // The case's own code and QR (its tracking page, without any secret); what was added is
+    // said where a receipt names its category. No content, no contact.
+    ksync::record::Record r;
+    r.header.type = code->type;
+    r.header.trackingCode = info.parentCode;
+    r.header.createdAt = platform::clock::formatUtc(platform::clock::now());
+    auto in = receiptInputFor(r, m_settings, m_config, "vi");
+    in.secretText.clear();
+    in.trackingUrl = trackingUrl(m_config, info.parentCode);
+    std::string label = m_additionLabel;
+    if (auto at = label.find("{code}"); at != std::string::npos)
+        label.replace(at, 6, info.parentCode);
+    in.category = label;
     m_printQueue->submit(print::makeReceipt(in));
 }
 

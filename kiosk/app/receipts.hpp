@@ -40,6 +40,9 @@ public:
     // A sample slip for the staff panel's test print (marked as not a real receipt); the
     // answer comes back as Printed/PrintFailed.
     void printTest();
+    // The small slip of a committed supplement (issue #14): "Đã bổ sung thông tin cho PAKN-…",
+    // its time, and the case's QR back to its tracking page; Printed / PrintFailed.
+    void printAddition(const core::AdditionReceiptInfo& info);
     void requestStatus();
     // printer.state.* of the last status answer; "unknown" before the first.
     std::string printerStateKey();
@@ -57,7 +60,8 @@ private:
     const ksync::proto::BackendConfig& m_config;
     MainQueue& m_queue;
     std::map<std::string, platform::print::Receipt> m_receipts;  // masked receipts of this run
-    std::string m_testLabel;  // printed in place of the category on a test slip
+    std::string m_testLabel;      // printed in place of the category on a test slip
+    std::string m_additionLabel;  // supplement.receipt_title, with {code}
     std::mutex m_printerMutex;
     std::string m_printerKey;
     // Last: destroyed first, so the print worker stops before the members it writes die.

@@ -54,6 +54,8 @@ std::expected<std::unique_ptr<Services>, std::string> Services::create(
     s->m_worker = std::make_unique<BackgroundWorker>();
     s->m_recorder =
         std::make_unique<Recorder>(*s->m_store, s->m_settings, s->m_config, *s->m_receipts, queue);
+    s->m_additions = std::make_unique<AdditionDesk>(options.dir.database(), s->m_settings,
+                                                    s->m_config, *s->m_worker, queue);
     s->m_lookup = std::make_unique<StatusLookup>(*s->m_store, s->m_settings, *s->m_worker, queue);
     s->m_staff = std::make_unique<StaffAuth>(s->m_settings, *s->m_worker, queue);
     ReceiptDesk* receipts = s->m_receipts.get();
@@ -66,7 +68,8 @@ std::expected<std::unique_ptr<Services>, std::string> Services::create(
 }
 
 void Services::setOnRecordStored(std::function<void()> f) {
-    m_recorder->setOnStored(std::move(f));
+    m_recorder->setOnStored(f);
+    m_additions->setOnStored(std::move(f));
 }
 
 void Services::reloadConfig() {
@@ -106,6 +109,12 @@ void Services::run(const core::Effect& effect, const core::State& state) {
         m_usb->importBundle();
     else if (std::holds_alternative<fx::PrintTest>(effect))
         m_receipts->printTest();
+    else if (auto* cp = std::get_if<fx::CheckProof>(&effect))
+        m_additions->check(cp->code, cp->secret);
+    else if (auto* sa = std::get_if<fx::StoreAddition>(&effect))
+        m_additions->store(sa->draft);
+    else if (auto* pa = std::get_if<fx::PrintAddition>(&effect))
+        m_receipts->printAddition(pa->receipt);
     else if (std::holds_alternative<fx::CallStaff>(effect))
         log::info("kiosk", "resident asked for staff help");  // the staff panel lists the call
 }

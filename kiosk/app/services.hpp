@@ -3,6 +3,8 @@
 // the MainQueue. It owns the kiosk's shared state (settings, config, string tables, the store)
 // and routes each effect to the part that does that job:
 //   * Recorder (recording.hpp)       — commit a validated draft, make its receipt;
+//   * AdditionDesk (additions.hpp)   — a receipt secret's check, a supplement's or rating's
+//                                      commit (issue #14; on the BackgroundWorker);
 //   * ReceiptDesk (receipts.hpp)     — receipts of this run, printing, the printer's state;
 //   * StatusLookup (status_lookup.hpp) — a tracking code, offline from the cache, else online;
 //   * StaffAuth (staff_auth.hpp)     — the staff PIN;
@@ -19,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "app/additions.hpp"
 #include "app/background.hpp"
 #include "app/main_queue.hpp"
 #include "app/receipts.hpp"
@@ -90,6 +93,7 @@ private:
     std::unique_ptr<platform::tts::SpeechWorker> m_speech;
     std::unique_ptr<BackgroundWorker> m_worker;
     std::unique_ptr<Recorder> m_recorder;
+    std::unique_ptr<AdditionDesk> m_additions;  // issue #14
     std::unique_ptr<StatusLookup> m_lookup;
     std::unique_ptr<StaffAuth> m_staff;
     std::unique_ptr<UsbTransfer> m_usb;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "record/receipt_proof.hpp"
 #include "record/text.hpp"
 #include "record/tracking_code.hpp"
 
@@ -17,7 +18,10 @@ bool isResult(const Intent& i) {
            std::holds_alternative<intent::PrintFailed>(i) ||
            std::holds_alternative<intent::StatusLoaded>(i) ||
            std::holds_alternative<intent::PinChecked>(i) ||
-           std::holds_alternative<intent::UsbDone>(i);
+           std::holds_alternative<intent::UsbDone>(i) ||
+           std::holds_alternative<intent::ProofChecked>(i) ||
+           std::holds_alternative<intent::AdditionStored>(i) ||
+           std::holds_alternative<intent::AdditionFailed>(i);
 }
 
 constexpr std::size_t kMaxPinDigits = 8;
@@ -43,6 +47,7 @@ struct FlowVisitor {
     }
     void operator()(const intent::Back&) {
         s.bannerKey.clear();
+        if (f.additionBack(fx)) return;
         switch (s.screen) {
             case Screen::Category:
                 if (!f.backFromProblems()) f.go(Screen::Welcome, fx);
@@ -72,11 +77,18 @@ struct FlowVisitor {
                 (*this)(intent::Done{});
                 break;
             case Screen::Welcome:
+            case Screen::AddProof:  // additionBack's
+            case Screen::AddText:
+            case Screen::AddReview:
+            case Screen::AddDone:
+            case Screen::Rate:
+            case Screen::RateDone:
                 break;
         }
     }
     void operator()(const intent::Next&) {
         s.bannerKey.clear();
+        if (f.additionNext(fx)) return;
         if (s.screen == Screen::Content) {
             if (f.validateScreen(Screen::Content)) advance(Screen::Contact);
         } else if (s.screen == Screen::Contact) {
@@ -144,6 +156,12 @@ struct FlowVisitor {
                 s.tracking.typed = i.text;
                 s.tracking.messageKey.clear();
                 break;
+            case FormField::Secret:
+            case FormField::Supplement:
+            case FormField::Comment:
+            case FormField::ReopenReason:
+                f.additionText(i.field, i.text);
+                break;
             case FormField::Pin: {
                 std::string digits;
                 for (char c : i.text)
@@ -186,6 +204,7 @@ struct FlowVisitor {
         f.go(i.screen, fx);
     }
     void operator()(const intent::Confirm&) {
+        if (f.additionConfirm(fx)) return;
         if (s.screen != Screen::Review || s.storing) return;
         s.bannerKey.clear();
         auto result = record::validateDraft(f.draft());
@@ -239,6 +258,7 @@ struct FlowVisitor {
         fx.push_back(effect::PrintAnswer{s.tracking.code, s.tracking.timeline});
     }
     void operator()(const intent::Reprint&) {
+        if (f.additionReprint(fx)) return;
         const std::string code = s.screen == Screen::Receipt && s.receipt ? s.receipt->trackingCode
                                  : s.screen == Screen::StaffPanel         ? s.lastReceiptCode
                                                                           : std::string{};
@@ -248,6 +268,7 @@ struct FlowVisitor {
         fx.push_back(effect::PrintReceipt{code});
     }
     void operator()(const intent::Done&) {
+        if (f.additionDone(fx)) return;
         if (s.screen != Screen::Receipt && s.screen != Screen::TrackResult) return;
         f.resetSession(fx);
     }
@@ -299,6 +320,7 @@ struct FlowVisitor {
         f.submitCode(s.tracking.typed, fx);
     }
     void operator()(const intent::CodeScanned& i) {
+        if (f.additionScan(i.text, fx)) return;
         if (s.screen != Screen::Welcome && s.screen != Screen::TrackEntry &&
             s.screen != Screen::TrackResult)
             return;
@@ -306,6 +328,11 @@ struct FlowVisitor {
         s.tracking.typed = i.text;
         if (s.screen != Screen::TrackEntry) f.go(Screen::TrackEntry, fx);
         f.submitCode(i.text, fx);
+        // A new receipt's QR carries its secret: kept for this code (issue #14).
+        if (auto scanned = record::parseReceiptPayload(i.text); scanned && scanned->secret) {
+            s.tracking.scannedSecret = *scanned->secret;
+            s.tracking.scannedSecretCode = scanned->code.text();
+        }
     }
     void operator()(const intent::StatusLoaded& i) {
         if (!s.tracking.loading) return;
@@ -320,7 +347,7 @@ struct FlowVisitor {
     }
     void operator()(const intent::Touch&) {}
     void operator()(const intent::Tick&) {
-        if (s.storing || !f.hasSessionData()) {
+        if (s.storing || s.addition.storing || !f.hasSessionData()) {
             s.idleWarning = false;
             return;
         }
@@ -403,6 +430,14 @@ struct FlowVisitor {
         s.staff.usbBusy = true;
         fx.push_back(effect::UsbImport{});
     }
+    // ---- issue #14: supplements and ratings (flow_addition.cpp) ----------------------------
+    void operator()(const intent::StartSupplement& i) { f.onAddition(i, fx); }
+    void operator()(const intent::StartRating& i) { f.onAddition(i, fx); }
+    void operator()(const intent::PickRating& i) { f.onAddition(i, fx); }
+    void operator()(const intent::SetReopen& i) { f.onAddition(i, fx); }
+    void operator()(const intent::ProofChecked& i) { f.onAddition(i, fx); }
+    void operator()(const intent::AdditionStored& i) { f.onAddition(i, fx); }
+    void operator()(const intent::AdditionFailed& i) { f.onAddition(i, fx); }
     void operator()(const intent::UsbDone& d) {
         s.staff.usbBusy = false;
         s.staff.usbOk = d.ok;
@@ -490,6 +525,18 @@ std::string Flow::instructionKey(Screen s) {
             return "speech.staff_pin";
         case Screen::StaffPanel:
             return "speech.staff_panel";
+        case Screen::AddProof:
+            return "speech.add_proof";
+        case Screen::AddText:
+            return "speech.add_text";
+        case Screen::AddReview:
+            return "speech.add_review";
+        case Screen::AddDone:
+            return "speech.add_done";
+        case Screen::Rate:
+            return "speech.rate";
+        case Screen::RateDone:
+            return "speech.rate_done";
     }
     return "speech.welcome";
 }

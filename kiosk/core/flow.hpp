@@ -60,6 +60,29 @@ private:
     void pickProblem(int index, std::vector<Effect>& fx);
     bool backFromProblems();  // true when Back closed the problem list
 
+    // ---- issue #14: supplements and ratings (flow_addition.cpp) ----------------------------
+    void onAddition(const intent::StartSupplement&, std::vector<Effect>& fx);
+    void onAddition(const intent::StartRating&, std::vector<Effect>& fx);
+    void onAddition(const intent::PickRating&, std::vector<Effect>& fx);
+    void onAddition(const intent::SetReopen&, std::vector<Effect>& fx);
+    void onAddition(const intent::ProofChecked&, std::vector<Effect>& fx);
+    void onAddition(const intent::AdditionStored&, std::vector<Effect>& fx);
+    void onAddition(const intent::AdditionFailed&, std::vector<Effect>& fx);
+    // Back, Next, Confirm, Done, Reprint, a scan and typing while an addition screen is up;
+    // false when the intent is not theirs (the caller goes on as before).
+    bool additionBack(std::vector<Effect>& fx);
+    bool additionNext(std::vector<Effect>& fx);
+    bool additionConfirm(std::vector<Effect>& fx);
+    bool additionDone(std::vector<Effect>& fx);
+    bool additionReprint(std::vector<Effect>& fx);
+    bool additionScan(const std::string& text, std::vector<Effect>& fx);
+    bool additionText(FormField field, const std::string& text);
+    void startAddition(AdditionKind kind, std::vector<Effect>& fx);
+    void checkSecret(std::vector<Effect>& fx);
+    void proofRefused(ProofResult result, std::vector<Effect>& fx);
+    void afterProof(std::vector<Effect>& fx);
+    bool validateAddition();  // fills addition.errors; true when nothing is wrong
+
     FlowConfig m_config;
     State m_state;
     bool m_returnToReview = false;

@@ -26,6 +26,13 @@ enum class Screen {
     TrackResult,  // status timeline
     StaffPin,     // PIN pad
     StaffPanel,   // queue, printer, reprint, assisted mode, exit
+    // Issue #14: what a resident adds to a case later (flow_addition.cpp).
+    AddProof,   // the receipt's secret: typed, or the receipt's QR scanned
+    AddText,    // what was requested, and the supplement typed
+    AddReview,  // the supplement once more before it is committed
+    AddDone,    // "Đã bổ sung thông tin cho PAKN-…"
+    Rate,       // the faces, an optional comment, a request to reopen with its reason
+    RateDone,   // the rating is recorded
 };
 
 enum class TextSize { Normal, Large, ExtraLarge };
@@ -51,7 +58,11 @@ enum class FormField {
     Email,
     ContactAddress,
     TrackCode,
-    Pin
+    Pin,
+    Secret,        // issue #14: the receipt secret on the AddProof screen
+    Supplement,    // the information added
+    Comment,       // a rating's optional comment
+    ReopenReason,  // why the case should be reopened
 };
 
 struct Form {
@@ -108,6 +119,51 @@ struct Tracking {
     bool found = false;
     std::vector<StatusEntry> timeline;  // oldest first
     std::int64_t loadedAtMs = 0;  // when the timeline came: its day is "today" for the deadline
+    // A scanned receipt QR carried the secret too (issue #14): kept for this code only, so
+    // adding information or rating does not ask for it again. Wiped with the session.
+    std::string scannedSecret;
+    std::string scannedSecretCode;
+};
+
+// ---- issue #14: information added later and ratings -------------------------------------
+enum class AdditionKind { Supplement, Rating };
+
+// What this kiosk could say about a receipt secret (the store's ProofCheck, plus Busy when the
+// background worker was full and nothing was checked).
+enum class ProofResult { Match, Mismatch, OldReceipt, NotHere, Busy };
+
+// What the confirmation screens show once the addition is committed; filled by the app shell.
+struct AdditionReceiptInfo {
+    AdditionKind kind = AdditionKind::Supplement;
+    std::string parentCode;  // the case's code
+    std::string ownCode;     // the addition's own record code (for staff)
+    std::string createdAtLocal;
+    std::int64_t sequence = 0;  // in the kiosk's store: the sync snapshot says whether it is sent
+    bool proofCheckedHere = false;  // false: the backend checks the secret when it arrives
+    std::string rating;             // kRating* for a rating
+    bool reopen = false;
+};
+
+struct Addition {
+    AdditionKind kind = AdditionKind::Supplement;
+    std::string code;               // the case's canonical code
+    std::string secretTyped;        // as typed on the AddProof screen
+    std::string secret;             // compact, once the check let it through
+    bool checking = false;          // a CheckProof is in flight
+    bool proofChecked = false;      // Match or NotHere: the next screens are open
+    bool proofCheckedHere = false;  // Match: this kiosk's verifier said yes
+    std::string requestNote;        // what the agency asked for ("" when nothing is asked)
+    std::string requestAgency;
+    std::string body;  // the supplement
+    std::string rating;
+    std::string comment;
+    bool reopen = false;
+    std::string reopenReason;
+    std::map<record::Field, FieldMessage> errors;
+    std::string messageKey;  // proof.* / kiosk.busy / store.*; {code} {left} from the state
+    int attemptsLeft = 0;    // shown with proof.mismatch
+    bool storing = false;
+    std::optional<AdditionReceiptInfo> done;
 };
 
 struct Staff {
@@ -153,6 +209,12 @@ struct State {
     // On the category screen, after a tile: its common problems are offered (one tap fills
     // the body), with "Tôi tự viết" beside them. Back returns to the tiles.
     bool pickingProblem = false;
+    // Issue #14 (flow_addition.cpp); all of it goes with the session.
+    Addition addition;
+    std::map<std::string, int> proofFailures;  // wrong secrets per case code this session
+    // Cases whose add/rate path is closed this session, with why: proof.too_many or
+    // proof.old_receipt. Looking them up stays possible.
+    std::map<std::string, std::string> proofClosed;
 };
 
 // ---- intents (from screens, the app shell, and results of effects) -----------------------
@@ -222,7 +284,29 @@ struct StaffHelpAnswered {};  // the staff member has come: the calls are cleare
 struct PickProblem {
     int index = -1;
 };
+// Issue #14: the tracking story's "Bổ sung thông tin" and rating faces, the rating screen.
+struct StartSupplement {};
+struct StartRating {
+    std::string rating;  // kRating*, the face tapped on the story ("" to choose on the screen)
+};
+struct PickRating {
+    std::string rating;
+};
+struct SetReopen {
+    bool value;
+};
 // results of effects
+struct ProofChecked {
+    std::string code;
+    ProofResult result;
+};
+struct AdditionStored {
+    AdditionReceiptInfo receipt;
+};
+struct AdditionFailed {
+    std::string messageKey;                 // store.* when the store failed
+    std::optional<ProofResult> proof = {};  // Mismatch / OldReceipt when the check refused it
+};
 struct Stored {
     ReceiptInfo receipt;
 };
@@ -261,7 +345,9 @@ using Intent = std::variant<
     intent::Stored, intent::StoreFailed, intent::Printed, intent::PrintFailed, intent::StatusLoaded,
     intent::PinChecked, intent::StaffUsbExport, intent::StaffUsbImport, intent::UsbDone,
     intent::StaffTestPrint, intent::StaffExitConfirm, intent::StaffExitCancel,
-    intent::StaffHelpAnswered, intent::PickProblem>;
+    intent::StaffHelpAnswered, intent::PickProblem, intent::StartSupplement, intent::StartRating,
+    intent::PickRating, intent::SetReopen, intent::ProofChecked, intent::AdditionStored,
+    intent::AdditionFailed>;
 
 // ---- effects (for the app shell) ---------------------------------------------------------
 namespace effect {
@@ -297,12 +383,27 @@ struct ResetInputs {};  // the UI drops its text-field buffers
 struct UsbExport {};    // write a USB bundle; answer UsbDone
 struct UsbImport {};    // apply the stick's return bundle; answer UsbDone
 struct PrintTest {};    // a sample slip; answer Printed / PrintFailed
+// Issue #14. The secret against this kiosk's verifier; answer ProofChecked.
+struct CheckProof {
+    std::string code;
+    std::string secret;  // compact
+};
+// Check again and commit (validated once, at Confirm; off the UI thread); answer
+// AdditionStored / AdditionFailed.
+struct StoreAddition {
+    record::ValidDraft draft;
+};
+// The small slip "Đã bổ sung thông tin cho PAKN-…"; answer Printed / PrintFailed.
+struct PrintAddition {
+    AdditionReceiptInfo receipt;
+};
 }  // namespace effect
 
 using Effect =
     std::variant<effect::StoreRecord, effect::PrintReceipt, effect::PrintAnswer, effect::Speak,
                  effect::SpeakKey, effect::SpeakCode, effect::LookupStatus, effect::CheckPin,
                  effect::CallStaff, effect::ExitApp, effect::ResetInputs, effect::UsbExport,
-                 effect::UsbImport, effect::PrintTest>;
+                 effect::UsbImport, effect::PrintTest, effect::CheckProof, effect::StoreAddition,
+                 effect::PrintAddition>;
 
 }  // namespace kiosk::core

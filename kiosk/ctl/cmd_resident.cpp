@@ -10,6 +10,7 @@
 #include "clock/clock.hpp"
 #include "ctl/context.hpp"
 #include "record/validation.hpp"
+#include "store/additions.hpp"
 
 namespace kiosk::ctl {
 namespace {
@@ -46,8 +47,12 @@ void commitAddition(Context& ctx, const ksync::record::ValidDraft& valid,
     using namespace ksync;
     const auto settings = ctx.settings();
     auto store = ctx.openStore();
-    auto check = store.checkProof(valid.content.parentCode, valid.content.proof);
-    if (!check) ctx.failStore(check.error());
+    const auto now = platform::clock::now();
+    auto out = ksync::store::commitAddition(store, valid, settings.kioskId,
+                                            platform::clock::formatUtc(now),
+                                            platform::clock::isSystemClockSynchronised());
+    if (!out) ctx.failStore(out.error());
+    const auto* check = &out->check;
     switch (*check) {
         case store::ProofCheck::Mismatch:
             throw Failure{kExitFailed, ctx.strings.format("proof.mismatch",
@@ -59,10 +64,7 @@ void commitAddition(Context& ctx, const ksync::record::ValidDraft& valid,
         case store::ProofCheck::NotHere:
             break;
     }
-    const auto now = platform::clock::now();
-    auto rec = store.createRecord(valid, settings.kioskId, platform::clock::formatUtc(now),
-                                  platform::clock::isSystemClockSynchronised());
-    if (!rec) ctx.failStore(rec.error());
+    const auto& rec = out->record;
     if (ctx.json) {
         ctx.printJson({{"parent_code", valid.content.parentCode},
                        {"kind", record::kindCode(valid.content.kind)},

@@ -89,6 +89,14 @@ const std::string* formText(const core::State& s, FormField f) {
             return &s.tracking.typed;
         case FormField::Pin:
             return &s.staff.pin;
+        case FormField::Secret:
+            return &s.addition.secretTyped;
+        case FormField::Supplement:
+            return &s.addition.body;
+        case FormField::Comment:
+            return &s.addition.comment;
+        case FormField::ReopenReason:
+            return &s.addition.reopenReason;
     }
     return nullptr;
 }
@@ -189,6 +197,13 @@ std::vector<core::Intent> KioskUi::draw(const UiData& data) {
             break;
         case Screen::StaffPanel:
             screens::staffPanel(fr);
+            break;
+        case Screen::AddProof:
+        case Screen::AddText:
+        case Screen::AddReview:
+        case Screen::AddDone:
+        case Screen::Rate:
+        case Screen::RateDone:
             break;
     }
     ImGui::PopFont();
