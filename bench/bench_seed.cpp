@@ -19,8 +19,15 @@
 //     the last event, as addStatus leaves them. 40 % of records stay open.
 //   * Draft bodies repeat with a period of 20,000 (validating a million drafts would only cost
 //     time); every record still has distinct salt, digest, id, code and hash.
+//   * The officers' console columns are filled as ingest fills them (backend::makeCaseIndex
+//     with the default config: ward, working-day deadline, folded search text; agency, status
+//     and deadline from the last event, as addStatus leaves them). Each record names its
+//     kiosk's ward and an address; wards beyond the config's list get codes 30000+N. Records of
+//     the last 3 days with a single planned event have none yet (the inbox's "new" tab); those
+//     of the last 45 days with four planned events stop after three, at needs_info ("waiting").
 //
 // Usage: bench_seed --database URI --fixtures DIR --out-dir DIR [--records 1000000]
+//        [--config assets/config/default-config.json]
 //        [--events-per-record 3] [--wards 168] [--kiosks-per-ward 3] [--start 2025-11-24]
 //        [--days 365] [--out results.json]
 // Writes DIR/manifest.json (kiosks, time range, a sample of codes) and DIR/keys/<KIOSK>.key
@@ -38,7 +45,9 @@
 #include "bench_common.hpp"
 #include "clock/clock.hpp"
 #include "keys/device_key.hpp"
+#include "proto/backend_config.hpp"
 #include "record/record.hpp"
+#include "service/case_index.hpp"
 #include "record/tracking_code.hpp"
 #include "record/validation.hpp"
 
@@ -77,11 +86,15 @@ constexpr const char* kWardNames[] = {"Sài Gòn",  "Tân Định", "Bến Thàn
 constexpr const char* kOfficers[] = {"Nguyễn Thị Mai",  "Trần Văn Hùng",   "Lê Thị Thu Hà",
                                      "Phạm Minh Tuấn",  "Võ Thị Ngọc Ánh", "Đặng Quốc Bảo",
                                      "Huỳnh Thanh Tâm", "Bùi Thị Lan"};
+constexpr const char* kStreets[] = {"Lê Lợi", "Nguyễn Huệ", "Hai Bà Trưng", "Pasteur",
+                                    "Điện Biên Phủ", "Võ Văn Tần", "Trần Hưng Đạo", "Lý Tự Trọng"};
 constexpr const char* kPath[] = {"received", "forwarded", "needs_info", "answered", "closed"};
 
-// The statuses of a record with n events (1..5).
-const char* statusOf(int n, int j) {
+// The statuses of a record with n events (1..5); `waiting`: 3 events that end asking the
+// resident for information (received, forwarded, needs_info).
+const char* statusOf(int n, int j, bool waiting = false) {
     static constexpr int kSteps[6][5] = {{}, {0}, {0, 1}, {0, 1, 3}, {0, 1, 2, 3}, {0, 1, 2, 3, 4}};
+    if (waiting) return kPath[j];
     return kPath[kSteps[n][j]];
 }
 
@@ -220,6 +233,7 @@ struct RecordInfo {
     std::uint8_t category = 0;
     std::uint8_t events = 0;
     bool skgp = false;
+    bool waiting = false;  // the last event asks the resident for information
 };
 
 struct EventInfo {
@@ -241,6 +255,9 @@ int main(int argc, char** argv) {
     const std::size_t perWard = std::stoul(arg(argc, argv, "--kiosks-per-ward", "3"));
     const std::string startDay = arg(argc, argv, "--start", "2025-11-24");
     const int days = std::stoi(arg(argc, argv, "--days", "365"));
+    const fs::path configFile =
+        arg(argc, argv, "--config",
+            (fixtures / ".." / ".." / "assets" / "config" / "default-config.json").string());
     if (uri.empty() || fixtures.empty() || outDir.empty())
         die("usage: bench_seed --database URI --fixtures DIR --out-dir DIR");
     if (eventsPerRecord != 3) die("--events-per-record: only 3 (1..5 per record) is implemented");
@@ -258,6 +275,18 @@ int main(int argc, char** argv) {
     if (scalar(c, "SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1) x") != "0" ||
         scalar(c, "SELECT count(*) FROM (SELECT 1 FROM status_events LIMIT 1) x") != "0")
         die("the database already has records: seed a fresh one");
+    ksync::proto::BackendConfig config;
+    {
+        std::ifstream in(configFile);
+        const std::string text((std::istreambuf_iterator<char>(in)), {});
+        auto parsed = ksync::proto::parseBackendConfig(text);
+        if (!parsed) die("config " + configFile.string() + ": " + parsed.error());
+        config = std::move(*parsed);
+    }
+    auto wardCode = [&](std::size_t ward) {
+        return ward < config.wards.size() ? config.wards[ward].code
+                                          : std::to_string(30000 + ward);
+    };
     exec(c, "SET synchronous_commit = off");
     const auto tAll = Clock::now();
     Rng rng(20261123);
@@ -320,6 +349,11 @@ int main(int argc, char** argv) {
     }
 
     std::vector<RecordInfo> info(nRecords);
+    std::vector<std::string> deadlines(nRecords);  // each case's working-day reply deadline
+    auto wardName = [](std::size_t ward) {
+        return ward < std::size(kWardNames) ? std::string(kWardNames[ward])
+                                            : "số " + std::to_string(ward + 1);
+    };
     std::vector<std::uint32_t> nextSeq(nKiosks, 0);
     std::vector<std::string> lastHash(nKiosks, std::string(rec::kGenesisHash));
     std::vector<EventInfo> events;
@@ -332,7 +366,8 @@ int main(int argc, char** argv) {
                "staff_assisted, language, "
                "created_at, clock_synced, content_digest, prev_hash, hash, payload_format, "
                "content, intact, received_at, "
-               "status, status_updated) FROM STDIN (FORMAT binary)");
+               "status, status_updated, ward, agency, deadline, search_text) FROM STDIN (FORMAT "
+               "binary)");
         std::uniform_int_distribution<std::size_t> kioskPick(0, nKiosks - 1);
         std::uniform_int_distribution<std::size_t> catPick(0, catWheel.size() - 1);
         std::uniform_real_distribution<double> u(0, 1);
@@ -344,6 +379,11 @@ int main(int argc, char** argv) {
             ri.skgp = u(rng) < 1.0 / 3;
             ri.category = static_cast<std::uint8_t>(catWheel[catPick(rng)]);
             ri.events = static_cast<std::uint8_t>(1 + i % 5);  // exactly 3 on average
+            if (ri.events == 1 && ri.createdMs > tEnd - 3 * kDayMs) ri.events = 0;  // new
+            if (ri.events == 4 && ri.createdMs > tEnd - 45 * kDayMs) {
+                ri.events = 3;  // still waiting for the resident's answer
+                ri.waiting = true;
+            }
             const double d = u(rng);  // upload delay: most online, some kiosks offline for hours
             ri.receivedMs =
                 ri.createdMs + (d < 0.7    ? std::int64_t(1000 + u(rng) * 29'000)
@@ -366,6 +406,9 @@ int main(int argc, char** argv) {
             h.prevHash = lastHash[ri.kiosk];
             record.content = drafts[i % period];
             record.content.salt = hex(rng, 16);
+            record.content.location = rec::Location{
+                wardCode(ri.kiosk / perWard), "Số " + std::to_string(1 + i % 299) + " đường " +
+                                                  kStreets[i % std::size(kStreets)]};
             const std::string content = rec::encodeContent(record.content);
             h.contentDigest = rec::sha256Hex(content);
             h.hash = rec::headerHash(h);
@@ -381,7 +424,7 @@ int main(int argc, char** argv) {
                             : std::int64_t(kDayMs / 2 + u(rng) * 6 * kDayMs);
                 at[std::size_t(j)] = t;
             }
-            const std::int64_t last = at[std::size_t(ri.events - 1)];
+            const std::int64_t last = ri.events ? at[std::size_t(ri.events - 1)] : 0;
             if (last > tEnd) {
                 const double scale =
                     double(tEnd - 1000 - ri.receivedMs) / double(last - ri.receivedMs);
@@ -395,7 +438,17 @@ int main(int argc, char** argv) {
             for (int j = 0; j < ri.events; ++j)
                 events.push_back({at[std::size_t(j)], std::uint32_t(i), std::uint8_t(j)});
 
-            r.row(20);
+            const auto index = ksync::backend::makeCaseIndex(h, record.content, config);
+            // The agency of the last event that named one (received: the ward's UBND).
+            std::string agency;
+            for (int j = ri.events - 1; j >= 0 && agency.empty(); --j) {
+                const std::string st = statusOf(ri.events, j, ri.waiting);
+                if (st == "received")
+                    agency = "UBND phường " + wardName(ri.kiosk / perWard);
+                else if (st != "closed")
+                    agency = kCategories[ri.category].agency;
+            }
+            r.row(24);
             r.text(h.id);
             r.text(h.kioskId);
             r.int8(std::int64_t(h.sequence));
@@ -414,8 +467,13 @@ int main(int argc, char** argv) {
             r.text(content);
             r.int4(1);
             r.text(utc(ri.receivedMs));
-            r.text(statusOf(ri.events, ri.events - 1));
-            r.text(utc(at[std::size_t(ri.events - 1)]));
+            r.text(ri.events ? statusOf(ri.events, ri.events - 1, ri.waiting) : "");
+            r.text(ri.events ? utc(at[std::size_t(ri.events - 1)]) : std::string{});
+            r.text(index.ward);
+            r.text(agency);
+            r.text(index.deadline);
+            r.text(index.searchText);
+            deadlines[i] = index.deadline;
         }
         r.finish();
         std::cout << "records: " << nRecords << " in " << (msSince(tAll) - tGen0) / 1000 << " s ("
@@ -440,14 +498,11 @@ int main(int argc, char** argv) {
         for (const auto& ev : events) {
             const RecordInfo& ri = info[ev.record];
             const std::string& kiosk = kiosks[ri.kiosk];
-            const std::size_t ward = ri.kiosk / perWard;
-            const std::string wardName =
-                ward < std::size(kWardNames) ? kWardNames[ward] : "số " + std::to_string(ward + 1);
-            const std::string status = statusOf(ri.events, ev.step);
-            const std::string expected = ymd(ri.createdMs + (ri.skgp ? 30 : 10) * kDayMs);
+            const std::string status = statusOf(ri.events, ev.step, ri.waiting);
+            const std::string& expected = deadlines[ev.record];
             std::string note, agency, who;
             if (status == "received") {
-                agency = "UBND phường " + wardName;
+                agency = "UBND phường " + wardName(ri.kiosk / perWard);
                 note = "Đã tiếp nhận, đang phân công xử lý.";
             } else if (status == "forwarded") {
                 agency = kCategories[ri.category].agency;

@@ -8,10 +8,13 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "calendar/working_days.hpp"
 #include "clock/clock.hpp"
+#include "console/audit_cache.hpp"
 #include "console/case_additions_view.hpp"
+#include "console/export.hpp"
 #include "proto/messages.hpp"
 #include "record/record.hpp"
 #include "record/tracking_code.hpp"
@@ -260,6 +263,18 @@ struct Console::Impl {
     };
     std::mutex statsMutex;
     std::shared_ptr<const Stats> stats;
+    bool statsRefreshing = false;  // under statsMutex
+    std::thread statsThread;       // the background refresh; joined before the next and at the end
+    ChainAuditCache auditCache;
+
+    ~Impl() {
+        std::thread t;
+        {
+            std::lock_guard lock(statsMutex);
+            t = std::move(statsThread);
+        }
+        if (t.joinable()) t.join();
+    }
 
     std::int64_t now() const {
         return options.nowMs ? options.nowMs()
@@ -423,12 +438,37 @@ struct Console::Impl {
 
     // --- public statistics (/thong-ke, no login) -----------------------------------------------
 
+    // The statistics to show: fresh ones (< 1 minute) as they are; stale ones are shown while
+    // one background thread computes the next (a scan of every case: ~seconds at 1,000,000, see
+    // docs/BENCHMARKS.md), so no request waits for the scan except the first of the process.
     std::expected<std::shared_ptr<const Stats>, StorageError> currentStats() {
         const std::int64_t nowMs = now();
         {
             std::lock_guard lock(statsMutex);
             if (stats && nowMs - stats->computedMs < 60 * 1000) return stats;
+            if (stats) {
+                if (!statsRefreshing) {
+                    statsRefreshing = true;
+                    if (statsThread.joinable()) statsThread.join();
+                    statsThread = std::thread([this] {
+                        auto fresh = computeStats();
+                        std::lock_guard l(statsMutex);
+                        if (fresh) stats = *fresh;  // an error keeps the old ones until next time
+                        statsRefreshing = false;
+                    });
+                }
+                return stats;
+            }
         }
+        auto fresh = computeStats();
+        if (!fresh) return std::unexpected(fresh.error());
+        std::lock_guard lock(statsMutex);
+        stats = *fresh;
+        return stats;
+    }
+
+    std::expected<std::shared_ptr<const Stats>, StorageError> computeStats() {
+        const std::int64_t nowMs = now();
         const auto cfg = service.servedConfig();
         const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
         const auto todayDate = today();
@@ -477,9 +517,7 @@ struct Console::Impl {
         out->computedMs = nowMs;
         out->computedAt =
             localTime(platform::clock::formatUtc(platform::clock::fromUnixMillis(nowMs)));
-        std::lock_guard lock(statsMutex);
-        stats = out;
-        return stats;
+        return std::shared_ptr<const Stats>(std::move(out));
     }
 
     HttpReply statsPage(Page& p, bool csv) {
@@ -738,7 +776,7 @@ struct Console::Impl {
     HttpReply inbox(Page& p, const std::map<std::string, std::string>& query,
                     bool exportCsv = false) {
         if (p.user->role == "admin") return message(p, 403, "error_forbidden");
-        if (exportCsv && p.user->role != "supervisor") return message(p, 403, "error_forbidden");
+
         auto q = [&](const char* k) {
             return query.contains(k) ? clip(query.at(k), kMaxField) : std::string{};
         };
@@ -788,7 +826,7 @@ struct Console::Impl {
                 cq.hasCursor = false;
             }
         }
-        if (exportCsv) return exportCases(p, cq, cfg);
+        if (exportCsv) return exportCases(p, cq, cfg, query);
         cq.limit = kPageSize;
         auto rows = storage.cases(cq);
         if (!rows) return storageError(p, rows.error());
@@ -872,43 +910,40 @@ struct Console::Impl {
             d.set("next", "/console/inbox?tab=" + tab + keep + "&after=" +
                               urlEncode(last.deadline + "~" + std::to_string(last.rid)));
         }
-        d.set("can_export", p.user->role == "supervisor");
+        d.set("can_export", true);  // every role that sees cases, within its scope
         d.set("export", "/console/export.csv?tab=" + tab + keep);
+        if (p.user->role == "supervisor")
+            d.set("export_contact", "/console/export.csv?tab=" + tab + keep + "&contact=1");
         return page(p, 200, t(p, "inbox_title"), render("inbox", d));
     }
 
-    // Supervisors: the inbox's selection as CSV (no contact details), read in keyset pages; the
-    // export is written to the access log.
-    HttpReply exportCases(Page& p, CaseQuery cq, const proto::BackendConfig& cfg) {
-        const auto cats = categoryNames(cfg, p);
-        const auto wards = wardNames(cfg);
-        std::string body =
-            "\xEF\xBB\xBF"
-            "code,type,category,ward,kiosk,channel,created_at,received_at,deadline,status,"
-            "agency\r\n";
-        cq.limit = 500;
-        for (;;) {
-            auto rows = storage.cases(cq);
-            if (!rows) return storageError(p, rows.error());
-            for (const auto& c : *rows)
-                body += csvField(c.trackingCode) + "," + csvField(c.type) + "," +
-                        csvField(cats.contains(c.category) ? cats.at(c.category) : c.category) +
-                        "," + csvField(wards.contains(c.ward) ? wards.at(c.ward) : c.ward) + "," +
-                        csvField(c.kioskId) + "," + csvField(c.channel) + "," +
-                        csvField(c.createdAt) + "," + csvField(c.receivedAt) + "," +
-                        csvField(c.deadline) + "," + csvField(c.status) + "," + csvField(c.agency) +
-                        "\r\n";
-            if (rows->size() < cq.limit) break;
-            cq.hasCursor = true;
-            cq.afterDeadline = rows->back().deadline;
-            cq.afterRid = rows->back().rid;
-        }
-        if (auto a = storage.addAccessLog({p.user->name, "*", "export", {}}); !a)
+    // The inbox's selection as CSV, streamed (console/export.hpp), within the officer's scope.
+    // Contact details only for supervisors who ask for them (contact=1). Written to the access
+    // log first, with the filter.
+    HttpReply exportCases(Page& p, CaseQuery cq, const proto::BackendConfig& cfg,
+                          const std::map<std::string, std::string>& query) {
+        CaseExport e;
+        e.categoryNames = categoryNames(cfg, p);
+        e.wardNames = wardNames(cfg);
+        e.contact = p.user->role == "supervisor" && query.contains("contact") &&
+                    query.at("contact") == "1";
+        cq.hasCursor = false;
+        e.query = std::move(cq);
+        std::string detail;
+        for (const auto& [k, v] : query)
+            if (k != "after")
+                detail += (detail.empty() ? "" : " & ") + k + "=" + clip(v, kMaxField);
+        if (auto a = storage.addAccessLog(
+                {p.user->name, "", e.contact ? "export_contact" : "export", {}, detail});
+            !a)
             return storageError(p, a.error());
         HttpReply r;
         r.contentType = "text/csv; charset=utf-8";
         r.headers["Content-Disposition"] = "attachment; filename=\"ho-so.csv\"";
-        r.body = std::move(body);
+        r.stream = streamCaseExport(storage, std::move(e), [this](const StorageError& err) {
+            service.log("console export ended early: storage error" +
+                        std::string(err.transient ? " (transient)" : "") + ": " + err.detail);
+        });
         return finish(std::move(r), p);
     }
 
@@ -991,13 +1026,11 @@ struct Console::Impl {
             d.set("unreadable", true);
         }
         // The kiosk's hash chain as the audit sees it.
-        auto recs = storage.kioskRecords(c.kioskId);
-        auto conf = storage.conflicts(c.kioskId);
-        if (!recs) return storageError(p, recs.error());
-        if (!conf) return storageError(p, conf.error());
-        const auto audit = auditChain(c.kioskId, *recs, *conf);
-        d.set("chain_ok", audit.problems.empty() && (*stored)->intact);
-        d.set("chain_problems", std::to_string(audit.problems.size()));
+        // (cached per kiosk until a record of it arrives: console/audit_cache.hpp)
+        auto problems = auditCache.problems(storage, c.kioskId);
+        if (!problems) return storageError(p, problems.error());
+        d.set("chain_ok", *problems == 0 && (*stored)->intact);
+        d.set("chain_problems", std::to_string(*problems));
         d.set("intact", (*stored)->intact);
         data timeline{data::type::list};
         const PublicRecord timelineOf = pub->value_or(PublicRecord{});
@@ -1172,8 +1205,10 @@ struct Console::Impl {
         for (const auto& r : *rows) {
             data x;
             x.set("who", r.userName);
-            x.set("code", r.trackingCode);
+            // An export names no case (older rows said "*"): no link to a case page.
+            if (!r.trackingCode.empty() && r.trackingCode != "*") x.set("code", r.trackingCode);
             x.set("what", t(p, "access_" + r.what));
+            x.set("detail", r.detail);
             x.set("when", localTime(r.at));
             list.push_back(x);
         }

@@ -43,10 +43,22 @@ void send(httplib::Response& res, const HttpReply& r) {
     // Several cookies come as "Set-Cookie", "Set-Cookie#1", ... (one map key each).
     for (const auto& [k, v] : r.headers)
         res.set_header(k.starts_with("Set-Cookie#") ? "Set-Cookie" : k.c_str(), v);
-    if (r.status == 304)
+    if (r.status == 304) {
         res.body.clear();
-    else
+    } else if (r.stream) {
+        // Chunked: httplib calls the provider once; each write goes to the socket (blocking
+        // while the client is slow), so memory stays flat whatever the size.
+        res.set_chunked_content_provider(
+            r.contentType, [stream = r.stream](size_t, httplib::DataSink& sink) {
+                const bool ok = stream([&sink](std::string_view piece) {
+                    return piece.empty() || sink.write(piece.data(), piece.size());
+                });
+                if (ok) sink.done();
+                return ok;
+            });
+    } else {
         res.set_content(r.body, r.contentType.c_str());
+    }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "keys/device_key.hpp"
 #include "proto/backend_config.hpp"
@@ -39,6 +40,11 @@ struct HttpReply {
     std::string contentType = "application/json";
     std::map<std::string, std::string> headers;
     std::string body;
+    // When set, the body is streamed instead (chunked): called once on the server's thread with
+    // a writer that sends each piece as it comes and returns false when the client is gone;
+    // returns false to abort the response. For large downloads in constant memory.
+    using Writer = std::function<bool(std::string_view)>;
+    std::function<bool(const Writer&)> stream = {};
 };
 
 struct ServiceOptions {

@@ -189,8 +189,9 @@ struct ConsoleSession {
 struct AccessLogRow {
     std::string userName;
     std::string trackingCode;
-    std::string what;  // "contact"
+    std::string what;  // "contact", "export", "export_contact"
     std::string at;    // RFC 3339 UTC
+    std::string detail = {};  // an export's filter (query string); no personal data
 };
 
 // An internal note on a case (never published, never sent to kiosks).
@@ -357,6 +358,18 @@ public:
     // Inserts (id 0) or replaces (id > 0; false when there is no such template).
     virtual Result<bool> putReplyTemplate(const ReplyTemplate& t) = 0;
     virtual Result<void> deleteReplyTemplate(std::int64_t id) = 0;
+    // The stored content of these rows (rid, canonical content bytes), in rid order; rids that
+    // are not there are left out. One query per export page (the contact column).
+    virtual Result<std::vector<std::pair<std::int64_t, std::string>>> caseContents(
+        std::span<const std::int64_t> rids) = 0;
+    // How many records this kiosk has and its newest row (rid; 0 when none). Records are never
+    // changed or removed, so a chain audit stays valid while this stays the same.
+    struct RecordStamp {
+        std::uint64_t count = 0;
+        std::int64_t maxRid = 0;
+        bool operator==(const RecordStamp&) const = default;
+    };
+    virtual Result<RecordStamp> kioskRecordStamp(const std::string& kioskId) = 0;
 };
 
 }  // namespace ksync::backend

@@ -209,8 +209,24 @@ ALTER TABLE records ADD COLUMN parent_code text NOT NULL DEFAULT '';
 CREATE INDEX records_parent ON records (parent_code, created_at) WHERE parent_code <> '';
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7};
+// 8: the console at a city's scale (bench_console, 1,000,000 cases). Search is LIKE '%…%' on
+// the folded text: a trigram GIN index (pg_trgm, shipped with the server package; a trusted
+// extension, so the database owner may create it; migrate() checks it is available first).
+// Each tab's keyset order (status, deadline, rid), also within a ward or an agency. The access
+// log keeps an export's filter.
+constexpr std::string_view kMigration8 = R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX records_search_trgm ON records USING gin (search_text gin_trgm_ops);
+CREATE INDEX records_status_deadline ON records (status, deadline, rid);
+CREATE INDEX records_ward_status_deadline ON records (ward, status, deadline, rid);
+CREATE INDEX records_agency_status_deadline ON records (agency, status, deadline, rid);
+CREATE INDEX records_kiosk_rid ON records (kiosk_id, rid);
+ALTER TABLE console_access_log ADD COLUMN detail text NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6,
+                                            kMigration7, kMigration8};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -658,8 +674,35 @@ void migrate(Conn& c) {
     } unlock{c};
     c.script("CREATE TABLE IF NOT EXISTS backend_meta (key text PRIMARY KEY, value text NOT NULL)");
     const int have = readSchemaVersion(c);
+    // A migration may build an index over every record (minutes at 1,000,000): no statement
+    // timeout while migrating; RESET gives the connection's own back afterwards.
+    struct NoTimeout {
+        Conn& c;
+        bool set = false;
+        ~NoTimeout() {
+            if (!set) return;
+            try {
+                c.script("RESET statement_timeout; RESET lock_timeout");
+            } catch (const PgFailure&) {
+                // A broken connection is dropped by the pool anyway.
+            }
+        }
+    } noTimeout{c};
+    if (have < kLatestSchema) {
+        c.script("SET statement_timeout = 0; SET lock_timeout = 0");
+        noTimeout.set = true;
+    }
     if (have > kLatestSchema) throw PgFailure{newerMessage(have), false};
     for (int i = have; i < kLatestSchema; ++i) {
+        if (kMigrations[i].find("CREATE EXTENSION IF NOT EXISTS pg_trgm") != std::string_view::npos &&
+            c.exec("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").rows() == 0)
+            throw PgFailure{
+                "migration " + std::to_string(i + 1) +
+                    " needs the PostgreSQL extension pg_trgm (the console's search index), which "
+                    "this server does not have: install the server's contrib modules (Debian: "
+                    "postgresql-15 ships it; other builds: postgresql-contrib) and run "
+                    "kiosk-backend migrate again",
+                false};
         Tx tx(c);
         c.script(std::string(kMigrations[i]));
         c.exec(
@@ -1638,25 +1681,26 @@ Result<void> PgStorage::deleteUserSessions(const std::string& userName) {
 Result<void> PgStorage::addAccessLog(const AccessLogRow& row) {
     return m_impl->run([&](Conn& c) {
         c.exec(
-            "INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES "
-            "($1,$2,$3,$4)",
+            "INSERT INTO console_access_log (user_name, tracking_code, what, at, detail) VALUES "
+            "($1,$2,$3,$4,$5)",
             Params{}
                 .text(row.userName)
                 .text(row.trackingCode)
                 .text(row.what)
-                .text(row.at.empty() ? nowUtc() : row.at));
+                .text(row.at.empty() ? nowUtc() : row.at)
+                .text(row.detail));
     });
 }
 
 Result<std::vector<AccessLogRow>> PgStorage::accessLog(std::size_t limit) {
     return m_impl->run([&](Conn& c) {
         auto r = c.exec(
-            "SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC "
-            "LIMIT $1",
+            "SELECT user_name, tracking_code, what, at, detail FROM console_access_log ORDER BY id "
+            "DESC LIMIT $1",
             Params{}.int64(static_cast<std::int64_t>(limit)));
         std::vector<AccessLogRow> out;
         for (int i = 0; i < r.rows(); ++i)
-            out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+            out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
         return out;
     });
 }
@@ -1739,6 +1783,32 @@ Result<std::vector<CaseRow>> PgStorage::casesAfter(std::int64_t afterRid, std::s
         std::vector<CaseRow> out;
         for (int i = 0; i < r.rows(); ++i) out.push_back(readCase(r, i));
         return out;
+    });
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> PgStorage::caseContents(
+    std::span<const std::int64_t> rids) {
+    return m_impl->run([&](Conn& c) {
+        std::vector<std::pair<std::int64_t, std::string>> out;
+        if (rids.empty()) return out;
+        std::string list = "{";
+        for (std::size_t i = 0; i < rids.size(); ++i)
+            list += (i ? "," : "") + std::to_string(rids[i]);
+        list += "}";
+        auto r = c.exec(
+            "SELECT rid, content FROM records WHERE rid = ANY($1::bigint[]) ORDER BY rid",
+            Params{}.text(list));
+        out.reserve(static_cast<std::size_t>(r.rows()));
+        for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.int64(i, 0), r.bytes(i, 1));
+        return out;
+    });
+}
+
+Result<BackendStorage::RecordStamp> PgStorage::kioskRecordStamp(const std::string& kioskId) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec("SELECT count(*), coalesce(max(rid), 0) FROM records WHERE kiosk_id = $1",
+                        Params{}.text(kioskId));
+        return RecordStamp{static_cast<std::uint64_t>(r.int64(0, 0)), r.int64(0, 1)};
     });
 }
 

@@ -211,8 +211,20 @@ ALTER TABLE records ADD COLUMN parent_code TEXT NOT NULL DEFAULT '';
 CREATE INDEX records_parent ON records (parent_code, created_at) WHERE parent_code <> '';
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7};
+// 8: as PostgreSQL's migration 8: each tab's keyset order (status, deadline, rid), also within
+// a ward or an agency, and an export's filter in the access log. Search stays a scan of the
+// folded text here (a ward's database: see docs/BENCHMARKS.md, "Officers' console").
+constexpr std::string_view kMigration8 = R"sql(
+CREATE INDEX records_status_deadline ON records (status, deadline, rid);
+CREATE INDEX records_ward_status_deadline ON records (ward, status, deadline, rid);
+CREATE INDEX records_agency_status_deadline ON records (agency, status, deadline, rid);
+CREATE INDEX records_kiosk_rid ON records (kiosk_id, rid);
+ALTER TABLE console_access_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6,
+                                            kMigration7, kMigration8};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -1329,11 +1341,13 @@ Result<void> SqliteStorage::addAccessLog(const AccessLogRow& r) {
         Impl::Lease l(*m_impl);
         Stmt s(
             l.db(),
-            "INSERT INTO console_access_log (user_name, tracking_code, what, at) VALUES (?,?,?,?)");
+            "INSERT INTO console_access_log (user_name, tracking_code, what, at, detail) VALUES "
+            "(?,?,?,?,?)");
         s.bind(1, r.userName)
             .bind(2, r.trackingCode)
             .bind(3, r.what)
             .bind(4, r.at.empty() ? nowUtc() : r.at)
+            .bind(5, r.detail)
             .run();
     });
 }
@@ -1342,11 +1356,11 @@ Result<std::vector<AccessLogRow>> SqliteStorage::accessLog(std::size_t limit) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Stmt s(l.db(),
-               "SELECT user_name, tracking_code, what, at FROM console_access_log ORDER BY id DESC "
-               "LIMIT ?");
+               "SELECT user_name, tracking_code, what, at, detail FROM console_access_log ORDER BY "
+               "id DESC LIMIT ?");
         s.bind(1, static_cast<std::int64_t>(limit));
         std::vector<AccessLogRow> out;
-        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
         return out;
     });
 }
@@ -1441,6 +1455,35 @@ Result<std::vector<CaseRow>> SqliteStorage::casesAfter(std::int64_t afterRid, st
         std::vector<CaseRow> out;
         while (s.step()) out.push_back(readCase(s));
         return out;
+    });
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteStorage::caseContents(
+    std::span<const std::int64_t> rids) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        std::vector<std::pair<std::int64_t, std::string>> out;
+        if (rids.empty()) return out;
+        std::string list = "[";
+        for (std::size_t i = 0; i < rids.size(); ++i)
+            list += (i ? "," : "") + std::to_string(rids[i]);
+        list += "]";
+        Stmt s(l.db(),
+               "SELECT rid, content FROM records WHERE rid IN (SELECT value FROM json_each(?)) "
+               "ORDER BY rid");
+        s.bind(1, list);
+        while (s.step()) out.emplace_back(s.int64(0), s.blob(1));
+        return out;
+    });
+}
+
+Result<BackendStorage::RecordStamp> SqliteStorage::kioskRecordStamp(const std::string& kioskId) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(), "SELECT count(*), coalesce(max(rid), 0) FROM records WHERE kiosk_id = ?");
+        s.bind(1, kioskId);
+        s.step();
+        return RecordStamp{static_cast<std::uint64_t>(s.int64(0)), s.int64(1)};
     });
 }
 

@@ -88,6 +88,9 @@ public:
     Result<std::optional<ReplyTemplate>> replyTemplate(std::int64_t id) override;
     Result<bool> putReplyTemplate(const ReplyTemplate& t) override;
     Result<void> deleteReplyTemplate(std::int64_t id) override;
+    Result<std::vector<std::pair<std::int64_t, std::string>>> caseContents(
+        std::span<const std::int64_t> rids) override;
+    Result<RecordStamp> kioskRecordStamp(const std::string& kioskId) override;
 
     struct Impl;
 

@@ -1247,4 +1247,175 @@ TEST_CASE(
     const auto all = must(s->allCaseRatings(), "allCaseRatings");
     REQUIRE(all.size() == 1);
     CHECK(all[0].recordId == items[3].header.id);
+
+// ---- 7. the console at scale (migration 7: trigram search on PostgreSQL, tab indexes) -------
+
+namespace {
+
+// Cases whose folded text is `texts[i]` (one kiosk, deadline 2026-12-01 + i % 7 days, ward W1).
+std::vector<IngestItem> casesWithText(BackendStorage& s, const std::vector<std::string>& texts,
+                                      const std::string& kioskId = "7K3M") {
+    auto items = chain(static_cast<int>(texts.size()), kioskId);
+    must(s.ingest(items, nowMs()), "ingest");
+    std::vector<CaseIndex> index;
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        index.push_back({items[i].header.id, "W1", "2026-12-0" + std::to_string(1 + i % 7),
+                         texts[i]});
+    must(s.indexCases(index), "indexCases");
+    return items;
+}
+
+std::set<std::string> searchCodes(BackendStorage& s, const std::string& folded,
+                                  const std::string& tabStatus = "\x01") {
+    CaseQuery q;
+    q.search = folded;
+    q.limit = 500;
+    if (tabStatus != "\x01") q.statusIn = {tabStatus};
+    std::set<std::string> out;
+    for (const auto& c : must(s.cases(q), "search")) out.insert(c.trackingCode);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("console: search finds substrings of the folded text and treats every input as text") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const std::vector<std::string> texts = {
+        "ngap nuoc sau mua o hem 12 duong le loi",     // 0
+        "duong ngap nuoc keo dai",                      // 1
+        "rac thai ngap duong",                          // 2 (ngap, not "ngap nuoc")
+        "100% ho dan bi anh huong; gia_tri = 'a' or 1", // 3 LIKE and SQL characters
+        "den duong hong",                               // 4
+        "x'); drop table records; --",                  // 5 looks like SQL
+        "ab",                                           // 6 shorter than a trigram
+    };
+    const auto items = casesWithText(*s, texts);
+    auto code = [&](std::size_t i) { return items[i].header.trackingCode; };
+    CHECK(searchCodes(*s, "ngap nuoc") == std::set{code(0), code(1)});
+    CHECK(searchCodes(*s, "ngap") == std::set{code(0), code(1), code(2)});
+    CHECK(searchCodes(*s, "hem 12 duong") == std::set{code(0)});
+    // Short patterns (fewer than three characters: no trigram) still match.
+    CHECK(searchCodes(*s, "ab") == std::set{code(6)});
+    CHECK(searchCodes(*s, "g") == std::set{code(0), code(1), code(2), code(3), code(4)});
+    // LIKE's wildcards and the escape character are literal.
+    CHECK(searchCodes(*s, "100%") == std::set{code(3)});
+    CHECK(searchCodes(*s, "%").size() == 1);
+    CHECK(searchCodes(*s, "gia_tri") == std::set{code(3)});
+    CHECK(searchCodes(*s, "i_a").empty());  // as a wildcard it would match "bi anh"
+    CHECK(searchCodes(*s, "\\").empty());
+    CHECK(searchCodes(*s, "%%%%").empty());
+    // SQL-looking strings are values: they match themselves or nothing, and change nothing.
+    CHECK(searchCodes(*s, "'a' or 1") == std::set{code(3)});
+    CHECK(searchCodes(*s, "x'); drop table records; --") == std::set{code(5)});
+    CHECK(searchCodes(*s, "' or '1'='1").empty());
+    CHECK(searchCodes(*s, "\"; select 1; --").empty());
+    CHECK(must(s->recordCount(), "count") == texts.size());
+    // With a tab: the search narrows the tab's cases.
+    StatusEvent e = event(code(1), "needs_info", "2026-11-24T01:00:00.000Z");
+    REQUIRE(must(s->addStatus(e), "addStatus"));
+    CHECK(searchCodes(*s, "ngap nuoc", "needs_info") == std::set{code(1)});
+    CHECK(searchCodes(*s, "ngap nuoc", "") == std::set{code(0)});
+    // Non-ASCII bytes (the fold keeps what it cannot fold) and a long needle.
+    CHECK(searchCodes(*s, "ngập").empty());
+    CHECK(searchCodes(*s, std::string(300, 'a')).empty());
+}
+
+TEST_CASE("console: keyset pages stay stable while cases are inserted concurrently") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    std::vector<std::string> texts(300, "rac thai");
+    casesWithText(*s, texts, "7K3M");
+    CaseQuery all;
+    all.limit = 500;
+    std::vector<std::pair<std::string, std::int64_t>> before;
+    for (const auto& c : must(s->cases(all), "before")) before.emplace_back(c.deadline, c.rid);
+    REQUIRE(before.size() == 300);
+
+    // Another kiosk's cases arrive while the pages are read (deadlines all over the range).
+    std::atomic<bool> stop{false};
+    std::atomic<int> inserted{0};
+    std::thread writer([&] {
+        int round = 0;
+        while (!stop && round < 40) {
+            std::vector<std::string> more(5, "moi den");
+            auto items = chain(5, "9Q2W", [&](int i, record::Header& h, record::Content&) {
+                h.sequence = static_cast<std::uint64_t>(round * 5 + i + 1);
+                h.trackingCode =
+                    record::makeTrackingCode(record::RecordType::Pakn, "9Q2W", h.sequence);
+            });
+            if (!s->ingest(items, nowMs())) break;
+            std::vector<CaseIndex> index;
+            for (int i = 0; i < 5; ++i)
+                index.push_back({items[std::size_t(i)].header.id, "W1",
+                                 "2026-12-0" + std::to_string(1 + (round + i) % 7), "moi den"});
+            if (!s->indexCases(index)) break;
+            inserted += 5;
+            ++round;
+        }
+    });
+    std::vector<std::pair<std::string, std::int64_t>> seen;
+    CaseQuery q;
+    q.limit = 7;
+    for (;;) {
+        const auto page = must(s->cases(q), "page");
+        for (const auto& c : page) seen.emplace_back(c.deadline, c.rid);
+        if (page.size() < q.limit) break;
+        q.hasCursor = true;
+        q.afterDeadline = page.back().deadline;
+        q.afterRid = page.back().rid;
+    }
+    stop = true;
+    writer.join();
+    CHECK(inserted > 0);
+    // Strictly increasing keys: nothing twice, nothing out of order.
+    for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i - 1] < seen[i]);
+    // Every case that was there before is in the pages.
+    const std::set<std::pair<std::string, std::int64_t>> got(seen.begin(), seen.end());
+    for (const auto& k : before) CHECK(got.contains(k));
+}
+
+TEST_CASE("console: case contents by row for the export, and a kiosk's record stamp") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    CHECK(must(s->kioskRecordStamp("7K3M"), "stamp none") == BackendStorage::RecordStamp{});
+    const auto items = casesWithText(*s, {"a b c", "d e f", "g h i"});
+    CaseQuery all;
+    all.limit = 500;
+    const auto rows = must(s->cases(all), "cases");
+    REQUIRE(rows.size() == 3);
+    std::vector<std::int64_t> rids;
+    for (const auto& r : rows) rids.push_back(r.rid);
+    std::sort(rids.begin(), rids.end());
+    rids.push_back(rids.back() + 1000);  // not there: left out
+    const auto contents = must(s->caseContents(rids), "caseContents");
+    REQUIRE(contents.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(contents[i].first == rids[i]);
+        CHECK(contents[i].second == items[i].content);  // rid order is ingest order here
+    }
+    CHECK(must(s->caseContents({}), "none").empty());
+    const auto stamp = must(s->kioskRecordStamp("7K3M"), "stamp");
+    CHECK(stamp.count == 3);
+    CHECK(stamp.maxRid == rids[2]);
+    // A new record changes the stamp; a status event does not.
+    REQUIRE(must(s->addStatus(event(items[0].header.trackingCode, "received",
+                                    "2026-11-24T01:00:00.000Z")),
+                 "addStatus"));
+    CHECK(must(s->kioskRecordStamp("7K3M"), "stamp again") == stamp);
+    auto more = chain(4);
+    must(s->ingest(std::span(more).subspan(3), nowMs()), "ingest 4th");
+    const auto after = must(s->kioskRecordStamp("7K3M"), "stamp after");
+    CHECK(after.count == 4);
+    CHECK(after.maxRid > stamp.maxRid);
+    // The access log keeps an export's filter.
+    must(s->addAccessLog({"sup", "", "export", {}, "tab=all & q=ngap"}), "log export");
+    const auto log = must(s->accessLog(5), "log");
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].what == "export");
+    CHECK(log[0].trackingCode.empty());
+    CHECK(log[0].detail == "tab=all & q=ngap");
 }
