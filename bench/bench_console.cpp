@@ -21,8 +21,8 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
-#include <map>
 #include <iostream>
+#include <map>
 #include <random>
 #include <regex>
 #include <thread>
@@ -74,29 +74,29 @@ public:
             curl_easy_setopt(m_h, CURLOPT_POST, 1L);
             curl_easy_setopt(m_h, CURLOPT_POSTFIELDS, form->c_str());
         }
-        curl_easy_setopt(m_h, CURLOPT_WRITEFUNCTION,
-                         +[](char* p, size_t s, size_t n, void* c) -> size_t {
-                             auto* x = static_cast<Ctx*>(c);
-                             x->r->bytes += s * n;
-                             for (size_t i = 0; i < s * n; ++i) x->r->lines += p[i] == '\n';
-                             if (x->keep) x->r->body.append(p, s * n);
-                             return s * n;
-                         });
+        curl_easy_setopt(
+            m_h, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* c) -> size_t {
+                auto* x = static_cast<Ctx*>(c);
+                x->r->bytes += s * n;
+                for (size_t i = 0; i < s * n; ++i) x->r->lines += p[i] == '\n';
+                if (x->keep) x->r->body.append(p, s * n);
+                return s * n;
+            });
         curl_easy_setopt(m_h, CURLOPT_WRITEDATA, &ctx);
-        curl_easy_setopt(m_h, CURLOPT_HEADERFUNCTION,
-                         +[](char* p, size_t s, size_t n, void* c) -> size_t {
-                             std::string line(p, s * n);
-                             const std::string key = "set-cookie:";
-                             std::string lower = line.substr(0, key.size());
-                             for (auto& ch : lower) ch = char(std::tolower((unsigned char)ch));
-                             if (lower == key) {
-                                 std::string v = line.substr(key.size());
-                                 while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-                                 v = v.substr(0, v.find(';'));
-                                 static_cast<Ctx*>(c)->r->cookies.push_back(v);
-                             }
-                             return s * n;
-                         });
+        curl_easy_setopt(
+            m_h, CURLOPT_HEADERFUNCTION, +[](char* p, size_t s, size_t n, void* c) -> size_t {
+                std::string line(p, s * n);
+                const std::string key = "set-cookie:";
+                std::string lower = line.substr(0, key.size());
+                for (auto& ch : lower) ch = char(std::tolower((unsigned char)ch));
+                if (lower == key) {
+                    std::string v = line.substr(key.size());
+                    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+                    v = v.substr(0, v.find(';'));
+                    static_cast<Ctx*>(c)->r->cookies.push_back(v);
+                }
+                return s * n;
+            });
         curl_easy_setopt(m_h, CURLOPT_HEADERDATA, &ctx);
         const auto t0 = Clock::now();
         const CURLcode rc = curl_easy_perform(m_h);
@@ -171,14 +171,12 @@ int main(int argc, char** argv) {
     const json manifest = json::parse(mf);
     fs::create_directories(work);
     const fs::path dataDir = work / "backend-data";
-    const std::string where = bin + " --data-dir " + dataDir.string() + " --database '" + database +
-                              "' ";
+    const std::string where =
+        bin + " --data-dir " + dataDir.string() + " --database '" + database + "' ";
     // Accounts (kept between runs: the add fails when the name exists, then passwd).
     const std::string ward = "26734";  // the config's first ward: ~6,000 of the seeded cases
-    for (const auto& [name, extra] :
-         std::vector<std::pair<std::string, std::string>>{{"bench-sup", "--role supervisor"},
-                                                          {"bench-ward", "--role ward --ward " +
-                                                                             ward}}) {
+    for (const auto& [name, extra] : std::vector<std::pair<std::string, std::string>>{
+             {"bench-sup", "--role supervisor"}, {"bench-ward", "--role ward --ward " + ward}}) {
         const std::string pw = std::string("echo ") + kPassword + " | ";
         if (std::system((pw + where + "user add --name " + name + " " + extra + " >/dev/null 2>&1")
                             .c_str()) != 0)
@@ -206,6 +204,20 @@ int main(int argc, char** argv) {
     std::mt19937_64 rng(7);
     std::shuffle(codes.begin(), codes.end(), rng);
 
+    // For each of the first 200 sampled codes, another sampled code of the same kiosk (the kiosk
+    // code is the second part of a tracking code): the chain audit of that kiosk was just done.
+    std::vector<std::string> sameKiosk;
+    {
+        auto kioskOf = [](const std::string& code) { return code.substr(5, 4); };
+        std::map<std::string, std::vector<std::string>> byKiosk;
+        for (std::size_t i = 200; i < codes.size(); ++i)
+            byKiosk[kioskOf(codes[i])].push_back(codes[i]);
+        for (std::size_t i = 0; i < 200 && i < codes.size(); ++i)
+            if (auto it = byKiosk.find(kioskOf(codes[i]));
+                it != byKiosk.end() && !it->second.empty())
+                sameKiosk.push_back(it->second.front());
+        if (sameKiosk.empty()) sameKiosk.push_back(codes[0]);
+    }
     // A deep keyset cursor: the middle of the deadline range.
     const std::string deepAfter = "2026-06-01~0";
     const std::vector<Case> cases = {
@@ -213,8 +225,7 @@ int main(int argc, char** argv) {
         {"inbox due soon", "supervisor", [](std::size_t) { return "/console/inbox?tab=due_soon"; }},
         {"inbox overdue", "supervisor", [](std::size_t) { return "/console/inbox?tab=overdue"; }},
         {"inbox waiting", "supervisor", [](std::size_t) { return "/console/inbox?tab=waiting"; }},
-        {"inbox answered", "supervisor",
-         [](std::size_t) { return "/console/inbox?tab=answered"; }},
+        {"inbox answered", "supervisor", [](std::size_t) { return "/console/inbox?tab=answered"; }},
         {"inbox open", "supervisor", [](std::size_t) { return "/console/inbox?tab=open"; }},
         {"inbox answered, deep page", "supervisor",
          [&](std::size_t) { return "/console/inbox?tab=answered&after=" + enc(deepAfter); }},
@@ -247,6 +258,8 @@ int main(int argc, char** argv) {
          [](std::size_t) { return "/console/inbox?tab=all&q=" + enc("ngập nước"); }},
         {"case page", "supervisor",
          [&](std::size_t i) { return "/console/case/" + codes[i % codes.size()]; }},
+        {"case page, other cases of the same kiosks", "supervisor",
+         [&](std::size_t i) { return "/console/case/" + sameKiosk[i % sameKiosk.size()]; }},
         {"case page, same case again", "supervisor",
          [&](std::size_t) { return "/console/case/" + codes[0]; }},
     };
@@ -282,7 +295,10 @@ int main(int argc, char** argv) {
                                 .c_str()
                           : "");
         std::fflush(stdout);
-        caseJson.push_back({{"case", c.name}, {"who", c.who}, {"ms", s}, {"rows_first", rows},
+        caseJson.push_back({{"case", c.name},
+                            {"who", c.who},
+                            {"ms", s},
+                            {"rows_first", rows},
                             {"failures", fails}});
     }
     results["cases"] = caseJson;
@@ -299,10 +315,10 @@ int main(int argc, char** argv) {
             if (r.status == 200) ms.push_back(r.ms);
         }
         const json s = summary(ms);
-        std::printf("console %s /thong-ke first (computes) %.1f ms (status %ld); cached p50 %.2f "
-                    "p95 %.2f ms\n",
-                    label.c_str(), first.ms, first.status, s["p50"].get<double>(),
-                    s["p95"].get<double>());
+        std::printf(
+            "console %s /thong-ke first (computes) %.1f ms (status %ld); cached p50 %.2f "
+            "p95 %.2f ms\n",
+            label.c_str(), first.ms, first.status, s["p50"].get<double>(), s["p95"].get<double>());
         results["stats"] = {{"first_ms", first.ms}, {"first_status", first.status}, {"cached", s}};
     }
 
@@ -331,18 +347,21 @@ int main(int argc, char** argv) {
             maxRss = std::max(maxRss, kb);
             if (t <= r.ms / 1000 * 0.1) rssAt10 = kb;
         }
-        std::printf("console %s export all cases: %.1f s, %s, %llu lines, status %ld; backend RSS before %ld "
-                    "MiB, at 10%% %ld MiB, max sampled %ld MiB, VmHWM %ld MiB\n",
-                    label.c_str(), r.ms / 1000, humanBytes(double(r.bytes)).c_str(),
-                    (unsigned long long)r.lines, r.status,
-                    rssBefore / 1024, rssAt10 / 1024, maxRss / 1024, st.hwmKb / 1024);
+        std::printf(
+            "console %s export all cases: %.1f s, %s, %llu lines, status %ld; backend RSS before "
+            "%ld "
+            "MiB, at 10%% %ld MiB, max sampled %ld MiB, VmHWM %ld MiB\n",
+            label.c_str(), r.ms / 1000, humanBytes(double(r.bytes)).c_str(),
+            (unsigned long long)r.lines, r.status, rssBefore / 1024, rssAt10 / 1024, maxRss / 1024,
+            st.hwmKb / 1024);
         json rss = json::array();
-        for (std::size_t i = 0; i < samples.size(); i += std::max<std::size_t>(1, samples.size() / 40))
+        for (std::size_t i = 0; i < samples.size();
+             i += std::max<std::size_t>(1, samples.size() / 40))
             rss.push_back({samples[i].first, samples[i].second});
-        results["export"] = {{"seconds", r.ms / 1000},   {"bytes", r.bytes}, {"lines", r.lines},
-                             {"status", r.status},       {"rss_before_kb", rssBefore},
-                             {"rss_max_sampled_kb", maxRss}, {"vm_hwm_kb", st.hwmKb},
-                             {"rss_samples_s_kb", rss}};
+        results["export"] = {{"seconds", r.ms / 1000},     {"bytes", r.bytes},
+                             {"lines", r.lines},           {"status", r.status},
+                             {"rss_before_kb", rssBefore}, {"rss_max_sampled_kb", maxRss},
+                             {"vm_hwm_kb", st.hwmKb},      {"rss_samples_s_kb", rss}};
     }
     stopBackends(group);
     if (!out.empty()) writeResult(out, "console_" + label, results);

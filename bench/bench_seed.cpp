@@ -47,9 +47,9 @@
 #include "keys/device_key.hpp"
 #include "proto/backend_config.hpp"
 #include "record/record.hpp"
-#include "service/case_index.hpp"
 #include "record/tracking_code.hpp"
 #include "record/validation.hpp"
+#include "service/case_index.hpp"
 
 namespace {
 
@@ -86,7 +86,7 @@ constexpr const char* kWardNames[] = {"Sài Gòn",  "Tân Định", "Bến Thàn
 constexpr const char* kOfficers[] = {"Nguyễn Thị Mai",  "Trần Văn Hùng",   "Lê Thị Thu Hà",
                                      "Phạm Minh Tuấn",  "Võ Thị Ngọc Ánh", "Đặng Quốc Bảo",
                                      "Huỳnh Thanh Tâm", "Bùi Thị Lan"};
-constexpr const char* kStreets[] = {"Lê Lợi", "Nguyễn Huệ", "Hai Bà Trưng", "Pasteur",
+constexpr const char* kStreets[] = {"Lê Lợi",        "Nguyễn Huệ", "Hai Bà Trưng",  "Pasteur",
                                     "Điện Biên Phủ", "Võ Văn Tần", "Trần Hưng Đạo", "Lý Tự Trọng"};
 constexpr const char* kPath[] = {"received", "forwarded", "needs_info", "answered", "closed"};
 
@@ -284,8 +284,7 @@ int main(int argc, char** argv) {
         config = std::move(*parsed);
     }
     auto wardCode = [&](std::size_t ward) {
-        return ward < config.wards.size() ? config.wards[ward].code
-                                          : std::to_string(30000 + ward);
+        return ward < config.wards.size() ? config.wards[ward].code : std::to_string(30000 + ward);
     };
     exec(c, "SET synchronous_commit = off");
     const auto tAll = Clock::now();

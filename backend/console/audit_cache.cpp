@@ -5,7 +5,7 @@
 namespace ksync::backend {
 
 std::expected<std::size_t, StorageError> ChainAuditCache::problems(BackendStorage& storage,
-                                                                  const std::string& kioskId) {
+                                                                   const std::string& kioskId) {
     auto stamp = storage.kioskRecordStamp(kioskId);
     if (!stamp) return std::unexpected(stamp.error());
     auto conf = storage.conflicts(kioskId);

@@ -264,8 +264,10 @@ struct Console::Impl {
     std::mutex statsMutex;
     std::shared_ptr<const Stats> stats;
     bool statsRefreshing = false;  // under statsMutex
-    std::thread statsThread;       // the background refresh; joined before the next and at the end
-    ChainAuditCache auditCache;
+    // lang + ".html"/".csv" -> (computedMs of the statistics, rendered part), under statsMutex
+    std::map<std::string, std::pair<std::int64_t, std::string>> statsRendered = {};
+    std::thread statsThread = {};  // the background refresh; joined before the next and at the end
+    ChainAuditCache auditCache = {};
 
     ~Impl() {
         std::thread t;
@@ -523,6 +525,33 @@ struct Console::Impl {
     HttpReply statsPage(Page& p, bool csv) {
         auto st = currentStats();
         if (!st) return storageError(p, st.error());
+        // The rendered tables are kept with the statistics they show (rendering ~200 rows costs
+        // ~30 ms at a city's size); the layout around them is made per request.
+        const std::string cacheKey = p.lang + (csv ? ".csv" : ".html");
+        std::optional<std::string> kept;
+        {
+            std::lock_guard lock(statsMutex);
+            if (auto it = statsRendered.find(cacheKey);
+                it != statsRendered.end() && it->second.first == (*st)->computedMs)
+                kept = it->second.second;
+        }
+        if (kept && !csv) return page(p, 200, t(p, "stats_title"), *kept);
+        if (kept) {
+            HttpReply r;
+            r.contentType = "text/csv; charset=utf-8";
+            r.headers["Content-Disposition"] = "attachment; filename=\"thong-ke.csv\"";
+            r.body = std::move(*kept);
+            return finish(std::move(r), p);
+        }
+        auto reply = renderStats(p, csv, **st);
+        std::lock_guard lock(statsMutex);
+        statsRendered[cacheKey] = {(*st)->computedMs, reply.second};
+        return std::move(reply.first);
+    }
+
+    // The page or CSV of `st`, and the part of it that can be kept (the tables, the CSV body).
+    std::pair<HttpReply, std::string> renderStats(Page& p, bool csv, const Stats& shown) {
+        const Stats* st = &shown;
         const auto cfg = service.servedConfig();
         const auto wards = wardNames(cfg);
         auto nameOf = [&](const std::string& dim, const std::string& key) {
@@ -539,8 +568,8 @@ struct Console::Impl {
                 "working_days," +
                 std::string(kSatisfactionCsvColumns) + "\r\n";
             for (const char* dim : {"ward", "agency", "month"}) {
-                auto it = (*st)->by.find(dim);
-                if (it == (*st)->by.end()) continue;
+                auto it = st->by.find(dim);
+                if (it == st->by.end()) continue;
                 for (const auto& [key, g] : it->second)
                     body += csvField(dim) + "," + csvField(key) + "," + csvField(nameOf(dim, key)) +
                             "," + std::to_string(g.received) + "," + std::to_string(g.answered) +
@@ -553,17 +582,18 @@ struct Console::Impl {
             r.contentType = "text/csv; charset=utf-8";
             r.headers["Content-Disposition"] = "attachment; filename=\"thong-ke.csv\"";
             r.body = "\xEF\xBB\xBF" + body;  // a BOM, so that spreadsheets read UTF-8
-            return finish(std::move(r), p);
+            std::string kept = r.body;
+            return {finish(std::move(r), p), std::move(kept)};
         }
         data d;
         d.set("t", stringsData(p));
-        d.set("computed_at", (*st)->computedAt);
+        d.set("computed_at", st->computedAt);
         data tables{data::type::list};
         for (const char* dim : {"ward", "agency", "month"}) {
             data table;
             table.set("title", t(p, std::string("stats_by_") + dim));
             data rows{data::type::list};
-            if (auto it = (*st)->by.find(dim); it != (*st)->by.end()) {
+            if (auto it = st->by.find(dim); it != st->by.end()) {
                 for (const auto& [key, g] : it->second) {
                     data x;
                     x.set("name", nameOf(dim, key));
@@ -582,7 +612,9 @@ struct Console::Impl {
             tables.push_back(table);
         }
         d.set("tables", tables);
-        return page(p, 200, t(p, "stats_title"), render("stats", d));
+        std::string html = render("stats", d);
+        auto r = page(p, 200, t(p, "stats_title"), html);
+        return {std::move(r), std::move(html)};
     }
 
     // --- routes ---------------------------------------------------------------------------------
@@ -776,7 +808,6 @@ struct Console::Impl {
     HttpReply inbox(Page& p, const std::map<std::string, std::string>& query,
                     bool exportCsv = false) {
         if (p.user->role == "admin") return message(p, 403, "error_forbidden");
-
         auto q = [&](const char* k) {
             return query.contains(k) ? clip(query.at(k), kMaxField) : std::string{};
         };
@@ -925,8 +956,8 @@ struct Console::Impl {
         CaseExport e;
         e.categoryNames = categoryNames(cfg, p);
         e.wardNames = wardNames(cfg);
-        e.contact = p.user->role == "supervisor" && query.contains("contact") &&
-                    query.at("contact") == "1";
+        e.contact =
+            p.user->role == "supervisor" && query.contains("contact") && query.at("contact") == "1";
         cq.hasCursor = false;
         e.query = std::move(cq);
         std::string detail;

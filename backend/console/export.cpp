@@ -18,8 +18,8 @@ std::string csvCell(const std::string& v) {
 
 std::function<bool(const HttpReply::Writer&)> streamCaseExport(
     BackendStorage& storage, CaseExport e, std::function<void(const StorageError&)> onError) {
-    return [&storage, e = std::move(e), onError = std::move(onError)](
-               const HttpReply::Writer& write) mutable {
+    return [&storage, e = std::move(e),
+            onError = std::move(onError)](const HttpReply::Writer& write) mutable {
         std::string head =
             "\xEF\xBB\xBF"  // a BOM, so that spreadsheets read UTF-8
             "code,type,category,ward,kiosk,channel,created_at,received_at,deadline,status,agency";

@@ -189,8 +189,8 @@ struct ConsoleSession {
 struct AccessLogRow {
     std::string userName;
     std::string trackingCode;
-    std::string what;  // "contact", "export", "export_contact"
-    std::string at;    // RFC 3339 UTC
+    std::string what;         // "contact", "export", "export_contact"
+    std::string at;           // RFC 3339 UTC
     std::string detail = {};  // an export's filter (query string); no personal data
 };
 

@@ -694,7 +694,8 @@ void migrate(Conn& c) {
     }
     if (have > kLatestSchema) throw PgFailure{newerMessage(have), false};
     for (int i = have; i < kLatestSchema; ++i) {
-        if (kMigrations[i].find("CREATE EXTENSION IF NOT EXISTS pg_trgm") != std::string_view::npos &&
+        if (kMigrations[i].find("CREATE EXTENSION IF NOT EXISTS pg_trgm") !=
+                std::string_view::npos &&
             c.exec("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").rows() == 0)
             throw PgFailure{
                 "migration " + std::to_string(i + 1) +
@@ -1795,9 +1796,9 @@ Result<std::vector<std::pair<std::int64_t, std::string>>> PgStorage::caseContent
         for (std::size_t i = 0; i < rids.size(); ++i)
             list += (i ? "," : "") + std::to_string(rids[i]);
         list += "}";
-        auto r = c.exec(
-            "SELECT rid, content FROM records WHERE rid = ANY($1::bigint[]) ORDER BY rid",
-            Params{}.text(list));
+        auto r =
+            c.exec("SELECT rid, content FROM records WHERE rid = ANY($1::bigint[]) ORDER BY rid",
+                   Params{}.text(list));
         out.reserve(static_cast<std::size_t>(r.rows()));
         for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.int64(i, 0), r.bytes(i, 1));
         return out;

@@ -1339,10 +1339,9 @@ Result<void> SqliteStorage::deleteUserSessions(const std::string& userName) {
 Result<void> SqliteStorage::addAccessLog(const AccessLogRow& r) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
-        Stmt s(
-            l.db(),
-            "INSERT INTO console_access_log (user_name, tracking_code, what, at, detail) VALUES "
-            "(?,?,?,?,?)");
+        Stmt s(l.db(),
+               "INSERT INTO console_access_log (user_name, tracking_code, what, at, detail) VALUES "
+               "(?,?,?,?,?)");
         s.bind(1, r.userName)
             .bind(2, r.trackingCode)
             .bind(3, r.what)

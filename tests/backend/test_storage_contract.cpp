@@ -1259,8 +1259,8 @@ std::vector<IngestItem> casesWithText(BackendStorage& s, const std::vector<std::
     must(s.ingest(items, nowMs()), "ingest");
     std::vector<CaseIndex> index;
     for (std::size_t i = 0; i < texts.size(); ++i)
-        index.push_back({items[i].header.id, "W1", "2026-12-0" + std::to_string(1 + i % 7),
-                         texts[i]});
+        index.push_back(
+            {items[i].header.id, "W1", "2026-12-0" + std::to_string(1 + i % 7), texts[i]});
     must(s.indexCases(index), "indexCases");
     return items;
 }
@@ -1283,13 +1283,13 @@ TEST_CASE("console: search finds substrings of the folded text and treats every 
     CAPTURE(kind);
     auto s = fresh(kind);
     const std::vector<std::string> texts = {
-        "ngap nuoc sau mua o hem 12 duong le loi",     // 0
-        "duong ngap nuoc keo dai",                      // 1
-        "rac thai ngap duong",                          // 2 (ngap, not "ngap nuoc")
-        "100% ho dan bi anh huong; gia_tri = 'a' or 1", // 3 LIKE and SQL characters
-        "den duong hong",                               // 4
-        "x'); drop table records; --",                  // 5 looks like SQL
-        "ab",                                           // 6 shorter than a trigram
+        "ngap nuoc sau mua o hem 12 duong le loi",       // 0
+        "duong ngap nuoc keo dai",                       // 1
+        "rac thai ngap duong",                           // 2 (ngap, not "ngap nuoc")
+        "100% ho dan bi anh huong; gia_tri = 'a' or 1",  // 3 LIKE and SQL characters
+        "den duong hong",                                // 4
+        "x'); drop table records; --",                   // 5 looks like SQL
+        "zq",                                            // 6 shorter than a trigram
     };
     const auto items = casesWithText(*s, texts);
     auto code = [&](std::size_t i) { return items[i].header.trackingCode; };
@@ -1297,7 +1297,7 @@ TEST_CASE("console: search finds substrings of the folded text and treats every 
     CHECK(searchCodes(*s, "ngap") == std::set{code(0), code(1), code(2)});
     CHECK(searchCodes(*s, "hem 12 duong") == std::set{code(0)});
     // Short patterns (fewer than three characters: no trigram) still match.
-    CHECK(searchCodes(*s, "ab") == std::set{code(6)});
+    CHECK(searchCodes(*s, "zq") == std::set{code(6)});
     CHECK(searchCodes(*s, "g") == std::set{code(0), code(1), code(2), code(3), code(4)});
     // LIKE's wildcards and the escape character are literal.
     CHECK(searchCodes(*s, "100%") == std::set{code(3)});
@@ -1359,10 +1359,13 @@ TEST_CASE("console: keyset pages stay stable while cases are inserted concurrent
     std::vector<std::pair<std::string, std::int64_t>> seen;
     CaseQuery q;
     q.limit = 7;
-    for (;;) {
+    for (int pageNo = 1;; ++pageNo) {
         const auto page = must(s->cases(q), "page");
         for (const auto& c : page) seen.emplace_back(c.deadline, c.rid);
         if (page.size() < q.limit) break;
+        // Let the writer land a batch between pages (at most 2 s), so inserts do interleave.
+        for (int w = 0; w < 200 && inserted < 5 * std::min(pageNo, 40) && !stop; ++w)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         q.hasCursor = true;
         q.afterDeadline = page.back().deadline;
         q.afterRid = page.back().rid;
@@ -1402,9 +1405,9 @@ TEST_CASE("console: case contents by row for the export, and a kiosk's record st
     CHECK(stamp.count == 3);
     CHECK(stamp.maxRid == rids[2]);
     // A new record changes the stamp; a status event does not.
-    REQUIRE(must(s->addStatus(event(items[0].header.trackingCode, "received",
-                                    "2026-11-24T01:00:00.000Z")),
-                 "addStatus"));
+    REQUIRE(must(
+        s->addStatus(event(items[0].header.trackingCode, "received", "2026-11-24T01:00:00.000Z")),
+        "addStatus"));
     CHECK(must(s->kioskRecordStamp("7K3M"), "stamp again") == stamp);
     auto more = chain(4);
     must(s->ingest(std::span(more).subspan(3), nowMs()), "ingest 4th");

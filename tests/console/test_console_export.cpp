@@ -45,7 +45,8 @@ void seed(BackendStorage& s, int n) {
         r.header.id = record::newUuid();
         r.header.kioskId = "7K3M";
         r.header.sequence = static_cast<std::uint64_t>(i);
-        r.header.trackingCode = record::makeTrackingCode(record::RecordType::Pakn, "7K3M", r.header.sequence);
+        r.header.trackingCode =
+            record::makeTrackingCode(record::RecordType::Pakn, "7K3M", r.header.sequence);
         r.header.category = "MOI_TRUONG";
         r.header.createdAt = "2026-11-23T04:05:06.789Z";
         r.header.prevHash = prev;
@@ -79,14 +80,15 @@ struct Officer {
         auto page = c.Get("/console/login");
         REQUIRE(page);
         std::smatch m;
-        REQUIRE(std::regex_search(page->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]+)")re")));
+        REQUIRE(
+            std::regex_search(page->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]+)")re")));
         const std::string csrf = m[1].str();
         std::string login = page->get_header_value("Set-Cookie");
         login = login.substr(0, login.find(';'));
         httplib::Headers h{{"Cookie", login}};
-        auto r = c.Post("/console/login", h,
-                        "csrf=" + csrf + "&name=" + name + "&password=" + kPassword,
-                        "application/x-www-form-urlencoded");
+        auto r =
+            c.Post("/console/login", h, "csrf=" + csrf + "&name=" + name + "&password=" + kPassword,
+                   "application/x-www-form-urlencoded");
         REQUIRE(r);
         REQUIRE(r->status == 303);
         for (std::size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
