@@ -222,9 +222,8 @@ CREATE INDEX records_kiosk_rid ON records (kiosk_id, rid);
 ALTER TABLE console_access_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6,
-                                            kMigration7, kMigration8};
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7, kMigration8};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;

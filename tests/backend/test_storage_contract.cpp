@@ -1247,8 +1247,9 @@ TEST_CASE(
     const auto all = must(s->allCaseRatings(), "allCaseRatings");
     REQUIRE(all.size() == 1);
     CHECK(all[0].recordId == items[3].header.id);
+}
 
-// ---- 7. the console at scale (migration 7: trigram search on PostgreSQL, tab indexes) -------
+// ---- 8. the console at scale (migration 8: trigram search on PostgreSQL, tab indexes) -------
 
 namespace {
 

@@ -574,10 +574,17 @@ try:
           other_ward not in body, "the supervisor exports the filtered cases as CSV")
     check("0912345678" not in body and "Nguyễn" not in body and "<script>" not in body,
           "the export holds no contact details and no content")
-    st, _, _, _ = request("GET", "/console/export.csv?tab=all", cookies={"kc_session": w1})
-    check(st == 403, "a ward officer cannot export")
+    # Contact columns only for a supervisor who asks (logged as such); a ward officer exports the
+    # ward's cases without them, whatever the query says.
+    st, hd, body, _ = request("GET", "/console/export.csv?tab=all&ward=26734&contact=1", cookies={"kc_session": sp})
+    check(st == 200 and "contact_phone" in body.splitlines()[0] and "0912345678" in body and "Nguyễn Văn An" in body,
+          "a supervisor's export with contact=1 has the contact columns")
+    st, hd, body, _ = request("GET", "/console/export.csv?tab=all&contact=1", cookies={"kc_session": w1})
+    check(st == 200 and code in body and other_ward not in body and "contact_phone" not in body and
+          "0912345678" not in body, "a ward officer exports the ward's cases, never contact details")
     st, _, page, _ = request("GET", "/console/access-log", cookies={"kc_session": sp})
-    check("Xuất danh sách hồ sơ" in page, "the export is in the access log")
+    check("Xuất danh sách hồ sơ" in page and "kèm thông tin liên hệ" in page and "/console/case/*" not in page,
+          "the exports are in the access log, without a link to a case page")
 
     # Public statistics (no login) and their CSV.
     st, hd, page, _ = request("GET", "/thong-ke")
