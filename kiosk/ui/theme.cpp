@@ -27,10 +27,13 @@ constexpr Palette kHighContrast{
     IM_COL32(0, 255, 255, 255),
 };
 
-// Body / heading / code sizes per text size. The on-screen keyboard uses the body font.
+// Body / heading / code sizes per text size (issue #15: each clearly larger than the last, the
+// largest 1.6x normal for running text, headings and the keyboard's labels, which use the body
+// font). The tracking code's huge size grows less (1.29x): at 1.6x a code no longer fits a
+// portrait screen's width on one line.
 constexpr std::array<FontSizes, 3> kSizes{FontSizes{30.0f, 42.0f, 84.0f},
-                                          FontSizes{38.0f, 52.0f, 96.0f},
-                                          FontSizes{46.0f, 62.0f, 108.0f}};
+                                          FontSizes{39.0f, 55.0f, 96.0f},
+                                          FontSizes{48.0f, 68.0f, 108.0f}};
 
 }  // namespace
 

@@ -100,3 +100,23 @@ TEST_CASE(
     }
     CHECK(missing == 0);
 }
+
+TEST_CASE("the three text sizes grow clearly, the largest at least 1.6x normal (issue #15)") {
+    kiosk::ui::Theme theme;
+    testui::HeadlessUi ui(ImVec2(1080, 1920), [&](ImFontAtlas& a) { return theme.loadFonts(a); });
+    REQUIRE(ui.fontsLoaded());
+    using kiosk::core::TextSize;
+    using kiosk::ui::FontSize;
+    auto px = [&](TextSize s, bool bold, FontSize f) {
+        const auto& fonts = theme.fonts(s);
+        return (bold ? fonts.bold(f) : fonts.regular(f))->FontSize;
+    };
+    for (auto [bold, f] : {std::pair{false, FontSize::Body}, std::pair{true, FontSize::Body},
+                           std::pair{true, FontSize::Large}}) {
+        const float n = px(TextSize::Normal, bold, f), l = px(TextSize::Large, bold, f),
+                    x = px(TextSize::ExtraLarge, bold, f);
+        CHECK(l >= n * 1.25f);
+        CHECK(x >= l * 1.2f);
+        CHECK(x >= n * 1.6f);  // running text, headings, and the keyboard's labels (body font)
+    }
+}

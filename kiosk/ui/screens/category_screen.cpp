@@ -61,7 +61,9 @@ void category(KioskUi::Frame& f) {
         }
     }
     title(f, t.get("category.title"));
-    wrappedText(t.get("category.hint"), f.theme.palette().muted);
+    // At the largest size the tiles need the room; the spoken guide says the same.
+    if (f.s.prefs.textSize != core::TextSize::ExtraLarge)
+        wrappedText(t.get("category.hint"), f.theme.palette().muted);
     fieldError(f, ksync::record::Field::Category);
     ImGui::BeginChild("###category_tiles", ImVec2(0, 0), false);
     const int columns = f.portrait ? 2 : 4;

@@ -83,9 +83,27 @@ void contentLandscape(KioskUi::Frame& f) {
     const float line = 72.0f * f.theme.scale();
     const float rowB =
         line + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+    const float gap = ImGui::GetStyle().ItemSpacing.y;
+    // Too little height for the row under the body (the largest text size): the place becomes
+    // one button beside the body's label, and the title (suggested, never needs touching) is
+    // seen and changed on the review screen.
+    const float room = ImGui::GetContentRegionAvail().y - kb - 3 * gap -
+                       ImGui::GetTextLineHeightWithSpacing() - line;
+    if (room < rowB) {
+        const float wardW = std::min(width * 0.4f, 560.0f * f.theme.scale());
+        bodyLabel(f);
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - wardW);
+        if (bigButton(f.theme, {wardName(f) + "  ›"}, "field_ward", ImVec2(wardW, kMinTouchPx),
+                      ButtonKind::Secondary, f.theme.body()))
+            f.ui.wardPickerOpen() = true;
+        const float bodyH = std::max(line, ImGui::GetContentRegionAvail().y - kb - 2 * gap);
+        f.ui.drawField(f, core::FormField::Body, "field_body", ImVec2(width, bodyH));
+        fieldError(f, ksync::record::Field::Body);
+        f.ui.drawKeyboard(f, kb);
+        return;
+    }
     bodyLabel(f);
-    const float bodyH = std::max(
-        line, ImGui::GetContentRegionAvail().y - kb - rowB - 3 * ImGui::GetStyle().ItemSpacing.y);
+    const float bodyH = std::max(line, ImGui::GetContentRegionAvail().y - kb - rowB - 3 * gap);
     f.ui.drawField(f, core::FormField::Body, "field_body", ImVec2(width, bodyH));
     fieldError(f, ksync::record::Field::Body);
     const float sp = ImGui::GetStyle().ItemSpacing.x;

@@ -19,11 +19,13 @@ void sizeRow(KioskUi::Frame& f, float h) {
         font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, label.c_str()).x + 2 * spacing;
     const float w = (avail - labelW - 3 * spacing) / 3.0f;
     ImGui::PushFont(font);
+    const float x0 = ImGui::GetCursorPosX();
     const float y = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(y + (h - ImGui::GetTextLineHeight()) * 0.5f);
     ImGui::TextUnformatted(label.c_str());
     ImGui::PopFont();
-    ImGui::SameLine(labelW + ImGui::GetStyle().WindowPadding.x);
+    ImGui::SameLine();
+    ImGui::SetCursorPosX(x0 + labelW);
     ImGui::SetCursorPosY(y);
     const char* names[] = {"A", "A+", "A++"};
     const char* ids[] = {"welcome_size_normal", "welcome_size_large", "welcome_size_xlarge"};
@@ -58,9 +60,11 @@ void welcome(KioskUi::Frame& f) {
     // The two choices take the height that is left (reflow: in portrait they fill the screen,
     // at the largest size they shrink towards what their text needs; bigButton grows them
     // again if the words need more).
-    const float left = ImGui::GetContentRegionAvail().y - sizeH - trackH - 4 * gapY - 8.0f;
-    const float bigH = f.portrait ? std::clamp((left - gapY) * 0.5f, 160.0f * s, 420.0f * s)
-                                  : std::clamp(left, 160.0f * s, 320.0f * s);
+    // Landscape: tracking and the text sizes share one row under the two choices.
+    const float below = f.portrait ? sizeH + trackH + 2 * gapY : std::max(sizeH, trackH) + gapY;
+    const float left = ImGui::GetContentRegionAvail().y - below - 2 * gapY - 8.0f;
+    const float bigH = f.portrait ? std::clamp((left - gapY) * 0.5f, kMinTouchPx, 420.0f * s)
+                                  : std::clamp(left, kMinTouchPx, 320.0f * s);
     const ImVec2 choice = f.portrait ? ImVec2(avail, bigH) : ImVec2((avail - spacing) * 0.5f, bigH);
     if (bigButton(f.theme, {t.get("welcome.pakn"), t.get("welcome.pakn_hint"), -1, icons::kPakn},
                   "welcome_pakn", choice, ButtonKind::Primary))
@@ -69,11 +73,16 @@ void welcome(KioskUi::Frame& f) {
     if (bigButton(f.theme, {t.get("welcome.skgp"), t.get("welcome.skgp_hint"), -1, icons::kSkgp},
                   "welcome_skgp", choice, ButtonKind::Primary))
         f.emit(intent::Start{"SKGP"});
+    const float trackW = f.portrait ? avail : (avail - spacing) * 0.5f;
     if (bigButton(f.theme,
                   {t.get("welcome.track"), t.get("welcome.track_hint"), -1, icons::kTrack, true},
-                  "welcome_track", ImVec2(avail, trackH)))
+                  "welcome_track", ImVec2(trackW, trackH)))
         f.emit(intent::OpenTracking{});
+    if (!f.portrait) ImGui::SameLine();
+    ImGui::BeginGroup();
+    if (!f.portrait) ImGui::Dummy(ImVec2(0, std::max(0.0f, (trackH - sizeH) * 0.5f - gapY)));
     sizeRow(f, sizeH);
+    ImGui::EndGroup();
     banner(f);
 }
 

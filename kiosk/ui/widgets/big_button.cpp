@@ -10,9 +10,12 @@ namespace kiosk::ui {
 
 namespace {
 // The pictogram's size in the heading font, or 0x0 when there is none to draw.
-ImVec2 iconExtent(const Theme& theme, const ButtonText& text) {
+ImFont* iconFont(const Theme& theme, const ButtonText& text, ImFont* labelFont) {
+    return text.iconLeft && labelFont ? labelFont : theme.heading();
+}
+ImVec2 iconExtent(const Theme& theme, const ButtonText& text, ImFont* labelFont) {
     if (text.icon.empty() || !theme.iconsLoaded()) return ImVec2(0, 0);
-    ImFont* f = theme.heading();
+    ImFont* f = iconFont(theme, text, labelFont);
     return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.icon.data(),
                             text.icon.data() + text.icon.size());
 }
@@ -31,7 +34,7 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         const float padX = 20.0f * theme.scale();
         const float boxW =
             text.check >= 0 ? std::min(44.0f * theme.scale(), size.y - 16.0f) + padX : 0.0f;
-        const ImVec2 iconSize = iconExtent(theme, text);
+        const ImVec2 iconSize = iconExtent(theme, text, font ? font : theme.heading());
         const float iconW = text.iconLeft && iconSize.x > 0 ? iconSize.x + padX : 0.0f;
         const float room = size.x - 2 * padX - boxW - iconW;
         float need = lf->CalcTextSizeA(lf->FontSize, FLT_MAX, room, text.label.data(),
@@ -83,10 +86,10 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
         }
         left = box + pad;
     }
-    const ImVec2 iconSize = iconExtent(theme, text);
+    const ImVec2 iconSize = iconExtent(theme, text, font ? font : theme.heading());
     float iconTop = 0.0f;  // room the pictogram takes above the label
     if (iconSize.x > 0) {
-        ImFont* iconFont = theme.heading();
+        ImFont* iconF = iconFont(theme, text, labelFont);
         ImVec2 at;
         if (text.iconLeft) {
             at = ImVec2(pos.x + pad + left, pos.y + (size.y - iconSize.y) * 0.5f);
@@ -111,7 +114,7 @@ bool bigButton(const Theme& theme, ButtonText text, std::string_view id, ImVec2 
             at = ImVec2(pos.x + left + (size.x - left - iconSize.x) * 0.5f,
                         pos.y + (size.y - iconTop - labelH - hintH) * 0.5f);
         }
-        dl->AddText(iconFont, iconFont->FontSize, at, ink, text.icon.data(),
+        dl->AddText(iconF, iconF->FontSize, at, ink, text.icon.data(),
                     text.icon.data() + text.icon.size());
     }
     const float wrap = size.x - 2 * pad - left;

@@ -17,8 +17,8 @@ struct ButtonText {
     std::string_view label;
     std::string_view hint = {};  // a second, smaller line (may be empty)
     int check = -1;              // -1: no box; 0/1: a check box drawn left of the label
-    // A pictogram (ui/icons.hpp) in the heading font, above the label or left of it; drawn
-    // only when the theme has the icon font.
+    // A pictogram (ui/icons.hpp) above the label in the heading font, or left of it in the
+    // label's font; drawn only when the theme has the icon font.
     std::string_view icon = {};
     bool iconLeft = false;
 };
