@@ -8,12 +8,8 @@ namespace ksync::backend {
 std::string replyDeadline(const record::Header& h, const proto::BackendConfig& config) {
     const auto day = calendar::localDateOf(h.createdAt);
     if (!day) return {};
-    int days = 10;
-    if (auto it = config.replyDays.find(std::string(record::typeCode(h.type)));
-        it != config.replyDays.end())
-        days = it->second;
-    const auto cal = calendar::WorkingCalendar::fromIsoDates(config.holidays);
-    return calendar::formatIsoDate(cal.addWorkingDays(*day, days));
+    const int days = config.replyDaysFor(record::typeCode(h.type), h.category);
+    return calendar::formatIsoDate(proto::workingCalendar(config).addWorkingDays(*day, days));
 }
 
 CaseIndex makeCaseIndex(const record::Header& h, const record::Content& c,
@@ -26,7 +22,11 @@ CaseIndex makeCaseIndex(const record::Header& h, const record::Content& c,
         x.parentCode = c.parentCode;
         return x;
     }
-    x.ward = c.location ? c.location->wardCode : std::string{};
+    // The kiosk's own ward when the admin assigned one (console: Ki-ốt), else the resident's.
+    if (auto it = config.kioskWards.find(h.kioskId); it != config.kioskWards.end())
+        x.ward = it->second;
+    else
+        x.ward = c.location ? c.location->wardCode : std::string{};
     x.deadline = replyDeadline(h, config);
     std::string text = c.title + " " + c.body;
     if (c.location) text += " " + c.location->address;

@@ -76,10 +76,13 @@ print::ReceiptInput receiptInputFor(const ksync::record::Record& r,
         in.contactPhone = r.content.contact->phone;
     }
     in.hotline = c.hotline;
-    if (auto it = c.replyDays.find(in.typeCode); it != c.replyDays.end())
-        in.replyWorkingDays = it->second;
-    for (const auto& h : c.holidays)
-        if (auto d = print::parseIsoDate(h)) in.holidays.push_back(*d);
+    // One calendar for every deadline (sync/calendar, the config's holidays and swapped days),
+    // and the category's own reply days before the type's.
+    const ksync::calendar::Date day{in.createdAt.date.year, in.createdAt.date.month,
+                                    in.createdAt.date.day};
+    const auto due = ksync::proto::workingCalendar(c).addWorkingDays(
+        day, c.replyDaysFor(in.typeCode, r.header.category));
+    in.replyBy = print::LocalDate{due.year, due.month, due.day};
     return in;
 }
 

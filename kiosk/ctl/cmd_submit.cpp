@@ -3,8 +3,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/receipt_builder.hpp"
 #include "clock/clock.hpp"
 #include "ctl/context.hpp"
+#include "print/local_date.hpp"
 #include "record/receipt_proof.hpp"
 #include "record/validation.hpp"
 
@@ -95,12 +97,16 @@ void registerSubmit(CLI::App& app, Context& ctx) {
                                       platform::clock::isSystemClockSynchronised());
         if (!rec) ctx.failStore(rec.error());
         if (ctx.json) {
-            ctx.printJson({{"tracking_code", rec->header.trackingCode},
-                           {"id", rec->header.id},
-                           {"sequence", rec->header.sequence},
-                           {"hash", rec->header.hash},
-                           {"title", rec->content.title},
-                           {"secret", record::formatSecret(rec->receiptSecret)}});
+            ctx.printJson(
+                {{"tracking_code", rec->header.trackingCode},
+                 {"id", rec->header.id},
+                 {"sequence", rec->header.sequence},
+                 {"hash", rec->header.hash},
+                 {"title", rec->content.title},
+                 {"secret", record::formatSecret(rec->receiptSecret)},
+                 // The receipt's expected reply date (the config's calendar).
+                 {"reply_by", platform::print::formatIsoDate(
+                                  app::receiptInputFor(*rec, settings, config, "vi").replyBy)}});
         } else {
             // The code on the first line (scripts read it); the receipt's secret, which the
             // resident needs to add information or rate the answer, on the second. It is shown

@@ -1,6 +1,5 @@
 #include "print/local_date.hpp"
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -15,12 +14,6 @@ std::chrono::sys_days toDays(const LocalDate& d) {
     return std::chrono::sys_days{std::chrono::year{d.year} /
                                  std::chrono::month{static_cast<unsigned>(d.month)} /
                                  std::chrono::day{static_cast<unsigned>(d.day)}};
-}
-
-LocalDate fromDays(std::chrono::sys_days days) {
-    const std::chrono::year_month_day ymd{days};
-    return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-            static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
 std::string twoDigits(int v) {
@@ -63,19 +56,6 @@ int weekday(const LocalDate& date) {
 bool isWeekend(const LocalDate& date) {
     const int w = weekday(date);
     return w == 0 || w == 6;
-}
-
-LocalDate addWorkingDays(const LocalDate& from, int days, std::span<const LocalDate> holidays) {
-    auto day = toDays(from);
-    int remaining = days;
-    while (remaining > 0) {
-        day += std::chrono::days{1};
-        const LocalDate d = fromDays(day);
-        if (isWeekend(d)) continue;
-        if (std::find(holidays.begin(), holidays.end(), d) != holidays.end()) continue;
-        --remaining;
-    }
-    return fromDays(day);
 }
 
 std::string weekdayNameVi(const LocalDate& date) {

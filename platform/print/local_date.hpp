@@ -1,8 +1,8 @@
 #pragma once
-// Civil (local, time-zone-free) dates for receipts: working-day arithmetic and Vietnamese
-// formatting. Pure functions; thread-safe.
+// Civil (local, time-zone-free) dates for receipts: Vietnamese formatting. Working days are
+// counted above the platform (sync/calendar), once for the kiosk and the backend. Pure functions;
+// thread-safe.
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,11 +32,6 @@ std::string formatIsoDate(const LocalDate& date);
 // 0 = Sunday, 1 = Monday, ... 6 = Saturday.
 int weekday(const LocalDate& date);
 bool isWeekend(const LocalDate& date);
-
-// The date `days` working days after `from`: each step moves to the next day that is not a
-// Saturday, Sunday or one of `holidays`. `from` itself does not count, whatever it is (a
-// record made on Saturday with 1 working day is due Monday). days <= 0 returns `from`.
-LocalDate addWorkingDays(const LocalDate& from, int days, std::span<const LocalDate> holidays);
 
 // Vietnamese date formats:
 //   Numeric: "05/01/2026"

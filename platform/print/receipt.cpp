@@ -23,8 +23,7 @@ Receipt makeReceipt(const ReceiptInput& in) {
     }
     r.anonymous = r.maskedName.empty() && r.maskedPhone.empty();
     r.senderWithheld = in.senderWithheld;
-    r.replyBy = in.replyBy ? *in.replyBy
-                           : addWorkingDays(in.createdAt.date, in.replyWorkingDays, in.holidays);
+    r.replyBy = in.replyBy;
     return r;
 }
 

@@ -30,11 +30,10 @@ struct ReceiptInput {
     // A reprint of a record whose content is sealed: the kiosk no longer knows the sender.
     bool senderWithheld = false;
     std::string hotline;  // "1022"
-    // The expected reply date. When absent it is computed: createdAt.date plus
-    // `replyWorkingDays` working days, skipping weekends and `holidays`.
-    std::optional<LocalDate> replyBy;
-    int replyWorkingDays = 10;
-    std::vector<LocalDate> holidays;
+    // The expected reply date, computed by the caller with the config's working-day calendar
+    // (sync/calendar: holidays, swapped days, per-type and per-category deadlines), the same
+    // one the backend counts a case's deadline with. The platform keeps no calendar of its own.
+    LocalDate replyBy;
 };
 
 struct Receipt {

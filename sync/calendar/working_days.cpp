@@ -115,24 +115,39 @@ std::optional<Date> localDateOf(std::string_view t, int offsetMinutes) {
     return localDateAt(utcMs, offsetMinutes);
 }
 
-WorkingCalendar::WorkingCalendar(std::vector<Date> holidays) : m_holidays(std::move(holidays)) {
+WorkingCalendar::WorkingCalendar(std::vector<Date> daysOff, std::vector<Date> workedDays)
+    : m_holidays(std::move(daysOff)), m_worked(std::move(workedDays)) {
     std::sort(m_holidays.begin(), m_holidays.end());
     m_holidays.erase(std::unique(m_holidays.begin(), m_holidays.end()), m_holidays.end());
+    // A worked day counts only on a weekend (a weekday is worked anyway) and not when it is
+    // also listed as a day off.
+    std::erase_if(m_worked, [this](const Date& d) { return !isWeekend(d) || isHoliday(d); });
+    std::sort(m_worked.begin(), m_worked.end());
+    m_worked.erase(std::unique(m_worked.begin(), m_worked.end()), m_worked.end());
 }
 
-WorkingCalendar WorkingCalendar::fromIsoDates(const std::vector<std::string>& holidays) {
-    std::vector<Date> dates;
-    for (const auto& h : holidays)
-        if (auto d = parseIsoDate(h)) dates.push_back(*d);
-    return WorkingCalendar(std::move(dates));
+WorkingCalendar WorkingCalendar::fromIsoDates(const std::vector<std::string>& daysOff,
+                                              const std::vector<std::string>& workedDays) {
+    auto parse = [](const std::vector<std::string>& in) {
+        std::vector<Date> dates;
+        for (const auto& h : in)
+            if (auto d = parseIsoDate(h)) dates.push_back(*d);
+        return dates;
+    };
+    return WorkingCalendar(parse(daysOff), parse(workedDays));
 }
 
 bool WorkingCalendar::isHoliday(const Date& date) const {
     return std::binary_search(m_holidays.begin(), m_holidays.end(), date);
 }
 
+bool WorkingCalendar::isWorkedWeekendDay(const Date& date) const {
+    return std::binary_search(m_worked.begin(), m_worked.end(), date);
+}
+
 bool WorkingCalendar::isWorkingDay(const Date& date) const {
-    return !isWeekend(date) && !isHoliday(date);
+    if (isWeekend(date)) return isWorkedWeekendDay(date);
+    return !isHoliday(date);
 }
 
 Date WorkingCalendar::addWorkingDays(const Date& from, int n) const {
@@ -153,6 +168,10 @@ int WorkingCalendar::workingDaysBetween(const Date& from, const Date& to) const 
     for (auto it = std::upper_bound(m_holidays.begin(), m_holidays.end(), from);
          it != m_holidays.end() && *it <= to; ++it)
         if (!isWeekend(*it)) --n;
+    // Saturdays and Sundays worked in (from, to] (none of them is a day off).
+    for (auto it = std::upper_bound(m_worked.begin(), m_worked.end(), from);
+         it != m_worked.end() && *it <= to; ++it)
+        ++n;
     return static_cast<int>(n);
 }
 

@@ -1,7 +1,9 @@
 #pragma once
-// Working days for reply deadlines. A working day is a day that is neither a Saturday, a
-// Sunday nor one of the calendar's holidays (the backend config's "holidays", YYYY-MM-DD,
-// which the government sets anew every year). Dates are civil dates in Vietnam (UTC+7, no
+// Working days for reply deadlines. A working day is a Monday to Friday that is not a day
+// off (the backend config's "holidays" and the weekday half of its "swapped_days", YYYY-MM-DD,
+// which the government sets anew every year), or a Saturday or Sunday that the Prime Minister
+// made a worked day (the other half of a swap: 2026 moved Friday 2 January off to Saturday
+// 10 January worked). Dates are civil dates in Vietnam (UTC+7, no
 // daylight saving); times on the wire are RFC 3339.
 //
 // Used by the kiosk (the tracking screen's deadline, the receipt's reply date) and meant for
@@ -43,12 +45,16 @@ std::optional<Date> localDateOf(std::string_view rfc3339,
 class WorkingCalendar {
 public:
     WorkingCalendar() = default;  // weekends only
-    explicit WorkingCalendar(std::vector<Date> holidays);
+    // `daysOff`: holidays and swapped days off; `workedDays`: Saturdays or Sundays worked
+    // (a date in both lists is a day off).
+    explicit WorkingCalendar(std::vector<Date> daysOff, std::vector<Date> workedDays = {});
     // From the config's strings; an entry that is not a YYYY-MM-DD date is skipped.
-    static WorkingCalendar fromIsoDates(const std::vector<std::string>& holidays);
+    static WorkingCalendar fromIsoDates(const std::vector<std::string>& daysOff,
+                                        const std::vector<std::string>& workedDays = {});
 
     bool isWorkingDay(const Date& date) const;
-    bool isHoliday(const Date& date) const;
+    bool isHoliday(const Date& date) const;  // one of the days off
+    bool isWorkedWeekendDay(const Date& date) const;
     // The date `days` working days after `from`: `from` itself never counts, whatever it is
     // (a record made on a Saturday with 1 working day is due on Monday). Negative: steps back
     // over that many working days and gives the last one (Monday - 1 is Friday). 0: `from`.
@@ -60,6 +66,7 @@ public:
 
 private:
     std::vector<Date> m_holidays;  // sorted, without duplicates
+    std::vector<Date> m_worked;    // sorted Saturdays and Sundays worked, none of them a day off
 };
 
 // Where today stands against a deadline, counted in working days.

@@ -17,10 +17,8 @@ Date d(std::string_view iso) {
 }
 
 WorkingCalendar configCalendar() {
-    return WorkingCalendar::fromIsoDates(
-        ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson())
-            .value()
-            .holidays);
+    return ksync::proto::workingCalendar(
+        ksync::proto::parseBackendConfig(ksync::proto::defaultBackendConfigJson()).value());
 }
 
 // The obvious count, one day at a time, to check the arithmetic against.
@@ -154,4 +152,78 @@ TEST_CASE("wire times become the civil date in Vietnam, seven hours ahead of UTC
     CHECK(localDateAt(1'800'000'000'000) == Date{2027, 1, 15});  // 08:00 UTC, 15:00 in Hà Nội
     CHECK(localDateAt(0) == Date{1970, 1, 1});
     CHECK(localDateAt(-25'200'001) == Date{1969, 12, 31});  // 1 ms before local midnight
+}
+
+TEST_CASE(
+    "a swapped day off and a worked Saturday move deadlines (2026: 2 Jan off, 10 Jan worked)") {
+    const WorkingCalendar c = configCalendar();
+    CHECK_FALSE(c.isWorkingDay(d("2026-01-01")));  // New Year, Thursday
+    CHECK_FALSE(c.isWorkingDay(d("2026-01-02")));  // Friday given off
+    CHECK(c.isWorkingDay(d("2026-01-10")));        // Saturday worked instead
+    CHECK_FALSE(c.isWorkingDay(d("2026-01-17")));  // an ordinary Saturday
+    CHECK(c.isWorkedWeekendDay(d("2026-01-10")));
+    // Year boundary: Wednesday 31 December 2025 + 1 skips New Year and the swapped Friday.
+    CHECK(c.addWorkingDays(d("2025-12-31"), 1) == d("2026-01-05"));
+    // Friday 9 January + 1 is the worked Saturday, + 2 the Monday after.
+    CHECK(c.addWorkingDays(d("2026-01-09"), 1) == d("2026-01-10"));
+    CHECK(c.addWorkingDays(d("2026-01-09"), 2) == d("2026-01-12"));
+    // 10 working days from 31 December 2025: 5..9, 10 (Sat), 12..15 January.
+    CHECK(c.addWorkingDays(d("2025-12-31"), 10) == d("2026-01-15"));
+    CHECK(c.workingDaysBetween(d("2025-12-31"), d("2026-01-15")) == 10);
+    CHECK(c.addWorkingDays(d("2026-01-12"), -1) == d("2026-01-10"));
+    CHECK(c.addWorkingDays(d("2026-01-05"), -1) == d("2025-12-31"));
+    // Without the swap, Friday 2 January counts: 5 working days end a day earlier; over the
+    // whole swap (10 days) the count evens out.
+    const WorkingCalendar plain = WorkingCalendar::fromIsoDates({"2026-01-01"});
+    CHECK(plain.addWorkingDays(d("2025-12-31"), 1) == d("2026-01-02"));
+    CHECK(plain.addWorkingDays(d("2025-12-31"), 5) == d("2026-01-08"));
+    CHECK(c.addWorkingDays(d("2025-12-31"), 5) == d("2026-01-09"));
+    CHECK(plain.addWorkingDays(d("2025-12-31"), 10) == d("2026-01-15"));
+    // Tết 2026 (16-20 February) from Thursday 12 February: 10 working days is Thursday 5 March.
+    CHECK(c.addWorkingDays(d("2026-02-12"), 10) == d("2026-03-05"));
+    CHECK(c.workingDaysBetween(d("2026-02-12"), d("2026-03-05")) == 10);
+    // A day in both lists is off; a "worked" weekday changes nothing.
+    const WorkingCalendar odd =
+        WorkingCalendar::fromIsoDates({"2026-01-10"}, {"2026-01-10", "2026-01-08"});
+    CHECK_FALSE(odd.isWorkingDay(d("2026-01-10")));
+    CHECK(odd.isWorkingDay(d("2026-01-08")));
+    // The fast count agrees with counting day by day across the swaps and a year end.
+    for (Date a = d("2025-12-20"); a <= d("2026-01-20"); a = addDays(a, 1))
+        for (Date b = d("2025-12-25"); b <= d("2026-03-10"); b = addDays(b, 3))
+            REQUIRE(c.workingDaysBetween(a, b) == countByHand(c, a, b));
+}
+
+TEST_CASE("reply days come from the category, then the type, then the legal 10") {
+    const auto cfg = ksync::proto::parseBackendConfig(R"({
+        "version": "t1",
+        "categories": [
+            {"code": "MOI_TRUONG", "name_vi": "Môi trường", "reply_days": {"PAKN": 5},
+             "common_problems": [{"vi": "Rác thải", "en": "Rubbish"}, {"vi": "Ngập nước"}]},
+            {"code": "KHAC", "name_vi": "Khác", "reply_days": {"PAKN": -3, "SKGP": "x"}}
+        ],
+        "reply_days": {"PAKN": 10, "SKGP": 30},
+        "holidays": ["2026-01-01", "bad"],
+        "swapped_days": [{"off": "2026-01-02", "worked": "2026-01-10"}, {"off": "nope"}, 3]
+    })");
+    REQUIRE(cfg);
+    CHECK(cfg->replyDaysFor("PAKN", "MOI_TRUONG") == 5);
+    CHECK(cfg->replyDaysFor("SKGP", "MOI_TRUONG") == 30);
+    CHECK(cfg->replyDaysFor("PAKN", "KHAC") == 10);  // bad overrides are ignored
+    CHECK(cfg->replyDaysFor("XYZ", "NONE") == ksync::proto::kDefaultReplyDays);
+    REQUIRE(cfg->categories[0].commonProblems.size() == 2);
+    CHECK(cfg->categories[0].commonProblems[0] ==
+          ksync::proto::CommonProblem{"Rác thải", "Rubbish"});
+    CHECK(cfg->categories[0].commonProblems[1].en == "Ngập nước");
+    CHECK(cfg->holidays == std::vector<std::string>{"2026-01-01"});
+    REQUIRE(cfg->swappedDays.size() == 1);
+    CHECK(cfg->daysOff() == std::vector<std::string>{"2026-01-01", "2026-01-02"});
+    CHECK(cfg->workedDays() == std::vector<std::string>{"2026-01-10"});
+    // An old document without swapped days or category deadlines still reads.
+    const auto old = ksync::proto::parseBackendConfig(
+        R"({"version": "old", "categories": [{"code": "A", "name_vi": "A"}],
+            "reply_days": {"PAKN": 10}, "holidays": ["2026-01-01"]})");
+    REQUIRE(old);
+    CHECK(old->swappedDays.empty());
+    CHECK(ksync::proto::workingCalendar(*old).isWorkingDay(d("2026-01-02")));
+    CHECK(old->replyDaysFor("PAKN", "A") == 10);
 }

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ri.contactName = in.chunk(120);
     ri.contactPhone = in.chunk(40);
     ri.hotline = in.chunk(20);
-    ri.replyWorkingDays = in.byte() % 40;
+    ri.replyBy = {2026, 1 + in.byte() % 12, 1 + in.byte() % 28};
     (void)maskName(ri.contactName);
     (void)maskPhone(ri.contactPhone);
     const Receipt receipt = makeReceipt(ri);

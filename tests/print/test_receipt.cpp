@@ -20,14 +20,6 @@ using namespace platform::print;
 
 namespace {
 
-std::vector<LocalDate> configHolidays() {
-    const auto config = nlohmann::json::parse(platform::assets::load("config/default-config.json"));
-    std::vector<LocalDate> out;
-    for (const auto& h : config.at("holidays"))
-        out.push_back(parseIsoDate(h.get<std::string>()).value());
-    return out;
-}
-
 // The 67 lower-case Vietnamese letters with diacritics (đ, ă â ê ô ơ ư, and 12 vowels x 5
 // tones), then their 67 capitals.
 const std::string kVietnameseLetters =
@@ -65,22 +57,6 @@ TEST_CASE("a phone number is masked to its first two and last three digits") {
     }
 }
 
-TEST_CASE("working days skip weekends and the configured holidays") {
-    const auto holidays = configHolidays();
-    REQUIRE(holidays.size() >= 10);
-    // Thursday before Tết 2026 (holidays 16-20 Feb): 10 working days is Thursday 5 March.
-    CHECK(addWorkingDays({2026, 2, 12}, 10, holidays) == LocalDate{2026, 3, 5});
-    // Without holidays the same span is two calendar weeks.
-    CHECK(addWorkingDays({2026, 2, 12}, 10, {}) == LocalDate{2026, 2, 26});
-    // A record made on Saturday with one working day is due Monday.
-    CHECK(addWorkingDays({2026, 3, 7}, 1, holidays) == LocalDate{2026, 3, 9});
-    // 30 April and 1 May 2026 (Thursday, Friday) are holidays.
-    CHECK(addWorkingDays({2026, 4, 29}, 1, holidays) == LocalDate{2026, 5, 4});
-    // Across a year end with 1 January off.
-    CHECK(addWorkingDays({2025, 12, 31}, 1, holidays) == LocalDate{2026, 1, 2});
-    CHECK(addWorkingDays({2026, 2, 12}, 0, holidays) == LocalDate{2026, 2, 12});
-}
-
 TEST_CASE("dates are parsed strictly and formatted the Vietnamese way") {
     CHECK(parseIsoDate("2026-02-29") == std::nullopt);
     CHECK(parseIsoDate("2028-02-29") == LocalDate{2028, 2, 29});
@@ -93,14 +69,13 @@ TEST_CASE("dates are parsed strictly and formatted the Vietnamese way") {
     CHECK(formatIsoDate({2026, 9, 2}) == "2026-09-02");
 }
 
-TEST_CASE("a receipt keeps only the masked contact and computes the reply date") {
+TEST_CASE("a receipt keeps only the masked contact and prints the reply date it is given") {
     ReceiptInput in = printtest::fixtureReceiptInput(testsupport::seedFixtures().at(1), 0);
     in.anonymous = false;
     in.contactName = "Nguyễn Văn An";
     in.contactPhone = "0912345123";
     in.createdAt.date = {2026, 2, 12};
-    in.replyWorkingDays = 10;
-    in.holidays = configHolidays();
+    in.replyBy = LocalDate{2026, 3, 5};
     const Receipt r = makeReceipt(in);
     CHECK(r.maskedName == "Nguyễn V. A.");
     CHECK(r.maskedPhone == "09xx xxx 123");
@@ -194,7 +169,7 @@ TEST_CASE("the receipt shows the title, code and masked contact but never the co
     in.trackingCode = "PAKN-7K3M-000123-X";
     in.trackingUrl = "HTTPS://TRA.CUU.GOV.VN/T/PAKN-7K3M-000123-X";
     in.category = "Môi trường, vệ sinh";
-    in.holidays = configHolidays();
+    in.replyBy = {2026, 3, 5};
     const Receipt r = makeReceipt(in);
     for (const auto& [name, options] : {std::pair{"80mm", RenderOptions::roll80mm()},
                                         {"58mm", RenderOptions::roll58mm()},

@@ -6,6 +6,7 @@
 
 #include "calendar/working_days.hpp"
 #include "core/tracking_words.hpp"
+#include "proto/backend_config.hpp"
 #include "ui/item_probe.hpp"
 #include "ui/screens/screens.hpp"
 #include "ui/widgets/big_button.hpp"
@@ -31,7 +32,7 @@ core::StoryWords storyWords(const KioskUi::Frame& f) {
     const auto& tr = f.s.tracking;
     core::DeadlineRules rules;
     if (const auto* c = f.data.config) {
-        rules.calendar = ksync::calendar::WorkingCalendar::fromIsoDates(c->holidays);
+        rules.calendar = ksync::proto::workingCalendar(*c);
         rules.replyDays = c->replyDays;
     }
     const auto story =
