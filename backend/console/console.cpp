@@ -12,6 +12,7 @@
 
 #include "calendar/working_days.hpp"
 #include "clock/clock.hpp"
+#include "console/admin.hpp"
 #include "console/audit_cache.hpp"
 #include "console/case_additions_view.hpp"
 #include "console/export.hpp"
@@ -472,7 +473,7 @@ struct Console::Impl {
     std::expected<std::shared_ptr<const Stats>, StorageError> computeStats() {
         const std::int64_t nowMs = now();
         const auto cfg = service.servedConfig();
-        const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
+        const auto cal = proto::workingCalendar(cfg);
         const auto todayDate = today();
         auto out = std::make_shared<Stats>();
         auto ratings = ratingsByCase(storage);
@@ -685,6 +686,7 @@ struct Console::Impl {
         if (path == "/console/templates")
             return post ? templatesPost(p, form) : templatesPage(p, req.query, "");
         if (path == "/console/kiosks" && !post) return kiosksPage(p);
+        if (path.starts_with("/console/admin/")) return adminPage(p, path, post, req.query, form);
         const std::string casePrefix = "/console/case/";
         if (path.starts_with(casePrefix)) {
             std::string rest = path.substr(casePrefix.size());
@@ -812,7 +814,7 @@ struct Console::Impl {
             return query.contains(k) ? clip(query.at(k), kMaxField) : std::string{};
         };
         const auto cfg = service.servedConfig();
-        const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
+        const auto cal = proto::workingCalendar(cfg);
         CaseQuery cq;
         if (p.user->role == "ward") cq.scopeWard = p.user->ward;
         if (p.user->role == "agency") cq.scopeAgency = p.user->agency;
@@ -1005,7 +1007,7 @@ struct Console::Impl {
         auto notes = storage.caseNotes(c.trackingCode);
         if (!notes) return storageError(p, notes.error());
         const auto cfg = service.servedConfig();
-        const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
+        const auto cal = proto::workingCalendar(cfg);
         const auto cats = categoryNames(cfg, p);
         const auto wards = wardNames(cfg);
         const auto& h = (*stored)->header;
@@ -1105,6 +1107,15 @@ struct Console::Impl {
         }
         d.set("templates", tplList);
         d.set("has_templates", !replies->empty());
+        // The admins' agency list, offered as suggestions (free text still works for old names).
+        data agencyList{data::type::list};
+        for (const auto& a : cfg.agencies) {
+            if (a.disabled) continue;
+            data x;
+            x.set("name", a.name);
+            agencyList.push_back(x);
+        }
+        d.set("agencies", agencyList);
         d.set("closed", isClosed(c.status));
         if (!errorKey.empty()) d.set("error", t(p, errorKey));
         if (showContact && content && content->contact) {
@@ -1134,7 +1145,7 @@ struct Console::Impl {
         };
         const std::string action = f("action");
         const auto cfg = service.servedConfig();
-        const auto cal = calendar::WorkingCalendar::fromIsoDates(cfg.holidays);
+        const auto cal = proto::workingCalendar(cfg);
         StaffUpdate u;
         u.code = c.trackingCode;
         u.officer = p.user->name;
@@ -1377,6 +1388,21 @@ struct Console::Impl {
         return page(p, 200, t(p, "kiosks_title"), render("kiosks", d));
     }
 
+    // --- admin pages (backend/console/admin.cpp): agencies, kiosks, categories, calendar ------
+
+    HttpReply adminPage(Page& p, const std::string& path, bool post,
+                        const std::map<std::string, std::string>& query,
+                        const std::map<std::string, std::string>& form) {
+        if (p.user->role != "admin") return message(p, 403, "error_forbidden");
+        AdminPages admin(storage, service, strings);
+        const AdminReply r =
+            admin.handle({path, post, query, form, p.lang, p.user->name, p.session->csrf, now()});
+        if (r.error) return storageError(p, *r.error);
+        if (!r.messageKey.empty()) return message(p, r.status, r.messageKey);
+        if (!r.location.empty()) return redirect(p, r.location);
+        return page(p, r.status, r.title, r.body);
+    }
+
     HttpReply usersPage(Page& p, const std::string& errorKey, int status = 200) {
         if (p.user->role != "admin") return message(p, 403, "error_forbidden");
         auto users = storage.consoleUsers();
@@ -1440,6 +1466,7 @@ Console::Console(BackendStorage& storage, BackendService& service, ConsoleOption
                                      check.error_message());
         m_impl->templates[name] = text;
     }
+    AdminPages::checkTemplates();
     m_impl->css = platform::assets::load("console/console.css");
     for (const char* lang : {"vi", "en"}) {
         const auto all =

@@ -96,6 +96,17 @@ struct ConfigDocument {
     std::string document;
 };
 
+// One saved version of the config document (the console's admin pages; kept forever).
+struct ConfigVersionRow {
+    std::int64_t seq = 0;  // 1, 2, … in order of saving
+    std::string version;
+    std::string etag;
+    std::string savedBy;  // console user name, or "cli"
+    std::string savedAt;  // RFC 3339 UTC
+    std::string note;     // what was changed, in the admin's words or the page's
+    std::string document;
+};
+
 struct KioskRow {
     std::string kioskId;
     std::string publicKey;  // base64
@@ -305,6 +316,15 @@ public:
     // --- config -----------------------------------------------------------------------------
     virtual Result<std::optional<ConfigDocument>> config() = 0;
     virtual Result<void> setConfig(const ConfigDocument& c) = 0;
+    // Serves `c` and keeps it in the history (seq, who, when, note), in one transaction, but
+    // only while the served version is still `expectedVersion` ("" when none is stored, i.e.
+    // the shipped default is served). false: someone saved another version first (nothing
+    // written). `row.seq` and `row.document` are ignored (taken from `c` and the history).
+    virtual Result<bool> saveConfigVersion(const ConfigDocument& c,
+                                           const std::string& expectedVersion,
+                                           const ConfigVersionRow& row) = 0;
+    // Newest first, documents included.
+    virtual Result<std::vector<ConfigVersionRow>> configHistory(std::size_t limit) = 0;
 
     // --- copy (kiosk-backend copy: a ward's database into the city's) ----------------------
     // Records in storage order after `cursor` (an opaque position; 0 = the start), with the

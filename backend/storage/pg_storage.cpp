@@ -227,8 +227,23 @@ ALTER TABLE console_access_log ADD COLUMN detail text NOT NULL DEFAULT '';
 ANALYZE records;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7, kMigration8};
+// 9 (issue #13, admin pages): every config version saved from the console, with who and when.
+// The served document stays in `config` (one row); this is its history.
+constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE config_versions (
+  seq       bigint PRIMARY KEY,
+  version   text NOT NULL UNIQUE,
+  etag      text NOT NULL,
+  saved_by  text NOT NULL,
+  saved_at  text NOT NULL,
+  note      text NOT NULL,
+  document  text NOT NULL
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6,
+                                            kMigration7, kMigration8, kMigration9};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -1283,6 +1298,55 @@ Result<void> PgStorage::setConfig(const ConfigDocument& d) {
             "(id) DO UPDATE SET "
             "version = excluded.version, etag = excluded.etag, document = excluded.document",
             Params{}.text(d.version).text(d.etag).text(d.document));
+    });
+}
+
+Result<bool> PgStorage::saveConfigVersion(const ConfigDocument& d,
+                                          const std::string& expectedVersion,
+                                          const ConfigVersionRow& row) {
+    return m_impl->run([&](Conn& c) {
+        Tx tx(c);
+        // The config row (or, before the first save, the history table) is locked so two
+        // saves at once are serialised: the second one sees the first one's version.
+        c.exec("LOCK TABLE config_versions IN EXCLUSIVE MODE", Params{});
+        auto cur = c.exec("SELECT version FROM config WHERE id = 1", Params{});
+        const std::string served = cur.rows() ? cur.text(0, 0) : std::string{};
+        if (served != expectedVersion) return false;
+        auto used =
+            c.exec("SELECT 1 FROM config_versions WHERE version = $1", Params{}.text(d.version));
+        if (used.rows()) return false;
+        c.exec(
+            "INSERT INTO config (id, version, etag, document) VALUES (1, $1, $2, $3) ON CONFLICT "
+            "(id) DO UPDATE SET "
+            "version = excluded.version, etag = excluded.etag, document = excluded.document",
+            Params{}.text(d.version).text(d.etag).text(d.document));
+        c.exec(
+            "INSERT INTO config_versions (seq, version, etag, saved_by, saved_at, note, document) "
+            "VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM config_versions), $1, $2, $3, $4, "
+            "$5, $6)",
+            Params{}
+                .text(d.version)
+                .text(d.etag)
+                .text(row.savedBy)
+                .text(row.savedAt)
+                .text(row.note)
+                .text(d.document));
+        tx.commit();
+        return true;
+    });
+}
+
+Result<std::vector<ConfigVersionRow>> PgStorage::configHistory(std::size_t limit) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec(
+            "SELECT seq, version, etag, saved_by, saved_at, note, document FROM config_versions "
+            "ORDER BY seq DESC LIMIT $1",
+            Params{}.int64(static_cast<std::int64_t>(limit)));
+        std::vector<ConfigVersionRow> out;
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4),
+                           r.text(i, 5), r.text(i, 6)});
+        return out;
     });
 }
 

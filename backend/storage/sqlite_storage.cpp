@@ -222,8 +222,23 @@ CREATE INDEX records_kiosk_rid ON records (kiosk_id, rid);
 ALTER TABLE console_access_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7, kMigration8};
+// 9 (issue #13, admin pages): every config version saved from the console, with who and when.
+// The served document stays in `config` (one row); this is its history.
+constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE config_versions (
+  seq       INTEGER PRIMARY KEY,
+  version   TEXT NOT NULL UNIQUE,
+  etag      TEXT NOT NULL,
+  saved_by  TEXT NOT NULL,
+  saved_at  TEXT NOT NULL,
+  note      TEXT NOT NULL,
+  document  TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6,
+                                            kMigration7, kMigration8, kMigration9};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -897,6 +912,54 @@ Result<void> SqliteStorage::setConfig(const ConfigDocument& c) {
                "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, "
                "document = excluded.document");
         s.bind(1, c.version).bind(2, c.etag).bind(3, c.document).run();
+    });
+}
+
+Result<bool> SqliteStorage::saveConfigVersion(const ConfigDocument& c,
+                                              const std::string& expectedVersion,
+                                              const ConfigVersionRow& row) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Transaction tx(l.db());
+        Stmt cur(l.db(), "SELECT version FROM config WHERE id = 1");
+        const std::string served = cur.step() ? cur.text(0) : std::string{};
+        if (served != expectedVersion) return false;
+        Stmt used(l.db(), "SELECT 1 FROM config_versions WHERE version = ?");
+        used.bind(1, c.version);
+        if (used.step()) return false;
+        Stmt s(l.db(),
+               "INSERT INTO config (id, version, etag, document) VALUES (1, ?, ?, ?) "
+               "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, "
+               "document = excluded.document");
+        s.bind(1, c.version).bind(2, c.etag).bind(3, c.document).run();
+        Stmt h(l.db(),
+               "INSERT INTO config_versions (seq, version, etag, saved_by, saved_at, note, "
+               "document) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM config_versions), ?, ?, "
+               "?, ?, ?, ?)");
+        h.bind(1, c.version)
+            .bind(2, c.etag)
+            .bind(3, row.savedBy)
+            .bind(4, row.savedAt)
+            .bind(5, row.note)
+            .bind(6, c.document)
+            .run();
+        tx.commit();
+        return true;
+    });
+}
+
+Result<std::vector<ConfigVersionRow>> SqliteStorage::configHistory(std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(),
+               "SELECT seq, version, etag, saved_by, saved_at, note, document FROM "
+               "config_versions ORDER BY seq DESC LIMIT ?");
+        s.bind(1, static_cast<std::int64_t>(limit));
+        std::vector<ConfigVersionRow> out;
+        while (s.step())
+            out.push_back(
+                {s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+        return out;
     });
 }
 

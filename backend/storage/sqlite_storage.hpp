@@ -53,6 +53,9 @@ public:
     Result<std::vector<CaseRating>> allCaseRatings() override;
     Result<std::optional<ConfigDocument>> config() override;
     Result<void> setConfig(const ConfigDocument& c) override;
+    Result<bool> saveConfigVersion(const ConfigDocument& c, const std::string& expectedVersion,
+                                   const ConfigVersionRow& row) override;
+    Result<std::vector<ConfigVersionRow>> configHistory(std::size_t limit) override;
     Result<SchemaInfo> schema() override;
     Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) override;
     Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId, std::size_t limit) override;

@@ -1423,3 +1423,82 @@ TEST_CASE("console: case contents by row for the export, and a kiosk's record st
     CHECK(log[0].trackingCode.empty());
     CHECK(log[0].detail == "tab=all & q=ngap");
 }
+
+// ---- 9. issue #13, admin pages: config versions ---------------------------------------------
+
+TEST_CASE("config versions: saved with who and when, kept in order, refused when stale") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    CHECK(must(s->configHistory(10), "history of a fresh database").empty());
+    const ConfigDocument v1{"console-1", "\"e1\"", R"({"version":"console-1","holidays":[]})"};
+    ConfigVersionRow who{
+        0, "console-1", "\"e1\"", "admin1", "2026-12-04T01:00:00.000Z", "holiday added: 2026-09-02",
+        ""};
+    // The default is served (nothing stored): the expected version is "".
+    CHECK_FALSE(must(s->saveConfigVersion(v1, "something-else", who), "stale first save"));
+    CHECK_FALSE(must(s->config(), "nothing written").has_value());
+    CHECK(must(s->saveConfigVersion(v1, "", who), "first save"));
+    auto served = must(s->config(), "served");
+    REQUIRE(served);
+    CHECK(served->version == "console-1");
+    CHECK(served->document == v1.document);
+
+    const ConfigDocument v2{"console-2", "\"e2\"", R"({"version":"console-2","holidays":["x"]})"};
+    who.savedBy = "admin2";
+    who.savedAt = "2026-12-04T02:00:00.000Z";
+    who.note = "Tết 2027";
+    // A second admin who loaded console-1 saves; a third one, still on "", is refused.
+    CHECK(must(s->saveConfigVersion(v2, "console-1", who), "second save"));
+    const ConfigDocument v3{"console-3", "\"e3\"", "{}"};
+    CHECK_FALSE(must(s->saveConfigVersion(v3, "", who), "stale save"));
+    CHECK_FALSE(must(s->saveConfigVersion(v3, "console-1", who), "stale save 2"));
+    // A version name is used once.
+    CHECK_FALSE(must(s->saveConfigVersion(v1, "console-2", who), "reused name"));
+    CHECK(must(s->config(), "served 2")->version == "console-2");
+
+    s.reopen();
+    const auto h = must(s->configHistory(10), "history");
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].seq == 2);
+    CHECK(h[0].version == "console-2");
+    CHECK(h[0].savedBy == "admin2");
+    CHECK(h[0].savedAt == "2026-12-04T02:00:00.000Z");
+    CHECK(h[0].note == "Tết 2027");
+    CHECK(h[0].document == v2.document);
+    CHECK(h[0].etag == "\"e2\"");
+    CHECK(h[1].seq == 1);
+    CHECK(h[1].savedBy == "admin1");
+    CHECK(h[1].document == v1.document);
+    CHECK(must(s->configHistory(1), "limit").size() == 1);
+    // The CLI's setConfig still replaces the served document without touching the history.
+    must(s->setConfig({"cli-1", "\"c\"", "{}"}), "setConfig");
+    CHECK(must(s->configHistory(10), "history after cli").size() == 2);
+    CHECK(must(s->saveConfigVersion(v3, "cli-1", who), "save after cli"));
+    CHECK(must(s->configHistory(10), "history 3").front().seq == 3);
+}
+
+TEST_CASE("config versions: two saves racing from the same version, one wins") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    std::atomic<int> won{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i)
+        threads.emplace_back([&, i] {
+            const std::string v = "race-" + std::to_string(i);
+            for (;;) {
+                auto r =
+                    s->saveConfigVersion({v, "\"e\"", "{}"}, "",
+                                         {0, v, "\"e\"", "a", "2026-12-04T00:00:00.000Z", "", ""});
+                if (!r && r.error().transient) continue;  // busy: try again
+                if (!r) ++failed;  // Catch's macros are not for other threads
+                if (r && *r) ++won;
+                return;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(failed == 0);
+    CHECK(won == 1);
+    CHECK(must(s->configHistory(10), "history").size() == 1);
+}

@@ -623,6 +623,122 @@ try:
           "the case page shows the reopen request and its reason")
     driver.execute_script("document.getElementById('additions').scrollIntoView()")
     shot("console-case-additions.png")
+
+    # ---- admin pages: roles, CSRF, the calendar and a category reaching the kiosk ---------------
+    adm, admcsrf = session_of("admin")
+    ag, agcsrf = session_of("agency1")
+    admin_pages = ("agencies", "kiosks", "categories", "calendar", "versions")
+    for who, sess, tok in (("ward", w1, w1csrf), ("agency", ag, agcsrf), ("supervisor", sp, spcsrf)):
+        codes = [request("GET", "/console/admin/" + pg, cookies={"kc_session": sess})[0] for pg in admin_pages]
+        check(codes == [403] * len(codes), "a %s officer on the admin pages: 403 (%s)" % (who, codes))
+        st, _, _, _ = request("POST", "/console/admin/calendar", {"csrf": tok, "op": "add_holiday",
+                                                                 "date": "2026-12-24"}, cookies={"kc_session": sess})
+        check(st == 403, "a %s officer cannot add a holiday: 403" % who)
+    st, _, _, _ = request("POST", "/console/admin/calendar", {"op": "add_holiday", "date": "2026-12-24"},
+                          cookies={"kc_session": adm})
+    check(st == 403, "an admin form without its CSRF token: 403")
+    st, _, _, _ = request("POST", "/console/admin/categories", {"csrf": "ab" * 32, "op": "types", "days_PAKN": "1"},
+                          cookies={"kc_session": adm})
+    check(st == 403, "an admin form with a forged CSRF token: 403")
+    st, _, page, _ = request("POST", "/console/admin/calendar", {"csrf": admcsrf, "op": "add_swap",
+                                                                "off": "2026-12-26", "worked": ""},
+                             cookies={"kc_session": adm})
+    check(st == 400 and "thứ Hai đến thứ Sáu" in page, "a Saturday as a swapped day off: 400 with the reason")
+    st, _, page, _ = request("POST", "/console/admin/calendar", {"csrf": admcsrf, "op": "add_holiday",
+                                                                "date": "31/02/2026"}, cookies={"kc_session": adm})
+    check(st == 400 and "Ngày không hợp lệ" in page, "an impossible date: 400 with the reason")
+    st, _, page, _ = request("GET", "/console/admin/versions", cookies={"kc_session": adm})
+    check(st == 200 and "console-" not in page, "refused forms saved no config version")
+    show_cfg = json.loads(ctl("categories", "--json").stdout)
+    check(not show_cfg["version"].startswith("console-"), "the kiosk still has the shipped config")
+
+    # The receipt's date before: a new case of another category (10 working days).
+    def submit_json(*args):
+        r = ctl("submit", *args, "--anonymous", "--json")
+        require(r.returncode == 0, "kioskctl submit --json: " + r.stderr.strip()[:300])
+        return json.loads(r.stdout)
+    before = submit_json("--category", "AN_NINH", "--ward", "26740", "--body", "Tiếng ồn sau 22 giờ.")
+    reply_before = before["reply_by"]
+
+    # In the browser: the admin makes that very day a holiday, and gives MOI_TRUONG its own
+    # deadline, new names and common problems.
+    driver.get(BASE + "/console/login")  # so that clearing cookies reaches those of /console
+    browser_login("admin")
+    driver.get(BASE + "/console/admin/calendar")
+    no_alert("the calendar page")
+    form = driver.find_element(By.ID, "form-holiday")
+    driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "date"), reply_before)
+    click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    check("/console/admin/calendar?saved=console-" in driver.current_url, "the holiday is saved as a new version")
+    holidays_text = driver.find_element(By.ID, "holidays").text
+    dmy = "%s/%s/%s" % (reply_before[8:10], reply_before[5:7], reply_before[0:4])
+    check(dmy in holidays_text, "the calendar lists the new holiday")
+    check("10/01/2026" in driver.find_element(By.ID, "swaps").text, "the calendar lists the 2026 swapped Saturday")
+    shot("console-admin-calendar.png")
+    driver.get(BASE + "/console/admin/categories?edit=MOI_TRUONG")
+    form = driver.find_element(By.ID, "form-category")
+    name_vi = form.find_element(By.NAME, "name_vi")
+    name_vi.clear()
+    name_vi.send_keys("Môi trường, cây xanh")
+    form.find_element(By.NAME, "days_PAKN").send_keys("5")
+    problems = form.find_element(By.NAME, "problems")
+    problems.clear()
+    problems.send_keys("Rác thải chưa thu gom | Uncollected rubbish\nNgập nước")
+    click_and_wait(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    check("?saved=console-" in driver.current_url, "the category is saved as a new version")
+    no_alert("the categories page")
+    st, _, page, _ = request("GET", "/console/admin/versions", cookies={"kc_session": adm})
+    check(page.count("<td>admin</td>") == 2, "the versions page keeps both saves with who saved them")
+
+    r = ctl("sync", "--once")
+    check(r.returncode == 0, "kioskctl sync after the admin's saves")
+    cats = json.loads(ctl("categories", "--json").stdout)
+    env = [c for c in cats["categories"] if c["code"] == "MOI_TRUONG"]
+    check(cats["version"].startswith("console-2-") and env and env[0]["name_vi"] == "Môi trường, cây xanh",
+          "kioskctl has the new config version and the category's new name")
+    after = submit_json("--category", "AN_NINH", "--ward", "26740", "--body", "Tiếng ồn sau 23 giờ.")
+    check(after["reply_by"] > reply_before, "the new holiday moves the receipt's date (%s -> %s)" %
+          (reply_before, after["reply_by"]))
+    env_case = submit_json("--category", "MOI_TRUONG", "--ward", "26740", "--body", "Rác thải chưa thu gom.")
+    check(env_case["reply_by"] < reply_before, "the category's 5 working days give an earlier date (%s)" %
+          env_case["reply_by"])
+    # The backend counts the same deadline for that case.
+    r = ctl("sync", "--once")
+    st, _, page, _ = request("GET", "/console/case/" + env_case["tracking_code"], cookies={"kc_session": sp})
+    ed = env_case["reply_by"]
+    check(st == 200 and "%s/%s/%s" % (ed[8:10], ed[5:7], ed[0:4]) in page,
+          "the console's deadline for the case is the receipt's date")
+
+    # Agencies: the forward form offers them; kiosks: a kiosk's ward decides the case's ward.
+    st, _, _, _ = request("POST", "/console/admin/agencies", {"csrf": admcsrf, "op": "add",
+                                                             "name": "Phòng Quản lý đô thị"}, cookies={"kc_session": adm})
+    check(st == 303, "the admin adds an agency")
+    st, _, page, _ = request("GET", "/console/case/" + env_case["tracking_code"], cookies={"kc_session": sp})
+    check('<option value="Phòng Quản lý đô thị">' in page, "the forward form offers the agency")
+    st, _, _, _ = request("POST", "/console/admin/kiosks", {"csrf": admcsrf, "op": "ward", "kiosk": "7K3M",
+                                                           "ward": "26743"}, cookies={"kc_session": adm})
+    check(st == 303, "the admin puts kiosk 7K3M in ward 26743")
+    st, _, page, _ = request("POST", "/console/admin/kiosks", {"csrf": admcsrf, "op": "ward", "kiosk": "NO-SUCH",
+                                                              "ward": "26743"}, cookies={"kc_session": adm})
+    check(st == 400, "an unknown kiosk: 400")
+    ctl("sync", "--once")
+    placed = submit_json("--category", "GIAO_THONG", "--ward", "26740", "--body", "Đèn đường hỏng.")
+    ctl("sync", "--once")
+    st, page = inbox(sp, tab="all", ward="26743")
+    check(placed["tracking_code"] in page, "a case from the kiosk belongs to the kiosk's ward")
+    st, _, page, _ = request("POST", "/console/admin/kiosks", {"csrf": admcsrf, "op": "token", "kiosk_id": "9Q2W",
+                                                              "hours": "24"}, cookies={"kc_session": adm})
+    tok = re.search(r'id="new-token"><h2>[^<]*</h2><p class="code">([A-Z0-9-]+)</p>', page)
+    check(st == 200 and tok is not None, "the admin issues an enrolment token")
+    if tok:
+        k2 = os.path.join(tmp, "kiosk2")
+        r1 = subprocess.run([KIOSKCTL, "init", "--kiosk-id", "9Q2W", "--centre", "Phường Bến Thành", "--backend", BASE,
+                             "--data-dir", k2], capture_output=True, text=True, timeout=60)
+        r2 = subprocess.run([KIOSKCTL, "enroll", "--token", tok.group(1), "--data-dir", k2], capture_output=True,
+                            text=True, timeout=60)
+        check(r1.returncode == 0 and r2.returncode == 0, "a kiosk enrols with the console's token: " + r2.stderr[:200])
+    driver.get(BASE + "/console/login")
+    browser_login("ward1")  # the ward officer again, for the checks below
     # English switch.
     driver.get(BASE + "/console/lang?l=en")
     check("Inbox" in driver.page_source and "Answered" in driver.page_source, "the English switch")
