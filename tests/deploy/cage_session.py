@@ -17,12 +17,13 @@ import os
 import pwd
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from notify_socket import NotifySocket  # noqa: E402
 
 USER = "nobody"
 
@@ -52,10 +53,7 @@ def main():
     for d in (runtime, data):
         subprocess.run(["chown", "-R", "%d:%d" % (user.pw_uid, user.pw_gid), d], check=True)
     path = os.path.join(tmp, "notify")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
-    os.chmod(path, 0o777)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    sock = NotifySocket(path, 0o777)
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": tmp,
            "XDG_RUNTIME_DIR": runtime, "RUNTIME_DIRECTORY": runtime,
            "WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1",
@@ -68,17 +66,7 @@ def main():
                                 ["%s=%s" % kv for kv in env.items() if kv[1]] + program,
                                 stdout=log, stderr=log, start_new_session=True)
 
-    def receive(timeout):
-        sock.settimeout(timeout)
-        try:
-            msg, anc, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(12))
-        except socket.timeout:
-            return None
-        pid = None
-        for level, kind, payload in anc:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
-                pid, _, _ = struct.unpack("iII", payload[:12])
-        return pid, msg.decode()
+    receive = sock.receive
 
     def wait_ready(timeout):
         deadline = time.monotonic() + timeout

@@ -11,12 +11,13 @@ Whether systemd itself honours the unit is not tested here (systemd-analyze veri
 """
 import os
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from notify_socket import NotifySocket  # noqa: E402
 
 WATCHDOG_S = 3.0  # WatchdogSec of the stand-in (the unit says 30)
 
@@ -33,9 +34,7 @@ def main():
     subprocess.run([kioskctl, "init", "--data-dir", data, "--kiosk-id", "5M0K", "--backend", "",
                     "--printer", "none"], check=True, stdout=subprocess.DEVNULL)
     path = os.path.join(tmp, "notify")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    sock = NotifySocket(path)
     env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC=str(int(WATCHDOG_S * 1e6)))
     log = open(os.path.join(tmp, "kiosk.log"), "ab")
 
@@ -44,18 +43,7 @@ def main():
                                  "--speech-wav", os.path.join(tmp, "speech.wav")],
                                 env=env, stdout=log, stderr=log)
 
-    def receive(timeout):
-        """(pid, message) or None when nothing came within timeout seconds."""
-        sock.settimeout(timeout)
-        try:
-            msg, anc, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(12))
-        except socket.timeout:
-            return None
-        pid = None
-        for level, kind, payload in anc:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
-                pid, _, _ = struct.unpack("iII", payload[:12])
-        return pid, msg.decode()
+    receive = sock.receive
 
     def wait_for(word, pid, timeout):
         deadline = time.monotonic() + timeout
