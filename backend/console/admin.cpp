@@ -102,17 +102,17 @@ std::string normaliseAdminDate(const std::string& raw) {
     return calendar::parseIsoDate(iso) ? iso : std::string{};
 }
 
+std::string loadConsoleTemplate(const std::string& name) {
+    const std::string text = platform::assets::load("console/" + name + ".mustache");
+    if (text.empty()) throw std::runtime_error("console template missing: " + name);
+    mustache check(text);
+    if (!check.is_valid())
+        throw std::runtime_error("console template " + name + ": " + check.error_message());
+    return text;
+}
+
 void AdminPages::checkTemplates() {
-    for (const char* name : kAdminTemplates) {
-        const std::string text =
-            platform::assets::load(std::string("console/") + name + ".mustache");
-        if (text.empty())
-            throw std::runtime_error(std::string("console template missing: ") + name);
-        mustache check(text);
-        if (!check.is_valid())
-            throw std::runtime_error(std::string("console template ") + name + ": " +
-                                     check.error_message());
-    }
+    for (const char* name : kAdminTemplates) (void)loadConsoleTemplate(name);
 }
 
 AdminPages::AdminPages(BackendStorage& storage, BackendService& service,

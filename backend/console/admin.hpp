@@ -42,6 +42,10 @@ struct AdminReply {
     std::string body;
 };
 
+// A console page template from the assets, checked: throws (naming it) when it is missing or
+// does not parse. The console and its admin pages check every template at start.
+std::string loadConsoleTemplate(const std::string& name);
+
 class AdminPages {
 public:
     // `strings`: lang -> console strings (keys without "console.", '.' as '_').

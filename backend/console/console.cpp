@@ -1455,17 +1455,7 @@ struct Console::Impl {
 
 Console::Console(BackendStorage& storage, BackendService& service, ConsoleOptions options)
     : m_impl(new Impl{storage, service, std::move(options), {}, {}, {}, {}, {}}) {
-    for (const char* name : kTemplates) {
-        const std::string text =
-            platform::assets::load(std::string("console/") + name + ".mustache");
-        if (text.empty())
-            throw std::runtime_error(std::string("console template missing: ") + name);
-        mustache check(text);
-        if (!check.is_valid())
-            throw std::runtime_error(std::string("console template ") + name + ": " +
-                                     check.error_message());
-        m_impl->templates[name] = text;
-    }
+    for (const char* name : kTemplates) m_impl->templates[name] = loadConsoleTemplate(name);
     AdminPages::checkTemplates();
     m_impl->css = platform::assets::load("console/console.css");
     for (const char* lang : {"vi", "en"}) {
