@@ -182,7 +182,11 @@ std::string CtlKiosk::submit(int n) const {
                              " khu phố " + m_id +
                              ", buổi tối rất tối và nguy hiểm cho người đi đường.";
     auto r = ctl({"submit", "--category", "MOI_TRUONG", "--anonymous", "--body", body});
-    if (r.exitCode != 0) return {};
+    // The body is generated and anonymous: kioskctl's words are safe to show in full.
+    if (r.exitCode != 0)
+        throw std::runtime_error("kioskctl submit failed on " + m_id + " (exit " +
+                                 std::to_string(r.exitCode) + (r.timedOut ? ", timed out" : "") +
+                                 "): " + r.err);
     auto code = r.out.substr(0, r.out.find('\n'));
     return code;
 }

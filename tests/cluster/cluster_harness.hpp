@@ -100,7 +100,7 @@ public:
                   int timeoutMs = 60000) const;  // appends --data-dir
     RunResult enroll(const std::string& token) const { return ctl({"enroll", "--token", token}); }
     // kioskctl submit of an anonymous record with a generated body (no contact details);
-    // returns its tracking code, or "" when kioskctl failed.
+    // returns its tracking code; throws with kioskctl's exit code and words when it failed.
     std::string submit(int n) const;
     // kioskctl sync --once --json with a bounded per-request timeout.
     RunResult sync(int batchRecords = 250) const;
