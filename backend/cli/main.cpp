@@ -365,7 +365,42 @@ void registerConfig(CLI::App& app, Where& where) {
             throw Fail{kExitFailed, parsed.error()};
         auto storage = openWhere(where);
         const auto c = makeConfigDocument(doc);
-        if (auto r = storage->setConfig(c); !r) throw Fail{kExitStorage, r.error().detail};
+        // A new version, kept in the history like the admin pages' (who: "cli"), and only over
+        // the version this command read: an admin saving at the same moment is not overwritten
+        // unseen (the command reads again and retries).
+        for (int attempt = 0;; ++attempt) {
+            auto served = storage->config();
+            if (!served) throw Fail{kExitStorage, served.error().detail};
+            if (*served && (*served)->version == c.version && (*served)->etag == c.etag) {
+                std::cout << "config " << c.version << " etag " << c.etag
+                          << " (already served, unchanged)\n";
+                return;
+            }
+            ConfigVersionRow row;
+            row.version = c.version;
+            row.etag = c.etag;
+            row.savedBy = "cli";
+            row.savedAt = platform::clock::formatUtc(platform::clock::now());
+            row.note = "kiosk-backend config set";
+            auto saved =
+                storage->saveConfigVersion(c, *served ? (*served)->version : std::string{}, row);
+            if (!saved) {
+                if (!saved.error().transient || attempt >= 5)
+                    throw Fail{kExitStorage, saved.error().detail};
+                continue;
+            }
+            if (*saved) break;
+            // Refused: another version came first, or this version's name is in the history.
+            auto history = storage->configHistory(1000000);
+            if (!history) throw Fail{kExitStorage, history.error().detail};
+            for (const auto& h : *history)
+                if (h.version == c.version)
+                    throw Fail{kExitFailed, "version \"" + c.version +
+                                                "\" was saved before: give the document a new "
+                                                "\"version\""};
+            if (attempt >= 5)
+                throw Fail{kExitFailed, "the config changed while saving; run the command again"};
+        }
         std::cout << "config " << c.version << " etag " << c.etag << "\n";
     });
 }
@@ -453,10 +488,37 @@ void registerCopy(CLI::App& app) {
                                    progress.recordCursor,
                                    progress.eventCursor}),
              "write conflicts");
+        // The console's columns of every record (ward, agency, deadline, status, search text,
+        // case link), as the source has them now, unless the target's case is newer. A full
+        // pass each run: idempotent, so a killed copy simply runs it again.
+        std::int64_t indexed = 0;
+        for (std::int64_t cursor = 0;;) {
+            auto page = need(src->recordIndexAfter(cursor, std::max<std::size_t>(1, o->batch)),
+                             "read console columns");
+            if (page.rows.empty()) break;
+            indexed += need(dst->copyIndexIn(page.rows), "write console columns");
+            cursor = page.next;
+        }
+        // The console's small tables in one transaction (each row once). The config history
+        // only when it describes the target's served document: the target has no history yet
+        // and serves the source's version (copied above, or the same).
+        auto extras = need(src->copyExtras(), "read console tables");
+        {
+            const auto srcCfg = need(src->config(), "source config");
+            const auto dstCfg = need(dst->config(), "target config");
+            const bool sameServed = srcCfg && dstCfg && srcCfg->version == dstCfg->version;
+            if (!sameServed || !need(dst->configHistory(1), "target history").empty())
+                extras.configVersions.clear();
+        }
+        const auto added = need(dst->copyExtrasIn(extras), "write console tables");
         const auto total = need(dst->recordCount(), "count");
         std::cout << (resumed ? "resumed: " : "") << "copied " << records << " records and "
                   << events << " status events from " << fromUrl->redacted() << " to "
                   << toUrl->redacted() << " (" << total << " records there now)\n";
+        std::cout << "console: " << indexed << " records indexed; added " << added.ratings
+                  << " ratings, " << added.notes << " notes, " << added.accessLog
+                  << " access log rows, " << added.templates << " reply templates, "
+                  << added.configVersions << " config versions\n";
     });
 }
 

@@ -169,6 +169,10 @@ struct Admin {
         d.set("admin_nav", nav);
         const std::string saved = q("saved");
         if (!saved.empty()) d.set("saved", t("admin_saved") + " " + saved);
+        const std::string cases = q("cases");
+        if (!cases.empty() &&
+            std::all_of(cases.begin(), cases.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            d.set("cases_changed", t("admin_cases_changed") + " " + cases);
         AdminReply r;
         r.status = status;
         r.title = t(titleKey);
@@ -205,7 +209,10 @@ struct Admin {
     }
 
     // Saves the draft as the next version and sends the admin back to `page`.
-    AdminReply save(Draft& d, const std::string& page, const std::string& note) const {
+    // `effects`: what the change means for stored cases (in the same transaction); how many
+    // cases it changed is shown to the admin.
+    AdminReply save(Draft& d, const std::string& page, const std::string& note,
+                    const ConfigEffects& effects = {}) const {
         auto history = storage.configHistory(1);
         if (!history) return failed(history.error());
         const std::int64_t seq = history->empty() ? 1 : history->front().seq + 1;
@@ -223,13 +230,14 @@ struct Admin {
         row.savedBy = req.userName;
         row.savedAt = platform::clock::formatUtc(platform::clock::fromUnixMillis(req.nowMs));
         row.note = clip(note, kMaxName);
-        auto ok = storage.saveConfigVersion(cd, d.expectedVersion, row);
+        auto ok = storage.saveConfigVersionWith(cd, d.expectedVersion, row, effects);
         if (!ok) return failed(ok.error());
-        if (!*ok) return message(409, "admin_error_conflict");
+        if (!ok->saved) return message(409, "admin_error_conflict");
         // Only the version and who saved it: never the content of a form.
         m_log("config version " + version + " saved by a console admin");
         AdminReply r;
         r.location = "/console/admin/" + page + "?saved=" + version;
+        if (ok->casesChanged > 0) r.location += "&cases=" + std::to_string(ok->casesChanged);
         return r;
     }
 
@@ -296,15 +304,25 @@ struct Admin {
                 if (sameName(code)) return agencies("admin_error_agency_taken", 400);
                 const std::string old = e.value("name", "");
                 e["name"] = name;
-                // Agency officers are scoped by the agency's name: they follow the rename.
-                auto users = storage.consoleUsers();
-                if (!users) return failed(users.error());
-                for (auto u : *users)
-                    if (u.agency == old && !old.empty()) {
-                        u.agency = name;
-                        if (auto r = storage.updateConsoleUser(u); !r) return failed(r.error());
-                    }
-                return save(*d, "agencies", "agency renamed: " + code);
+                // A forward typed with a former name (a case page loaded before the rename)
+                // still reaches this agency: the console maps former names to the current one.
+                json former = e.contains("former_names") && e["former_names"].is_array()
+                                  ? e["former_names"]
+                                  : json::array();
+                if (!old.empty() && old != name &&
+                    std::find(former.begin(), former.end(), old) == former.end())
+                    former.push_back(old);
+                former.erase(std::remove(former.begin(), former.end(), name), former.end());
+                if (former.empty())
+                    e.erase("former_names");
+                else
+                    e["former_names"] = former;
+                // Cases forwarded under the old name and the agency's officers (both scoped by
+                // the name) follow the rename in the version's transaction.
+                ConfigEffects fx;
+                fx.agencyFrom = old;
+                fx.agencyTo = name;
+                return save(*d, "agencies", "agency renamed: " + code, fx);
             }
             if (op == "disable" || op == "enable") {
                 e["disabled"] = op == "disable";
@@ -381,7 +399,12 @@ struct Admin {
             d->doc["kiosk_wards"].erase(kiosk);
         else
             d->doc["kiosk_wards"][kiosk] = ward;
-        return save(*d, "kiosks", "kiosk ward set: " + kiosk);
+        // The kiosk's cases that have no ward yet (nobody's inbox) take it now; cases with a
+        // ward keep it, so no case a ward officer is working on moves (README, admin pages).
+        ConfigEffects fx;
+        fx.kioskId = kiosk;
+        fx.kioskWard = ward;
+        return save(*d, "kiosks", "kiosk ward set: " + kiosk, fx);
     }
 
     // --- categories ---------------------------------------------------------------------------
@@ -416,8 +439,18 @@ struct Admin {
             rows.push_back(x);
             if (c.code == editing) edit = &c;
         }
+        data removed{data::type::list};
+        for (const auto& c : cfg.removedCategories) {
+            data x;
+            x.set("code", c.code);
+            x.set("name_vi", c.nameVi);
+            x.set("name_en", c.nameEn);
+            removed.push_back(x);
+        }
         data d;
         d.set("rows", rows);
+        d.set("removed", removed);
+        d.set("has_removed", !cfg.removedCategories.empty());
         for (const char* type : kTypes) {
             auto it = cfg.replyDays.find(type);
             d.set(std::string("type_days_") + type,
@@ -461,6 +494,7 @@ struct Admin {
             d->doc["reply_days"] = days;
             return save(*d, "categories", "reply days by type");
         }
+        if (op == "remove" || op == "restore") return categoryMove(*d, op == "remove");
         if (op != "save") return message(400, "error_bad_action");
         std::string code = f("code");
         std::transform(code.begin(), code.end(), code.begin(),
@@ -522,7 +556,52 @@ struct Admin {
             found->erase("common_problems");
         else
             (*found)["common_problems"] = problems;
+        // A code saved again is in use again: no longer among the removed ones.
+        if (auto rc = d->doc.find("removed_categories"); rc != d->doc.end() && rc->is_array())
+            rc->erase(std::remove_if(rc->begin(), rc->end(),
+                                     [&](const json& c) {
+                                         return c.is_object() && c.value("code", "") == code;
+                                     }),
+                      rc->end());
         return save(*d, "categories", "category saved: " + code);
+    }
+
+    // Removing moves the category to "removed_categories" (kiosks stop offering it; old cases
+    // keep its names), only while no open case has it; restoring moves it back. Either way the
+    // entry is kept whole, so nothing an admin wrote is lost.
+    AdminReply categoryMove(Draft& d, bool remove) {
+        const std::string code = f("code");
+        const char* fromKey = remove ? "categories" : "removed_categories";
+        const char* toKey = remove ? "removed_categories" : "categories";
+        if (!d.doc.contains(fromKey) || !d.doc[fromKey].is_array())
+            return categories("admin_error_category_code", 400);
+        json& from = d.doc[fromKey];
+        auto it = std::find_if(from.begin(), from.end(), [&](const json& c) {
+            return c.is_object() && c.value("code", "") == code;
+        });
+        if (code.empty() || it == from.end()) return categories("admin_error_category_code", 400);
+        if (remove) {
+            if (from.size() <= 1) return categories("admin_error_category_last", 400);
+            CaseQuery open;
+            open.category = code;
+            open.openOnly = true;
+            open.limit = 1;
+            auto found = storage.cases(open);
+            if (!found) return failed(found.error());
+            if (!found->empty()) return categories("admin_error_category_open", 409);
+        }
+        if (!d.doc.contains(toKey) || !d.doc[toKey].is_array()) d.doc[toKey] = json::array();
+        json& to = d.doc[toKey];
+        to.erase(std::remove_if(
+                     to.begin(), to.end(),
+                     [&](const json& c) { return c.is_object() && c.value("code", "") == code; }),
+                 to.end());
+        to.push_back(*it);
+        from.erase(it);
+        if (d.doc.contains("removed_categories") && d.doc["removed_categories"].empty())
+            d.doc.erase("removed_categories");
+        return save(d, "categories",
+                    std::string(remove ? "category removed: " : "category restored: ") + code);
     }
 
     // --- the working-day calendar -------------------------------------------------------------

@@ -778,8 +778,10 @@ struct Console::Impl {
     std::map<std::string, std::string> categoryNames(const proto::BackendConfig& cfg,
                                                      const Page& p) const {
         std::map<std::string, std::string> out;
-        for (const auto& c : cfg.categories)
-            out[c.code] = p.lang == "en" && !c.nameEn.empty() ? c.nameEn : c.nameVi;
+        // Removed categories first: old cases keep their names (a code in use wins).
+        for (const auto* list : {&cfg.removedCategories, &cfg.categories})
+            for (const auto& c : *list)
+                out[c.code] = p.lang == "en" && !c.nameEn.empty() ? c.nameEn : c.nameVi;
         return out;
     }
 
@@ -1164,7 +1166,8 @@ struct Console::Impl {
             u.expectedDate = c.deadline;
         } else if (action == "forward" || action == "reassign") {
             u.status = "forwarded";
-            u.agency = trimmed(f("agency"));
+            // A former name (a page loaded before an admin renamed the agency) is the agency.
+            u.agency = cfg.currentAgencyName(trimmed(f("agency")));
             u.officer = trimmed(f("officer"));
             const auto n = days("days");
             if (u.agency.empty() || u.officer.empty() || !n)

@@ -77,7 +77,8 @@ std::map<std::string, std::string> BackendService::categoryNames() {
     if (auto c = m_storage.config(); c && *c) doc = (*c)->document;
     std::map<std::string, std::string> out;
     if (auto cfg = proto::parseBackendConfig(doc))
-        for (const auto& cat : cfg->categories) out[cat.code] = cat.nameVi;
+        for (const auto* list : {&cfg->removedCategories, &cfg->categories})
+            for (const auto& cat : *list) out[cat.code] = cat.nameVi;  // removed: old cases
     return out;
 }
 

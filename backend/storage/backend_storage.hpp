@@ -107,6 +107,25 @@ struct ConfigVersionRow {
     std::string document;
 };
 
+// What a config version changes besides the document (the admin pages), written in the same
+// transaction as the version, so no reader ever sees the new document with the old cases.
+struct ConfigEffects {
+    // An agency renamed: cases whose current agency is `agencyFrom` and the agency officers
+    // scoped to it take `agencyTo` (both non-empty). Status events already sent keep the name
+    // they were sent with (they are history; kiosks and Open311 have them).
+    std::string agencyFrom, agencyTo;
+    // A kiosk's ward set: that kiosk's cases without a ward take `kioskWard` (both non-empty).
+    // Cases that have a ward keep it (nobody's work is moved); supplements and ratings are not
+    // cases.
+    std::string kioskId, kioskWard;
+};
+
+struct ConfigSaved {
+    bool saved = false;             // false: another version was saved first (nothing written)
+    std::int64_t casesChanged = 0;  // cases renamed or given the kiosk's ward
+    std::int64_t usersChanged = 0;  // agency officers following a rename
+};
+
 struct KioskRow {
     std::string kioskId;
     std::string publicKey;  // base64
@@ -154,6 +173,13 @@ struct CopyBatch {
     std::int64_t recordCursor = 0;  // source positions after this batch
     std::int64_t eventCursor = 0;
 };
+// The console's columns of a record (issue #13), carried by `copy` after the records and events:
+// a copied case stays in its ward's inbox, with its agency, deadline, search text and the link
+// of a supplement or rating to its case.
+struct RecordIndexRow {
+    std::string recordId, ward, agency, deadline, status, statusUpdated, searchText, parentCode;
+};
+
 struct CopyProgress {
     std::int64_t recordCursor = 0;
     std::int64_t eventCursor = 0;
@@ -244,6 +270,20 @@ struct CaseRow {
     std::string status, statusUpdated, ward, agency, deadline;
 };
 
+// The console's small tables, carried by `copy` in one transaction (each row once: rows already
+// in the target are left alone). Console accounts and sessions are not carried (a ward's admin
+// must not become the city's); see README "Moving a ward into the city's database".
+struct CopyExtras {
+    std::vector<CaseRating> ratings;               // by case: the later rating wins
+    std::vector<CaseNote> notes;                   // oldest first; the same row is kept once
+    std::vector<AccessLogRow> accessLog;           // oldest first; the same row is kept once
+    std::vector<ReplyTemplate> templates;          // by (category, title): existing ones kept
+    std::vector<ConfigVersionRow> configVersions;  // oldest first, seq kept; by version
+};
+struct CopyExtrasCount {
+    std::int64_t ratings = 0, notes = 0, accessLog = 0, templates = 0, configVersions = 0;
+};
+
 class BackendStorage {
 public:
     virtual ~BackendStorage() = default;
@@ -320,9 +360,18 @@ public:
     // only while the served version is still `expectedVersion` ("" when none is stored, i.e.
     // the shipped default is served). false: someone saved another version first (nothing
     // written). `row.seq` and `row.document` are ignored (taken from `c` and the history).
-    virtual Result<bool> saveConfigVersion(const ConfigDocument& c,
-                                           const std::string& expectedVersion,
-                                           const ConfigVersionRow& row) = 0;
+    Result<bool> saveConfigVersion(const ConfigDocument& c, const std::string& expectedVersion,
+                                   const ConfigVersionRow& row) {
+        auto r = saveConfigVersionWith(c, expectedVersion, row, {});
+        if (!r) return std::unexpected(r.error());
+        return r->saved;
+    }
+    // The same, with what the change means for stored cases and accounts, in the same
+    // transaction (nothing of it when the save is refused).
+    virtual Result<ConfigSaved> saveConfigVersionWith(const ConfigDocument& c,
+                                                      const std::string& expectedVersion,
+                                                      const ConfigVersionRow& row,
+                                                      const ConfigEffects& effects) = 0;
     // Newest first, documents included.
     virtual Result<std::vector<ConfigVersionRow>> configHistory(std::size_t limit) = 0;
 
@@ -346,6 +395,19 @@ public:
                                         const std::vector<TokenRow>& staff) = 0;
     virtual Result<CopyProgress> copyProgress(const std::string& sourceId) = 0;
     virtual Result<void> copyIn(const CopyBatch& batch) = 0;
+    // The console's columns of the records after row `cursor`, in row order (`next`: the last).
+    struct IndexPage {
+        std::vector<RecordIndexRow> rows;
+        std::int64_t next = 0;
+    };
+    virtual Result<IndexPage> recordIndexAfter(std::int64_t cursor, std::size_t limit) = 0;
+    // Applies a source's console columns to the records with these ids, in one transaction:
+    // ward, search text and case link where the target has none; status, agency and deadline
+    // unless the target's status is newer (a city officer acted after the copy). Idempotent.
+    // Returns how many records changed.
+    virtual Result<std::int64_t> copyIndexIn(std::span<const RecordIndexRow> rows) = 0;
+    virtual Result<CopyExtras> copyExtras() = 0;  // every row of the small console tables
+    virtual Result<CopyExtrasCount> copyExtrasIn(const CopyExtras& x) = 0;  // one transaction
     // --- the officers' console --------------------------------------------------------------
     virtual Result<void> indexCases(std::span<const CaseIndex> items) = 0;
     virtual Result<std::vector<CaseRow>> cases(const CaseQuery& q) = 0;

@@ -21,6 +21,7 @@
 #include "clock/clock.hpp"
 #include "record/record.hpp"
 #include "storage/case_sql.hpp"
+#include "storage/config_repair.hpp"
 #include "storage/tokens.hpp"
 
 namespace ksync::backend {
@@ -241,9 +242,16 @@ CREATE TABLE config_versions (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6,
-                                            kMigration7, kMigration8, kMigration9};
+// 10 (issue #13): as SQLite's migration 10 — the SQL, then a C++ step in the same transaction
+// repairing what config edits made before left behind (storage/config_repair.hpp).
+constexpr std::string_view kMigration10 = R"sql(
+CREATE INDEX console_users_agency ON console_users (agency);
+)sql";
+constexpr int kConfigRepairMigration = 10;
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7, kMigration8,
+                                            kMigration9, kMigration10};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 // Advisory lock keys (any constants; only this program takes them).
@@ -675,6 +683,26 @@ std::string newerMessage(int have) {
            "); upgrade kiosk-backend";
 }
 
+// Migration 10's C++ step (see kMigration10).
+void repairFromConfigHistory(Conn& c) {
+    std::vector<std::string> history;
+    auto h = c.exec("SELECT document FROM config_versions ORDER BY seq", Params{});
+    for (int i = 0; i < h.rows(); ++i) history.push_back(h.text(i, 0));
+    auto cur = c.exec("SELECT document FROM config WHERE id = 1", Params{});
+    const std::string served = cur.rows() ? cur.text(0, 0) : std::string{};
+    const ConfigRepair fix = configRepair(history, served);
+    for (const auto& [from, to] : fix.agencyRenames) {
+        c.exec("UPDATE records SET agency = $1 WHERE agency = $2", Params{}.text(to).text(from));
+        c.exec("UPDATE console_users SET agency = $1 WHERE agency = $2",
+               Params{}.text(to).text(from));
+    }
+    for (const auto& [kiosk, ward] : fix.kioskWards)
+        c.exec(std::string("UPDATE records SET ward = $1 WHERE kiosk_id = $2 AND ward = '' AND "
+                           "parent_code = '' AND ") +
+                   std::string(kNotAddition),
+               Params{}.text(ward).text(kiosk));
+}
+
 void migrate(Conn& c) {
     // Several processes may start at once: one migrates, the others wait and then find nothing to
     // do.
@@ -723,6 +751,7 @@ void migrate(Conn& c) {
                 false};
         Tx tx(c);
         c.script(std::string(kMigrations[i]));
+        if (i + 1 == kConfigRepairMigration) repairFromConfigHistory(c);
         c.exec(
             "INSERT INTO backend_meta (key, value) VALUES ('schema_version', $1) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1301,20 +1330,37 @@ Result<void> PgStorage::setConfig(const ConfigDocument& d) {
     });
 }
 
-Result<bool> PgStorage::saveConfigVersion(const ConfigDocument& d,
-                                          const std::string& expectedVersion,
-                                          const ConfigVersionRow& row) {
+Result<ConfigSaved> PgStorage::saveConfigVersionWith(const ConfigDocument& d,
+                                                     const std::string& expectedVersion,
+                                                     const ConfigVersionRow& row,
+                                                     const ConfigEffects& effects) {
     return m_impl->run([&](Conn& c) {
         Tx tx(c);
+        ConfigSaved out;
         // The config row (or, before the first save, the history table) is locked so two
         // saves at once are serialised: the second one sees the first one's version.
         c.exec("LOCK TABLE config_versions IN EXCLUSIVE MODE", Params{});
         auto cur = c.exec("SELECT version FROM config WHERE id = 1", Params{});
         const std::string served = cur.rows() ? cur.text(0, 0) : std::string{};
-        if (served != expectedVersion) return false;
+        if (served != expectedVersion) return out;
         auto used =
             c.exec("SELECT 1 FROM config_versions WHERE version = $1", Params{}.text(d.version));
-        if (used.rows()) return false;
+        if (used.rows()) return out;
+        if (!effects.agencyFrom.empty() && !effects.agencyTo.empty()) {
+            out.casesChanged += c.exec("UPDATE records SET agency = $1 WHERE agency = $2",
+                                       Params{}.text(effects.agencyTo).text(effects.agencyFrom))
+                                    .affected();
+            out.usersChanged += c.exec("UPDATE console_users SET agency = $1 WHERE agency = $2",
+                                       Params{}.text(effects.agencyTo).text(effects.agencyFrom))
+                                    .affected();
+        }
+        if (!effects.kioskId.empty() && !effects.kioskWard.empty())
+            out.casesChanged +=
+                c.exec(std::string("UPDATE records SET ward = $1 WHERE kiosk_id = $2 AND ward = "
+                                   "'' AND parent_code = '' AND ") +
+                           std::string(kNotAddition),
+                       Params{}.text(effects.kioskWard).text(effects.kioskId))
+                    .affected();
         c.exec(
             "INSERT INTO config (id, version, etag, document) VALUES (1, $1, $2, $3) ON CONFLICT "
             "(id) DO UPDATE SET "
@@ -1332,7 +1378,8 @@ Result<bool> PgStorage::saveConfigVersion(const ConfigDocument& d,
                 .text(row.note)
                 .text(d.document));
         tx.commit();
-        return true;
+        out.saved = true;
+        return out;
     });
 }
 
@@ -1573,6 +1620,165 @@ const char* pgBool(bool b) {
 }
 
 }  // namespace
+
+Result<BackendStorage::IndexPage> PgStorage::recordIndexAfter(std::int64_t cursor,
+                                                              std::size_t limit) {
+    return m_impl->run([&](Conn& c) {
+        auto r = c.exec(
+            "SELECT id, ward, agency, deadline, status, status_updated, search_text, parent_code, "
+            "rid FROM records WHERE rid > $1 ORDER BY rid LIMIT $2",
+            Params{}.int64(cursor).int64(static_cast<std::int64_t>(limit)));
+        IndexPage page;
+        page.next = cursor;
+        for (int i = 0; i < r.rows(); ++i) {
+            page.rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                                 r.text(i, 4), r.text(i, 5), r.text(i, 6), r.text(i, 7)});
+            page.next = r.int64(i, 8);
+        }
+        return page;
+    });
+}
+
+// As SQLite's: every SET expression sees the row as it was before this update.
+Result<std::int64_t> PgStorage::copyIndexIn(std::span<const RecordIndexRow> rows) {
+    return m_impl->run([&](Conn& c) {
+        Tx tx(c);
+        std::int64_t changed = 0;
+        for (const auto& x : rows)
+            changed +=
+                c.exec(
+                     "UPDATE records SET "
+                     "ward = CASE WHEN ward = '' THEN $2 ELSE ward END, "
+                     "search_text = CASE WHEN search_text = '' THEN $7 ELSE search_text END, "
+                     "parent_code = CASE WHEN parent_code = '' THEN $8 ELSE parent_code END, "
+                     "agency = CASE WHEN status_updated <= $6 THEN $3 ELSE agency END, "
+                     "deadline = CASE WHEN (status_updated <= $6 OR deadline = '') AND $4 <> '' "
+                     "THEN $4 ELSE deadline END, "
+                     "status = CASE WHEN status_updated <= $6 THEN $5 ELSE status END, "
+                     "status_updated = CASE WHEN status_updated <= $6 THEN $6 ELSE "
+                     "status_updated END "
+                     "WHERE id = $1",
+                     Params{}
+                         .text(x.recordId)
+                         .text(x.ward)
+                         .text(x.agency)
+                         .text(x.deadline)
+                         .text(x.status)
+                         .text(x.statusUpdated)
+                         .text(x.searchText)
+                         .text(x.parentCode))
+                    .affected();
+        tx.commit();
+        return changed;
+    });
+}
+
+Result<CopyExtras> PgStorage::copyExtras() {
+    return m_impl->run([&](Conn& c) {
+        CopyExtras x;
+        auto r = c.exec(
+            "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings ORDER BY "
+            "tracking_code",
+            Params{});
+        for (int i = 0; i < r.rows(); ++i)
+            x.ratings.push_back(
+                {r.text(i, 0), r.text(i, 1), r.int64(i, 2) != 0, r.text(i, 3), r.text(i, 4)});
+        auto n = c.exec("SELECT tracking_code, user_name, note, at FROM case_notes ORDER BY id",
+                        Params{});
+        for (int i = 0; i < n.rows(); ++i)
+            x.notes.push_back({n.text(i, 0), n.text(i, 1), n.text(i, 2), n.text(i, 3)});
+        auto a = c.exec(
+            "SELECT user_name, tracking_code, what, at, detail FROM console_access_log ORDER BY id",
+            Params{});
+        for (int i = 0; i < a.rows(); ++i)
+            x.accessLog.push_back(
+                {a.text(i, 0), a.text(i, 1), a.text(i, 2), a.text(i, 3), a.text(i, 4)});
+        auto t =
+            c.exec("SELECT id, category, title, body, updated_at FROM reply_templates ORDER BY id",
+                   Params{});
+        for (int i = 0; i < t.rows(); ++i)
+            x.templates.push_back(
+                {t.int64(i, 0), t.text(i, 1), t.text(i, 2), t.text(i, 3), t.text(i, 4)});
+        auto v = c.exec(
+            "SELECT seq, version, etag, saved_by, saved_at, note, document FROM config_versions "
+            "ORDER BY seq",
+            Params{});
+        for (int i = 0; i < v.rows(); ++i)
+            x.configVersions.push_back({v.int64(i, 0), v.text(i, 1), v.text(i, 2), v.text(i, 3),
+                                        v.text(i, 4), v.text(i, 5), v.text(i, 6)});
+        return x;
+    });
+}
+
+Result<CopyExtrasCount> PgStorage::copyExtrasIn(const CopyExtras& x) {
+    return m_impl->run([&](Conn& c) {
+        Tx tx(c);
+        CopyExtrasCount out;
+        for (const auto& r : x.ratings)
+            out.ratings +=
+                c.exec(
+                     "INSERT INTO case_ratings (tracking_code, rating, reopen, rated_at, "
+                     "record_id) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (tracking_code) DO UPDATE "
+                     "SET rating = excluded.rating, reopen = excluded.reopen, rated_at = "
+                     "excluded.rated_at, record_id = excluded.record_id WHERE "
+                     "(excluded.rated_at, excluded.record_id) > (case_ratings.rated_at, "
+                     "case_ratings.record_id)",
+                     Params{}
+                         .text(r.trackingCode)
+                         .text(r.rating)
+                         .int64(r.reopen ? 1 : 0)
+                         .text(r.ratedAt)
+                         .text(r.recordId))
+                    .affected();
+        for (const auto& n : x.notes)
+            out.notes +=
+                c.exec(
+                     "INSERT INTO case_notes (tracking_code, user_name, note, at) SELECT "
+                     "$1::text, $2::text, $3::text, $4::text WHERE NOT EXISTS (SELECT 1 FROM "
+                     "case_notes WHERE tracking_code = $1 AND user_name = $2 AND note = $3 AND "
+                     "at = $4)",
+                     Params{}.text(n.trackingCode).text(n.userName).text(n.note).text(n.at))
+                    .affected();
+        for (const auto& a : x.accessLog)
+            out.accessLog +=
+                c.exec(
+                     "INSERT INTO console_access_log (user_name, tracking_code, what, at, "
+                     "detail) SELECT $1::text, $2::text, $3::text, $4::text, $5::text WHERE NOT "
+                     "EXISTS (SELECT 1 FROM console_access_log WHERE user_name = $1 AND "
+                     "tracking_code = $2 AND what = $3 AND at = $4 AND detail = $5)",
+                     Params{}
+                         .text(a.userName)
+                         .text(a.trackingCode)
+                         .text(a.what)
+                         .text(a.at)
+                         .text(a.detail))
+                    .affected();
+        for (const auto& t : x.templates)
+            out.templates +=
+                c.exec(
+                     "INSERT INTO reply_templates (category, title, body, updated_at) SELECT "
+                     "$1::text, $2::text, $3::text, $4::text WHERE NOT EXISTS (SELECT 1 FROM "
+                     "reply_templates WHERE category = $1 AND title = $2)",
+                     Params{}.text(t.category).text(t.title).text(t.body).text(t.updatedAt))
+                    .affected();
+        for (const auto& v : x.configVersions)
+            out.configVersions +=
+                c.exec(
+                     "INSERT INTO config_versions (seq, version, etag, saved_by, saved_at, "
+                     "note, document) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+                     Params{}
+                         .int64(v.seq)
+                         .text(v.version)
+                         .text(v.etag)
+                         .text(v.savedBy)
+                         .text(v.savedAt)
+                         .text(v.note)
+                         .text(v.document))
+                    .affected();
+        tx.commit();
+        return out;
+    });
+}
 
 Result<void> PgStorage::indexCases(std::span<const CaseIndex> items) {
     return m_impl->run([&](Conn& c) {

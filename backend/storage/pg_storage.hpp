@@ -64,8 +64,10 @@ public:
     Result<std::vector<CaseRating>> allCaseRatings() override;
     Result<std::optional<ConfigDocument>> config() override;
     Result<void> setConfig(const ConfigDocument& c) override;
-    Result<bool> saveConfigVersion(const ConfigDocument& c, const std::string& expectedVersion,
-                                   const ConfigVersionRow& row) override;
+    Result<ConfigSaved> saveConfigVersionWith(const ConfigDocument& c,
+                                              const std::string& expectedVersion,
+                                              const ConfigVersionRow& row,
+                                              const ConfigEffects& effects) override;
     Result<std::vector<ConfigVersionRow>> configHistory(std::size_t limit) override;
     Result<RecordPage> recordsAfter(std::int64_t cursor, std::size_t limit) override;
     Result<std::vector<StatusEvent>> eventsAfter(std::int64_t eventId, std::size_t limit) override;
@@ -77,6 +79,10 @@ public:
                                 const std::vector<TokenRow>& staff) override;
     Result<CopyProgress> copyProgress(const std::string& sourceId) override;
     Result<void> copyIn(const CopyBatch& batch) override;
+    Result<IndexPage> recordIndexAfter(std::int64_t cursor, std::size_t limit) override;
+    Result<std::int64_t> copyIndexIn(std::span<const RecordIndexRow> rows) override;
+    Result<CopyExtras> copyExtras() override;
+    Result<CopyExtrasCount> copyExtrasIn(const CopyExtras& x) override;
     Result<void> indexCases(std::span<const CaseIndex> items) override;
     Result<std::vector<CaseRow>> cases(const CaseQuery& q) override;
     Result<std::optional<CaseRow>> caseByCode(const std::string& trackingCode) override;

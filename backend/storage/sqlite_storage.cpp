@@ -9,6 +9,7 @@
 #include "record/tracking_code.hpp"
 #include "sqlite/sqlite.hpp"
 #include "storage/case_sql.hpp"
+#include "storage/config_repair.hpp"
 #include "storage/tokens.hpp"
 
 namespace ksync::backend {
@@ -236,9 +237,18 @@ CREATE TABLE config_versions (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6,
-                                            kMigration7, kMigration8, kMigration9};
+// 10 (issue #13): a config edit now carries the stored cases along in its transaction (an
+// agency's rename, a kiosk's ward); this migration repairs what edits made before left behind,
+// from the config history (storage/config_repair.hpp; a C++ step after the SQL, in the same
+// transaction). The index serves the rename's update of the agency officers.
+constexpr std::string_view kMigration10 = R"sql(
+CREATE INDEX console_users_agency ON console_users (agency);
+)sql";
+constexpr int kConfigRepairMigration = 10;
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7, kMigration8,
+                                            kMigration9, kMigration10};
 constexpr int kLatestSchema = static_cast<int>(std::size(kMigrations));
 
 constexpr int kPoolMax = 8;
@@ -348,6 +358,28 @@ void refuseNewer(int have) {
                      "); upgrade kiosk-backend");
 }
 
+// Migration 10's C++ step (see kMigration10).
+void repairFromConfigHistory(Db& db) {
+    std::vector<std::string> history;
+    Stmt h(db, "SELECT document FROM config_versions ORDER BY seq");
+    while (h.step()) history.push_back(h.text(0));
+    Stmt cur(db, "SELECT document FROM config WHERE id = 1");
+    const std::string served = cur.step() ? cur.text(0) : std::string{};
+    const ConfigRepair fix = configRepair(history, served);
+    for (const auto& [from, to] : fix.agencyRenames) {
+        Stmt cases(db, "UPDATE records SET agency = ?1 WHERE agency = ?2");
+        cases.bind(1, to).bind(2, from).run();
+        Stmt users(db, "UPDATE console_users SET agency = ?1 WHERE agency = ?2");
+        users.bind(1, to).bind(2, from).run();
+    }
+    for (const auto& [kiosk, ward] : fix.kioskWards) {
+        Stmt fill(db, std::string("UPDATE records SET ward = ?1 WHERE kiosk_id = ?2 AND ward = "
+                                  "'' AND parent_code = '' AND ") +
+                          std::string(kNotAddition));
+        fill.bind(1, ward).bind(2, kiosk).run();
+    }
+}
+
 // Applies the pending migrations, each in its own transaction; refuses a newer database.
 void migrate(Db& db) {
     const int have = schemaVersion(db);
@@ -355,6 +387,7 @@ void migrate(Db& db) {
     for (int i = have; i < kLatestSchema; ++i) {
         Transaction tx(db);
         db.exec(kMigrations[i]);
+        if (i + 1 == kConfigRepairMigration) repairFromConfigHistory(db);
         db.exec("PRAGMA user_version = " + std::to_string(i + 1));
         tx.commit();
     }
@@ -915,18 +948,35 @@ Result<void> SqliteStorage::setConfig(const ConfigDocument& c) {
     });
 }
 
-Result<bool> SqliteStorage::saveConfigVersion(const ConfigDocument& c,
-                                              const std::string& expectedVersion,
-                                              const ConfigVersionRow& row) {
+Result<ConfigSaved> SqliteStorage::saveConfigVersionWith(const ConfigDocument& c,
+                                                         const std::string& expectedVersion,
+                                                         const ConfigVersionRow& row,
+                                                         const ConfigEffects& effects) {
     return guarded([&] {
         Impl::Lease l(*m_impl);
         Transaction tx(l.db());
+        ConfigSaved out;
         Stmt cur(l.db(), "SELECT version FROM config WHERE id = 1");
         const std::string served = cur.step() ? cur.text(0) : std::string{};
-        if (served != expectedVersion) return false;
+        if (served != expectedVersion) return out;
         Stmt used(l.db(), "SELECT 1 FROM config_versions WHERE version = ?");
         used.bind(1, c.version);
-        if (used.step()) return false;
+        if (used.step()) return out;
+        if (!effects.agencyFrom.empty() && !effects.agencyTo.empty()) {
+            Stmt cases(l.db(), "UPDATE records SET agency = ?1 WHERE agency = ?2");
+            cases.bind(1, effects.agencyTo).bind(2, effects.agencyFrom).run();
+            out.casesChanged += l.db().changes();
+            Stmt users(l.db(), "UPDATE console_users SET agency = ?1 WHERE agency = ?2");
+            users.bind(1, effects.agencyTo).bind(2, effects.agencyFrom).run();
+            out.usersChanged += l.db().changes();
+        }
+        if (!effects.kioskId.empty() && !effects.kioskWard.empty()) {
+            Stmt fill(l.db(), std::string("UPDATE records SET ward = ?1 WHERE kiosk_id = ?2 AND "
+                                          "ward = '' AND parent_code = '' AND ") +
+                                  std::string(kNotAddition));
+            fill.bind(1, effects.kioskWard).bind(2, effects.kioskId).run();
+            out.casesChanged += l.db().changes();
+        }
         Stmt s(l.db(),
                "INSERT INTO config (id, version, etag, document) VALUES (1, ?, ?, ?) "
                "ON CONFLICT(id) DO UPDATE SET version = excluded.version, etag = excluded.etag, "
@@ -944,7 +994,8 @@ Result<bool> SqliteStorage::saveConfigVersion(const ConfigDocument& c,
             .bind(6, c.document)
             .run();
         tx.commit();
-        return true;
+        out.saved = true;
+        return out;
     });
 }
 
@@ -1170,6 +1221,153 @@ Result<void> SqliteStorage::copyIn(const CopyBatch& b) {
             "event_cursor = excluded.event_cursor");
         prog.bind(1, b.sourceId).bind(2, b.recordCursor).bind(3, b.eventCursor).run();
         tx.commit();
+    });
+}
+
+Result<BackendStorage::IndexPage> SqliteStorage::recordIndexAfter(std::int64_t cursor,
+                                                                  std::size_t limit) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Stmt s(l.db(),
+               "SELECT id, ward, agency, deadline, status, status_updated, search_text, "
+               "parent_code, rid FROM records WHERE rid > ? ORDER BY rid LIMIT ?");
+        s.bind(1, cursor).bind(2, static_cast<std::int64_t>(limit));
+        IndexPage page;
+        page.next = cursor;
+        while (s.step()) {
+            page.rows.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                                 s.text(6), s.text(7)});
+            page.next = s.int64(8);
+        }
+        return page;
+    });
+}
+
+// Every SET expression sees the row as it was (both engines), so the conditions compare the
+// target's own state before this update.
+Result<std::int64_t> SqliteStorage::copyIndexIn(std::span<const RecordIndexRow> rows) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Transaction tx(l.db());
+        Stmt s(l.db(),
+               "UPDATE records SET "
+               "ward = CASE WHEN ward = '' THEN ?2 ELSE ward END, "
+               "search_text = CASE WHEN search_text = '' THEN ?7 ELSE search_text END, "
+               "parent_code = CASE WHEN parent_code = '' THEN ?8 ELSE parent_code END, "
+               "agency = CASE WHEN status_updated <= ?6 THEN ?3 ELSE agency END, "
+               "deadline = CASE WHEN (status_updated <= ?6 OR deadline = '') AND ?4 <> '' "
+               "THEN ?4 ELSE deadline END, "
+               "status = CASE WHEN status_updated <= ?6 THEN ?5 ELSE status END, "
+               "status_updated = CASE WHEN status_updated <= ?6 THEN ?6 ELSE status_updated END "
+               "WHERE id = ?1");
+        std::int64_t changed = 0;
+        for (const auto& r : rows) {
+            s.bind(1, r.recordId)
+                .bind(2, r.ward)
+                .bind(3, r.agency)
+                .bind(4, r.deadline)
+                .bind(5, r.status)
+                .bind(6, r.statusUpdated)
+                .bind(7, r.searchText)
+                .bind(8, r.parentCode)
+                .run();
+            changed += l.db().changes();
+            s.reset();
+        }
+        tx.commit();
+        return changed;
+    });
+}
+
+Result<CopyExtras> SqliteStorage::copyExtras() {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        CopyExtras x;
+        Stmt r(l.db(),
+               "SELECT tracking_code, rating, reopen, rated_at, record_id FROM case_ratings ORDER "
+               "BY tracking_code");
+        while (r.step())
+            x.ratings.push_back({r.text(0), r.text(1), r.int64(2) != 0, r.text(3), r.text(4)});
+        Stmt n(l.db(), "SELECT tracking_code, user_name, note, at FROM case_notes ORDER BY id");
+        while (n.step()) x.notes.push_back({n.text(0), n.text(1), n.text(2), n.text(3)});
+        Stmt a(l.db(),
+               "SELECT user_name, tracking_code, what, at, detail FROM console_access_log ORDER BY "
+               "id");
+        while (a.step())
+            x.accessLog.push_back({a.text(0), a.text(1), a.text(2), a.text(3), a.text(4)});
+        Stmt t(l.db(),
+               "SELECT id, category, title, body, updated_at FROM reply_templates ORDER BY id");
+        while (t.step())
+            x.templates.push_back({t.int64(0), t.text(1), t.text(2), t.text(3), t.text(4)});
+        Stmt v(l.db(),
+               "SELECT seq, version, etag, saved_by, saved_at, note, document FROM "
+               "config_versions ORDER BY seq");
+        while (v.step())
+            x.configVersions.push_back(
+                {v.int64(0), v.text(1), v.text(2), v.text(3), v.text(4), v.text(5), v.text(6)});
+        return x;
+    });
+}
+
+Result<CopyExtrasCount> SqliteStorage::copyExtrasIn(const CopyExtras& x) {
+    return guarded([&] {
+        Impl::Lease l(*m_impl);
+        Db& db = l.db();
+        Transaction tx(db);
+        CopyExtrasCount out;
+        for (const auto& r : x.ratings) {
+            upsertRating(db, r);
+            out.ratings += db.changes();
+        }
+        Stmt n(db,
+               "INSERT INTO case_notes (tracking_code, user_name, note, at) SELECT ?1, ?2, ?3, ?4 "
+               "WHERE NOT EXISTS (SELECT 1 FROM case_notes WHERE tracking_code = ?1 AND "
+               "user_name = ?2 AND note = ?3 AND at = ?4)");
+        for (const auto& c : x.notes) {
+            n.bind(1, c.trackingCode).bind(2, c.userName).bind(3, c.note).bind(4, c.at).run();
+            out.notes += db.changes();
+            n.reset();
+        }
+        Stmt a(db,
+               "INSERT INTO console_access_log (user_name, tracking_code, what, at, detail) SELECT "
+               "?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM console_access_log WHERE "
+               "user_name = ?1 AND tracking_code = ?2 AND what = ?3 AND at = ?4 AND detail = ?5)");
+        for (const auto& e : x.accessLog) {
+            a.bind(1, e.userName)
+                .bind(2, e.trackingCode)
+                .bind(3, e.what)
+                .bind(4, e.at)
+                .bind(5, e.detail)
+                .run();
+            out.accessLog += db.changes();
+            a.reset();
+        }
+        Stmt t(db,
+               "INSERT INTO reply_templates (category, title, body, updated_at) SELECT ?1, ?2, ?3, "
+               "?4 WHERE NOT EXISTS (SELECT 1 FROM reply_templates WHERE category = ?1 AND title "
+               "= ?2)");
+        for (const auto& e : x.templates) {
+            t.bind(1, e.category).bind(2, e.title).bind(3, e.body).bind(4, e.updatedAt).run();
+            out.templates += db.changes();
+            t.reset();
+        }
+        Stmt v(db,
+               "INSERT INTO config_versions (seq, version, etag, saved_by, saved_at, note, "
+               "document) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+        for (const auto& e : x.configVersions) {
+            v.bind(1, e.seq)
+                .bind(2, e.version)
+                .bind(3, e.etag)
+                .bind(4, e.savedBy)
+                .bind(5, e.savedAt)
+                .bind(6, e.note)
+                .bind(7, e.document)
+                .run();
+            out.configVersions += db.changes();
+            v.reset();
+        }
+        tx.commit();
+        return out;
     });
 }
 

@@ -12,6 +12,21 @@ const Category* BackendConfig::findCategory(std::string_view code) const {
     return nullptr;
 }
 
+std::string BackendConfig::currentAgencyName(std::string_view typed) const {
+    const Agency* former = nullptr;
+    int formerMatches = 0;
+    for (const auto& a : agencies) {
+        if (a.name == typed) return a.name;
+        for (const auto& n : a.formerNames)
+            if (n == typed) {
+                former = &a;
+                ++formerMatches;
+                break;
+            }
+    }
+    return formerMatches == 1 ? former->name : std::string(typed);
+}
+
 int BackendConfig::replyDaysFor(std::string_view typeCode, std::string_view categoryCode) const {
     const std::string type(typeCode);
     if (const Category* c = findCategory(categoryCode))
@@ -109,12 +124,23 @@ std::expected<BackendConfig, std::string> parseBackendConfig(std::string_view js
             if (!d.off.empty() || !d.worked.empty()) c.swappedDays.push_back(std::move(d));
         }
     }
+    if (auto rc = j.find("removed_categories"); rc != j.end() && rc->is_array())
+        for (const auto& e : *rc) {
+            if (!e.is_object() || str(e, "code").empty() || str(e, "name_vi").empty()) continue;
+            Category cat{str(e, "code"), str(e, "name_vi"), str(e, "name_en"), {}, {}};
+            if (cat.nameEn.empty()) cat.nameEn = cat.nameVi;
+            c.removedCategories.push_back(std::move(cat));
+        }
     if (auto ag = j.find("agencies"); ag != j.end() && ag->is_array())
         for (const auto& e : *ag) {
             if (!e.is_object() || str(e, "code").empty() || str(e, "name").empty()) continue;
             Agency a{str(e, "code"), str(e, "name"), false};
             if (auto dis = e.find("disabled"); dis != e.end() && dis->is_boolean())
                 a.disabled = dis->get<bool>();
+            if (auto fn = e.find("former_names"); fn != e.end() && fn->is_array())
+                for (const auto& n : *fn)
+                    if (n.is_string() && !n.get<std::string>().empty())
+                        a.formerNames.push_back(n.get<std::string>());
             c.agencies.push_back(std::move(a));
         }
     if (auto kw = j.find("kiosk_wards"); kw != j.end() && kw->is_object())

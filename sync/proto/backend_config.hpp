@@ -37,6 +37,9 @@ struct Agency {
     std::string code;
     std::string name;
     bool disabled = false;  // not offered any more; old cases keep the name
+    // Names it had before a rename ("former_names"): a forward typed with one of them goes to
+    // this agency under its current name (the console; a case page loaded before the rename).
+    std::vector<std::string> formerNames = {};
 };
 
 // One swap set by the Prime Minister: a weekday given off and a weekend day worked in its
@@ -55,6 +58,9 @@ struct Ward {
 struct BackendConfig {
     std::string version;
     std::vector<Category> categories;
+    // Categories an admin removed ("removed_categories", same entries; kiosks never offer them):
+    // the backend still names old cases by them (codes and names only are read).
+    std::vector<Category> removedCategories;
     std::vector<Ward> wards;
     std::map<std::string, int> replyDays;  // by type code
     std::vector<std::string> holidays;     // YYYY-MM-DD
@@ -68,6 +74,9 @@ struct BackendConfig {
     std::string consentVersion;
 
     const Category* findCategory(std::string_view code) const;
+    // The agency name to forward to for a typed name: itself when an agency has that name (or
+    // none matches), the current name when it is a former name of exactly one agency.
+    std::string currentAgencyName(std::string_view typed) const;
     // The reply deadline in working days for a case of this type and category: the category's
     // own figure, else the type's, else 10 (the legal limit for a petition).
     int replyDaysFor(std::string_view typeCode, std::string_view categoryCode) const;

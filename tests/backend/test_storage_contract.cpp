@@ -1502,3 +1502,288 @@ TEST_CASE("config versions: two saves racing from the same version, one wins") {
     CHECK(won == 1);
     CHECK(must(s->configHistory(10), "history").size() == 1);
 }
+
+// ---- 10. issue #13: config edits carry the stored cases along ---------------------------------
+
+namespace {
+
+// Cases of `kioskId` indexed with the wards given (one case each); `supplementAt` (if < n) is a
+// supplement instead, with no ward.
+std::vector<IngestItem> casesWithWards(BackendStorage& s, const std::string& kioskId,
+                                       const std::vector<std::string>& wards,
+                                       std::size_t supplementAt = 99) {
+    auto items = chain(static_cast<int>(wards.size()), kioskId,
+                       [&](int i, record::Header& h, record::Content& c) {
+                           if (static_cast<std::size_t>(i) != supplementAt) return;
+                           h.category = "supplement";
+                           c.kind = record::RecordKind::Supplement;
+                       });
+    must(s.ingest(items, nowMs()), "ingest");
+    std::vector<CaseIndex> index;
+    for (std::size_t i = 0; i < wards.size(); ++i)
+        index.push_back({items[i].header.id, wards[i], "2026-12-10", "rac thai"});
+    must(s.indexCases(index), "indexCases");
+    return items;
+}
+
+std::size_t countIn(BackendStorage& s, const std::string& scopeAgency,
+                    const std::string& scopeWard = {}) {
+    CaseQuery q;
+    q.scopeAgency = scopeAgency;
+    q.scopeWard = scopeWard;
+    q.limit = 500;
+    return must(s.cases(q), "cases").size();
+}
+
+ConsoleUser agencyOfficer(const std::string& name, const std::string& agency) {
+    ConsoleUser u;
+    u.name = name;
+    u.role = "agency";
+    u.agency = agency;
+    u.passwordHash = "$argon2id$fake";
+    return u;
+}
+
+ConfigVersionRow savedBy(const std::string& version) {
+    return {0, version, "\"e\"", "admin1", "2026-12-06T10:00:00.000Z", "test", ""};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "config edits: an agency rename carries its cases and officers, a kiosk's ward fills its "
+    "cases without one, both in the version's transaction") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto items = casesWithWards(*s, "7K3M", {"W1", "W1", "W1", "W2"});
+    for (std::size_t i = 0; i < 3; ++i) {
+        StatusEvent e =
+            event(items[i].header.trackingCode, "forwarded", "2026-12-01T01:00:00.000Z");
+        e.agency = i < 2 ? "Phòng TN&MT" : "Đội trật tự";
+        REQUIRE(must(s->addStatus(e), "forward"));
+    }
+    REQUIRE(must(s->addConsoleUser(agencyOfficer("ag1", "Phòng TN&MT")), "add officer"));
+    REQUIRE(must(s->addConsoleUser(agencyOfficer("ag2", "Đội trật tự")), "add other"));
+    REQUIRE(countIn(*s, "Phòng TN&MT") == 2);
+
+    ConfigEffects rename;
+    rename.agencyFrom = "Phòng TN&MT";
+    rename.agencyTo = "Phòng Tài nguyên và Môi trường";
+    // A refused save (another version was saved first) changes no case.
+    auto refused =
+        must(s->saveConfigVersionWith({"v1", "\"e\"", "{}"}, "stale", savedBy("v1"), rename),
+             "stale save");
+    CHECK_FALSE(refused.saved);
+    CHECK(refused.casesChanged == 0);
+    CHECK(countIn(*s, "Phòng TN&MT") == 2);
+    CHECK(must(s->consoleUser("ag1"), "officer")->agency == "Phòng TN&MT");
+
+    auto saved =
+        must(s->saveConfigVersionWith({"v1", "\"e\"", "{}"}, "", savedBy("v1"), rename), "save");
+    CHECK(saved.saved);
+    CHECK(saved.casesChanged == 2);
+    CHECK(saved.usersChanged == 1);
+    CHECK(countIn(*s, "Phòng TN&MT") == 0);
+    CHECK(countIn(*s, "Phòng Tài nguyên và Môi trường") == 2);
+    CHECK(countIn(*s, "Đội trật tự") == 1);
+    CHECK(must(s->consoleUser("ag1"), "officer")->agency == "Phòng Tài nguyên và Môi trường");
+    CHECK(must(s->consoleUser("ag2"), "other")->agency == "Đội trật tự");
+    // The timeline keeps the name the forward was sent with (kiosks and Open311 have it).
+    const auto p = must(s->publicRecord(items[0].header.trackingCode), "publicRecord");
+    REQUIRE(p);
+    REQUIRE(p->events.size() == 1);
+    CHECK(p->events[0].agency == "Phòng TN&MT");
+    CHECK(must(s->config(), "served")->version == "v1");
+
+    // Kiosk 9Q2X: two cases without a ward, one with W2, one supplement without a ward.
+    const auto nine = casesWithWards(*s, "9Q2X", {"", "W2", "", ""}, 3);
+    ConfigEffects ward;
+    ward.kioskId = "9Q2X";
+    ward.kioskWard = "W5";
+    auto stale =
+        must(s->saveConfigVersionWith({"v2", "\"e\"", "{}"}, "v0", savedBy("v2"), ward), "stale");
+    CHECK_FALSE(stale.saved);
+    CHECK(countIn(*s, "", "W5") == 0);
+    auto filled =
+        must(s->saveConfigVersionWith({"v2", "\"e\"", "{}"}, "v1", savedBy("v2"), ward), "ward");
+    CHECK(filled.saved);
+    CHECK(filled.casesChanged == 2);
+    CHECK(countIn(*s, "", "W5") == 2);
+    CHECK(must(s->caseByCode(nine[0].header.trackingCode), "c0")->ward == "W5");
+    CHECK(must(s->caseByCode(nine[1].header.trackingCode), "c1")->ward == "W2");  // kept
+    CHECK(must(s->caseByCode(nine[2].header.trackingCode), "c2")->ward == "W5");
+    // Kiosk 7K3M's cases are another kiosk's: untouched.
+    CHECK(countIn(*s, "", "W1") == 3);
+    // Setting another ward later moves nothing: every case of 9Q2X has one now.
+    ward.kioskWard = "W6";
+    auto again =
+        must(s->saveConfigVersionWith({"v3", "\"e\"", "{}"}, "v2", savedBy("v3"), ward), "again");
+    CHECK(again.saved);
+    CHECK(again.casesChanged == 0);
+    CHECK(countIn(*s, "", "W5") == 2);
+    CHECK(must(s->configHistory(10), "history").size() == 3);
+}
+
+TEST_CASE(
+    "migration 10 carries cases left under an agency's former name and fills kiosk wards, from "
+    "the config history") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto s = fresh(kind);
+    const auto items = casesWithWards(*s, "7K3M", {"W1", "W1", "", ""});
+    for (std::size_t i = 0; i < 3; ++i) {
+        StatusEvent e =
+            event(items[i].header.trackingCode, "forwarded", "2026-12-01T01:00:00.000Z");
+        e.agency = i == 0 ? "Phòng Cũ" : i == 1 ? "Tên chung" : "Đội A";
+        REQUIRE(must(s->addStatus(e), "forward"));
+    }
+    REQUIRE(must(s->addConsoleUser(agencyOfficer("ag1", "Phòng Mới")), "add officer"));
+    // The history as the admin pages wrote it before: AG1 "Phòng Cũ" renamed "Phòng Mới"; AG2
+    // "Tên chung" renamed "Đội B" and AG3 renamed "Tên chung" later (a name two agencies had:
+    // not guessed); AG4 "Đội A" unchanged. Kiosk 7K3M stands in W9.
+    const std::string h1 =
+        R"({"version":"h1","agencies":[{"code":"AG1","name":"Phòng Cũ"},{"code":"AG2","name":"Tên chung"},{"code":"AG3","name":"Đội C"},{"code":"AG4","name":"Đội A"}]})";
+    const std::string h2 =
+        R"({"version":"h2","agencies":[{"code":"AG1","name":"Phòng Mới"},{"code":"AG2","name":"Đội B"},{"code":"AG3","name":"Tên chung"},{"code":"AG4","name":"Đội A"}],"kiosk_wards":{"7K3M":"W9"}})";
+    REQUIRE(must(s->saveConfigVersion({"h1", "\"1\"", h1}, "", savedBy("h1")), "h1"));
+    REQUIRE(must(s->saveConfigVersion({"h2", "\"2\"", h2}, "h1", savedBy("h2")), "h2"));
+    const int latest = must(s->schema(), "schema").latest;
+    REQUIRE(latest >= 10);
+    s.storage.reset();
+    // Back to schema 9 (the state a database of the previous kiosk-backend is in), then reopen.
+    if (kind == "sqlite") {
+        sqlite::Db db(s.url.target, sqlite::Db::Mode::ReadWrite);
+        db.exec("DROP INDEX console_users_agency; PRAGMA user_version = 9");
+    } else {
+        cluster().psql(s.dbName,
+                       "DROP INDEX console_users_agency; UPDATE backend_meta SET value = '9' WHERE "
+                       "key = 'schema_version'");
+    }
+    s.reopen();
+    CHECK(must(s->schema(), "schema").version == latest);
+    CHECK(countIn(*s, "Phòng Cũ") == 0);
+    CHECK(countIn(*s, "Phòng Mới") == 1);  // the officer sees the case again
+    CHECK(countIn(*s, "Tên chung") == 1);  // ambiguous: left where it was
+    CHECK(countIn(*s, "Đội A") == 1);
+    CHECK(must(s->caseByCode(items[2].header.trackingCode), "c2")->ward == "W9");
+    CHECK(must(s->caseByCode(items[3].header.trackingCode), "c3")->ward == "W9");
+    CHECK(must(s->caseByCode(items[0].header.trackingCode), "c0")->ward == "W1");  // kept
+}
+
+TEST_CASE(
+    "copy carries the console's columns (unless the target's case is newer) and its small tables "
+    "once each") {
+    auto kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+    CAPTURE(kind);
+    auto source = fresh(kind);
+    auto target = fresh(kind);
+    // 0, 1, 2 cases; 3 a supplement of case 0; 4 a rating of case 0.
+    std::string code0;
+    auto items = chain(5, "7K3M", [&](int i, record::Header& h, record::Content& c) {
+        if (i == 0) code0 = h.trackingCode;
+        if (i == 3) {
+            h.category = "supplement";
+            c.kind = record::RecordKind::Supplement;
+        }
+        if (i == 4) {
+            h.category = "rating";
+            c.kind = record::RecordKind::Rating;
+            c.rating = "hai_long";
+        }
+        if (i >= 3) c.parentCode = code0;
+    });
+    items[4].caseRating =
+        CaseRating{code0, "hai_long", false, items[4].header.createdAt, items[4].header.id};
+    must(source->ingest(items, nowMs()), "ingest");
+    std::vector<CaseIndex> index{{items[0].header.id, "W1", "2026-12-10", "rac thai hem 1"},
+                                 {items[1].header.id, "W2", "2026-12-11", "ngap nuoc"},
+                                 {items[2].header.id, "", "2026-12-12", "den duong"},
+                                 {items[3].header.id, "", "", "", code0},
+                                 {items[4].header.id, "", "", "", code0}};
+    must(source->indexCases(index), "indexCases");
+    StatusEvent fwd = event(code0, "forwarded", "2026-12-01T01:00:00.000Z");
+    fwd.agency = "Phòng TN&MT";
+    fwd.expectedDate = "2026-12-20";
+    REQUIRE(must(source->addStatus(fwd), "forward"));
+    REQUIRE(must(source->addStatus(
+                     event(items[1].header.trackingCode, "received", "2026-12-01T02:00:00.000Z")),
+                 "acknowledge"));
+    must(source->addCaseNote({code0, "ward1", "Đã gọi điện cho người dân", "2026-12-01T03:00:00Z"}),
+         "note");
+    must(source->addAccessLog({"ward1", code0, "contact", "2026-12-01T04:00:00Z"}), "access");
+    REQUIRE(
+        must(source->putReplyTemplate({0, "MOI_TRUONG", "Đã thu gom", "Rác đã được thu gom.", ""}),
+             "template"));
+    REQUIRE(must(source->saveConfigVersion({"w1", "\"w\"", "{}"}, "", savedBy("w1")), "version"));
+
+    const auto sourceId = must(source->schema(), "schema").backendId;
+    const auto page = must(source->recordsAfter(0, 100), "recordsAfter");
+    const auto events = must(source->eventsAfter(0, 100), "eventsAfter");
+    must(target->copyIn({sourceId, page.records, events, {}, page.next, events.back().eventId}),
+         "copyIn");
+    // Records and events alone: the copied case is in no ward's inbox.
+    CHECK(must(target->caseByCode(code0), "before")->ward.empty());
+
+    const auto cols = must(source->recordIndexAfter(0, 3), "recordIndexAfter");
+    REQUIRE(cols.rows.size() == 3);
+    const auto rest = must(source->recordIndexAfter(cols.next, 100), "recordIndexAfter 2");
+    REQUIRE(rest.rows.size() == 2);
+    CHECK(must(source->recordIndexAfter(rest.next, 100), "end").rows.empty());
+    auto all = cols.rows;
+    all.insert(all.end(), rest.rows.begin(), rest.rows.end());
+    for (int round = 0; round < 2; ++round)
+        CHECK(must(target->copyIndexIn(all), "copyIndexIn") == 5);
+    for (const auto& it : items) {
+        const auto want = must(source->caseByCode(it.header.trackingCode), "source row");
+        const auto got = must(target->caseByCode(it.header.trackingCode), "target row");
+        if (!want) continue;  // supplements and ratings are no cases
+        REQUIRE(got);
+        CHECK(got->ward == want->ward);
+        CHECK(got->agency == want->agency);
+        CHECK(got->deadline == want->deadline);
+        CHECK(got->status == want->status);
+        CHECK(got->statusUpdated == want->statusUpdated);
+    }
+    CHECK(must(target->caseByCode(code0), "c0")->agency == "Phòng TN&MT");
+    CHECK(must(target->caseByCode(code0), "c0")->deadline == "2026-12-20");
+    CaseQuery search;
+    search.search = "ngap nuoc";
+    CHECK(must(target->cases(search), "search").size() == 1);
+    CHECK(must(target->caseAdditions(code0), "additions").size() == 2);
+
+    // A city officer answers case 1 after the copy; copying the columns again keeps that.
+    REQUIRE(must(target->addStatus(
+                     event(items[1].header.trackingCode, "answered", "2026-12-30T01:00:00.000Z")),
+                 "answer in the city"));
+    must(target->copyIndexIn(all), "copyIndexIn again");
+    CHECK(must(target->caseByCode(items[1].header.trackingCode), "c1")->status == "answered");
+
+    const auto extras = must(source->copyExtras(), "copyExtras");
+    CHECK(extras.ratings.size() == 1);
+    CHECK(extras.configVersions.size() == 1);
+    const auto added = must(target->copyExtrasIn(extras), "copyExtrasIn");
+    CHECK(added.ratings == 1);
+    CHECK(added.notes == 1);
+    CHECK(added.accessLog == 1);
+    CHECK(added.templates == 1);
+    CHECK(added.configVersions == 1);
+    const auto again = must(target->copyExtrasIn(extras), "copyExtrasIn again");
+    CHECK(again.ratings + again.notes + again.accessLog + again.templates + again.configVersions ==
+          0);
+    const auto rating = must(target->caseRating(code0), "rating");
+    REQUIRE(rating);
+    CHECK(rating->rating == "hai_long");
+    CHECK(rating->recordId == items[4].header.id);
+    const auto notes = must(target->caseNotes(code0), "notes");
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].at == "2026-12-01T03:00:00Z");
+    const auto log = must(target->accessLog(10), "access log");
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].userName == "ward1");
+    CHECK(must(target->replyTemplates("MOI_TRUONG"), "templates").size() == 1);
+    const auto history = must(target->configHistory(10), "history");
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].version == "w1");
+    CHECK(history[0].savedBy == "admin1");
+}

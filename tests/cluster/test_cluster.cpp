@@ -857,6 +857,14 @@ TEST_CASE(
             "FROM enrol_tokens";
         CHECK(sorted(s.query(tokenColumns)) == sorted(sqliteRows(wardFile, tokenColumns)));
         CHECK(s.count("SELECT count(*) FROM conflicts") == 0);
+        // The console's columns of every record, as the ward has them (its inbox, deadlines,
+        // search, agencies): not only the bytes.
+        const std::string consoleColumns =
+            "SELECT id, ward, agency, deadline, status, status_updated, search_text, parent_code "
+            "FROM records";
+        CHECK(sorted(s.query(consoleColumns)) == sorted(sqliteRows(wardFile, consoleColumns)));
+        CHECK(s.count("SELECT count(*) FROM records WHERE search_text <> '' AND deadline <> ''") ==
+              nRecords);
     }
 
     // The public tracking JSON of every record is the same from both backends.

@@ -715,9 +715,45 @@ try:
     check(st == 303, "the admin adds an agency")
     st, _, page, _ = request("GET", "/console/case/" + env_case["tracking_code"], cookies={"kc_session": sp})
     check('<option value="Phòng Quản lý đô thị">' in page, "the forward form offers the agency")
-    st, _, _, _ = request("POST", "/console/admin/kiosks", {"csrf": admcsrf, "op": "ward", "kiosk": "7K3M",
-                                                           "ward": "26743"}, cookies={"kc_session": adm})
+    # Renaming an agency: the cases forwarded under the old name stay with its officers, and a
+    # forward typed with the old name (a page loaded before the rename) reaches it too.
+    st, _, _, _ = request("POST", "/console/admin/agencies", {"csrf": admcsrf, "op": "add", "name": "Phòng TN&MT"},
+                          cookies={"kc_session": adm})
+    check(st == 303, "the admin adds the agency the case was forwarded to")
+    st, _, page, _ = request("GET", "/console/admin/agencies", cookies={"kc_session": adm})
+    ag_code = re.search(r'name="code" value="(AG\d+)"><input name="name" value="Phòng TN&amp;MT"', page)
+    require(ag_code is not None, "the agencies page lists Phòng TN&MT with its code")
+    st, hd, _, _ = request("POST", "/console/admin/agencies", {"csrf": admcsrf, "op": "rename", "code": ag_code.group(1),
+                                                              "name": "Phòng Tài nguyên và Môi trường"},
+                           cookies={"kc_session": adm})
+    check(st == 303 and "cases=1" in (hd.get("Location") or ""),
+          "the rename carries the one case forwarded there (%s)" % hd.get("Location"))
+    st, _, page, _ = request("GET", "/console/case/" + code, cookies={"kc_session": ag})
+    check(st == 200 and "Phòng Tài nguyên và Môi trường" in page,
+          "after the rename the agency officer still opens the case forwarded under the old name")
+    st, page = inbox(ag, tab="all")
+    check(code in page, "after the rename the case is still in the agency officer's inbox")
+    st, _, page, _ = request("GET", "/console/users", cookies={"kc_session": adm})
+    check("Phòng Tài nguyên và Môi trường" in page and "Phòng TN&amp;MT" not in page,
+          "the agency officer's account follows the rename")
+    st, _ = act(sp, spcsrf, env_case["tracking_code"], action="forward", agency="Phòng TN&MT", officer="Cán bộ A",
+                days="3")
+    check(st == 303, "a forward typed with the agency's former name")
+    st, _, page, _ = request("GET", "/console/case/" + env_case["tracking_code"], cookies={"kc_session": ag})
+    check(st == 200, "a forward typed with the former name reaches the renamed agency's officer")
+    # A case without a ward, from kiosk 7K3M: in no ward's inbox until the kiosk's ward is set.
+    wardless = submit_json("--category", "KHAC", "--body", "Cây đổ chắn lối đi.")
+    ctl("sync", "--once")
+    st, page = inbox(sp, tab="all", ward="26743")
+    check(wardless["tracking_code"] not in page, "a case without a ward is in no ward's inbox")
+    st, hd, _, _ = request("POST", "/console/admin/kiosks", {"csrf": admcsrf, "op": "ward", "kiosk": "7K3M",
+                                                            "ward": "26743"}, cookies={"kc_session": adm})
     check(st == 303, "the admin puts kiosk 7K3M in ward 26743")
+    check("cases=1" in (hd.get("Location") or ""), "setting the ward fills one case (%s)" % hd.get("Location"))
+    st, page = inbox(sp, tab="all", ward="26743")
+    check(wardless["tracking_code"] in page, "the kiosk's case without a ward now belongs to the kiosk's ward")
+    st, page = inbox(sp, tab="all", ward="26734")
+    check(code in page and hostile in page, "cases that have a ward keep it when the kiosk's ward is set")
     st, _, page, _ = request("POST", "/console/admin/kiosks", {"csrf": admcsrf, "op": "ward", "kiosk": "NO-SUCH",
                                                               "ward": "26743"}, cookies={"kc_session": adm})
     check(st == 400, "an unknown kiosk: 400")
@@ -737,6 +773,43 @@ try:
         r2 = subprocess.run([KIOSKCTL, "enroll", "--token", tok.group(1), "--data-dir", k2], capture_output=True,
                             text=True, timeout=60)
         check(r1.returncode == 0 and r2.returncode == 0, "a kiosk enrols with the console's token: " + r2.stderr[:200])
+    # Categories: one with open cases is not removed (nothing changes); one without is, kiosks
+    # stop offering it, and it comes back whole.
+    st, _, page, _ = request("POST", "/console/admin/categories", {"csrf": admcsrf, "op": "remove",
+                                                                  "code": "MOI_TRUONG"}, cookies={"kc_session": adm})
+    check(st == 409 and "còn hồ sơ đang mở" in page, "a category with open cases is not removed: 409 with the reason")
+    before_cfg = json.loads(backend_cli("config", "show").stdout)
+    st, _, _, _ = request("POST", "/console/admin/categories", {"csrf": admcsrf, "op": "remove", "code": "CAN_BO"},
+                          cookies={"kc_session": adm})
+    check(st == 303, "a category without open cases is removed")
+    ctl("sync", "--once")
+    kiosk_codes = [c["code"] for c in json.loads(ctl("categories", "--json").stdout)["categories"]]
+    check("CAN_BO" not in kiosk_codes and "MOI_TRUONG" in kiosk_codes, "the kiosk no longer offers the removed category")
+    st, _, page, _ = request("GET", "/console/admin/categories", cookies={"kc_session": adm})
+    check('id="removed-categories"' in page and "CAN_BO" in page, "the categories page lists the removed one")
+    st, _, _, _ = request("POST", "/console/admin/categories", {"csrf": admcsrf, "op": "restore", "code": "CAN_BO"},
+                          cookies={"kc_session": adm})
+    after_cfg = json.loads(backend_cli("config", "show").stdout)
+    restored = [c for c in after_cfg["categories"] if c["code"] == "CAN_BO"]
+    check(st == 303 and restored == [c for c in before_cfg["categories"] if c["code"] == "CAN_BO"] and
+          not after_cfg.get("removed_categories"), "the removed category comes back as it was")
+    # kiosk-backend config set keeps a version too (who: cli); the same document again changes
+    # nothing; another document under a used version name is refused.
+    after_cfg["version"] = "cli-test-1"
+    cfg_path = os.path.join(tmp, "cli-config.json")
+    with open(cfg_path, "w", encoding="utf-8") as f:
+        json.dump(after_cfg, f, ensure_ascii=False)
+    r = backend_cli("config", "set", cfg_path)
+    check(r.returncode == 0, "config set: " + r.stderr.strip()[:200])
+    st, _, page, _ = request("GET", "/console/admin/versions", cookies={"kc_session": adm})
+    check("<td>cli</td>" in page and "cli-test-1" in page, "config set is in the version history, saved by cli")
+    r = backend_cli("config", "set", cfg_path)
+    check(r.returncode == 0 and "unchanged" in r.stdout, "the same document again: unchanged")
+    after_cfg["hotline"] = (after_cfg.get("hotline") or "") + " (2)"
+    with open(cfg_path, "w", encoding="utf-8") as f:
+        json.dump(after_cfg, f, ensure_ascii=False)
+    r = backend_cli("config", "set", cfg_path)
+    check(r.returncode == 1 and "saved before" in r.stderr, "another document under a used version name is refused")
     driver.get(BASE + "/console/login")
     browser_login("ward1")  # the ward officer again, for the checks below
     # English switch.
