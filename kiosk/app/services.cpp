@@ -96,7 +96,7 @@ void Services::run(const core::Effect& effect, const core::State& state) {
     else if (auto* sp = std::get_if<fx::Speak>(&effect))
         speak(sp->text);
     else if (auto* k = std::get_if<fx::SpeakKey>(&effect))
-        speak(t.get(k->key));
+        speak(k->params.empty() ? t.get(k->key) : t.format(k->key, k->params));
     else if (auto* c = std::get_if<fx::SpeakCode>(&effect))
         speak(t.get("tts.code_intro") + " " + platform::tts::spellTrackingCode(c->trackingCode));
     else if (auto* l = std::get_if<fx::LookupStatus>(&effect))

@@ -451,11 +451,15 @@ Flow::Flow(FlowConfig config) : m_config(std::move(config)) {}
 std::vector<Effect> Flow::apply(const Intent& intent, std::int64_t nowMs) {
     m_now = nowMs;
     std::vector<Effect> fx;
-    if (!isResult(intent)) {
+    const bool byResident = !isResult(intent);
+    const bool idleBefore = m_state.idleWarning;
+    const ShownMessages before = shownMessages();
+    if (byResident) {
         m_state.lastInputMs = nowMs;
         m_state.idleWarning = false;
     }
     std::visit(FlowVisitor{*this, fx}, intent);
+    speakChanges(before, byResident, idleBefore, fx);
     return fx;
 }
 

@@ -55,6 +55,14 @@ private:
     bool validateScreen(Screen s);  // fills m_state.errors for the fields on screen s
     void submitCode(std::string text, std::vector<Effect>& fx);
     bool hasSessionData() const;
+    // Voice (flow_voice.cpp): what the resident is being told on screen before an intent, and
+    // after it whatever new message appeared is read aloud; the first touch offers the guide.
+    struct ShownMessages {
+        std::vector<effect::SpeakKey> messages;  // in the order the screen shows them
+    };
+    ShownMessages shownMessages() const;
+    void speakChanges(const ShownMessages& before, bool byResident, bool idleBefore,
+                      std::vector<Effect>& fx);
     // Common problems (flow_problems.cpp).
     void pickCategory(const std::string& code, std::vector<Effect>& fx);
     void pickProblem(int index, std::vector<Effect>& fx);

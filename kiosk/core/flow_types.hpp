@@ -202,6 +202,9 @@ struct State {
     std::int64_t lastInputMs = 0;
     bool idleWarning = false;  // the countdown overlay is up
     int idleSecondsLeft = 0;
+    // Issue #15, voice (flow_voice.cpp): the first touch of a visit says aloud that the screen
+    // can be read out, once; wiped with the session.
+    bool voiceOffered = false;
     Screen staffReturn = Screen::Welcome;  // where the staff panel returns to
     bool helpComing = false;               // this session called for help: every screen says so
     std::vector<HelpCall> helpCalls;       // not yet answered; survive the session reset
@@ -367,7 +370,8 @@ struct Speak {
 };  // text to read aloud (already resolved)
 struct SpeakKey {
     std::string key;
-};  // a string key to resolve and read
+    std::map<std::string, std::string> params = {};  // {count} {max} {code} {left} {char}
+};  // a string key to resolve (with its parameters) and read
 struct SpeakCode {
     std::string trackingCode;
 };  // spelled out character by character

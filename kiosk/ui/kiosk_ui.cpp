@@ -423,12 +423,17 @@ void KioskUi::drawIdleOverlay(Frame& fr) {
     const float w = std::min(fr.size.x * 0.8f, 900.0f * m_theme.scale());
     ImGui::SetCursorPos(ImVec2((fr.size.x - w) * 0.5f, fr.size.y * 0.3f));
     ImGui::BeginChild("###idle_panel", ImVec2(w, 0), true, ImGuiWindowFlags_AlwaysAutoResize);
+    // The seconds left in the tracking code's size, the words below, one button (it is also
+    // read aloud as it appears: flow_voice.cpp).
     centredText(fr.t.get("idle.title"), m_theme.heading());
+    centredText(fr.t.format("idle.seconds", {{"seconds", std::to_string(fr.s.idleSecondsLeft)}}),
+                m_theme.huge());
     ImGui::PushFont(m_theme.body());
     wrappedText(fr.t.format("idle.countdown", {{"seconds", std::to_string(fr.s.idleSecondsLeft)}}));
     ImGui::PopFont();
     if (bigButton(m_theme, {fr.t.get("idle.continue")}, "idle_continue",
-                  ImVec2(ImGui::GetContentRegionAvail().x, 110.0f), ButtonKind::Primary))
+                  ImVec2(ImGui::GetContentRegionAvail().x, 110.0f * m_theme.scale()),
+                  ButtonKind::Primary))
         fr.emit(intent::Touch{});
     ImGui::EndChild();
     ImGui::End();

@@ -49,10 +49,10 @@ const std::string& Strings::get(std::string_view key) const {
     return it->second;
 }
 
-std::string Strings::format(
-    std::string_view key,
-    std::initializer_list<std::pair<std::string_view, std::string>> args) const {
-    std::string out = get(key);
+namespace {
+
+template <class Args>
+std::string substitute(std::string out, const Args& args) {
     for (const auto& [name, value] : args) {
         std::string needle = "{" + std::string(name) + "}";
         for (size_t pos = out.find(needle); pos != std::string::npos;
@@ -61,6 +61,19 @@ std::string Strings::format(
         }
     }
     return out;
+}
+
+}  // namespace
+
+std::string Strings::format(
+    std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string>> args) const {
+    return substitute(get(key), args);
+}
+
+std::string Strings::format(std::string_view key,
+                            const std::map<std::string, std::string>& args) const {
+    return substitute(get(key), args);
 }
 
 }  // namespace platform::text

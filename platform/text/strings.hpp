@@ -26,6 +26,7 @@ public:
     // get(key) with "{name}" placeholders replaced by the given values.
     std::string format(std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string>> args) const;
+    std::string format(std::string_view key, const std::map<std::string, std::string>& args) const;
     const std::map<std::string, std::string, std::less<>>& all() const { return m_table; }
     const std::string& language() const { return m_lang; }
 
