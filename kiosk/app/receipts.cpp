@@ -76,8 +76,8 @@ void ReceiptDesk::printAddition(const core::AdditionReceiptInfo& info) {
         m_queue.post(core::intent::PrintFailed{"store.not_found"});
         return;
     }
-    // The case's own code and QR (its tracking page, without any secret); what was added is
-    // said where a receipt names its category. No content, no contact.
+    // Its own title, the case's code and QR (its tracking page, without any secret). No
+    // content, no contact, no reply date.
     ksync::record::Record r;
     r.header.type = code->type;
     r.header.trackingCode = info.parentCode;
@@ -88,7 +88,7 @@ void ReceiptDesk::printAddition(const core::AdditionReceiptInfo& info) {
     std::string label = m_additionLabel;
     if (auto at = label.find("{code}"); at != std::string::npos)
         label.replace(at, 6, info.parentCode);
-    in.category = label;
+    in.slipTitle = label;
     m_printQueue->submit(print::makeReceipt(in));
 }
 

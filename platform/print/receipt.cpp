@@ -13,6 +13,7 @@ Receipt makeReceipt(const ReceiptInput& in) {
     r.trackingUrl = in.trackingUrl;
     r.secretText = in.secretText;
     r.reprintWithoutSecret = in.reprintWithoutSecret && in.secretText.empty();
+    r.slipTitle = toNfc(in.slipTitle);
     r.shortUrl = toNfc(in.shortUrl);
     r.createdAt = in.createdAt;
     r.category = toNfc(in.category);

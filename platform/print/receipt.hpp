@@ -21,6 +21,9 @@ struct ReceiptInput {
     // A reprint of a case (issue #14): nothing keeps the secret, so the slip says it is only on
     // the first receipt (receipt.reprint_no_secret).
     bool reprintWithoutSecret = false;
+    // A slip that is not a case's receipt (issue #14: "Đã bổ sung thông tin cho PAKN-…"): its
+    // own title instead of the receipt's, and no category, sender or reply date. "" for a receipt.
+    std::string slipTitle;
     std::string shortUrl;     // "tra.cuu.gov.vn" (printed as text)
     LocalDateTime createdAt;  // local time of the kiosk
     std::string category;     // display name, "Môi trường, vệ sinh"
@@ -43,6 +46,7 @@ struct Receipt {
     std::string trackingUrl;
     std::string secretText;
     bool reprintWithoutSecret = false;
+    std::string slipTitle;  // "" for a case's receipt
     std::string shortUrl;
     LocalDateTime createdAt;
     std::string category;

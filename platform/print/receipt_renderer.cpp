@@ -138,7 +138,8 @@ std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r,
     l.space(8);
     l.rule(false);
     l.space(14);
-    l.centred(m_bold, l.px(29), s.get(receiptTitleKey(r.typeCode)));
+    l.centred(m_bold, l.px(29),
+              r.slipTitle.empty() ? s.get(receiptTitleKey(r.typeCode)) : r.slipTitle);
     l.space(14);
     l.centred(m_regular, l.px(22), s.get("receipt.code_label"));
     l.fitted(54, r.trackingCode);
@@ -163,19 +164,23 @@ std::expected<Bitmap, RenderError> ReceiptRenderer::render(const Receipt& r,
             s.format("receipt.received_at_value",
                      {{"time", twoDigits(r.createdAt.hour) + ":" + twoDigits(r.createdAt.minute)},
                       {"date", date(r.createdAt.date)}}));
-    l.field(s.get("receipt.category"), r.category);
-    if (r.senderWithheld) {
-        l.field(s.get("receipt.sender"), s.get("receipt.sender_withheld"));
-    } else if (r.anonymous) {
-        l.field(s.get("receipt.sender"), s.get("receipt.anonymous"));
-    } else {
-        if (!r.maskedName.empty()) l.field(s.get("receipt.sender"), r.maskedName);
-        if (!r.maskedPhone.empty()) l.field(s.get("receipt.phone"), r.maskedPhone);
-    }
-    l.field(s.get("receipt.reply_by"),
+    // A slip for something added to the case has the time, the case's code and QR only.
+    if (r.slipTitle.empty()) {
+        l.field(s.get("receipt.category"), r.category);
+        if (r.senderWithheld) {
+            l.field(s.get("receipt.sender"), s.get("receipt.sender_withheld"));
+        } else if (r.anonymous) {
+            l.field(s.get("receipt.sender"), s.get("receipt.anonymous"));
+        } else {
+            if (!r.maskedName.empty()) l.field(s.get("receipt.sender"), r.maskedName);
+            if (!r.maskedPhone.empty()) l.field(s.get("receipt.phone"), r.maskedPhone);
+        }
+        l.field(
+            s.get("receipt.reply_by"),
             s.format("receipt.reply_by_value",
                      {{"weekday", s.get("receipt.weekday." + std::to_string(weekday(r.replyBy)))},
                       {"date", date(r.replyBy)}}));
+    }
     l.space(4);
     if (auto ok = l.qr(r.trackingUrl); !ok) return std::unexpected(ok.error());
     l.centred(m_bold, l.px(22), s.get("receipt.qr_caption"));

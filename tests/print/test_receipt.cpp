@@ -190,6 +190,36 @@ TEST_CASE("the receipt shows the title, code and masked contact but never the co
     CHECK(all.find("345") == std::string::npos);
 }
 
+TEST_CASE(
+    "a supplement's slip has its own title instead of the receipt's, and no category, sender or "
+    "reply date (issue #14)") {
+    ReceiptInput in = printtest::fixtureReceiptInput(testsupport::seedFixtures().at(1), 0);
+    in.trackingCode = "PAKN-7K3M-000123-X";
+    in.trackingUrl = "HTTPS://TRA.CUU.GOV.VN/T/PAKN-7K3M-000123-X";
+    in.secretText.clear();
+    const Receipt receipt = makeReceipt(in);
+    in.slipTitle = "Đã bổ sung thông tin cho PAKN-7K3M-000123-X";
+    const Receipt slip = makeReceipt(in);
+    CHECK(slip.slipTitle == in.slipTitle);
+    CHECK(receipt.slipTitle.empty());
+    const auto options = RenderOptions::roll80mm();
+    auto a = printtest::renderer().render(receipt, options);
+    auto b = printtest::renderer().render(slip, options);
+    REQUIRE(a);
+    REQUIRE(b);
+    // The category, sender and reply date lines are gone; the QR still reads the case's page.
+    CHECK(b->height() < a->height() - 60);
+    testsupport::TempDir dir;
+    CHECK(printtest::zbarDecode(*b, dir.path(), "slip") == in.trackingUrl);
+    // The title is a different line of ink: the rows below the centre's name differ.
+    bool differs = false;
+    for (int y = 40; y < 160 && !differs; ++y)
+        for (int x = 0; x < a->width() && !differs; ++x) differs = a->get(x, y) != b->get(x, y);
+    CHECK(differs);
+    auto w = writeFileAtomically("supplement-slip-sample-80mm.png", encodePng(*b));
+    CHECK(w);
+}
+
 TEST_CASE("fonts, receipts and files fail with their own kind of error") {
     testsupport::TempDir dir;
     auto missing = Font::load(dir / "none.ttf");
