@@ -76,6 +76,14 @@ bool Fonts::load(ImFontAtlas& atlas, const FontSizes& sizes, const std::filesyst
     m_bold[1] = add(m_boldData, sizes.large, m_ranges.Data);
     addIcons(sizes.large);
     m_bold[2] = add(m_boldData, sizes.huge, kHugeRanges);
+    // The rating's three faces, drawn large (issue #14): three glyphs, not the whole set.
+    if (!m_iconData.empty()) {
+        merge.GlyphOffset = ImVec2(0.0f, sizes.huge * 0.04f);
+        merge.GlyphMinAdvanceX = 0.0f;
+        atlas.AddFontFromMemoryTTF(m_iconData.data(), static_cast<int>(m_iconData.size()),
+                                   sizes.huge * 0.95f, &merge,
+                                   reinterpret_cast<const ImWchar*>(icons::faceRanges().data()));
+    }
     return m_regular != nullptr && m_bold[0] != nullptr;
 }
 

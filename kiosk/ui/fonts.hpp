@@ -41,8 +41,8 @@ public:
     bool load(ImFontAtlas& atlas, const FontSizes& sizes = FontSizes{},
               const std::filesystem::path& dir = kDefaultDir);
     // The pictograms (ui/icons.hpp) merged into Regular and Bold at the body and large sizes
-    // (not the huge one). False when the icon font file is missing: screens then draw no
-    // pictograms rather than '?'.
+    // (not the huge one, which has only the rating's faces). False when the icon font file is
+    // missing: screens then draw no pictograms rather than '?'.
     bool iconsLoaded() const { return m_iconsLoaded; }
     // Where the icon font is read from (tests may point it elsewhere before load()).
     void setIconPath(std::filesystem::path p) { m_iconPath = std::move(p); }

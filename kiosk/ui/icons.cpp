@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "record/record.hpp"
+
 namespace kiosk::ui::icons {
 namespace {
 
@@ -40,29 +42,45 @@ std::string_view forCategory(std::string_view code) {
 const std::vector<std::string_view>& all() {
     static const std::vector<std::string_view> list = [] {
         std::vector<std::string_view> v = {
-            kPakn,     kSkgp,      kTrack,  kBack, kLanguage, kTextSize,       kContrast,
-            kSpeechOn, kSpeechOff, kListen, kHelp, kWrite,    kUnknownCategory};
+            kPakn,      kSkgp,       kTrack,      kBack, kLanguage, kTextSize,        kContrast,
+            kSpeechOn,  kSpeechOff,  kListen,     kHelp, kWrite,    kUnknownCategory, kSupplement,
+            kSatisfied, kAcceptable, kUnsatisfied};
         for (const auto& [_, icon] : kCategories) v.push_back(icon);
         return v;
     }();
     return list;
 }
 
+static std::vector<unsigned short> rangesOf(const std::vector<std::string_view>& icons) {
+    std::vector<char32_t> cps;
+    for (auto icon : icons) cps.push_back(decode(icon));
+    std::sort(cps.begin(), cps.end());
+    cps.erase(std::unique(cps.begin(), cps.end()), cps.end());
+    std::vector<unsigned short> out;
+    for (char32_t c : cps) {
+        out.push_back(static_cast<unsigned short>(c));
+        out.push_back(static_cast<unsigned short>(c));
+    }
+    out.push_back(0);
+    return out;
+}
+
 const std::vector<unsigned short>& ranges() {
-    static const std::vector<unsigned short> r = [] {
-        std::vector<char32_t> cps;
-        for (auto icon : all()) cps.push_back(decode(icon));
-        std::sort(cps.begin(), cps.end());
-        cps.erase(std::unique(cps.begin(), cps.end()), cps.end());
-        std::vector<unsigned short> out;
-        for (char32_t c : cps) {
-            out.push_back(static_cast<unsigned short>(c));
-            out.push_back(static_cast<unsigned short>(c));
-        }
-        out.push_back(0);
-        return out;
-    }();
+    static const std::vector<unsigned short> r = rangesOf(all());
     return r;
+}
+
+const std::vector<unsigned short>& faceRanges() {
+    static const std::vector<unsigned short> r = rangesOf({kSatisfied, kAcceptable, kUnsatisfied});
+    return r;
+}
+
+std::string_view forRating(std::string_view rating) {
+    namespace record = ksync::record;
+    if (rating == record::kRatingSatisfied) return kSatisfied;
+    if (rating == record::kRatingAcceptable) return kAcceptable;
+    if (rating == record::kRatingUnsatisfied) return kUnsatisfied;
+    return {};
 }
 
 }  // namespace kiosk::ui::icons

@@ -25,6 +25,12 @@ inline constexpr std::string_view kListen = "\uf025";     // headphones
 inline constexpr std::string_view kHelp = "\uf256";       // hand-paper-o
 // Common problems: "write it myself".
 inline constexpr std::string_view kWrite = "\uf040";  // pencil
+// Issue #14: "Bổ sung thông tin" and the rating's three faces (the faces also in the huge
+// font, where they are drawn large).
+inline constexpr std::string_view kSupplement = "\uf044";   // pencil-square-o
+inline constexpr std::string_view kSatisfied = "\uf118";    // smile-o
+inline constexpr std::string_view kAcceptable = "\uf11a";   // meh-o
+inline constexpr std::string_view kUnsatisfied = "\uf119";  // frown-o
 
 // The pictogram of a category (by its code in the config); a neutral one for codes the kiosk
 // does not know (a category added on the backend later).
@@ -35,5 +41,9 @@ std::string_view forCategory(std::string_view code);
 const std::vector<std::string_view>& all();
 // Their code points as ImGui glyph ranges (pairs, zero-terminated).
 const std::vector<unsigned short>& ranges();
+// The faces' code points alone, for the huge font (pairs, zero-terminated).
+const std::vector<unsigned short>& faceRanges();
+// The face of a rating code (record.hpp kRating*); empty for anything else.
+std::string_view forRating(std::string_view rating);
 
 }  // namespace kiosk::ui::icons

@@ -72,10 +72,15 @@ TEST_CASE(
     for (const auto& w : config["wards"]) texts.push_back(w["name"].get<std::string>());
     // Literals the screens add around strings.
     texts.push_back("‹ › • – * A+ A++");
-    // The huge font draws only tracking codes (typed or issued) and the PIN pad's stars.
-    const std::vector<std::string> codeTexts = {"PAKN-7K3M-000001-0 SKGP-ABCD-999999-Z",
-                                                "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                                                "abcdefghijklmnopqrstuvwxyz", "* * * * —"};
+    // The huge font draws only tracking codes (typed or issued), the PIN pad's stars and the
+    // rating's three faces (issue #14).
+    std::vector<std::string> codeTexts = {"PAKN-7K3M-000001-0 SKGP-ABCD-999999-Z",
+                                          "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                                          "abcdefghijklmnopqrstuvwxyz", "* * * * —"};
+    for (auto rating : {"hai_long", "tam_chap_nhan", "chua_hai_long"}) {
+        REQUIRE_FALSE(kiosk::ui::icons::forRating(rating).empty());
+        codeTexts.emplace_back(kiosk::ui::icons::forRating(rating));
+    }
     int missing = 0;
     for (auto size : {kiosk::core::TextSize::Normal, kiosk::core::TextSize::Large,
                       kiosk::core::TextSize::ExtraLarge}) {
