@@ -151,6 +151,9 @@ void KioskApp::frame(std::int64_t nowMs) {
     ui::UiData data{&m_flow.state(), &m_services.config(), m_services.settings().centre, m_staff};
     const auto& receipt = m_flow.state().receipt;
     data.receiptSent = receipt && receipt->sequence > 0 && m_sync.acknowledged(receipt->sequence);
+    // A supplement's or rating's confirmation says "sent" on the same terms (issue #14).
+    if (const auto& done = m_flow.state().addition.done; done && !receipt)
+        data.receiptSent = done->sequence > 0 && m_sync.acknowledged(done->sequence);
     data.online = m_sync.linkUp;
     for (auto& i : m_ui.draw(data)) apply(i, nowMs);
 }

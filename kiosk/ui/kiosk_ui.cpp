@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "core/addition.hpp"
 #include "ui/item_probe.hpp"
 #include "ui/screens/screens.hpp"
 #include "ui/widgets/big_button.hpp"
@@ -36,6 +37,15 @@ KioskUi::KioskUi(const platform::text::Strings& vi, const platform::text::String
     m_fields.emplace(FormField::ContactAddress,
                      TextField::vietnameseText(false, ksync::record::kMaxAddressChars));
     m_fields.emplace(FormField::TrackCode, TextField::code(64));
+    // Issue #14: the receipt secret on the code keypad (a scanner may type a whole QR payload),
+    // the supplement as a submission's body, a rating's comment and reopen reason.
+    m_fields.emplace(FormField::Secret, TextField::code(256));
+    m_fields.emplace(FormField::Supplement,
+                     TextField::vietnameseText(true, ksync::record::kMaxBodyChars));
+    m_fields.emplace(FormField::Comment,
+                     TextField::vietnameseText(true, ksync::record::kMaxCommentChars));
+    m_fields.emplace(FormField::ReopenReason,
+                     TextField::vietnameseText(true, ksync::record::kMaxCommentChars));
     TextFieldConfig pin;
     pin.layout = input::LayoutKind::Phone;
     pin.allowVietnamese = false;
@@ -114,6 +124,10 @@ std::optional<FormField> firstField(const core::State& s) {
             return FormField::TrackCode;
         case Screen::StaffPin:
             return FormField::Pin;
+        case Screen::AddProof:
+            return s.addition.checking ? std::nullopt : std::optional(FormField::Secret);
+        case Screen::AddText:
+            return FormField::Supplement;
         default:
             return std::nullopt;
     }
@@ -199,11 +213,22 @@ std::vector<core::Intent> KioskUi::draw(const UiData& data) {
             screens::staffPanel(fr);
             break;
         case Screen::AddProof:
+            screens::addProof(fr);
+            break;
         case Screen::AddText:
+            screens::addText(fr);
+            break;
         case Screen::AddReview:
+            screens::addReview(fr);
+            break;
         case Screen::AddDone:
+            screens::addDone(fr);
+            break;
         case Screen::Rate:
+            screens::rate(fr);
+            break;
         case Screen::RateDone:
+            screens::rateDone(fr);
             break;
     }
     ImGui::PopFont();
@@ -220,7 +245,8 @@ void KioskUi::drawToolbar(Frame& fr) {
     const float corner = 72.0f;  // the staff corner sits left of the toolbar
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + corner);
     const bool hasBack = fr.s.screen != Screen::Welcome && fr.s.screen != Screen::Receipt &&
-                         fr.s.screen != Screen::StaffPanel;
+                         fr.s.screen != Screen::StaffPanel && fr.s.screen != Screen::AddDone &&
+                         fr.s.screen != Screen::RateDone;
     const char* sizeLabel = fr.s.prefs.textSize == core::TextSize::Normal  ? "A+"
                             : fr.s.prefs.textSize == core::TextSize::Large ? "A++"
                                                                            : "A";
@@ -344,10 +370,33 @@ void KioskUi::drawStepBar(Frame& fr) {
         case Screen::Receipt:
             step = 5, nameKey = "step.receipt";
             break;
+        // Issue #14: adding information (four steps) and rating (three).
+        case Screen::AddProof:
+            step = 1, nameKey = "step.add_proof";
+            break;
+        case Screen::AddText:
+            step = 2, nameKey = "step.add_text";
+            break;
+        case Screen::AddReview:
+            step = 3, nameKey = "step.add_review";
+            break;
+        case Screen::AddDone:
+            step = 4, nameKey = "step.add_done";
+            break;
+        case Screen::Rate:
+            step = 2, nameKey = "step.rate";
+            break;
+        case Screen::RateDone:
+            step = 3, nameKey = "step.rate_done";
+            break;
         default:
             return;
     }
-    constexpr int kSteps = 5;
+    const bool rating =
+        s.addition.kind == core::AdditionKind::Rating &&
+        (s.screen == Screen::AddProof || s.screen == Screen::Rate || s.screen == Screen::RateDone);
+    const int kSteps = !core::isAdditionScreen(s.screen) ? 5 : rating ? 3 : 4;
+    if (rating && s.screen == Screen::AddProof) nameKey = "step.add_proof";
     const Palette& p = m_theme.palette();
     const float avail = ImGui::GetContentRegionAvail().x;
     const float h = 96.0f * m_theme.scale();
@@ -391,6 +440,14 @@ void KioskUi::drawStepBar(Frame& fr) {
     } else if (s.screen == Screen::Review && !s.storing) {
         if (bigButton(m_theme, {fr.t.get("nav.confirm") + " ›"}, "nav_confirm", b,
                       ButtonKind::Primary))
+            fr.emit(intent::Confirm{});
+    } else if ((s.screen == Screen::AddProof && !s.addition.checking) ||
+               s.screen == Screen::AddText) {
+        if (bigButton(m_theme, {fr.t.get("nav.next") + " ›"}, "nav_next", b, ButtonKind::Primary))
+            fr.emit(intent::Next{});
+    } else if ((s.screen == Screen::AddReview || s.screen == Screen::Rate) && !s.addition.storing) {
+        const char* forward = s.screen == Screen::Rate ? "rate.send" : "nav.confirm";
+        if (bigButton(m_theme, {fr.t.get(forward) + " ›"}, "nav_confirm", b, ButtonKind::Primary))
             fr.emit(intent::Confirm{});
     } else {
         ImGui::Dummy(b);
@@ -511,6 +568,26 @@ std::string dashedCode(const std::string& typed) {
     return out + plain.substr(std::min(at, plain.size()));
 }
 
+// A receipt secret as typed: upper case, dashes placed by themselves (K3M7-X9QA-RT5PW: 4, 4
+// and 5). Anything else — a scanner typing the QR's URL — is left as it is.
+std::string dashedSecret(const std::string& typed) {
+    std::string plain;
+    for (char c : typed) {
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        if (!alnum && c != '-' && c != ' ') return typed;
+        if (alnum) plain.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    std::string out;
+    std::size_t at = 0;
+    for (std::size_t group : {4u, 4u}) {
+        if (plain.size() <= at + group) break;
+        out += plain.substr(at, group) + "-";
+        at += group;
+    }
+    return out + plain.substr(std::min(at, plain.size()));
+}
+
 }  // namespace
 
 void KioskUi::applyToFocused(const input::KeyIntent& k, std::vector<core::Intent>& out) {
@@ -519,6 +596,10 @@ void KioskUi::applyToFocused(const input::KeyIntent& k, std::vector<core::Intent
     FieldEvent ev = fld.apply(k);
     if (m_focus == FormField::TrackCode && ev.changed) {
         const std::string shaped = dashedCode(fld.text());
+        if (shaped != fld.text()) fld.setText(shaped);
+    }
+    if (m_focus == FormField::Secret && ev.changed) {
+        const std::string shaped = dashedSecret(fld.text());
         if (shaped != fld.text()) fld.setText(shaped);
     }
     if (ev.changed || k.kind == input::KeyIntent::Kind::ClearAll)
@@ -531,6 +612,16 @@ void KioskUi::applyToFocused(const input::KeyIntent& k, std::vector<core::Intent
         case FormField::Pin:
             out.push_back(intent::SubmitPin{});
             break;
+        case FormField::Secret: {
+            // A scanner typing the receipt's QR (a URL with the secret after '#') is a scan;
+            // "Xong" after typing the secret is the step's forward button.
+            const std::string& text = fld.text();
+            if (text.find('/') != std::string::npos || text.find('#') != std::string::npos)
+                out.push_back(intent::CodeScanned{text});
+            else
+                out.push_back(intent::Next{});
+            break;
+        }
         default:
             // "Xong" on a single-line field puts the keyboard away so the whole form shows.
             fld.commit();

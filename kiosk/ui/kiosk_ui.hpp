@@ -97,6 +97,9 @@ public:
     // next frame inside the scrolling region) and how far that region could scroll last frame.
     float& storyScrollBy() { return m_storyScrollBy; }
     float& storyScrollMax() { return m_storyScrollMax; }
+    // The height the story's offer (issue #14: "Bổ sung thông tin", the rating) took last frame
+    // below the story in portrait, so the story leaves it room.
+    float& storyOfferHeight() { return m_storyOfferHeight; }
 
 private:
     void syncFields(const core::State& s);
@@ -126,6 +129,7 @@ private:
     bool m_wardPickerOpen = false;
     float m_storyScrollBy = 0.0f;
     float m_storyScrollMax = 0.0f;
+    float m_storyOfferHeight = 0.0f;
     std::vector<core::Intent> m_pending;  // from physical input between frames
     std::string m_scanBuffer;             // scanner characters typed outside a field
 };

@@ -74,6 +74,29 @@ void heading(KioskUi::Frame& f) {
     centredText(t.get(f.data.online ? "done.sending" : "done.offline"), f.theme.bodyBold());
 }
 
+// The receipt secret (issue #14), as the receipt prints it, and why it matters; nothing on a
+// receipt without one. In landscape it goes under the code.
+void secret(KioskUi::Frame& f) {
+    const auto& r = *f.s.receipt;
+    if (r.secretText.empty()) return;
+    centredText(f.t.format("done.secret", {{"secret", r.secretText}}), f.theme.bodyBold());
+    centredText(f.t.get("done.secret_why"), f.theme.body(), f.theme.palette().muted);
+}
+
+// In portrait, beside the QR (they share its height, so the buttons keep their place at the
+// largest text size): the words, the secret large enough to copy, why it is needed.
+void secretBesideQr(KioskUi::Frame& f) {
+    const auto& r = *f.s.receipt;
+    const Palette& p = f.theme.palette();
+    ImGui::BeginGroup();
+    wrappedText(f.t.get("field.secret"), p.muted);
+    ImGui::PushFont(f.theme.heading());
+    wrappedText(r.secretText);
+    ImGui::PopFont();
+    wrappedText(f.t.get("done.secret_why"), p.muted);
+    ImGui::EndGroup();
+}
+
 void details(KioskUi::Frame& f) {
     const auto& r = *f.s.receipt;
     const auto& t = f.t;
@@ -105,6 +128,7 @@ void receipt(KioskUi::Frame& f) {
         heading(f);
         centredText(t.get("done.code_label"), f.theme.body(), p.muted);
         centredText(r.trackingCode, f.theme.huge());
+        secret(f);
         details(f);
         buttons(f, ImGui::GetWindowHeight());
         ImGui::EndChild();
@@ -126,12 +150,21 @@ void receipt(KioskUi::Frame& f) {
     const float line = f.theme.bodyBold()->FontSize * 1.6f;
     const float below =
         5.0f * line + 110.0f * f.theme.scale() + 4.0f * ImGui::GetStyle().ItemSpacing.y;
-    const float qrSide = std::max(
-        240.0f, std::min({ImGui::GetContentRegionAvail().x * 0.6f, 460.0f * f.theme.scale(),
-                          bottom - ImGui::GetCursorPosY() - below}));
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() +
-                         (ImGui::GetContentRegionAvail().x - qrSide) * 0.5f);
-    drawQr(r.trackingUrl, qrSide);
+    const bool hasSecret = !r.secretText.empty();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float qrSide =
+        std::max(240.0f, std::min({avail * (hasSecret ? 0.42f : 0.6f), 460.0f * f.theme.scale(),
+                                   bottom - ImGui::GetCursorPosY() - below}));
+    if (hasSecret) {
+        ImGui::BeginGroup();
+        drawQr(r.trackingUrl, qrSide);
+        ImGui::EndGroup();
+        ImGui::SameLine(0.0f, 32.0f * f.theme.scale());
+        secretBesideQr(f);
+    } else {
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - qrSide) * 0.5f);
+        drawQr(r.trackingUrl, qrSide);
+    }
     centredText(t.get("done.qr_caption"), f.theme.body(), p.muted);
     details(f);
     buttons(f, bottom);

@@ -14,6 +14,18 @@ void trackEntry(KioskUi::Frame& f);
 void trackResult(KioskUi::Frame& f);
 void staffPin(KioskUi::Frame& f);
 void staffPanel(KioskUi::Frame& f);
+// Issue #14 (addition_screens.cpp).
+void addProof(KioskUi::Frame& f);
+void addText(KioskUi::Frame& f);
+void addReview(KioskUi::Frame& f);
+void addDone(KioskUi::Frame& f);
+void rate(KioskUi::Frame& f);
+void rateDone(KioskUi::Frame& f);
+// The tracking story's offer: "Bổ sung thông tin", the rating question with its faces, or why
+// the path is closed. storyOffers: whether there is one to draw. `column`: drawn in a narrow
+// side column (landscape).
+bool storyOffers(const KioskUi::Frame& f);
+void storyOffer(KioskUi::Frame& f, bool column);
 
 // Shared pieces.
 void title(KioskUi::Frame& f, std::string_view text);

@@ -174,9 +174,18 @@ void trackResult(KioskUi::Frame& f) {
     title(f, t.get("track.title"));
     centredText(tr.code, f.theme.huge());
     const float navH = 130.0f * f.theme.scale();
-    const float height = ImGui::GetContentRegionAvail().y - navH;
+    // Issue #14: what the resident can do with the case, always in sight — beside the story in
+    // landscape, under it in portrait (as tall as it was last frame).
+    const bool offer = tr.found && !tr.loading && storyOffers(f);
+    const bool side = offer && !f.portrait;
+    float& offerH = f.ui.storyOfferHeight();
+    const float height = ImGui::GetContentRegionAvail().y - navH - (offer && !side ? offerH : 0.0f);
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float sideW = side ? ImGui::GetContentRegionAvail().x * 0.4f : 0.0f;
     // A new code is a new region: it opens at the top.
-    ImGui::BeginChild(("###story_" + tr.code).c_str(), ImVec2(0, height), false);
+    ImGui::BeginChild(("###story_" + tr.code).c_str(),
+                      ImVec2(side ? ImGui::GetContentRegionAvail().x - sideW - gap : 0.0f, height),
+                      false);
     scrolling(f);
     const core::StoryWords w = tr.found && !tr.loading ? storyWords(f) : core::StoryWords{};
     if (tr.loading) {
@@ -190,6 +199,22 @@ void trackResult(KioskUi::Frame& f) {
         story(f, w);
     }
     ImGui::EndChild();
+    if (side) {
+        ImGui::SameLine();
+        ImGui::BeginChild("###story_offer", ImVec2(sideW, height), false);
+        if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+            ImGui::IsMouseDragging(0, 8.0f))
+            ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y, 0.0f,
+                                         ImGui::GetScrollMaxY()));
+        storyOffer(f, true);
+        ImGui::EndChild();
+    } else if (offer) {
+        const float top = ImGui::GetCursorPosY();
+        storyOffer(f, false);
+        offerH = ImGui::GetCursorPosY() - top;
+    } else {
+        offerH = 0.0f;
+    }
     buttons(f, height * 0.8f, w.answered);
 }
 
