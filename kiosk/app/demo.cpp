@@ -202,4 +202,81 @@ std::vector<DemoStep> trackingAndStaff(const std::string& code, const std::strin
     return v;
 }
 
+std::vector<DemoStep> residentSupplements(const std::string& code, const std::string& secret,
+                                          bool shots, const std::string& p) {
+    using core::Screen;
+    std::vector<DemoStep> v;
+    auto add = [&](DemoStep s) { v.push_back(std::move(s)); };
+    auto snap = [&](int n, const std::string& name) {
+        if (shots) add(shot(p, n, name));
+    };
+    add(waitFor(Screen::Welcome));
+    add(tap("welcome_track"));
+    add(waitFor(Screen::TrackEntry));
+    add(type(code));
+    add(enter());
+    add(waitFor(Screen::TrackResult));
+    add(frames(3));
+    add(tap("track_supplement"));
+    add(waitFor(Screen::AddProof));
+    add(type(secret));
+    add(frames(2));
+    snap(12, "add-proof");
+    add(enter());
+    add(waitFor(Screen::AddText));
+    // "Ảnh chụp cống đã gửi kèm. Nước ngập sâu khoảng nửa mét trước số nhà 25."
+    add(
+        type("Anhr chupj coongs ddax guwir kef. Nuwowcs ngaapj saau khoangr nuwar meets truwowcs "
+             "soos nhaf 25."));
+    add(frames(3));
+    snap(13, "add-text");
+    add(tap("nav_next"));
+    add(waitFor(Screen::AddReview));
+    add(frames(2));
+    snap(14, "add-review");
+    add(tap("nav_confirm"));
+    add(waitFor(Screen::AddDone));
+    add(frames(30));
+    snap(15, "add-done");
+    add(tap("add_finish"));
+    add(waitFor(Screen::Welcome));
+    return v;
+}
+
+std::vector<DemoStep> residentRates(const std::string& code, const std::string& secret, bool shots,
+                                    const std::string& p) {
+    using core::Screen;
+    std::vector<DemoStep> v;
+    auto add = [&](DemoStep s) { v.push_back(std::move(s)); };
+    auto snap = [&](int n, const std::string& name) {
+        if (shots) add(shot(p, n, name));
+    };
+    add(tap("welcome_track"));
+    add(waitFor(Screen::TrackEntry));
+    add(type(code));
+    add(enter());
+    add(waitFor(Screen::TrackResult));
+    add(frames(3));
+    snap(16, "track-answered");
+    add(tap("track_rate_chua_hai_long"));
+    add(waitFor(Screen::AddProof));
+    add(type(secret));
+    add(enter());
+    add(waitFor(Screen::Rate));
+    add(tap("rate_reopen"));
+    add(frames(2));
+    add(tap("field_reopen_reason"));
+    // "Đường vẫn ngập khi mưa."
+    add(type("DDuwowngf vaanx ngaapj khi muwa."));
+    add(frames(3));
+    snap(17, "rate");
+    add(tap("nav_confirm"));
+    add(waitFor(Screen::RateDone));
+    add(frames(3));
+    snap(18, "rate-done");
+    add(tap("add_finish"));
+    add(waitFor(Screen::Welcome));
+    return v;
+}
+
 }  // namespace kiosk::app

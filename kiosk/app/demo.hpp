@@ -56,5 +56,12 @@ std::vector<DemoStep> sampleSubmission(bool shots, const std::string& prefix = {
 // Tracking the code just submitted, and the staff PIN pad / panel (PIN typed as given).
 std::vector<DemoStep> trackingAndStaff(const std::string& code, const std::string& pin, bool shots,
                                        const std::string& prefix = {});
+// The resident comes back (issue #14), from the welcome screen: the case asks for information,
+// which is added with the receipt's secret (as printed); then, once the caller has the case
+// answered, it is rated "chưa hài lòng" with a request to reopen.
+std::vector<DemoStep> residentSupplements(const std::string& code, const std::string& secret,
+                                          bool shots, const std::string& prefix = {});
+std::vector<DemoStep> residentRates(const std::string& code, const std::string& secret, bool shots,
+                                    const std::string& prefix = {});
 
 }  // namespace kiosk::app

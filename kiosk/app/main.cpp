@@ -276,8 +276,40 @@ int main(int argc, char** argv) {
                     app::DemoDriver first(steps);
                     rc |= runLoop(**window, pass, theme, &first, out);
                     const std::string code = pass.state().lastReceiptCode;
+                    const std::string secret =
+                        pass.state().receipt ? pass.state().receipt->secretText : std::string();
+                    // The story of issue #14 for the pictures: statuses as the backend would
+                    // send them, put in this (scratch) kiosk's status cache.
+                    auto status = [&](const char* s, const char* note, const char* officer,
+                                      int minutesLater) {
+                        auto r = (*services)->store().applyStatus(
+                            {code,
+                             s,
+                             note,
+                             "Phòng Quản lý đô thị",
+                             officer,
+                             {},
+                             platform::clock::formatUtc(platform::clock::now() +
+                                                        std::chrono::minutes(minutesLater))});
+                        if (!r) rc |= 1;
+                    };
+                    status("received", "", "Nguyễn Văn Hùng", 1);
+                    status("needs_info", "Xin gửi ảnh chụp đoạn đường ngập và số nhà gần nhất.",
+                           "Trần Thị Bích", 2);
                     app::DemoDriver second(app::trackingAndStaff(code, "1234", true, prefix));
                     rc |= runLoop(**window, pass, theme, &second, out);
+                    // The staff member has come and closes the panel (in landscape its close
+                    // button is below the fold, where a scripted tap cannot reach).
+                    pass.apply(core::intent::StaffHelpAnswered{}, now);
+                    pass.apply(core::intent::StaffClose{}, now);
+                    app::DemoDriver third(app::residentSupplements(code, secret, true, prefix));
+                    rc |= runLoop(**window, pass, theme, &third, out);
+                    status("answered",
+                           "Phường đã nạo vét cống trên đường Nguyễn Trãi ngày 20/01. Nếu còn "
+                           "ngập, xin báo lại qua ki-ốt hoặc đường dây nóng 1022.",
+                           "Lê Văn Cường", 3);
+                    app::DemoDriver fourth(app::residentRates(code, secret, true, prefix));
+                    rc |= runLoop(**window, pass, theme, &fourth, out);
                     appPtr = nullptr;
                 }
         }
