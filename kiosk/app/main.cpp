@@ -270,8 +270,13 @@ int main(int argc, char** argv) {
                                                                                 : "xlarge-") +
                                                (contrast ? "contrast-" : "");
                     const auto now = platform::clock::unixMillis(platform::clock::now());
-                    pass.apply(core::intent::SetTextSize{size}, now);
-                    if (contrast) pass.apply(core::intent::ToggleContrast{}, now);
+                    // Each session ends with its preferences: every pass sets them again.
+                    auto prefs = [&] {
+                        pass.apply(core::intent::SetTextSize{size}, now);
+                        if (contrast != pass.state().prefs.highContrast)
+                            pass.apply(core::intent::ToggleContrast{}, now);
+                    };
+                    prefs();
                     auto steps = app::sampleSubmission(true, prefix);
                     app::DemoDriver first(steps);
                     rc |= runLoop(**window, pass, theme, &first, out);
@@ -302,12 +307,14 @@ int main(int argc, char** argv) {
                     // button is below the fold, where a scripted tap cannot reach).
                     pass.apply(core::intent::StaffHelpAnswered{}, now);
                     pass.apply(core::intent::StaffClose{}, now);
+                    prefs();
                     app::DemoDriver third(app::residentSupplements(code, secret, true, prefix));
                     rc |= runLoop(**window, pass, theme, &third, out);
                     status("answered",
                            "Phường đã nạo vét cống trên đường Nguyễn Trãi ngày 20/01. Nếu còn "
                            "ngập, xin báo lại qua ki-ốt hoặc đường dây nóng 1022.",
                            "Lê Văn Cường", 3);
+                    prefs();
                     app::DemoDriver fourth(app::residentRates(code, secret, true, prefix));
                     rc |= runLoop(**window, pass, theme, &fourth, out);
                     appPtr = nullptr;

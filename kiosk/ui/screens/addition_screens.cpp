@@ -140,6 +140,22 @@ void doneButtons(KioskUi::Frame& f, bool print, const std::string& spoken) {
         f.emit(intent::Done{});
 }
 
+// How tall a face button of this width must be for its pictogram and its words.
+float faceHeight(const KioskUi::Frame& f, std::string_view rating, float width) {
+    const std::string words = f.t.get("rating." + std::string(rating));
+    const std::string_view face = icons::forRating(rating);
+    ImFont* big = f.theme.huge();
+    ImFont* lf = f.theme.heading();
+    const float pad = 20.0f * f.theme.scale();
+    const float faceH = f.theme.iconsLoaded() && !face.empty()
+                            ? big->CalcTextSizeA(big->FontSize, FLT_MAX, 0.0f, face.data(),
+                                                 face.data() + face.size())
+                                  .y
+                            : 0.0f;
+    return faceH + lf->CalcTextSizeA(lf->FontSize, FLT_MAX, width - 2 * pad, words.c_str()).y +
+           3 * pad;
+}
+
 // A face: its pictogram large (the huge font has the three faces), its words below. The
 // buttons of the story and of the rating screen.
 bool faceButton(KioskUi::Frame& f, std::string_view rating, std::string_view id, ImVec2 size,
@@ -193,7 +209,8 @@ bool faces(KioskUi::Frame& f, std::string_view idPrefix, std::string_view select
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float avail = ImGui::GetContentRegionAvail().x;
     const float w = column ? avail : (avail - 2 * gap) / 3.0f;
-    const float h = (column ? 120.0f : 200.0f) * f.theme.scale();
+    float h = (column ? 120.0f : 200.0f) * f.theme.scale();
+    for (const std::string_view r : kRatings) h = std::max(h, faceHeight(f, r, w));  // one height
     bool tapped = false;
     for (std::size_t i = 0; i < std::size(kRatings); ++i) {
         if (i > 0 && !column) ImGui::SameLine();
