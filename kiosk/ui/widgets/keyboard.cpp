@@ -5,6 +5,7 @@
 #include "ui/item_probe.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 // Sections: layout and metrics, drawing, taps, clear confirmation.
 
@@ -170,7 +171,17 @@ bool Keyboard::drawKey(const KeySpec& key, ImVec2 size, std::string_view caption
         big *= fit;
         if (subCaption.empty()) small *= fit;
     }
-    const ImU32 textColor = ImGui::GetColorU32(enabled ? ImGuiCol_Text : ImGuiCol_TextDisabled);
+    // The label contrasts with the key's own fill, whatever the theme: in high contrast the keys
+    // are white on black, so the theme's (white) text colour would vanish on them.
+    ImU32 textColor = ImGui::GetColorU32(enabled ? ImGuiCol_Text : ImGuiCol_TextDisabled);
+    {
+        const ImVec4 f = ImGui::ColorConvertU32ToFloat4(fill);
+        const ImVec4 t = ImGui::ColorConvertU32ToFloat4(textColor);
+        auto luma = [](const ImVec4& c) { return 0.2126f * c.x + 0.7152f * c.y + 0.0722f * c.z; };
+        if (std::abs(luma(f) - luma(t)) < 0.4f)
+            textColor = luma(f) > 0.5f ? IM_COL32(0, 0, 0, enabled ? 255 : 150)
+                                       : IM_COL32(255, 255, 255, enabled ? 255 : 150);
+    }
     const char* c0 = caption.data();
     const char* c1 = c0 + caption.size();
     const ImVec2 capSize = font->CalcTextSizeA(big, size.x, 0.0f, c0, c1);
