@@ -7,6 +7,7 @@
 #include "ui/icons.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "core/addition.hpp"
 #include "ui/item_probe.hpp"
@@ -547,10 +548,10 @@ void KioskUi::drawKeyboard(Frame& fr, float height) {
 
 namespace {
 
-// A tracking code as the person types it on the code keypad: upper case, and the dashes placed
-// by themselves (PAKN-7K3M-000123-X: groups of 4, 4, 6 and 1). Text with anything else in it —
-// a scanner typing a whole URL — is left as it is (the parser reads it).
-std::string dashedCode(const std::string& typed) {
+// What the person types on the code keypad: upper case, and the dashes placed by themselves
+// after each group of `groups`. Text with anything else in it — a scanner typing a whole URL —
+// is left as it is (the parser reads it).
+std::string dashedGroups(const std::string& typed, std::initializer_list<std::size_t> groups) {
     std::string plain;
     for (char c : typed) {
         const bool alnum =
@@ -560,7 +561,7 @@ std::string dashedCode(const std::string& typed) {
     }
     std::string out;
     std::size_t at = 0;
-    for (std::size_t group : {4u, 4u, 6u}) {
+    for (std::size_t group : groups) {
         if (plain.size() <= at + group) break;
         out += plain.substr(at, group) + "-";
         at += group;
@@ -568,24 +569,14 @@ std::string dashedCode(const std::string& typed) {
     return out + plain.substr(std::min(at, plain.size()));
 }
 
-// A receipt secret as typed: upper case, dashes placed by themselves (K3M7-X9QA-RT5PW: 4, 4
-// and 5). Anything else — a scanner typing the QR's URL — is left as it is.
+// A tracking code: PAKN-7K3M-000123-X (groups of 4, 4, 6 and 1).
+std::string dashedCode(const std::string& typed) {
+    return dashedGroups(typed, {4u, 4u, 6u});
+}
+
+// A receipt secret: K3M7-X9QA-RT5PW (4, 4 and 5).
 std::string dashedSecret(const std::string& typed) {
-    std::string plain;
-    for (char c : typed) {
-        const bool alnum =
-            (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-        if (!alnum && c != '-' && c != ' ') return typed;
-        if (alnum) plain.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-    }
-    std::string out;
-    std::size_t at = 0;
-    for (std::size_t group : {4u, 4u}) {
-        if (plain.size() <= at + group) break;
-        out += plain.substr(at, group) + "-";
-        at += group;
-    }
-    return out + plain.substr(std::min(at, plain.size()));
+    return dashedGroups(typed, {4u, 4u});
 }
 
 }  // namespace
